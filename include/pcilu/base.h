@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * pcilu base layer: diagnostics, error conventions, limits.
+ *
+ * Every library function returns 0 (or a non-negative count) on success and a
+ * negative errno on failure, as libfdt and the kernel do. What went wrong, and
+ * where (file, line, byte offset), is appended to a struct pcilu_diag that the
+ * caller owns. The library never prints and never exits.
+ */
+#ifndef PCILU_BASE_H
+#define PCILU_BASE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PCILU_VERSION_STRING "0.1.0"
+
+/* Resource limits: inputs beyond these are refused, never allowed to exhaust memory. */
+#define PCILU_MAX_DEVICES	(1u << 21)	/* functions per host */
+#define PCILU_MAX_INPUT_SIZE	(1ull << 32)	/* bytes of one input file (4 GiB) */
+#define PCILU_MAX_SPEC_DEPTH	64		/* nesting of a topology spec */
+
+enum pcilu_severity {
+	PCILU_NOTE = 0,		/* an assumption or a fact the user should know */
+	PCILU_WARN = 1,		/* input was odd but the model is still exact */
+	PCILU_ERROR = 2,	/* input was wrong: something was skipped or refused */
+};
+
+struct pcilu_diag_msg {
+	enum pcilu_severity sev;
+	char *file;		/* NULL when not tied to a file */
+	long line;		/* 1-based; 0 when unknown */
+	long offset;		/* byte offset (config space or file); -1 when unknown */
+	char *text;
+};
+
+struct pcilu_diag {
+	struct pcilu_diag_msg *msgs;
+	size_t count, cap;
+	size_t errors;		/* how many PCILU_ERROR messages */
+	bool lost;		/* a message could not be stored (out of memory) */
+};
+
+void pcilu_diag_init(struct pcilu_diag *d);
+void pcilu_diag_free(struct pcilu_diag *d);
+/* Append a message; never fails visibly (sets d->lost on allocation failure). */
+void pcilu_diag_add(struct pcilu_diag *d, enum pcilu_severity sev,
+		    const char *file, long line, long offset,
+		    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void pcilu_diag_vadd(struct pcilu_diag *d, enum pcilu_severity sev,
+		     const char *file, long line, long offset,
+		     const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+/* "file:line: error: text" or "file: offset 0x104: warning: text". */
+int pcilu_diag_format(const struct pcilu_diag_msg *m, char *buf, size_t len);
+
+const char *pcilu_strerror(int err);	/* for negative errno values */
+
+#ifdef __cplusplus
+}
+#endif
+#endif

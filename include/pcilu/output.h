@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * pcilu output layer: text for people, JSON with versioned schemas for
+ * programs (docs/json.md), DOT for Graphviz.
+ */
+#ifndef PCILU_OUTPUT_H
+#define PCILU_OUTPUT_H
+
+#include <stdio.h>
+
+#include <pcilu/pci.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct pcilu_out_opts {
+	bool json;
+	struct pcilu_names *names;	/* NULL: print ids only */
+};
+
+/* Short names of ACS bits, "SV|RR|CR|UF" style, into buf; "none" for 0. */
+const char *pcilu_acs_flags_str(uint16_t flags, char *buf, size_t len);
+/* "root-port", "endpoint", ... for a PCI Express type; "pci" without the capability. */
+const char *pcilu_dev_type_name(const struct pcilu_dev *dev);
+
+/* pcilu tree: the hierarchy like lspci -t, with ACS per bridge (schema pcilu-tree/1). */
+int pcilu_print_tree(FILE *f, const struct pcilu_topology *t, const struct pcilu_diag *d,
+		     const struct pcilu_out_opts *o);
+/* pcilu show: one device decoded (schema pcilu-show/1). */
+int pcilu_print_show(FILE *f, const struct pcilu_topology *t, int32_t dev,
+		     const struct pcilu_out_opts *o);
+/* The diagnostics as a JSON array (for every command's --json output). */
+struct json_object;
+struct json_object *pcilu_diag_json(const struct pcilu_diag *d);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * pcilu source layer: turn a live sysfs, a copied sysfs tree, an lspci dump or
+ * a topology spec into raw devices (an address plus config bytes, plus what
+ * only sysfs knows). Nothing here decodes config space beyond what a format
+ * needs; the pci layer does that.
+ */
+#ifndef PCILU_SOURCE_H
+#define PCILU_SOURCE_H
+
+#include <pcilu/base.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PCILU_CFG_SIZE		256	/* conventional config space */
+#define PCILU_CFG_EXP_SIZE	4096	/* PCI Express extended config space */
+#define PCILU_NO_GROUP		(-1)	/* kernel IOMMU group unknown */
+#define PCILU_NO_NODE		(-1)
+
+enum pcilu_source_kind {
+	PCILU_SRC_SYSFS = 1,	/* live /sys or a copied tree */
+	PCILU_SRC_LSPCI,	/* lspci -x/-xxx/-xxxx text */
+	PCILU_SRC_SPEC,		/* topology spec (JSON) */
+};
+
+struct pcilu_raw_dev {
+	uint32_t seg;		/* PCI segment (domain); VMD domains exceed 0xffff */
+	uint8_t bus;
+	uint8_t devfn;		/* slot << 3 | function */
+	uint16_t cfg_len;	/* bytes actually readable: 64, 256, 4096, ... */
+	uint8_t *cfg;		/* malloc'd, cfg_len bytes; owned by the raw host */
+	int32_t kernel_group;	/* the kernel's own IOMMU group number, or PCILU_NO_GROUP */
+	int32_t numa_node;	/* PCILU_NO_NODE when unknown */
+	char *driver;		/* bound driver name, NULL when unknown or none */
+	bool physfn_known;	/* the source says whether this is a VF */
+	bool is_virtfn;
+	uint32_t pf_seg;	/* the PF's address when is_virtfn */
+	uint8_t pf_bus, pf_devfn;
+	long line;		/* where the record starts in the input (0 if n/a) */
+};
+
+struct pcilu_raw_host {
+	enum pcilu_source_kind kind;
+	char *name;		/* file or directory it was read from, "-" for stdin */
+	struct pcilu_raw_dev *devs;
+	size_t count, cap;
+	bool has_kernel_groups;	/* at least one device carries the kernel's group */
+	bool config_truncated;	/* some device had only 64 bytes readable (non-root sysfs) */
+	/* Host facts a spec or sysfs may carry (0-terminated strings or NULL). */
+	char *kernel_release;
+	char *cmdline;		/* the kernel command line the host booted with */
+};
+
+struct pcilu_source_opts {
+	bool lenient;		/* skip malformed records instead of failing */
+};
+
+void pcilu_raw_host_init(struct pcilu_raw_host *h, enum pcilu_source_kind kind, const char *name);
+void pcilu_raw_host_free(struct pcilu_raw_host *h);
+/* Append a zeroed device (kernel_group = PCILU_NO_GROUP); NULL on ENOMEM or limit. */
+struct pcilu_raw_dev *pcilu_raw_host_add(struct pcilu_raw_host *h);
+
+/*
+ * Each loader fills @h (initialised by it) and returns 0, or a negative errno
+ * when the input could not be read at all. Malformed records are reported in
+ * @d as PCILU_ERROR; without opts->lenient any such error makes the loader
+ * return -EINVAL after reading the whole input (so every problem is listed).
+ */
+int pcilu_load_sysfs(const char *root, const struct pcilu_source_opts *opts,
+		     struct pcilu_raw_host *h, struct pcilu_diag *d);
+int pcilu_load_lspci(const char *name, const char *text, size_t len,
+		     const struct pcilu_source_opts *opts,
+		     struct pcilu_raw_host *h, struct pcilu_diag *d);
+int pcilu_load_spec(const char *name, const char *text, size_t len,
+		    const struct pcilu_source_opts *opts,
+		    struct pcilu_raw_host *h, struct pcilu_diag *d);
+
+/*
+ * Select by argument as the CLI does: NULL means the live /sys, a directory is
+ * a sysfs tree, "-" is stdin, any other file is sniffed (spec or lspci dump).
+ */
+int pcilu_load_any(const char *arg, const struct pcilu_source_opts *opts,
+		   struct pcilu_raw_host *h, struct pcilu_diag *d);
+
+/* Read a whole file ("-" = stdin) into a NUL-terminated buffer, bounded by PCILU_MAX_INPUT_SIZE. */
+int pcilu_read_file(const char *path, char **buf, size_t *len, struct pcilu_diag *d);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

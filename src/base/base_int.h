@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Internal helpers of the base layer, shared by every layer above it. */
+#ifndef PCILU_BASE_INT_H
+#define PCILU_BASE_INT_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <pcilu/base.h>
+
+#include <stdio.h>
+
+/* Little-endian loads from config bytes the caller has bounds-checked. */
+static inline uint16_t pcilu_le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static inline uint32_t pcilu_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline void pcilu_put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+static inline void pcilu_put32(uint8_t *p, uint32_t v)
+{
+	pcilu_put16(p, (uint16_t)v);
+	pcilu_put16(p + 2, (uint16_t)(v >> 16));
+}
+
+/*
+ * Write @len bytes to @path atomically: a temporary file in the same
+ * directory, fsync, rename, fsync of the directory. 0 or a negative errno.
+ */
+int pcilu_write_atomic(const char *path, const void *data, size_t len);
+
+/* Growable byte buffer for output text. */
+struct pcilu_buf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+void pcilu_buf_printf(struct pcilu_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void pcilu_buf_free(struct pcilu_buf *b);
+
+#endif

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Formatting shared by every command's output. */
+#include "output_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const acs_bit_names[] = { "SV", "TB", "RR", "CR", "UF", "EC", "DT", "EN" };
+
+const char *pcilu_acs_flags_str(uint16_t flags, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < 8 && at < len; i++)
+		if (flags & (1u << i))
+			at += (size_t)snprintf(buf + at, len - at, "%s%s", at ? "|" : "", acs_bit_names[i]);
+	if (!at)
+		snprintf(buf, len, "none");
+	return buf;
+}
+
+static const char *const pcie_type_names[16] = {
+	[PCI_EXP_TYPE_ENDPOINT] = "endpoint",
+	[PCI_EXP_TYPE_LEG_END] = "legacy-endpoint",
+	[PCI_EXP_TYPE_ROOT_PORT] = "root-port",
+	[PCI_EXP_TYPE_UPSTREAM] = "upstream-port",
+	[PCI_EXP_TYPE_DOWNSTREAM] = "downstream-port",
+	[PCI_EXP_TYPE_PCI_BRIDGE] = "pcie-to-pci-bridge",
+	[PCI_EXP_TYPE_PCIE_BRIDGE] = "pci-to-pcie-bridge",
+	[PCI_EXP_TYPE_RC_END] = "rc-integrated-endpoint",
+	[PCI_EXP_TYPE_RC_EC] = "rc-event-collector",
+};
+
+const char *pcilu_dev_type_name(const struct pcilu_dev *dev)
+{
+	if (!dev->pcie_pos)
+		return pcilu_is_bridge(dev) ? "pci-bridge" : "pci";
+	return pcie_type_names[dev->pcie_type & 0xf] ? pcie_type_names[dev->pcie_type & 0xf] : "pcie-unknown";
+}
+
+void pcilu_json_add(struct json_object *o, const char *key, struct json_object *v)
+{
+	if (o)
+		json_object_object_add(o, key, v);
+	else
+		json_object_put(v);
+}
+
+struct json_object *pcilu_json_hex(unsigned v, int width)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%0*x", width, v);
+	return json_object_new_string(buf);
+}
+
+struct json_object *pcilu_json_bdf(const struct pcilu_dev *dev)
+{
+	char buf[24];
+
+	return json_object_new_string(pcilu_bdf(dev, buf, sizeof(buf)));
+}
+
+struct json_object *pcilu_json_acs_flags(uint16_t flags)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (unsigned i = 0; a && i < 8; i++)
+		if (flags & (1u << i))
+			json_object_array_add(a, json_object_new_string(acs_bit_names[i]));
+	return a;
+}
+
+static const char *acs_state(const struct pcilu_dev *dev)
+{
+	if (dev->acs_pos)
+		return "present";
+	if (dev->ext_state == PCILU_EXT_UNKNOWN || (dev->cfg_len < PCI_CFG_SPACE_SIZE))
+		return "unknown";
+	return "absent";
+}
+
+struct json_object *pcilu_json_acs(const struct pcilu_dev *dev)
+{
+	struct json_object *o = json_object_new_object();
+
+	pcilu_json_add(o, "state", json_object_new_string(acs_state(dev)));
+	if (dev->acs_pos) {
+		pcilu_json_add(o, "offset", pcilu_json_hex(dev->acs_pos, 3));
+		pcilu_json_add(o, "cap", pcilu_json_acs_flags(dev->acs_cap & 0x7f));
+		pcilu_json_add(o, "ctrl", pcilu_json_acs_flags(dev->acs_ctrl & 0x7f));
+		pcilu_json_add(o, "cap_raw", pcilu_json_hex(dev->acs_cap, 4));
+		pcilu_json_add(o, "ctrl_raw", pcilu_json_hex(dev->acs_ctrl, 4));
+		pcilu_json_add(o, "egress_vector_bits", json_object_new_int(dev->acs_cap >> 8));
+	}
+	return o;
+}
+
+int pcilu_json_print(FILE *f, struct json_object *root)
+{
+	const char *s;
+
+	if (!root)
+		return -ENOMEM;
+	s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (!s) {
+		json_object_put(root);
+		return -ENOMEM;
+	}
+	fputs(s, f);
+	fputc('\n', f);
+	json_object_put(root);
+	return 0;
+}
+
+const char *pcilu_dev_label(const struct pcilu_dev *dev, struct pcilu_names *n, char *buf, size_t len)
+{
+	char vn[128], dn[128];
+
+	if (!n) {
+		snprintf(buf, len, "%04x:%04x", dev->vendor, dev->device);
+		return buf;
+	}
+	snprintf(buf, len, "%04x:%04x %s %s", dev->vendor, dev->device,
+		 pcilu_name_vendor(n, dev->vendor, vn, sizeof(vn)),
+		 pcilu_name_device(n, dev->vendor, dev->device, dn, sizeof(dn)));
+	return buf;
+}
+
+const char *pcilu_acs_summary(const struct pcilu_dev *dev, char *buf, size_t len)
+{
+	char cap[64], ctl[64];
+
+	if (dev->acs_pos)
+		snprintf(buf, len, "ACS cap %s ctl %s",
+			 pcilu_acs_flags_str(dev->acs_cap & 0x7f, cap, sizeof(cap)),
+			 pcilu_acs_flags_str(dev->acs_ctrl & 0x7f, ctl, sizeof(ctl)));
+	else if (dev->cfg_len < PCI_CFG_SPACE_SIZE)
+		snprintf(buf, len, "ACS unknown (only %u bytes of config space readable)", dev->cfg_len);
+	else if (dev->ext_state == PCILU_EXT_UNKNOWN)
+		snprintf(buf, len, "ACS unknown (extended config space not readable)");
+	else
+		snprintf(buf, len, "no ACS");
+	return buf;
+}
+
+struct json_object *pcilu_diag_json(const struct pcilu_diag *d)
+{
+	static const char *const sev[] = { "note", "warning", "error" };
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; a && d && i < d->count; i++) {
+		const struct pcilu_diag_msg *m = &d->msgs[i];
+		struct json_object *o = json_object_new_object();
+
+		pcilu_json_add(o, "severity", json_object_new_string(sev[m->sev <= PCILU_ERROR ? m->sev : 2]));
+		if (m->file)
+			pcilu_json_add(o, "file", json_object_new_string(m->file));
+		if (m->line > 0)
+			pcilu_json_add(o, "line", json_object_new_int64(m->line));
+		if (m->offset >= 0)
+			pcilu_json_add(o, "offset", json_object_new_int64(m->offset));
+		pcilu_json_add(o, "message", json_object_new_string(m->text));
+		json_object_array_add(a, o);
+	}
+	return a;
+}

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Config-space decoding: header, capability lists with the kernel's loop
+ * guards, and one decoder per capability pcilu needs (PCI Express, ACS, ARI,
+ * SR-IOV), as pciutils keeps one decoder per capability.
+ */
+#include "pci_int.h"
+
+#include <errno.h>
+#include <string.h>
+
+int pcilu_read_config_byte(const struct pcilu_dev *dev, unsigned off, uint8_t *v)
+{
+	if (off >= dev->cfg_len)
+		return -ERANGE;
+	*v = dev->cfg[off];
+	return 0;
+}
+
+int pcilu_read_config_word(const struct pcilu_dev *dev, unsigned off, uint16_t *v)
+{
+	if (off + 2 > dev->cfg_len || (off & 1))
+		return -ERANGE;
+	*v = pcilu_le16(dev->cfg + off);
+	return 0;
+}
+
+int pcilu_read_config_dword(const struct pcilu_dev *dev, unsigned off, uint32_t *v)
+{
+	if (off + 4 > dev->cfg_len || (off & 3))
+		return -ERANGE;
+	*v = pcilu_le32(dev->cfg + off);
+	return 0;
+}
+
+/* pci_bus_find_cap_start(), drivers/pci/pci.c, 7.2: where the legacy list starts. */
+static unsigned cap_start(const struct pcilu_dev *dev)
+{
+	uint16_t status;
+
+	if (pcilu_read_config_word(dev, PCI_STATUS, &status) || !(status & PCI_STATUS_CAP_LIST))
+		return 0;
+	switch (dev->hdr_type) {
+	case PCI_HEADER_TYPE_NORMAL:
+	case PCI_HEADER_TYPE_BRIDGE:
+		return PCI_CAPABILITY_LIST;
+	case PCI_HEADER_TYPE_CARDBUS:
+		return PCI_CB_CAPABILITY_LIST;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * __pci_find_next_cap_ttl(), drivers/pci/pci.c, 7.2: the kernel stops after
+ * 48 entries or at a pointer into the header. We find what the kernel finds,
+ * and unlike it we say why a walk stopped early.
+ */
+int pcilu_find_capability(const struct pcilu_dev *dev, uint8_t id)
+{
+	unsigned start = cap_start(dev);
+	uint8_t pos;
+	uint64_t seen[4] = { 0 };
+
+	if (!start || pcilu_read_config_byte(dev, start, &pos))
+		return 0;
+	for (int ttl = PCI_FIND_CAP_TTL; ttl > 0; ttl--) {
+		uint16_t ent;
+
+		if (pos == 0)
+			return 0;
+		if (pos < PCI_STD_HEADER_SIZEOF)
+			return -ERANGE;
+		pos &= ~3u;
+		if (seen[pos >> 6] & (1ull << (pos & 63)))
+			return -ELOOP;
+		seen[pos >> 6] |= 1ull << (pos & 63);
+		if (pcilu_read_config_word(dev, pos, &ent))
+			return -ERANGE;
+		if ((ent & 0xff) == 0xff)
+			return 0;
+		if ((ent & 0xff) == id)
+			return pos;
+		pos = (uint8_t)(ent >> 8);
+	}
+	return -ELOOP;
+}
+
+/* pci_find_next_ext_capability(), drivers/pci/pci.c, 7.2, with loop detection. */
+int pcilu_find_ext_capability(const struct pcilu_dev *dev, uint16_t id)
+{
+	uint32_t header;
+	unsigned pos = PCI_CFG_SPACE_SIZE;
+	uint64_t seen[PCI_CFG_SPACE_EXP_SIZE / 4 / 64] = { 0 };
+
+	if (dev->cfg_len < PCI_CFG_SPACE_EXP_SIZE)
+		return dev->pcie_pos ? -ENODATA : 0;
+	header = pcilu_le32(dev->cfg + pos);
+	/* No extended capabilities: ID, version and next are all 0 (or the device is gone). */
+	if (header == 0 || header == 0xffffffffu)
+		return 0;
+	for (int ttl = PCI_FIND_EXT_CAP_TTL; ttl > 0; ttl--) {
+		unsigned w = pos / 4;
+
+		if (seen[w / 64] & (1ull << (w % 64)))
+			return -ELOOP;
+		seen[w / 64] |= 1ull << (w % 64);
+		if (PCI_EXT_CAP_ID(header) == id)
+			return (int)pos;
+		pos = PCI_EXT_CAP_NEXT(header);
+		if (pos == 0)
+			return 0;
+		if (pos < PCI_CFG_SPACE_SIZE)
+			return -ERANGE;
+		header = pcilu_le32(dev->cfg + pos);
+	}
+	return -ELOOP;
+}
+
+static void report_cap(struct pcilu_dev *dev, int ret, bool ext, const char *what,
+		       const char *file, struct pcilu_diag *d)
+{
+	char bdf[24];
+
+	if (ret == -ELOOP)
+		dev->cap_errors |= ext ? PCILU_CAPERR_EXT_LOOP : PCILU_CAPERR_LOOP;
+	else if (ret == -ERANGE)
+		dev->cap_errors |= ext ? PCILU_CAPERR_EXT_RANGE : PCILU_CAPERR_RANGE;
+	else
+		return;
+	pcilu_diag_add(d, PCILU_WARN, file, dev->line, ext ? PCI_CFG_SPACE_SIZE : PCI_CAPABILITY_LIST,
+		       "%s: %s capability list %s while looking for %s; the kernel stops there too",
+		       pcilu_bdf(dev, bdf, sizeof(bdf)), ext ? "extended" : "legacy",
+		       ret == -ELOOP ? "loops" : "points out of range", what);
+}
+
+/* Clamp a walker result to an offset or 0, reporting what went wrong. */
+static unsigned find_cap(struct pcilu_dev *dev, uint8_t id, const char *what,
+			 const char *file, struct pcilu_diag *d)
+{
+	int ret = pcilu_find_capability(dev, id);
+
+	report_cap(dev, ret, false, what, file, d);
+	return ret > 0 ? (unsigned)ret : 0;
+}
+
+static unsigned find_ext(struct pcilu_dev *dev, uint16_t id, const char *what,
+			 const char *file, struct pcilu_diag *d)
+{
+	int ret = pcilu_find_ext_capability(dev, id);
+
+	report_cap(dev, ret, true, what, file, d);
+	return ret > 0 ? (unsigned)ret : 0;
+}
+
+static bool truncated(struct pcilu_dev *dev, unsigned pos, unsigned size)
+{
+	if (pos + size <= dev->cfg_len)
+		return false;
+	dev->cap_errors |= PCILU_CAPERR_TRUNC;
+	return true;
+}
+
+static void decode_pcie(struct pcilu_dev *dev, const char *file, struct pcilu_diag *d)
+{
+	unsigned pos = find_cap(dev, PCI_CAP_ID_EXP, "PCI Express", file, d);
+
+	if (!pos || truncated(dev, pos, 4))
+		return;
+	dev->pcie_pos = (uint8_t)pos;
+	dev->pcie_flags = pcilu_le16(dev->cfg + pos + PCI_EXP_FLAGS);
+	dev->pcie_type = (uint8_t)((dev->pcie_flags & PCI_EXP_FLAGS_TYPE) >> 4);
+	/* Device Control 2 exists only from capability version 2 on. */
+	if ((dev->pcie_flags & PCI_EXP_FLAGS_VERS) >= 2 &&
+	    !truncated(dev, pos, PCI_EXP_DEVCTL2 + 2))
+		dev->ari_fwd = pcilu_le16(dev->cfg + pos + PCI_EXP_DEVCTL2) & PCI_EXP_DEVCTL2_ARI;
+}
+
+/* pci_acs_init() reads the capability once; control is read when used. */
+static void decode_acs(struct pcilu_dev *dev, const char *file, struct pcilu_diag *d)
+{
+	unsigned pos = find_ext(dev, PCI_EXT_CAP_ID_ACS, "ACS", file, d);
+
+	if (!pos || truncated(dev, pos, 8))
+		return;
+	dev->acs_pos = (uint16_t)pos;
+	dev->acs_cap = pcilu_le16(dev->cfg + pos + PCI_ACS_CAP);
+	dev->acs_ctrl = pcilu_le16(dev->cfg + pos + PCI_ACS_CTRL);
+}
+
+static void decode_sriov(struct pcilu_dev *dev, const char *file, struct pcilu_diag *d)
+{
+	unsigned pos = find_ext(dev, PCI_EXT_CAP_ID_SRIOV, "SR-IOV", file, d);
+	struct pcilu_sriov *s = &dev->sriov;
+	const uint8_t *c;
+
+	if (!pos || truncated(dev, pos, PCI_SRIOV_VF_DID + 2))
+		return;
+	c = dev->cfg + pos;
+	s->pos = (uint16_t)pos;
+	s->ctrl = pcilu_le16(c + PCI_SRIOV_CTRL);
+	s->initial_vfs = pcilu_le16(c + PCI_SRIOV_INITIAL_VF);
+	s->total_vfs = pcilu_le16(c + PCI_SRIOV_TOTAL_VF);
+	s->num_vfs = pcilu_le16(c + PCI_SRIOV_NUM_VF);
+	s->vf_offset = pcilu_le16(c + PCI_SRIOV_VF_OFFSET);
+	s->vf_stride = pcilu_le16(c + PCI_SRIOV_VF_STRIDE);
+	s->vf_device = pcilu_le16(c + PCI_SRIOV_VF_DID);
+}
+
+static void decode_bridge(struct pcilu_dev *dev)
+{
+	if (dev->hdr_type != PCI_HEADER_TYPE_BRIDGE && dev->hdr_type != PCI_HEADER_TYPE_CARDBUS)
+		return;
+	dev->primary = dev->cfg[PCI_PRIMARY_BUS];
+	dev->secondary = dev->cfg[PCI_SECONDARY_BUS];
+	dev->subordinate = dev->cfg[PCI_SUBORDINATE_BUS];
+}
+
+static void decode_subsys(struct pcilu_dev *dev)
+{
+	unsigned off = 0;
+
+	if (dev->hdr_type == PCI_HEADER_TYPE_NORMAL)
+		off = PCI_SUBSYSTEM_VENDOR_ID;
+	else if (dev->hdr_type == PCI_HEADER_TYPE_CARDBUS && dev->cfg_len >= PCI_CB_SUBSYSTEM_ID + 2)
+		off = PCI_CB_SUBSYSTEM_VENDOR_ID;
+	/* Bridges carry subsystem ids in the SSVID capability, if at all. */
+	if (dev->hdr_type == PCI_HEADER_TYPE_BRIDGE)
+		return;
+	if (off) {
+		dev->subsys_vendor = pcilu_le16(dev->cfg + off);
+		dev->subsys_device = pcilu_le16(dev->cfg + off + 2);
+	}
+}
+
+static void decode_bridge_subsys(struct pcilu_dev *dev, const char *file, struct pcilu_diag *d)
+{
+	unsigned pos;
+
+	if (dev->hdr_type != PCI_HEADER_TYPE_BRIDGE)
+		return;
+	pos = find_cap(dev, PCI_CAP_ID_SSVID, "bridge subsystem ids", file, d);
+	if (pos && !truncated(dev, pos, 8)) {
+		dev->subsys_vendor = pcilu_le16(dev->cfg + pos + 4);
+		dev->subsys_device = pcilu_le16(dev->cfg + pos + 6);
+	}
+}
+
+int pcilu_dev_decode(struct pcilu_dev *dev, const char *file, struct pcilu_diag *d)
+{
+	char bdf[24];
+	const uint8_t *c = dev->cfg;
+
+	pcilu_bdf(dev, bdf, sizeof(bdf));
+	if (dev->cfg_len < PCI_STD_HEADER_SIZEOF) {
+		pcilu_diag_add(d, PCILU_ERROR, file, dev->line, dev->cfg_len,
+			       "%s: only %u bytes of config space; the 64-byte header is required",
+			       bdf, dev->cfg_len);
+		return -EINVAL;
+	}
+	dev->vendor = pcilu_le16(c + PCI_VENDOR_ID);
+	dev->device = pcilu_le16(c + PCI_DEVICE_ID);
+	if (dev->vendor == 0xffff || dev->vendor == 0) {
+		pcilu_diag_add(d, PCILU_ERROR, file, dev->line, PCI_VENDOR_ID,
+			       "%s: vendor id %04x means no device answered", bdf, dev->vendor);
+		return -EINVAL;
+	}
+	dev->revision = c[PCI_REVISION_ID];
+	dev->class = (uint32_t)c[PCI_CLASS_PROG] | (uint32_t)pcilu_le16(c + PCI_CLASS_DEVICE) << 8;
+	dev->hdr_type = c[PCI_HEADER_TYPE] & PCI_HEADER_TYPE_MASK;
+	/* pci_setup_device() and pci_scan_slot(), drivers/pci/probe.c, 7.2 */
+	dev->multifunction = (c[PCI_HEADER_TYPE] & PCI_HEADER_TYPE_MFD) || PCI_FUNC(dev->devfn);
+	decode_subsys(dev);
+	decode_bridge(dev);
+	if (dev->cfg_len < PCI_CFG_SPACE_SIZE)
+		return 0;	/* capabilities unknown: the caller reports truncation */
+	decode_pcie(dev, file, d);
+	decode_bridge_subsys(dev, file, d);
+	if (!dev->pcie_pos) {
+		dev->ext_state = PCILU_EXT_NONE;
+		return 0;
+	}
+	if (dev->cfg_len < PCI_CFG_SPACE_EXP_SIZE) {
+		dev->ext_state = PCILU_EXT_UNKNOWN;
+		return 0;
+	}
+	uint32_t h = pcilu_le32(c + PCI_CFG_SPACE_SIZE);
+
+	dev->ext_state = (h == 0 || h == 0xffffffffu) ? PCILU_EXT_EMPTY : PCILU_EXT_READ;
+	decode_acs(dev, file, d);
+	dev->ari_pos = (uint16_t)find_ext(dev, PCI_EXT_CAP_ID_ARI, "ARI", file, d);
+	decode_sriov(dev, file, d);
+	return 0;
+}
+
+/* pci_iov_virtfn_bus() and pci_iov_virtfn_devfn(), drivers/pci/iov.c, 7.2 */
+void pcilu_sriov_vf_addr(const struct pcilu_dev *pf, unsigned i, uint8_t *bus, uint8_t *devfn)
+{
+	unsigned rid = (unsigned)pf->devfn + pf->sriov.vf_offset + pf->sriov.vf_stride * i;
+
+	*bus = (uint8_t)(pf->bus + (rid >> 8));
+	*devfn = (uint8_t)(rid & 0xff);
+}
+
+bool pcilu_is_bridge(const struct pcilu_dev *dev)
+{
+	return dev->hdr_type == PCI_HEADER_TYPE_BRIDGE || dev->hdr_type == PCI_HEADER_TYPE_CARDBUS;
+}
+
+bool pcilu_is_pcie(const struct pcilu_dev *dev)
+{
+	return dev->pcie_pos != 0;
+}
+
+void pcilu_fixup_port_type(struct pcilu_dev *dev, const struct pcilu_dev *parent)
+{
+	if (!dev->pcie_pos || !parent)
+		return;
+	if (dev->pcie_type == PCI_EXP_TYPE_DOWNSTREAM && pcilu_pcie_downstream_port(parent))
+		dev->pcie_type = PCI_EXP_TYPE_UPSTREAM;
+	else if (dev->pcie_type == PCI_EXP_TYPE_UPSTREAM && parent->pcie_pos &&
+		 parent->pcie_type == PCI_EXP_TYPE_UPSTREAM)
+		dev->pcie_type = PCI_EXP_TYPE_DOWNSTREAM;
+}

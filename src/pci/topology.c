@@ -1,0 +1,614 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The topology: buses and bridges derived from config space (secondary and
+ * subordinate bus numbers), never from sysfs paths, so that a flattened copy
+ * of sysfs and an lspci dump give the same model. Devices end up in the order
+ * the kernel probes them (pci_scan_child_bus_extend(), drivers/pci/probe.c,
+ * 7.2: a bus's functions in devfn order, then each bridge's subtree in devfn
+ * order; VFs when their PF enables SR-IOV, i.e. after the scan).
+ */
+#include "pci_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct builder {
+	const char *file;
+	struct pcilu_diag *d;
+	struct pcilu_dev *all;		/* decoded devices, by address */
+	size_t nall;
+	struct pcilu_bus *buses;	/* by (seg, number) */
+	size_t nbuses;
+	int32_t *bus_of;		/* all[i] -> buses index */
+	int32_t *order;			/* probe order, indices into all */
+	size_t norder;
+	int32_t *bus_order;		/* visited buses in DFS order */
+	size_t nbus_order;
+	bool *reached;
+};
+
+static uint64_t dev_key(const struct pcilu_dev *d)
+{
+	return (uint64_t)d->seg << 16 | (uint64_t)d->bus << 8 | d->devfn;
+}
+
+static uint64_t bus_key(uint32_t seg, uint8_t bus)
+{
+	return (uint64_t)seg << 8 | bus;
+}
+
+static int cmp_dev(const void *a, const void *b)
+{
+	const struct pcilu_dev *x = a, *y = b;
+	uint64_t kx = dev_key(x), ky = dev_key(y);
+
+	if (kx != ky)
+		return kx < ky ? -1 : 1;
+	return (x->line > y->line) - (x->line < y->line);	/* keep input order */
+}
+
+static int cmp_bus(const void *a, const void *b)
+{
+	const struct pcilu_bus *x = a, *y = b;
+	uint64_t kx = bus_key(x->seg, x->number), ky = bus_key(y->seg, y->number);
+
+	return (kx > ky) - (kx < ky);
+}
+
+/* Index in b->all of an address, by binary search, or PCILU_NONE. */
+static int32_t find_all(const struct builder *b, uint32_t seg, uint8_t bus, uint8_t devfn)
+{
+	uint64_t key = (uint64_t)seg << 16 | (uint64_t)bus << 8 | devfn;
+	size_t lo = 0, hi = b->nall;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint64_t k = dev_key(&b->all[mid]);
+
+		if (k == key)
+			return (int32_t)mid;
+		if (k < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return PCILU_NONE;
+}
+
+static int32_t find_bus(const struct builder *b, uint32_t seg, uint8_t nr)
+{
+	uint64_t key = bus_key(seg, nr);
+	size_t lo = 0, hi = b->nbuses;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint64_t k = bus_key(b->buses[mid].seg, b->buses[mid].number);
+
+		if (k == key)
+			return (int32_t)mid;
+		if (k < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return PCILU_NONE;
+}
+
+static void drop_dev(struct pcilu_dev *d)
+{
+	free(d->cfg);
+	free(d->driver);
+	d->cfg = NULL;
+	d->driver = NULL;
+}
+
+/* Move raw devices into b->all, sorted by address, duplicates refused. */
+static int take_raw(struct builder *b, struct pcilu_raw_host *raw)
+{
+	b->all = calloc(raw->count ? raw->count : 1, sizeof(*b->all));
+	if (!b->all)
+		return -ENOMEM;
+	for (size_t i = 0; i < raw->count; i++) {
+		struct pcilu_raw_dev *r = &raw->devs[i];
+		struct pcilu_dev *d = &b->all[i];
+
+		d->seg = r->seg;
+		d->bus = r->bus;
+		d->devfn = r->devfn;
+		d->cfg = r->cfg;
+		d->cfg_len = r->cfg_len;
+		d->kernel_group = r->kernel_group;
+		d->numa_node = r->numa_node;
+		d->driver = r->driver;
+		d->is_virtfn = r->physfn_known && r->is_virtfn;
+		d->line = r->line ? r->line : (long)i;
+		d->bus_idx = d->child_bus = d->physfn = PCILU_NONE;
+		r->cfg = NULL;
+		r->driver = NULL;
+	}
+	b->nall = raw->count;
+	qsort(b->all, b->nall, sizeof(*b->all), cmp_dev);
+	size_t out = 0;
+
+	for (size_t i = 0; i < b->nall; i++) {
+		char bdf[24];
+
+		if (out && dev_key(&b->all[out - 1]) == dev_key(&b->all[i])) {
+			pcilu_diag_add(b->d, PCILU_ERROR, b->file, b->all[i].line, -1,
+				       "%s: duplicate address; the first record is kept",
+				       pcilu_bdf(&b->all[i], bdf, sizeof(bdf)));
+			drop_dev(&b->all[i]);
+			continue;
+		}
+		b->all[out++] = b->all[i];
+	}
+	b->nall = out;
+	return 0;
+}
+
+static bool reads_absent(const struct pcilu_dev *d)
+{
+	return d->cfg_len >= 2 && pcilu_le16(d->cfg) == 0xffff;
+}
+
+/* A VF answers config reads of its ids with ~0; the kernel takes them from the PF. */
+static void mark_vfs(struct builder *b)
+{
+	for (size_t i = 0; i < b->nall; i++) {
+		const struct pcilu_dev *pf = &b->all[i];
+		const struct pcilu_sriov *s = &pf->sriov;
+
+		if (!s->pos || !(s->ctrl & PCI_SRIOV_CTRL_VFE))
+			continue;
+		for (unsigned v = 0; v < s->num_vfs && v < s->total_vfs; v++) {
+			uint8_t bus, devfn;
+			int32_t j;
+
+			pcilu_sriov_vf_addr(pf, v, &bus, &devfn);
+			j = find_all(b, pf->seg, bus, devfn);
+			if (j == PCILU_NONE || (size_t)j == i)
+				continue;
+			b->all[j].is_virtfn = true;
+			b->all[j].physfn = (int32_t)i;
+		}
+	}
+}
+
+/* Link VFs named by sysfs (physfn) that the PF's SR-IOV state did not imply. */
+static void link_known_vfs(struct builder *b, const struct pcilu_raw_host *raw)
+{
+	for (size_t i = 0; i < raw->count; i++) {
+		const struct pcilu_raw_dev *r = &raw->devs[i];
+		int32_t vf, pf;
+
+		if (!r->physfn_known || !r->is_virtfn)
+			continue;
+		vf = find_all(b, r->seg, r->bus, r->devfn);
+		pf = find_all(b, r->pf_seg, r->pf_bus, r->pf_devfn);
+		if (vf != PCILU_NONE && pf != PCILU_NONE && vf != pf)
+			b->all[vf].physfn = pf;
+	}
+}
+
+static void vf_ids_from_pf(struct builder *b)
+{
+	for (size_t i = 0; i < b->nall; i++) {
+		struct pcilu_dev *d = &b->all[i];
+
+		if (!d->is_virtfn)
+			continue;
+		d->multifunction = false;	/* pci_iov_add_virtfn() never sets it */
+		if (d->physfn == PCILU_NONE || d->vendor != 0xffff)
+			continue;
+		d->vendor = b->all[d->physfn].vendor;
+		d->device = b->all[d->physfn].sriov.vf_device;
+	}
+}
+
+static int decode_all(struct builder *b, const struct pcilu_raw_host *raw)
+{
+	bool *done = calloc(b->nall ? b->nall : 1, sizeof(*done));
+	size_t out = 0;
+	int32_t *remap;
+
+	if (!done)
+		return -ENOMEM;
+	/* Pass 1: everything that answers as a device; VFs may not yet. */
+	for (size_t i = 0; i < b->nall; i++) {
+		if (reads_absent(&b->all[i]) && !b->all[i].is_virtfn)
+			continue;
+		done[i] = pcilu_dev_decode(&b->all[i], b->file, b->d) == 0;
+	}
+	mark_vfs(b);
+	link_known_vfs(b, raw);
+	for (size_t i = 0; i < b->nall; i++)
+		if (!done[i] && reads_absent(&b->all[i]))
+			done[i] = pcilu_dev_decode(&b->all[i], b->file, b->d) == 0;
+	vf_ids_from_pf(b);
+	remap = malloc((b->nall ? b->nall : 1) * sizeof(*remap));
+	if (!remap) {
+		free(done);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < b->nall; i++) {
+		remap[i] = done[i] ? (int32_t)out : PCILU_NONE;
+		if (!done[i]) {
+			drop_dev(&b->all[i]);
+			continue;
+		}
+		b->all[out++] = b->all[i];
+	}
+	b->nall = out;
+	for (size_t i = 0; i < b->nall; i++)
+		if (b->all[i].physfn != PCILU_NONE)
+			b->all[i].physfn = remap[b->all[i].physfn];
+	free(remap);
+	free(done);
+	return 0;
+}
+
+static int add_bus(struct builder *b, size_t *cap, uint32_t seg, uint8_t nr)
+{
+	if (b->nbuses == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+		struct pcilu_bus *n = realloc(b->buses, ncap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		b->buses = n;
+		*cap = ncap;
+	}
+	b->buses[b->nbuses++] = (struct pcilu_bus){ .seg = seg, .number = nr,
+		.self = PCILU_NONE, .parent = PCILU_NONE };
+	return 0;
+}
+
+/* A bridge's bus numbers are usable only when the child bus lies below it. */
+static bool bridge_usable(struct builder *b, const struct pcilu_dev *br)
+{
+	char bdf[24];
+
+	if (!pcilu_is_bridge(br))
+		return false;
+	pcilu_bdf(br, bdf, sizeof(bdf));
+	if (br->secondary == 0 && br->subordinate == 0) {
+		pcilu_diag_add(b->d, PCILU_NOTE, b->file, br->line, PCI_SECONDARY_BUS,
+			       "%s: bridge has no bus numbers (firmware left it unconfigured); "
+			       "devices Linux would find behind it are not in this input", bdf);
+		return false;
+	}
+	if (br->secondary <= br->bus || br->subordinate < br->secondary) {
+		pcilu_diag_add(b->d, PCILU_ERROR, b->file, br->line, PCI_SECONDARY_BUS,
+			       "%s: inconsistent bus numbers (bus %02x, secondary %02x, subordinate %02x); "
+			       "nothing behind it is reachable through it",
+			       bdf, br->bus, br->secondary, br->subordinate);
+		return false;
+	}
+	return true;
+}
+
+static int make_buses(struct builder *b)
+{
+	size_t cap = 0;
+	int ret;
+
+	for (size_t i = 0; i < b->nall; i++) {
+		const struct pcilu_dev *d = &b->all[i];
+
+		if ((!b->nbuses || bus_key(b->buses[b->nbuses - 1].seg, b->buses[b->nbuses - 1].number) !=
+		     bus_key(d->seg, d->bus)) && (ret = add_bus(b, &cap, d->seg, d->bus)))
+			return ret;
+	}
+	for (size_t i = 0; i < b->nall; i++)	/* empty secondary buses of bridges */
+		if (bridge_usable(b, &b->all[i]) &&
+		    find_bus(b, b->all[i].seg, b->all[i].secondary) == PCILU_NONE &&
+		    (ret = add_bus(b, &cap, b->all[i].seg, b->all[i].secondary)))
+			return ret;
+	qsort(b->buses, b->nbuses, sizeof(*b->buses), cmp_bus);
+	b->bus_of = malloc((b->nall ? b->nall : 1) * sizeof(*b->bus_of));
+	if (!b->bus_of)
+		return -ENOMEM;
+	for (size_t i = 0; i < b->nall; i++) {
+		struct pcilu_dev *br = &b->all[i];
+
+		b->bus_of[i] = find_bus(b, br->seg, br->bus);
+		if (!bridge_usable(b, br))
+			continue;
+		int32_t c = find_bus(b, br->seg, br->secondary);
+		char bdf[24], other[24];
+
+		if (b->buses[c].self != PCILU_NONE) {
+			pcilu_diag_add(b->d, PCILU_ERROR, b->file, br->line, PCI_SECONDARY_BUS,
+				       "%s: secondary bus %02x is already the secondary bus of %s; ignored",
+				       pcilu_bdf(br, bdf, sizeof(bdf)), br->secondary,
+				       pcilu_bdf(&b->all[b->buses[c].self], other, sizeof(other)));
+			continue;
+		}
+		b->buses[c].self = (int32_t)i;
+		br->child_bus = c;
+	}
+	return 0;
+}
+
+/*
+ * Buses no bridge creates are SR-IOV virtual buses (VFs above their PF's bus),
+ * root buses, or, when they lie inside some bridge's range, unreachable.
+ */
+static void classify_buses(struct builder *b, bool *covered)
+{
+	for (size_t i = 0; i < b->nall; i++) {
+		const struct pcilu_dev *d = &b->all[i];
+		struct pcilu_bus *bus = &b->buses[b->bus_of[i]];
+
+		if (bus->self != PCILU_NONE || !d->is_virtfn || d->physfn == PCILU_NONE)
+			continue;
+		if (b->all[d->physfn].bus != d->bus) {
+			bus->is_virtual = true;
+			bus->parent = b->bus_of[d->physfn];
+		}
+	}
+	for (size_t i = 0; i < b->nall; i++) {
+		const struct pcilu_dev *br = &b->all[i];
+
+		if (br->child_bus == PCILU_NONE)
+			continue;
+		for (unsigned n = br->secondary + 1u; n <= br->subordinate; n++) {
+			int32_t c = find_bus(b, br->seg, (uint8_t)n);
+
+			if (c != PCILU_NONE)
+				covered[c] = true;
+		}
+	}
+	for (size_t i = 0; i < b->nbuses; i++) {
+		struct pcilu_bus *bus = &b->buses[i];
+
+		if (bus->self != PCILU_NONE)
+			bus->parent = b->bus_of[bus->self];
+	}
+	for (size_t i = 0; i < b->nall; i++) {	/* devices of a bus are contiguous */
+		struct pcilu_bus *bus = &b->buses[b->bus_of[i]];
+
+		if (!bus->count)
+			bus->first = (uint32_t)i;
+		bus->count++;
+	}
+}
+
+static void visit(struct builder *b, int32_t bus_idx, unsigned depth)
+{
+	const struct pcilu_bus *bus = &b->buses[bus_idx];
+
+	if (b->reached[bus_idx] || depth > 256)
+		return;
+	b->reached[bus_idx] = true;
+	b->bus_order[b->nbus_order++] = bus_idx;
+	for (uint32_t i = bus->first; i < bus->first + bus->count; i++)
+		if (!(b->all[i].is_virtfn && b->all[i].physfn != PCILU_NONE))
+			b->order[b->norder++] = (int32_t)i;
+	/* Then each bridge's subtree, bridges in devfn order. */
+	for (uint32_t i = bus->first; i < bus->first + bus->count; i++)
+		if (b->all[i].child_bus != PCILU_NONE)
+			visit(b, b->all[i].child_bus, depth + 1);
+}
+
+struct vf_pos {
+	int32_t pf_pos, idx;
+};
+
+static int cmp_vf(const void *a, const void *b)
+{
+	const struct vf_pos *x = a, *y = b;
+
+	if (x->pf_pos != y->pf_pos)
+		return x->pf_pos < y->pf_pos ? -1 : 1;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* VFs are added when their PF enables SR-IOV: after the scan, in PF order. */
+static int order_vfs(struct builder *b)
+{
+	int32_t *pos = malloc((b->nall ? b->nall : 1) * sizeof(*pos));
+	struct vf_pos *vfs = malloc((b->nall ? b->nall : 1) * sizeof(*vfs));
+	size_t n = 0;
+
+	if (!pos || !vfs) {
+		free(pos);
+		free(vfs);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < b->nall; i++)
+		pos[i] = PCILU_NONE;
+	for (size_t k = 0; k < b->norder; k++)
+		pos[b->order[k]] = (int32_t)k;
+	for (size_t i = 0; i < b->nall; i++) {
+		const struct pcilu_dev *d = &b->all[i];
+
+		if (d->is_virtfn && d->physfn != PCILU_NONE && pos[d->physfn] != PCILU_NONE &&
+		    b->reached[b->bus_of[i]])
+			vfs[n++] = (struct vf_pos){ pos[d->physfn], (int32_t)i };
+	}
+	qsort(vfs, n, sizeof(*vfs), cmp_vf);
+	for (size_t k = 0; k < n; k++)
+		b->order[b->norder++] = vfs[k].idx;
+	free(pos);
+	free(vfs);
+	return 0;
+}
+
+static int walk(struct builder *b)
+{
+	bool *covered = calloc(b->nbuses ? b->nbuses : 1, sizeof(*covered));
+
+	b->reached = calloc(b->nbuses ? b->nbuses : 1, sizeof(*b->reached));
+	b->order = malloc((b->nall ? b->nall : 1) * sizeof(*b->order));
+	b->bus_order = malloc((b->nbuses ? b->nbuses : 1) * sizeof(*b->bus_order));
+	if (!covered || !b->reached || !b->order || !b->bus_order) {
+		free(covered);
+		return -ENOMEM;
+	}
+	classify_buses(b, covered);
+	/* Root buses in (segment, number) order, as host bridges usually enumerate. */
+	for (size_t i = 0; i < b->nbuses; i++)
+		if (b->buses[i].self == PCILU_NONE && !b->buses[i].is_virtual && !covered[i])
+			visit(b, (int32_t)i, 0);
+	for (size_t i = 0; i < b->nbuses; i++)	/* virtual buses hang off their PF's bus */
+		if (b->buses[i].is_virtual && b->reached[b->buses[i].parent]) {
+			b->reached[i] = true;
+			b->bus_order[b->nbus_order++] = (int32_t)i;
+		}
+	free(covered);
+	return order_vfs(b);
+}
+
+/* Move devices and buses into the topology, renumbered in probe order. */
+static int finish(struct builder *b, struct pcilu_topology *t)
+{
+	int32_t *dmap = malloc((b->nall ? b->nall : 1) * sizeof(*dmap));
+	int32_t *bmap = malloc((b->nbuses ? b->nbuses : 1) * sizeof(*bmap));
+	size_t nun = b->nall - b->norder, u = 0;
+
+	t->devs = calloc(b->norder ? b->norder : 1, sizeof(*t->devs));
+	t->buses = calloc(b->nbus_order ? b->nbus_order : 1, sizeof(*t->buses));
+	t->bus_devs = malloc((b->norder ? b->norder : 1) * sizeof(*t->bus_devs));
+	t->unreachable = calloc(nun ? nun : 1, sizeof(*t->unreachable));
+	if (!dmap || !bmap || !t->devs || !t->buses || !t->bus_devs || !t->unreachable) {
+		free(dmap);
+		free(bmap);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < b->nall; i++)
+		dmap[i] = PCILU_NONE;
+	for (size_t i = 0; i < b->nbuses; i++)
+		bmap[i] = PCILU_NONE;
+	for (size_t k = 0; k < b->norder; k++)
+		dmap[b->order[k]] = (int32_t)k;
+	for (size_t k = 0; k < b->nbus_order; k++)
+		bmap[b->bus_order[k]] = (int32_t)k;
+	for (size_t k = 0; k < b->nbus_order; k++) {
+		struct pcilu_bus *dst = &t->buses[k];
+
+		*dst = b->buses[b->bus_order[k]];
+		dst->self = dst->self == PCILU_NONE ? PCILU_NONE : dmap[dst->self];
+		dst->parent = dst->parent == PCILU_NONE ? PCILU_NONE : bmap[dst->parent];
+		dst->count = 0;
+	}
+	for (size_t i = 0; i < b->nall; i++) {	/* address order gives devfn order per bus */
+		struct pcilu_dev *d = &b->all[i];
+		char bdf[24];
+
+		if (dmap[i] == PCILU_NONE) {
+			pcilu_diag_add(b->d, PCILU_ERROR, b->file, d->line, -1,
+				       "%s: no bridge or root bus reaches bus %02x; left out of the topology",
+				       pcilu_bdf(d, bdf, sizeof(bdf)), d->bus);
+			d->bus_idx = d->child_bus = d->physfn = PCILU_NONE;
+			t->unreachable[u++] = *d;
+			continue;
+		}
+		struct pcilu_bus *bus = &t->buses[bmap[b->bus_of[i]]];
+
+		d->bus_idx = bmap[b->bus_of[i]];
+		d->child_bus = d->child_bus == PCILU_NONE ? PCILU_NONE : bmap[d->child_bus];
+		d->physfn = d->physfn == PCILU_NONE ? PCILU_NONE : dmap[d->physfn];
+		if (!bus->count)
+			bus->first = 0;	/* set below */
+		t->devs[dmap[i]] = *d;
+	}
+	t->ndevs = b->norder;
+	t->nbuses = b->nbus_order;
+	t->nunreachable = u;
+	/* bus_devs: every bus's devices, devfn ascending, contiguous. */
+	size_t at = 0;
+
+	for (size_t k = 0; k < t->nbuses; k++) {
+		const struct pcilu_bus *src = &b->buses[b->bus_order[k]];
+
+		t->buses[k].first = (uint32_t)at;
+		for (uint32_t i = src->first; i < src->first + src->count; i++)
+			if (dmap[i] != PCILU_NONE)
+				t->bus_devs[at++] = dmap[i];
+		t->buses[k].count = (uint32_t)(at - t->buses[k].first);
+	}
+	free(dmap);
+	free(bmap);
+	return 0;
+}
+
+static void builder_free(struct builder *b)
+{
+	free(b->all);
+	free(b->buses);
+	free(b->bus_of);
+	free(b->order);
+	free(b->bus_order);
+	free(b->reached);
+}
+
+void pcilu_topology_free(struct pcilu_topology *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->ndevs; i++)
+		drop_dev(&t->devs[i]);
+	for (size_t i = 0; i < t->nunreachable; i++)
+		drop_dev(&t->unreachable[i]);
+	free(t->devs);
+	free(t->buses);
+	free(t->bus_devs);
+	free(t->unreachable);
+	free(t->hash);
+	free(t->name);
+	free(t->kernel_release);
+	free(t->cmdline);
+	free(t);
+}
+
+int pcilu_topology_build(struct pcilu_raw_host *raw, struct pcilu_topology **out,
+			 struct pcilu_diag *d)
+{
+	struct builder b = { .file = raw->name, .d = d };
+	struct pcilu_topology *t = calloc(1, sizeof(*t));
+	int ret;
+
+	*out = NULL;
+	if (!t)
+		return -ENOMEM;
+	t->kind = raw->kind;
+	t->has_kernel_groups = raw->has_kernel_groups;
+	t->config_truncated = raw->config_truncated;
+	t->name = raw->name;
+	t->kernel_release = raw->kernel_release;
+	t->cmdline = raw->cmdline;
+	raw->name = raw->kernel_release = raw->cmdline = NULL;
+	b.file = t->name;
+	ret = take_raw(&b, raw);
+	if (!ret)
+		ret = decode_all(&b, raw);
+	if (!ret)
+		ret = make_buses(&b);
+	if (!ret)
+		ret = walk(&b);
+	if (!ret)
+		ret = finish(&b, t);
+	if (!ret) {
+		for (size_t i = 0; i < b.nall; i++)	/* ownership moved to t */
+			b.all[i].cfg = NULL, b.all[i].driver = NULL;
+		for (size_t i = 0; i < t->ndevs; i++) {
+			int32_t up = pcilu_upstream_bridge(t, (int32_t)i);
+
+			pcilu_fixup_port_type(&t->devs[i], up == PCILU_NONE ? NULL : &t->devs[up]);
+		}
+		ret = pcilu_hash_build(t);
+	} else {
+		for (size_t i = 0; i < b.nall; i++)
+			drop_dev(&b.all[i]);
+	}
+	builder_free(&b);
+	pcilu_raw_host_free(raw);
+	if (ret) {
+		pcilu_topology_free(t);
+		return ret;
+	}
+	*out = t;
+	return 0;
+}

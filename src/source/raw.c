@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Raw hosts: what every source produces. Also input reading and sniffing. */
+#include "source_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void pcilu_raw_host_init(struct pcilu_raw_host *h, enum pcilu_source_kind kind, const char *name)
+{
+	memset(h, 0, sizeof(*h));
+	h->kind = kind;
+	h->name = name ? strdup(name) : NULL;
+}
+
+void pcilu_raw_host_free(struct pcilu_raw_host *h)
+{
+	for (size_t i = 0; i < h->count; i++) {
+		free(h->devs[i].cfg);
+		free(h->devs[i].driver);
+	}
+	free(h->devs);
+	free(h->name);
+	free(h->kernel_release);
+	free(h->cmdline);
+	memset(h, 0, sizeof(*h));
+}
+
+struct pcilu_raw_dev *pcilu_raw_host_add(struct pcilu_raw_host *h)
+{
+	if (h->count >= PCILU_MAX_DEVICES)
+		return NULL;
+	if (h->count == h->cap) {
+		size_t ncap = h->cap ? h->cap * 2 : 64;
+		struct pcilu_raw_dev *n = realloc(h->devs, ncap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		h->devs = n;
+		h->cap = ncap;
+	}
+	struct pcilu_raw_dev *r = &h->devs[h->count++];
+
+	memset(r, 0, sizeof(*r));
+	r->kernel_group = PCILU_NO_GROUP;
+	r->numa_node = PCILU_NO_NODE;
+	return r;
+}
+
+static int read_fd(int fd, const char *path, char **buf, size_t *len, struct pcilu_diag *d)
+{
+	size_t cap = 1 << 16, n = 0;
+	char *p = malloc(cap + 1);
+
+	if (!p)
+		return -ENOMEM;
+	for (;;) {
+		if (n == cap) {
+			if (cap >= PCILU_MAX_INPUT_SIZE) {
+				free(p);
+				pcilu_diag_add(d, PCILU_ERROR, path, 0, -1,
+					       "input larger than the limit of %llu bytes",
+					       (unsigned long long)PCILU_MAX_INPUT_SIZE);
+				return -E2BIG;
+			}
+			char *np = realloc(p, cap * 2 + 1);
+
+			if (!np) {
+				free(p);
+				return -ENOMEM;
+			}
+			p = np;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, p + n, cap - n);
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = -errno;
+
+			free(p);
+			pcilu_diag_add(d, PCILU_ERROR, path, 0, -1, "cannot read: %s", strerror(-e));
+			return e;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	p[n] = '\0';
+	*buf = p;
+	*len = n;
+	return 0;
+}
+
+int pcilu_read_file(const char *path, char **buf, size_t *len, struct pcilu_diag *d)
+{
+	if (!strcmp(path, "-"))
+		return read_fd(STDIN_FILENO, "<stdin>", buf, len, d);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		int e = -errno;
+
+		pcilu_diag_add(d, PCILU_ERROR, path, 0, -1, "cannot open: %s", strerror(-e));
+		return e;
+	}
+	int ret = read_fd(fd, path, buf, len, d);
+
+	close(fd);
+	return ret;
+}
+
+/* A spec is JSON: its first non-blank byte opens an object. */
+static bool looks_like_spec(const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')
+			continue;
+		return text[i] == '{';
+	}
+	return false;
+}
+
+int pcilu_load_any(const char *arg, const struct pcilu_source_opts *opts,
+		   struct pcilu_raw_host *h, struct pcilu_diag *d)
+{
+	struct stat st;
+
+	if (!arg)
+		return pcilu_load_sysfs("/sys", opts, h, d);
+	if (strcmp(arg, "-") && stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
+		return pcilu_load_sysfs(arg, opts, h, d);
+
+	char *text;
+	size_t len;
+	int ret = pcilu_read_file(arg, &text, &len, d);
+
+	if (ret)
+		return ret;
+	if (looks_like_spec(text, len))
+		ret = pcilu_load_spec(arg, text, len, opts, h, d);
+	else
+		ret = pcilu_load_lspci(arg, text, len, opts, h, d);
+	free(text);
+	return ret;
+}
