@@ -165,12 +165,7 @@ out:
 	return ret;
 }
 
-/*
- * One address component: [DDDD[DD]:]BB:DD.F. Returns its length, or 0 when
- * the text is not an address; *bad is set when it is address-shaped but out
- * of range (slot > 0x1f, function > 7).
- */
-static size_t parse_comp(const char *p, size_t len, uint32_t *seg, bool *has_seg,
+size_t pcilu_src_parse_bdf(const char *p, size_t len, uint32_t *seg, bool *has_seg,
 			 uint8_t *bus, uint8_t *devfn, bool *bad)
 {
 	size_t n = 0, i;
@@ -223,7 +218,7 @@ static size_t parse_addr(const char *p, size_t len, uint32_t *seg, uint8_t *bus,
 	*seg = 0;
 	*bad = *path = false;
 	for (;;) {
-		n = parse_comp(p + i, len - i, &cseg, &has_seg, bus, devfn, bad);
+		n = pcilu_src_parse_bdf(p + i, len - i, &cseg, &has_seg, bus, devfn, bad);
 		if (!n)
 			return 0;
 		if (has_seg)
@@ -396,8 +391,12 @@ static int parse_line(struct lp *s, const char *p, size_t len)
 	size_t alen = parse_addr(p, len, &seg, &bus, &devfn, &bad, &path);
 	int ret;
 
-	if (!alen)
+	if (!alen) {
+		/* Inside a record this can only be a mangled row (e.g. "00:00 00"). */
+		if (s->in_dev)
+			rec_error(s, "malformed line: neither a device header nor a hex row");
 		return 0;
+	}
 	ret = end_record(s);
 	if (!ret)
 		start_record(s, p, alen, seg, bus, devfn, bad, path);
