@@ -237,16 +237,17 @@ static int load_one(struct sf *s, int dfd, const char *name)
 /* Is @fd a folder holding at least one DDDD:BB:DD.F entry? */
 static bool holds_devices(int fd)
 {
-	int dup_fd = dup(fd);
-	DIR *dir = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	/* A new open file description: dup() would share the directory offset. */
+	int dir_fd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = dir_fd >= 0 ? fdopendir(dir_fd) : NULL;
 	struct dirent *e;
 	bool found = false;
 	uint32_t seg;
 	uint8_t bus, devfn;
 
 	if (!dir) {
-		if (dup_fd >= 0)
-			close(dup_fd);
+		if (dir_fd >= 0)
+			close(dir_fd);
 		return false;
 	}
 	while (!found && (e = readdir(dir)))
@@ -293,16 +294,16 @@ static int open_devices(struct sf *s, const char *root)
 
 static int read_dir(struct sf *s, int dfd)
 {
-	int dup_fd = dup(dfd);
-	DIR *dir = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	int dir_fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = dir_fd >= 0 ? fdopendir(dir_fd) : NULL;
 	struct dirent *e;
 	int ret = 0;
 
 	if (!dir) {
 		int err = -errno;
 
-		if (dup_fd >= 0)
-			close(dup_fd);
+		if (dir_fd >= 0)
+			close(dir_fd);
 		pcilu_diag_add(s->d, PCILU_ERROR, s->dir, 0, -1, "cannot list: %s", strerror(-err));
 		return err;
 	}
