@@ -383,7 +383,8 @@ int pcilu_load_sysfs(const char *root, const struct pcilu_source_opts *opts,
 	if (!ret)
 		ret = host_facts(h, root);
 	if (!ret) {
-		qsort(h->devs, h->count, sizeof(*h->devs), cmp_raw);
+		if (h->count)
+			qsort(h->devs, h->count, sizeof(*h->devs), cmp_raw);
 		report(&s);
 		if (!h->count) {
 			pcilu_diag_add(d, PCILU_ERROR, s.dir, 0, -1, "no devices found");
