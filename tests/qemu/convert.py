@@ -123,7 +123,7 @@ def main():
             groups.setdefault(g, []).append(bdf)
             os.makedirs(os.path.join(sysfs, "kernel", "iommu_groups", g, "devices"), exist_ok=True)
             os.symlink("../../../../kernel/iommu_groups/" + g, os.path.join(p, "iommu_group"))
-            os.symlink("../../../../../bus/pci/devices/" + bdf,
+            os.symlink("../../../../bus/pci/devices/" + bdf,
                        os.path.join(sysfs, "kernel", "iommu_groups", g, "devices", bdf))
         drv = dev.get("driver", "-")
         if drv != "-":
