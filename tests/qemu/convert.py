@@ -127,7 +127,10 @@ def main():
                        os.path.join(sysfs, "kernel", "iommu_groups", g, "devices", bdf))
         drv = dev.get("driver", "-")
         if drv != "-":
-            os.makedirs(os.path.join(sysfs, "bus", "pci", "drivers", drv), exist_ok=True)
+            ddir = os.path.join(sysfs, "bus", "pci", "drivers", drv)
+            os.makedirs(ddir, exist_ok=True)
+            # keeps the directory (and the driver link target) in git
+            write(os.path.join(ddir, ".keep"), "")
             os.symlink("../../../../bus/pci/drivers/" + drv, os.path.join(p, "driver"))
         if dev.get("physfn", "-") != "-":
             os.symlink("../" + dev["physfn"], os.path.join(p, "physfn"))
