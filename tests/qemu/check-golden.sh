@@ -17,7 +17,8 @@ for t in "$G"/*/; do
         echo "FAIL $name: iommu_group links disagree with groups.txt"; fail=1; continue
     fi
     if command -v lspci >/dev/null 2>&1; then
-        filt() { grep -E '^[0-9a-f]{4}:|IOMMU group|^[0-9a-f]{2,3}: ' | sed 's/ .*IOMMU/ IOMMU/; s/^\([0-9a-f:.]*\) .*/\1/'; }
+        filt() { grep -E '^[0-9a-f]{4}:|IOMMU group|^[0-9a-f]{2,3}: ' |
+                 sed -E 's/^([0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]) .*/\1/'; }
         a=$(lspci -A linux-sysfs -O "sysfs.path=$t/sysfs/bus/pci" -D -vvv -xxxx 2>/dev/null | filt)
         b=$(filt < "$t/lspci.txt")
         if [ "$a" != "$b" ]; then echo "FAIL $name: lspci output differs from lspci.txt"; fail=1; continue; fi
