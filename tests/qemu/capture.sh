@@ -113,6 +113,7 @@ for t in "${topos[@]}"; do
     D=$OUT/$t
     rm -rf "$D" && mkdir -p "$D"
     append="console=ttyS0 intel_iommu=on panic=-1 quiet loglevel=4 $KARGS"
+    # shellcheck disable=SC2054
     cmd=(qemu-system-x86_64 -nodefaults -M q35 -accel tcg -smp 2 -m 512
          -display none -no-reboot -monitor none
          -kernel "$KERNEL" -initrd "$INITRD" -append "$append"

@@ -93,7 +93,7 @@ if [ ! -s "$KDIR/vmlinuz" ]; then
 fi
 
 if [ "$with_modules" = 1 ] && [ ! -e "$KDIR/modules/.done" ]; then
-    deb=$(find_deb linux-modules-$KVER)
+    deb=$(find_deb "linux-modules-$KVER")
     [ -n "$deb" ] || die "linux-modules-$KVER .deb not found after download"
     log "unpacking $deb"
     rm -rf "$KDIR/modules.tmp" && mkdir -p "$KDIR/modules.tmp"

@@ -15,16 +15,16 @@ stty -F $out raw -echo 2>/dev/null
 sriov() {
     [ -d /lib/modules/pcilu ] || return 0
     for m in $(cat /lib/modules/pcilu/order 2>/dev/null); do
-        insmod /lib/modules/pcilu/$m || echo "pcilu: insmod $m failed"
+        insmod "/lib/modules/pcilu/$m" || echo "pcilu: insmod $m failed"
     done
     for f in /sys/bus/pci/devices/*/sriov_totalvfs; do
         [ -e "$f" ] || continue
         d=${f%/sriov_totalvfs}
-        n=$(cat $f)
+        n=$(cat "$f")
         want=$(sed -n 's/.*pcilu.numvfs=\([0-9]*\).*/\1/p' /proc/cmdline)
         [ -n "$want" ] && [ "$want" -lt "$n" ] && n=$want
         echo "pcilu: enabling $n VFs on ${d##*/}"
-        echo "$n" > $d/sriov_numvfs || echo "pcilu: sriov_numvfs failed on ${d##*/}"
+        echo "$n" > "$d/sriov_numvfs" || echo "pcilu: sriov_numvfs failed on ${d##*/}"
     done
 }
 sriov
@@ -41,30 +41,30 @@ capture() {
         [ -e "$p" ] || continue
         d=${p##*/}
         echo "DEV $d"
-        echo "PATH $(readlink -f $p)"
-        echo "GROUP $(base $p/iommu_group)"
-        echo "DRIVER $(base $p/driver)"
-        echo "PHYSFN $(base $p/physfn)"
-        for v in $p/virtfn*; do
-            [ -e "$v" ] && echo "VIRTFN ${v##*/} $(base $v)"
+        echo "PATH $(readlink -f "$p")"
+        echo "GROUP $(base "$p"/iommu_group)"
+        echo "DRIVER $(base "$p"/driver)"
+        echo "PHYSFN $(base "$p"/physfn)"
+        for v in "$p"/virtfn*; do
+            [ -e "$v" ] && echo "VIRTFN ${v##*/} $(base "$v")"
         done
         for a in vendor device class subsystem_vendor subsystem_device revision irq numa_node; do
-            echo "ATTR $a $(attr $p/$a)"
+            echo "ATTR $a $(attr "$p"/$a)"
         done
         # resource: one line per BAR, keep as-is
-        if [ -r $p/resource ]; then
-            while read -r r; do echo "RESOURCE $r"; done < $p/resource
+        if [ -r "$p"/resource ]; then
+            while read -r r; do echo "RESOURCE $r"; done < "$p"/resource
         fi
-        sz=$(wc -c < $p/config)
+        sz=$(wc -c < "$p"/config)
         echo "CONFIGSIZE $sz"
         # one line of hex, two digits per byte
-        echo "CONFIG $(od -An -v -tx1 $p/config | tr -d ' \n')"
+        echo "CONFIG $(od -An -v -tx1 "$p"/config | tr -d ' \n')"
         echo "ENDDEV $d"
         n=$((n+1))
     done
     for g in /sys/kernel/iommu_groups/*; do
         [ -d "$g/devices" ] || continue
-        echo "SYSGROUP ${g##*/} $(ls $g/devices | tr '\n' ' ' | sed 's/ *$//')"
+        echo "SYSGROUP ${g##*/} $(ls "$g/devices" | tr '\n' ' ' | sed 's/ *$//')"
     done
     dmesg | grep -E 'DMAR|iommu|ACS|SR-IOV|VF|pcilu|nvme' | sed 's/^/DMESG /'
     echo "END-CAPTURE $n"

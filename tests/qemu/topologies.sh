@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034,SC2054  # arrays of QEMU args (commas are QEMU syntax), read by capture.sh
 # PCI topologies booted by capture.sh.  Each topology is a function
 # topo_<name> that sets:
 #   QARGS=(...)   extra QEMU arguments (the -device list; intel-iommu is added
