@@ -76,23 +76,11 @@ static int32_t find_all(const struct builder *b, uint32_t seg, uint8_t bus, uint
 	return PCILU_NONE;
 }
 
+static int32_t find_bus_in(const struct pcilu_bus *buses, size_t n, uint32_t seg, uint8_t nr);
+
 static int32_t find_bus(const struct builder *b, uint32_t seg, uint8_t nr)
 {
-	uint64_t key = bus_key(seg, nr);
-	size_t lo = 0, hi = b->nbuses;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		uint64_t k = bus_key(b->buses[mid].seg, b->buses[mid].number);
-
-		if (k == key)
-			return (int32_t)mid;
-		if (k < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return PCILU_NONE;
+	return find_bus_in(b->buses, b->nbuses, seg, nr);
 }
 
 static void drop_dev(struct pcilu_dev *d)
@@ -128,7 +116,8 @@ static int take_raw(struct builder *b, struct pcilu_raw_host *raw)
 		r->driver = NULL;
 	}
 	b->nall = raw->count;
-	qsort(b->all, b->nall, sizeof(*b->all), cmp_dev);
+	if (b->nall)
+		qsort(b->all, b->nall, sizeof(*b->all), cmp_dev);
 	size_t out = 0;
 
 	for (size_t i = 0; i < b->nall; i++) {
@@ -288,32 +277,76 @@ static bool bridge_usable(struct builder *b, const struct pcilu_dev *br)
 	return true;
 }
 
-static int make_buses(struct builder *b)
+static int32_t find_bus_in(const struct pcilu_bus *buses, size_t n, uint32_t seg, uint8_t nr)
 {
-	size_t cap = 0;
+	uint64_t key = bus_key(seg, nr);
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint64_t k = bus_key(buses[mid].seg, buses[mid].number);
+
+		if (k == key)
+			return (int32_t)mid;
+		if (k < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return PCILU_NONE;
+}
+
+/* One bus object per (segment, number): those with devices, and bridges' empty secondaries. */
+static int collect_buses(struct builder *b, const bool *usable)
+{
+	size_t cap = 0, with_devs;
 	int ret;
 
-	for (size_t i = 0; i < b->nall; i++) {
+	for (size_t i = 0; i < b->nall; i++) {	/* address order: already sorted */
 		const struct pcilu_dev *d = &b->all[i];
+		const struct pcilu_bus *last = b->nbuses ? &b->buses[b->nbuses - 1] : NULL;
 
-		if ((!b->nbuses || bus_key(b->buses[b->nbuses - 1].seg, b->buses[b->nbuses - 1].number) !=
-		     bus_key(d->seg, d->bus)) && (ret = add_bus(b, &cap, d->seg, d->bus)))
+		if ((!last || bus_key(last->seg, last->number) != bus_key(d->seg, d->bus)) &&
+		    (ret = add_bus(b, &cap, d->seg, d->bus)))
 			return ret;
 	}
-	for (size_t i = 0; i < b->nall; i++)	/* empty secondary buses of bridges */
-		if (bridge_usable(b, &b->all[i]) &&
-		    find_bus(b, b->all[i].seg, b->all[i].secondary) == PCILU_NONE &&
+	with_devs = b->nbuses;
+	for (size_t i = 0; i < b->nall; i++)
+		if (usable[i] && find_bus_in(b->buses, with_devs, b->all[i].seg, b->all[i].secondary) == PCILU_NONE &&
 		    (ret = add_bus(b, &cap, b->all[i].seg, b->all[i].secondary)))
 			return ret;
-	qsort(b->buses, b->nbuses, sizeof(*b->buses), cmp_bus);
-	b->bus_of = malloc((b->nall ? b->nall : 1) * sizeof(*b->bus_of));
-	if (!b->bus_of)
+	if (b->nbuses > with_devs) {
+		size_t out = 1;
+
+		qsort(b->buses, b->nbuses, sizeof(*b->buses), cmp_bus);
+		for (size_t i = 1; i < b->nbuses; i++)	/* two bridges may name one empty bus */
+			if (cmp_bus(&b->buses[i], &b->buses[out - 1]))
+				b->buses[out++] = b->buses[i];
+		b->nbuses = out;
+	}
+	return 0;
+}
+
+static int make_buses(struct builder *b)
+{
+	bool *usable = calloc(b->nall ? b->nall : 1, sizeof(*usable));
+	int ret;
+
+	if (!usable)
 		return -ENOMEM;
+	for (size_t i = 0; i < b->nall; i++)
+		usable[i] = bridge_usable(b, &b->all[i]);
+	ret = collect_buses(b, usable);
+	b->bus_of = malloc((b->nall ? b->nall : 1) * sizeof(*b->bus_of));
+	if (ret || !b->bus_of) {
+		free(usable);
+		return ret ? ret : -ENOMEM;
+	}
 	for (size_t i = 0; i < b->nall; i++) {
 		struct pcilu_dev *br = &b->all[i];
 
 		b->bus_of[i] = find_bus(b, br->seg, br->bus);
-		if (!bridge_usable(b, br))
+		if (!usable[i])
 			continue;
 		int32_t c = find_bus(b, br->seg, br->secondary);
 		char bdf[24], other[24];
@@ -328,6 +361,7 @@ static int make_buses(struct builder *b)
 		b->buses[c].self = (int32_t)i;
 		br->child_bus = c;
 	}
+	free(usable);
 	return 0;
 }
 
@@ -428,7 +462,8 @@ static int order_vfs(struct builder *b)
 		    b->reached[b->bus_of[i]])
 			vfs[n++] = (struct vf_pos){ pos[d->physfn], (int32_t)i };
 	}
-	qsort(vfs, n, sizeof(*vfs), cmp_vf);
+	if (n)
+		qsort(vfs, n, sizeof(*vfs), cmp_vf);
 	for (size_t k = 0; k < n; k++)
 		b->order[b->norder++] = vfs[k].idx;
 	free(pos);
@@ -505,13 +540,10 @@ static int finish(struct builder *b, struct pcilu_topology *t)
 			t->unreachable[u++] = *d;
 			continue;
 		}
-		struct pcilu_bus *bus = &t->buses[bmap[b->bus_of[i]]];
 
 		d->bus_idx = bmap[b->bus_of[i]];
 		d->child_bus = d->child_bus == PCILU_NONE ? PCILU_NONE : bmap[d->child_bus];
 		d->physfn = d->physfn == PCILU_NONE ? PCILU_NONE : dmap[d->physfn];
-		if (!bus->count)
-			bus->first = 0;	/* set below */
 		t->devs[dmap[i]] = *d;
 	}
 	t->ndevs = b->norder;
