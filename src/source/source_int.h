@@ -111,6 +111,13 @@ bool spec_parse_link(struct spec_parse *p, const char *path, struct json_object 
 bool spec_parse_sriov(struct spec_parse *p, const char *path, struct json_object *v,
 		      struct spec_node *n);
 
+/* What kind of bus functions sit on: decides default kinds and what may sit there. */
+enum spec_ctx { CTX_ROOT, CTX_LINK, CTX_SWITCH, CTX_PCI };
+/* Parse the array @v (at @path/@key) of functions of one bus (spec_node.c). */
+bool spec_parse_devices(struct spec_parse *p, const char *path, const char *key,
+			struct json_object *v, enum spec_ctx ctx, unsigned depth, int32_t numa,
+			uint8_t ari_fwd, struct spec_node **out, size_t *nout);
+
 /* Assign bus numbers and append every function (VFs too) to @h. 0 or -errno. */
 int pcilu_spec_synth(struct spec_host *s, struct pcilu_raw_host *h);
 /*
