@@ -1,9 +1,46 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* pcilu: the command-line tool over libpcilu (placeholder while commands land). */
-#include <stdio.h>
+/* pcilu: the command-line tool over libpcilu. One file per command. */
+#include "cli.h"
 
-int main(void)
+#include <string.h>
+
+static const struct cli_command commands[] = {
+	{ "tree", cmd_tree, "[SOURCE]", "draw the hierarchy with ACS per bridge" },
+	{ "show", cmd_show, "BDF [SOURCE]", "decode one device" },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
 {
-	puts("pcilu " "0.1.0");
-	return 0;
+	fprintf(f, "Usage: pcilu COMMAND [OPTIONS] [ARGS]\n"
+		"Which PCI devices can stay running across a Live Update, and did the new kernel\n"
+		"keep what was promised. pcilu never writes to PCI config space or any device.\n\nCommands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-8s %-22s %s\n", commands[i].name, commands[i].args, commands[i].summary);
+	fprintf(f, "\nSOURCE: a sysfs tree, an lspci -x/-xxx/-xxxx dump, a topology spec, or -;\n"
+		"default: the live /sys. 'pcilu COMMAND --help' for options.\n"
+		"Exit status: 0 success, 1 negative verdict, 2 usage or input error.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_ERROR;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return CLI_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("pcilu %s\n", PCILU_VERSION_STRING);
+		return CLI_OK;
+	}
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "pcilu: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return CLI_ERROR;
 }

@@ -167,3 +167,37 @@ struct json_object *pcilu_diag_json(const struct pcilu_diag *d)
 	}
 	return a;
 }
+
+/* The fields every command's JSON gives for a device (docs/json.md, "device"). */
+void pcilu_json_dev_fields(struct json_object *o, const struct pcilu_dev *d, struct pcilu_names *n)
+{
+	char buf[256];
+
+	pcilu_json_add(o, "bdf", pcilu_json_bdf(d));
+	pcilu_json_add(o, "vendor", pcilu_json_hex(d->vendor, 4));
+	pcilu_json_add(o, "device", pcilu_json_hex(d->device, 4));
+	if (n) {
+		pcilu_json_add(o, "vendor_name", json_object_new_string(pcilu_name_vendor(n, d->vendor, buf, sizeof(buf))));
+		pcilu_json_add(o, "device_name", json_object_new_string(
+				       pcilu_name_device(n, d->vendor, d->device, buf, sizeof(buf))));
+	}
+	pcilu_json_add(o, "class", pcilu_json_hex(d->class, 6));
+	pcilu_json_add(o, "type", json_object_new_string(pcilu_dev_type_name(d)));
+	pcilu_json_add(o, "multifunction", json_object_new_boolean(d->multifunction));
+	pcilu_json_add(o, "config_bytes", json_object_new_int(d->cfg_len));
+	pcilu_json_add(o, "acs", pcilu_json_acs(d));
+}
+
+
+const char *pcilu_source_kind_name(enum pcilu_source_kind k)
+{
+	switch (k) {
+	case PCILU_SRC_SYSFS:
+		return "sysfs";
+	case PCILU_SRC_LSPCI:
+		return "lspci";
+	case PCILU_SRC_SPEC:
+		return "spec";
+	}
+	return "unknown";
+}

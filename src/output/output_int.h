@@ -22,4 +22,9 @@ const char *pcilu_dev_label(const struct pcilu_dev *dev, struct pcilu_names *n, 
 /* One-line ACS summary for text output: "ACS cap SV|RR ctl SV", "ACS unknown (...)". */
 const char *pcilu_acs_summary(const struct pcilu_dev *dev, char *buf, size_t len);
 
+/* The fields every command's JSON gives for a device (docs/json.md, "device"). */
+void pcilu_json_dev_fields(struct json_object *o, const struct pcilu_dev *d, struct pcilu_names *n);
+/* "tree", "sysfs", ... */
+const char *pcilu_source_kind_name(enum pcilu_source_kind k);
+
 #endif

@@ -130,6 +130,7 @@ int pcilu_load_any(const char *arg, const struct pcilu_source_opts *opts,
 {
 	struct stat st;
 
+	memset(h, 0, sizeof(*h));	/* freeable whatever happens below */
 	if (!arg)
 		return pcilu_load_sysfs("/sys", opts, h, d);
 	if (strcmp(arg, "-") && stat(arg, &st) == 0 && S_ISDIR(st.st_mode))

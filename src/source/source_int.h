@@ -8,6 +8,15 @@
 #include <pcilu/source.h>
 
 /*
+ * One address as lspci and sysfs print it: [DDDD[DD]:]BB:DD.F (a domain has
+ * 4 to 6 hex digits). Returns the length parsed, or 0 when the text is not an
+ * address; *bad is set when it is address-shaped but out of range (slot above
+ * 0x1f, function above 7). *seg is set only when *has_seg.
+ */
+size_t pcilu_src_parse_bdf(const char *p, size_t len, uint32_t *seg, bool *has_seg,
+			   uint8_t *bus, uint8_t *devfn, bool *bad);
+
+/*
  * Topology specs: spec.c parses the JSON into this tree (everything checked,
  * defaults filled in), spec_synth.c assigns bus numbers and synthesises
  * config space from it.

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Internal header of the CLI: a thin layer over libpcilu. */
+#ifndef PCILU_CLI_H
+#define PCILU_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <pcilu/output.h>
+#include <pcilu/pci.h>
+#include <pcilu/source.h>
+
+/* Exit status every command keeps (README, "Exit status"). */
+enum {
+	CLI_OK = 0,		/* success, all good */
+	CLI_NEGATIVE = 1,	/* a negative verdict: not eligible, drift, difference */
+	CLI_ERROR = 2,		/* usage or input error */
+};
+
+/* Options every command takes; parse with cli_common_opt() from a getopt loop. */
+struct cli_common {
+	bool json;
+	bool lenient;
+	bool no_names;
+};
+
+#define CLI_COMMON_LONGOPTS \
+	{ "json", no_argument, NULL, 'J' }, \
+	{ "lenient", no_argument, NULL, 'L' }, \
+	{ "no-names", no_argument, NULL, 'N' }, \
+	{ "help", no_argument, NULL, 'h' }
+
+/* Handle a common option; returns true when @c was one of them. */
+bool cli_common_opt(int c, struct cli_common *co);
+
+/*
+ * Load SOURCE (NULL = live /sys) and build the topology. Prints diagnostics
+ * to stderr (unless they go into JSON). Returns CLI_OK or CLI_ERROR; without
+ * --lenient any input error is CLI_ERROR.
+ */
+int cli_load(const char *source, const struct cli_common *co,
+	     struct pcilu_topology **t, struct pcilu_diag *d);
+void cli_print_diag(const struct pcilu_diag *d, enum pcilu_severity min);
+/* Resolve a BDF argument to a device index, printing an error if absent. */
+int cli_find_dev(const struct pcilu_topology *t, const char *arg, int32_t *idx);
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Output options with names from pci.ids unless --no-names; close with cli_out_close(). */
+void cli_out_open(const struct cli_common *co, struct pcilu_out_opts *o);
+void cli_out_close(struct pcilu_out_opts *o);
+
+struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *args;
+	const char *summary;
+};
+
+int cmd_tree(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+
+#endif

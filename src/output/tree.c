@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pcilu tree: the hierarchy as lspci -t draws it, with the ACS state of every
+ * bridge, since ACS on the path is what decides isolation.
+ */
+#include "output_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* VFs listed under their PF: vfs[first[pf] .. first[pf+1]). */
+struct vf_index {
+	int32_t *first;
+	int32_t *vfs;
+};
+
+static int vf_index_build(const struct pcilu_topology *t, struct vf_index *x)
+{
+	x->first = calloc(t->ndevs + 1, sizeof(*x->first));
+	x->vfs = malloc((t->ndevs ? t->ndevs : 1) * sizeof(*x->vfs));
+	if (!x->first || !x->vfs)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->ndevs; i++)
+		if (t->devs[i].is_virtfn && t->devs[i].physfn != PCILU_NONE)
+			x->first[t->devs[i].physfn + 1]++;
+	for (size_t i = 0; i < t->ndevs; i++)
+		x->first[i + 1] += x->first[i];
+	int32_t *fill = calloc(t->ndevs + 1, sizeof(*fill));
+
+	if (!fill)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->ndevs; i++) {	/* probe order = VF index order */
+		int32_t pf = t->devs[i].physfn;
+
+		if (t->devs[i].is_virtfn && pf != PCILU_NONE)
+			x->vfs[x->first[pf] + fill[pf]++] = (int32_t)i;
+	}
+	free(fill);
+	return 0;
+}
+
+static void vf_index_free(struct vf_index *x)
+{
+	free(x->first);
+	free(x->vfs);
+}
+
+static bool listed_under_pf(const struct pcilu_dev *d)
+{
+	return d->is_virtfn && d->physfn != PCILU_NONE;
+}
+
+struct tree_ctx {
+	FILE *f;
+	const struct pcilu_topology *t;
+	const struct pcilu_out_opts *o;
+	struct vf_index vf;
+	char prefix[1024];
+};
+
+static void text_device(struct tree_ctx *c, int32_t i, bool last, size_t depth);
+
+static void text_children(struct tree_ctx *c, const int32_t *list, size_t n, size_t depth)
+{
+	size_t shown = 0, total = 0;
+
+	for (size_t k = 0; k < n; k++)
+		total += !listed_under_pf(&c->t->devs[list[k]]);
+	for (size_t k = 0; k < n; k++)
+		if (!listed_under_pf(&c->t->devs[list[k]]))
+			text_device(c, list[k], ++shown == total, depth);
+}
+
+static void text_device(struct tree_ctx *c, int32_t i, bool last, size_t depth)
+{
+	const struct pcilu_dev *d = &c->t->devs[i];
+	char label[320], acs[96], bdf[24];
+	size_t plen = strlen(c->prefix);
+
+	fprintf(c->f, "%s%s %02x:%02x.%u %s  %s", c->prefix, last ? "`--" : "+--", d->bus,
+		PCI_SLOT(d->devfn), PCI_FUNC(d->devfn), pcilu_dev_label(d, c->o->names, label, sizeof(label)),
+		pcilu_dev_type_name(d));
+	if (d->is_virtfn)
+		fprintf(c->f, " VF of %s", d->physfn == PCILU_NONE ? "?" :
+			pcilu_bdf(&c->t->devs[d->physfn], bdf, sizeof(bdf)));
+	if (pcilu_is_bridge(d) || d->acs_pos || (d->ext_state == PCILU_EXT_UNKNOWN && d->multifunction))
+		fprintf(c->f, "  [%s]", pcilu_acs_summary(d, acs, sizeof(acs)));
+	if (d->child_bus != PCILU_NONE)
+		fprintf(c->f, "  -> bus %02x-%02x", d->secondary, d->subordinate);
+	fputc('\n', c->f);
+	if (depth > 64 || plen + 8 >= sizeof(c->prefix))
+		return;
+	strcat(c->prefix, last ? "    " : "|   ");
+	size_t nvf = (size_t)(c->vf.first[i + 1] - c->vf.first[i]);
+
+	if (nvf)
+		for (size_t k = 0; k < nvf; k++)
+			text_device(c, c->vf.vfs[c->vf.first[i] + k],
+				    k + 1 == nvf && d->child_bus == PCILU_NONE, depth + 1);
+	if (d->child_bus != PCILU_NONE) {
+		const struct pcilu_bus *b = &c->t->buses[d->child_bus];
+
+		text_children(c, c->t->bus_devs + b->first, b->count, depth + 1);
+	}
+	c->prefix[plen] = '\0';
+}
+
+static void text_tree(struct tree_ctx *c)
+{
+	const struct pcilu_topology *t = c->t;
+
+	fprintf(c->f, "# %s: %zu functions%s\n", t->name ? t->name : "?", t->ndevs,
+		t->config_truncated ? " (config space truncated: capabilities unknown, run as root)" : "");
+	for (size_t k = 0; k < t->nbuses; k++) {
+		const struct pcilu_bus *b = &t->buses[k];
+
+		if (!pcilu_is_root_bus(b) || b->is_virtual)
+			continue;
+		fprintf(c->f, "[%04x:%02x] root bus\n", b->seg, b->number);
+		c->prefix[0] = '\0';
+		text_children(c, t->bus_devs + b->first, b->count, 0);
+	}
+	for (size_t k = 0; k < t->nunreachable; k++) {
+		char bdf[24];
+
+		fprintf(c->f, "unreachable: %s (no bridge leads to bus %02x)\n",
+			pcilu_bdf(&t->unreachable[k], bdf, sizeof(bdf)), t->unreachable[k].bus);
+	}
+}
+
+static struct json_object *json_device(struct tree_ctx *c, int32_t i, size_t depth);
+
+static struct json_object *json_list(struct tree_ctx *c, const int32_t *list, size_t n, size_t depth)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t k = 0; a && k < n; k++)
+		if (!listed_under_pf(&c->t->devs[list[k]]))
+			json_object_array_add(a, json_device(c, list[k], depth));
+	return a;
+}
+
+static struct json_object *json_device(struct tree_ctx *c, int32_t i, size_t depth)
+{
+	const struct pcilu_dev *d = &c->t->devs[i];
+	struct json_object *o = json_object_new_object();
+
+	pcilu_json_dev_fields(o, d, c->o->names);
+	if (d->is_virtfn)
+		pcilu_json_add(o, "physfn", d->physfn == PCILU_NONE ? NULL : pcilu_json_bdf(&c->t->devs[d->physfn]));
+	if (d->child_bus != PCILU_NONE) {
+		pcilu_json_add(o, "secondary_bus", pcilu_json_hex(d->secondary, 2));
+		pcilu_json_add(o, "subordinate_bus", pcilu_json_hex(d->subordinate, 2));
+	}
+	if (depth > 64)
+		return o;
+	size_t nvf = (size_t)(c->vf.first[i + 1] - c->vf.first[i]);
+
+	if (nvf) {
+		struct json_object *vfs = json_object_new_array();
+
+		for (size_t k = 0; vfs && k < nvf; k++)
+			json_object_array_add(vfs, json_device(c, c->vf.vfs[c->vf.first[i] + k], depth + 1));
+		pcilu_json_add(o, "vfs", vfs);
+	}
+	if (d->child_bus != PCILU_NONE) {
+		const struct pcilu_bus *b = &c->t->buses[d->child_bus];
+
+		pcilu_json_add(o, "children", json_list(c, c->t->bus_devs + b->first, b->count, depth + 1));
+	}
+	return o;
+}
+
+static struct json_object *json_tree(struct tree_ctx *c, const struct pcilu_diag *d)
+{
+	const struct pcilu_topology *t = c->t;
+	struct json_object *root = json_object_new_object(), *src = json_object_new_object();
+	struct json_object *roots = json_object_new_array(), *un = json_object_new_array();
+
+	pcilu_json_add(root, "schema", json_object_new_string("pcilu-tree/1"));
+	pcilu_json_add(src, "name", t->name ? json_object_new_string(t->name) : NULL);
+	pcilu_json_add(src, "kind", json_object_new_string(pcilu_source_kind_name(t->kind)));
+	pcilu_json_add(root, "source", src);
+	pcilu_json_add(root, "functions", json_object_new_int64((int64_t)t->ndevs));
+	pcilu_json_add(root, "config_truncated", json_object_new_boolean(t->config_truncated));
+	for (size_t k = 0; roots && k < t->nbuses; k++) {
+		const struct pcilu_bus *b = &t->buses[k];
+		char name[16];
+
+		if (!pcilu_is_root_bus(b) || b->is_virtual)
+			continue;
+		struct json_object *rb = json_object_new_object();
+
+		snprintf(name, sizeof(name), "%04x:%02x", b->seg, b->number);
+		pcilu_json_add(rb, "bus", json_object_new_string(name));
+		pcilu_json_add(rb, "devices", json_list(c, t->bus_devs + b->first, b->count, 0));
+		json_object_array_add(roots, rb);
+	}
+	pcilu_json_add(root, "roots", roots);
+	for (size_t k = 0; un && k < t->nunreachable; k++)
+		json_object_array_add(un, pcilu_json_bdf(&t->unreachable[k]));
+	pcilu_json_add(root, "unreachable", un);
+	pcilu_json_add(root, "diagnostics", pcilu_diag_json(d));
+	return root;
+}
+
+int pcilu_print_tree(FILE *f, const struct pcilu_topology *t, const struct pcilu_diag *d,
+		     const struct pcilu_out_opts *o)
+{
+	struct tree_ctx c = { .f = f, .t = t, .o = o };
+	int ret = vf_index_build(t, &c.vf);
+
+	if (!ret) {
+		if (o->json)
+			ret = pcilu_json_print(f, json_tree(&c, d));
+		else
+			text_tree(&c);
+	}
+	vf_index_free(&c.vf);
+	return ret;
+}
