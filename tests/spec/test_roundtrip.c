@@ -24,14 +24,14 @@ static struct pcilu_topology *build(struct pcilu_raw_host *h)
 	return t;
 }
 
-static void load_host(struct pcilu_raw_host *h)
+static void load_host(const char *file, struct pcilu_raw_host *h)
 {
 	struct pcilu_diag d;
 	char *text;
 	size_t len;
 
 	pcilu_diag_init(&d);
-	assert_int_equal(pcilu_read_file(PCILU_SRCDIR "/examples/host.json", &text, &len, &d), 0);
+	assert_int_equal(pcilu_read_file(file, &text, &len, &d), 0);
 	pcilu_diag_free(&d);
 	spec_load_ok(text, h);
 	free(text);
@@ -73,7 +73,12 @@ static void same_model(const struct pcilu_topology *a, const struct pcilu_topolo
 	}
 }
 
-static void test_lspci_roundtrip(void **state)
+static const char *const examples[] = {
+	PCILU_SRCDIR "/examples/host.json",
+	PCILU_SRCDIR "/examples/minimal.json",	/* carries a kernel group */
+};
+
+static void lspci_roundtrip(const char *file)
 {
 	struct pcilu_raw_host spec, dump;
 	struct pcilu_topology *a, *b;
@@ -82,10 +87,7 @@ static void test_lspci_roundtrip(void **state)
 	size_t len = 0;
 	FILE *f;
 
-	(void)state;
-	if (!have_lspci)
-		skip();
-	load_host(&spec);
+	load_host(file, &spec);
 	f = open_memstream(&buf, &len);
 	assert_int_equal(pcilu_export_lspci(f, &spec, true), 0);
 	fclose(f);
@@ -102,18 +104,15 @@ static void test_lspci_roundtrip(void **state)
 	free(buf);
 }
 
-static void test_sysfs_roundtrip(void **state)
+static void sysfs_roundtrip(const char *file)
 {
 	char dir[] = "/tmp/pcilu-rt-XXXXXX", cmd[128];
 	struct pcilu_raw_host spec, sys;
 	struct pcilu_topology *a, *b;
 	struct pcilu_diag d;
 
-	(void)state;
-	if (!have_sysfs)
-		skip();
 	assert_non_null(mkdtemp(dir));
-	load_host(&spec);
+	load_host(file, &spec);
 	pcilu_diag_init(&d);
 	assert_int_equal(pcilu_export_sysfs(dir, &spec, &d), 0);
 	assert_int_equal(pcilu_load_sysfs(dir, NULL, &sys, &d), 0);
@@ -126,6 +125,24 @@ static void test_sysfs_roundtrip(void **state)
 	pcilu_topology_free(b);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	assert_int_equal(system(cmd), 0);
+}
+
+static void test_lspci_roundtrip(void **state)
+{
+	(void)state;
+	if (!have_lspci)
+		skip();
+	for (size_t i = 0; i < sizeof(examples) / sizeof(examples[0]); i++)
+		lspci_roundtrip(examples[i]);
+}
+
+static void test_sysfs_roundtrip(void **state)
+{
+	(void)state;
+	if (!have_sysfs)
+		skip();
+	for (size_t i = 0; i < sizeof(examples) / sizeof(examples[0]); i++)
+		sysfs_roundtrip(examples[i]);
 }
 
 int main(void)

@@ -177,7 +177,25 @@ static void test_sriov_vfs(void **state)
 		assert_string_equal(vf->driver, "iavf");
 	}
 	assert_true(h.has_kernel_groups);
-	pcilu_raw_host_free(&h);
+	{
+		struct pcilu_topology *t;
+		struct pcilu_diag d;
+		int32_t pfi, vfi;
+
+		pcilu_diag_init(&d);
+		assert_int_equal(pcilu_topology_build(&h, &t, &d), 0);
+		assert_int_equal(d.errors, 0);
+		assert_int_equal(t->ndevs, 6);
+		pfi = pcilu_topology_find(t, 0, 1, 0);
+		vfi = pcilu_topology_find(t, 0, 1, PCI_DEVFN(0x10, 6));
+		assert_int_not_equal(vfi, PCILU_NONE);
+		assert_true(t->devs[vfi].is_virtfn);
+		assert_int_equal(t->devs[vfi].physfn, pfi);
+		assert_int_equal(t->devs[vfi].vendor, 0x8086);	/* from the PF, as the kernel does */
+		assert_int_equal(t->devs[vfi].device, 0x154c);
+		pcilu_topology_free(t);
+		pcilu_diag_free(&d);
+	}
 }
 
 /* Offset 0xff, total 4: VFs reach rid 0x102, so bus 2 is reserved (pci_iov_bus_range). */
