@@ -31,7 +31,7 @@ static inline int32_t pcilu_lu_find(const struct pcilu_topology *t, struct pcilu
 int pcilu_lu_group_members(const struct pcilu_topology *t, const int32_t *group, bool kernel,
 			   int32_t dev, struct pcilu_lu_addr **out, size_t *n);
 
-/* Node names in the manifest: "pci@0000,00,01.0" (':' is not allowed in FDT names). */
+/* Node names: "pci-0000-00-01.0" (":" is not allowed in FDT names; "@" asks dtc for a reg). */
 #define PCILU_MANIFEST_NODE_NAME_LEN 24
 void pcilu_manifest_node_name(struct pcilu_lu_addr a, char *buf, size_t len);
 

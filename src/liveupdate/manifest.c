@@ -27,7 +27,7 @@ char *pcilu_lu_addr_fmt(struct pcilu_lu_addr a, char *buf, size_t len)
 
 void pcilu_manifest_node_name(struct pcilu_lu_addr a, char *buf, size_t len)
 {
-	snprintf(buf, len, "pci@%04x,%02x,%02x.%x", a.seg, a.bdf >> 8, PCI_SLOT(a.bdf), PCI_FUNC(a.bdf));
+	snprintf(buf, len, "pci-%04x-%02x-%02x.%x", a.seg, a.bdf >> 8, PCI_SLOT(a.bdf), PCI_FUNC(a.bdf));
 }
 
 /* One line of a small text file, trimmed; NULL when unreadable or empty. */

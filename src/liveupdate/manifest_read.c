@@ -339,6 +339,11 @@ static int check_set(struct reader *r, const struct pcilu_manifest *m)
 	size_t endpoints = 0;
 
 	snprintf(r->node, sizeof(r->node), "/devices");
+	for (size_t i = 0; i < m->count; i++)
+		for (size_t j = 0; j < i; j++)
+			if (pcilu_lu_addr_eq(m->nodes[j].addr, m->nodes[i].addr))
+				return bad(r, -1, "device %s is listed twice",
+					   pcilu_lu_addr_fmt(m->nodes[i].addr, a, sizeof(a)));
 	for (size_t i = 0; i < m->count; i++) {
 		const struct pcilu_manifest_node *n = &m->nodes[i];
 		uint32_t below = 0;
@@ -347,8 +352,6 @@ static int check_set(struct reader *r, const struct pcilu_manifest *m)
 		for (size_t j = 0; j < m->count; j++) {
 			const struct pcilu_manifest_node *e = &m->nodes[j];
 
-			if (j < i && pcilu_lu_addr_eq(e->addr, n->addr))
-				return bad(r, -1, "device %s is listed twice", pcilu_lu_addr_fmt(n->addr, a, sizeof(a)));
 			below += n->role == PCILU_LU_BRIDGE && e->role == PCILU_LU_ENDPOINT &&
 				 e->addr.seg == n->addr.seg && (e->addr.bdf >> 8) >= n->secondary &&
 				 (e->addr.bdf >> 8) <= n->subordinate;
