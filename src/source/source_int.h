@@ -136,4 +136,9 @@ int pcilu_spec_synth(struct spec_host *s, struct pcilu_raw_host *h);
  */
 void pcilu_spec_config(const struct spec_node *n, uint8_t *cfg, bool mf, uint8_t nfn, bool vf);
 
+/* spec_fragment.c helpers: number and emit a subtree below a bridge; free parsed nodes. */
+int pcilu_spec_synth_under(struct spec_host *s, uint32_t seg, struct spec_node *v, size_t n,
+			   unsigned bus, uint8_t ari_fwd, unsigned *max, struct pcilu_raw_host *h);
+void pcilu_spec_nodes_free(struct spec_node *v, size_t n);
+
 #endif
