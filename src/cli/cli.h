@@ -59,5 +59,7 @@ struct cli_command {
 int cmd_tree(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_groups(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 #endif

@@ -8,6 +8,8 @@ static const struct cli_command commands[] = {
 	{ "tree", cmd_tree, "[SOURCE]", "draw the hierarchy with ACS per bridge" },
 	{ "show", cmd_show, "BDF [SOURCE]", "decode one device" },
 	{ "groups", cmd_groups, "[SOURCE]", "IOMMU groups as Linux 7.2 forms them, and why" },
+	{ "simulate", cmd_simulate, "--preserve BDF [SOURCE]", "the next kernel's groups after a Live Update" },
+	{ "diff", cmd_diff, "A B", "what changed between two snapshots" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -287,9 +287,9 @@ static int cmp_bridge(struct lu_cmp *c, int32_t i, int32_t j)
 	}
 	if (buses_of(da) != buses_of(db)) {
 		ch = pcilu_changes_add(c->out, PCILU_CH_BUS_NUMBERS, db,
-				       "%s: buses %02x/%02x-%02x -> %02x/%02x-%02x (primary/secondary-subordinate)",
+				       "%s: buses %02x/%02x-%02x -> %02x/%02x-%02x (primary/secondary-subordinate)%s",
 				       bdf, da->primary, da->secondary, da->subordinate, db->primary,
-				       db->secondary, db->subordinate);
+				       db->secondary, db->subordinate, preserved(c, j) ? " on a preserved bridge" : "");
 		if (!ch)
 			return -ENOMEM;
 		ch->preserved = preserved(c, j);
