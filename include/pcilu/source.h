@@ -116,6 +116,7 @@ struct pcilu_spec_attach {
 	uint8_t last_used;	/* highest bus number already in use behind the bridge */
 	uint8_t subordinate;	/* bridges of the fragment must fit up to here */
 	bool ari_fwd;		/* the bridge forwards ARI: functions past 7 are reachable */
+	uint32_t fn0_slots;	/* bit n: the host has function 0 of slot n on that bus */
 	int32_t numa;
 };
 

@@ -121,6 +121,9 @@ static int resolve(void *arg, uint32_t seg, uint8_t bus, uint8_t devfn, struct p
 	at->last_used = last_used_bus(ra->t, br);
 	at->ari_fwd = br->ari_fwd;
 	at->numa = br->numa_node;
+	for (unsigned slot = 0; slot < 32; slot++)
+		if (pcilu_topology_find(ra->t, seg, br->secondary, PCI_DEVFN(slot, 0)) != PCILU_NONE)
+			at->fn0_slots |= 1u << slot;
 	return 0;
 }
 

@@ -131,6 +131,7 @@ int pcilu_spec_load_fragment(const char *name, const char *text, size_t len,
 	if (!fragment_parts(&p, o, &under, &devs, &key) || !resolve_under(&p, under, resolve, arg, &at))
 		goto out;
 	/* the same checks as in a spec: kinds allowed on this bus, device 0 below a port, ... */
+	s.host_fn0 = at.fn0_slots;
 	if (!spec_parse_devices(&p, "", key, devs, ctx_of[at.kind], 1, at.numa,
 				at.ari_fwd ? 2 : 0, &v, &n) || p.errors)
 		goto out;
