@@ -49,6 +49,11 @@ int pcilu_print_groups_dot(FILE *f, const struct pcilu_iommu *r, const struct pc
  */
 int pcilu_groups_compare(FILE *f, const struct pcilu_iommu *r, bool json, struct json_object **out);
 
+/* pcilu check (schema pcilu-check/1); @slots adds the slot view. */
+struct pcilu_lu_check;
+int pcilu_print_check(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_diag *d,
+		      const struct pcilu_out_opts *o, bool slots);
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,6 +8,7 @@ static const struct cli_command commands[] = {
 	{ "tree", cmd_tree, "[SOURCE]", "draw the hierarchy with ACS per bridge" },
 	{ "show", cmd_show, "BDF [SOURCE]", "decode one device" },
 	{ "groups", cmd_groups, "[SOURCE]", "IOMMU groups as Linux 7.2 forms them, and why" },
+	{ "check", cmd_check, "[SOURCE] [BDF...]", "which devices a Live Update can preserve, and why not" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
