@@ -316,12 +316,14 @@ static char *group_remedy(struct ev *e, const struct pcilu_group *g, bool path_f
 		if (g->reasons[i].kind == PCILU_R_FUNCTION)
 			return strdup("its functions are not ACS-isolated from each other, so they always share "
 				      "a group: no slot or mainline command line changes that");
-		if (g->reasons[i].kind == PCILU_R_DMA_ALIAS_WALK || g->reasons[i].kind == PCILU_R_ALIAS)
-			return pcilu_lu_move_remedy(e->c, "its DMA carries another requester ID: move the card "
-						    "to a PCI Express slot", e->profile);
 	}
 	if (path_fails)
 		return NULL;	/* the ACS path reason that follows carries the fix */
+	for (size_t i = 0; i < g->nreasons; i++)
+		if (reason_concerns(&g->reasons[i], e->dev) &&
+		    (g->reasons[i].kind == PCILU_R_DMA_ALIAS_WALK || g->reasons[i].kind == PCILU_R_ALIAS))
+			return pcilu_lu_move_remedy(e->c, "its DMA carries another requester ID: move the card "
+						    "to a PCI Express slot", e->profile);
 	return pcilu_lu_move_remedy(e->c, "move the card", e->profile);
 }
 

@@ -26,6 +26,8 @@ static bool is_slot_port(const struct pcilu_dev *d)
 	       (d->pcie_type == PCI_EXP_TYPE_ROOT_PORT || d->pcie_type == PCI_EXP_TYPE_DOWNSTREAM);
 }
 
+static char *ctrl_missing_remedy(const struct lu_ctx *c, int32_t bridge, const struct pcilu_acs_eval *e);
+
 /*
  * A single-function endpoint below @port: pci_device_group() gives it a
  * group of its own exactly when pci_acs_path_enabled(port, NULL,
@@ -57,9 +59,14 @@ static int slot_eval(const struct lu_ctx *c, int32_t port, struct pcilu_lu_slot 
 		pcilu_buf_printf(&why, "no bridge chain to a root bus; ");
 	if (!c->iommu_on)
 		pcilu_buf_printf(&why, "no IOMMU is on, so no group; ");
-	if (!s->singleton)
-		pcilu_buf_printf(&why, "not a singleton group: %s; ",
-				 pcilu_acs_eval_str(c->r, s->acs_fail, &e, es, sizeof(es)));
+	if (!s->singleton) {
+		char *fix = e.why == PCILU_ACSW_CTRL_MISSING ? ctrl_missing_remedy(c, s->acs_fail, &e) : NULL;
+
+		pcilu_buf_printf(&why, "not a singleton group: %s%s%s; ",
+				 pcilu_acs_eval_str(c->r, s->acs_fail, &e, es, sizeof(es)),
+				 fix ? ". Fix: " : "", fix ? fix : "");
+		free(fix);
+	}
 	if (s->quirk != PCILU_NONE)
 		pcilu_buf_printf(&why, "%s needs the ACS quirk %s (refused by next and iommufd); ",
 				 pcilu_bdf(&c->t->devs[s->quirk], b, sizeof(b)),
@@ -135,15 +142,20 @@ char *pcilu_lu_move_remedy(const struct lu_ctx *c, const char *lead, unsigned pr
 	};
 
 	pcilu_buf_printf(&b, "%s; slots that %s on this host: ", lead, what[profile % PCILU_LU_NPROFILES]);
-	for (size_t i = 0; i < c->nslots; i++) {
-		if (!c->slots[i].ok[profile])
-			continue;
-		if (++total > 8)
-			continue;
-		if (shown++)
-			pcilu_buf_printf(&b, ", ");
-		slot_label(c, c->slots[i].port, &b);
-	}
+	/* Empty slots first: moving a card there disturbs nothing else. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < c->nslots; i++) {
+			const struct pcilu_dev *p = &c->t->devs[c->slots[i].port];
+			bool empty = p->child_bus == PCILU_NONE || !c->t->buses[p->child_bus].count;
+
+			if (!c->slots[i].ok[profile] || empty != !pass)
+				continue;
+			if (++total > 4)
+				continue;
+			if (shown++)
+				pcilu_buf_printf(&b, ", ");
+			slot_label(c, c->slots[i].port, &b);
+		}
 	if (!total)
 		pcilu_buf_printf(&b, "none");
 	else if (total > shown)
