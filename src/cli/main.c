@@ -7,6 +7,8 @@
 static const struct cli_command commands[] = {
 	{ "tree", cmd_tree, "[SOURCE]", "draw the hierarchy with ACS per bridge" },
 	{ "show", cmd_show, "BDF [SOURCE]", "decode one device" },
+	{ "plan", cmd_plan, "BDF[,BDF] [SOURCE]", "check and write the handover manifest" },
+	{ "verify", cmd_verify, "FILE [SOURCE]", "after kexec: compare with the manifest" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
