@@ -128,6 +128,23 @@ static int parse(int argc, char **argv, struct verify_opts *vo, const char **sou
 	return 0;
 }
 
+/* Verifying in the boot that made the plan checks nothing about a kexec; say so. */
+static void same_boot_note(const struct pcilu_manifest *m, struct pcilu_diag *d)
+{
+	struct pcilu_manifest_host now;
+	struct pcilu_diag quiet;
+
+	pcilu_diag_init(&quiet);
+	if (!pcilu_manifest_host_collect(&now, NULL, &quiet) && now.boot_id && m->host.boot_id &&
+	    !strcmp(now.boot_id, m->host.boot_id))
+		pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1,
+			       "the manifest was written in this same boot (%s): no kexec happened since", now.boot_id);
+	free(now.kernel_release);
+	free(now.boot_id);
+	free(now.machine_id);
+	pcilu_diag_free(&quiet);
+}
+
 int cmd_verify(int argc, char **argv)
 {
 	struct verify_opts vo = { 0 };
@@ -153,6 +170,8 @@ int cmd_verify(int argc, char **argv)
 		fprintf(stderr, "pcilu verify: out of memory\n");
 		ret = CLI_ERROR;
 	}
+	if (ret == CLI_OK)
+		same_boot_note(&m, &d);
 	if (ret == CLI_OK) {
 		if (!vo.co.json)
 			cli_print_diag(&d, PCILU_WARN);
