@@ -232,13 +232,13 @@ static int run_plan(const struct plan_opts *p, const struct pcilu_topology *t, c
 	struct pcilu_preserve_set set = { 0 };
 	struct pcilu_manifest m = { 0 };
 	struct pcilu_plan_refusal *ref = NULL;
-	struct pcilu_lu_iommu io;
+	struct pcilu_lu_iommu io = { 0 };
 	struct pcilu_out_opts o;
-	int32_t *devs = NULL, *groups = NULL;
+	int32_t *devs = NULL;
 	size_t n;
 	int ret = resolve(t, list, &devs, &n);
 
-	if (ret == CLI_OK && (pcilu_lu_iommu_default(t, &io, &groups, d) ||
+	if (ret == CLI_OK && (pcilu_lu_iommu_compute(t, &io, d) ||
 			      pcilu_preserve_set_build(t, devs, n, &set, d) ||
 			      preflight(t, &io, &set, &ref, &r.nrefusals)))
 		ret = CLI_ERROR;
@@ -263,7 +263,7 @@ static int run_plan(const struct plan_opts *p, const struct pcilu_topology *t, c
 	pcilu_manifest_free(&m);
 	pcilu_preserve_set_free(&set);
 	free(ref);
-	free(groups);
+	pcilu_lu_iommu_release(&io);
 	free(devs);
 	return ret;
 }

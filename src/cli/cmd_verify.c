@@ -151,11 +151,10 @@ int cmd_verify(int argc, char **argv)
 	struct pcilu_topology *t = NULL;
 	struct pcilu_manifest m = { 0 };
 	struct pcilu_verify v = { 0 };
-	struct pcilu_lu_iommu io;
+	struct pcilu_lu_iommu io = { 0 };
 	struct pcilu_out_opts o;
 	struct pcilu_diag d;
 	const char *source = NULL, *origin = NULL;
-	int32_t *groups = NULL;
 	int ret = parse(argc, argv, &vo, &source);
 
 	if (ret)
@@ -165,9 +164,10 @@ int cmd_verify(int argc, char **argv)
 	ret = read_manifest(&vo, &m, &origin, &d);
 	if (ret == CLI_OK)
 		ret = cli_load(source, &vo.co, &t, &d);
-	if (ret == CLI_OK && (pcilu_lu_iommu_default(t, &io, &groups, &d) ||
+	if (ret == CLI_OK && (pcilu_lu_iommu_compute(t, &io, &d) ||
 			      pcilu_verify_manifest(&m, t, &io, &v, &d))) {
-		fprintf(stderr, "pcilu verify: out of memory\n");
+		cli_print_diag(&d, PCILU_ERROR);
+		fprintf(stderr, "pcilu verify: the IOMMU groups or the comparison could not be computed\n");
 		ret = CLI_ERROR;
 	}
 	if (ret == CLI_OK)
@@ -184,6 +184,6 @@ int cmd_verify(int argc, char **argv)
 	pcilu_manifest_free(&m);
 	pcilu_topology_free(t);
 	pcilu_diag_free(&d);
-	free(groups);
+	pcilu_lu_iommu_release(&io);
 	return ret;
 }

@@ -9,6 +9,7 @@ static const struct cli_command commands[] = {
 	{ "show", cmd_show, "BDF [SOURCE]", "decode one device" },
 	{ "plan", cmd_plan, "BDF[,BDF] [SOURCE]", "check and write the handover manifest" },
 	{ "verify", cmd_verify, "FILE [SOURCE]", "after kexec: compare with the manifest" },
+	{ "groups", cmd_groups, "[SOURCE]", "IOMMU groups as Linux 7.2 forms them, and why" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -260,7 +260,8 @@ int pcilu_dev_decode(struct pcilu_dev *dev, const char *file, struct pcilu_diag 
 	}
 	dev->vendor = pcilu_le16(c + PCI_VENDOR_ID);
 	dev->device = pcilu_le16(c + PCI_DEVICE_ID);
-	if (dev->vendor == 0xffff || dev->vendor == 0) {
+	/* A VF reads ~0 ids by design (the PF's SR-IOV capability names them). */
+	if ((dev->vendor == 0xffff && !dev->is_virtfn) || dev->vendor == 0) {
 		pcilu_diag_add(d, PCILU_ERROR, file, dev->line, PCI_VENDOR_ID,
 			       "%s: vendor id %04x means no device answered", bdf, dev->vendor);
 		return -EINVAL;

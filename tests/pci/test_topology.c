@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Topology from bus-number ranges: parents, probe order, VFs, broken inputs. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <cmocka.h>
+
+#include "cfgbuild.h"
+#include <pcilu/pci.h>
+
+struct fixture {
+	struct pcilu_raw_host h;
+	struct pcilu_topology *t;
+	struct pcilu_diag d;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	pcilu_raw_host_init(&f->h, PCILU_SRC_SPEC, "test");
+	pcilu_diag_init(&f->d);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	pcilu_raw_host_free(&f->h);
+	pcilu_topology_free(f->t);
+	pcilu_diag_free(&f->d);
+	free(f);
+	return 0;
+}
+
+static struct pcilu_raw_dev *port(struct pcilu_raw_host *h, uint8_t bus, uint8_t dev, uint8_t type,
+				  uint8_t sec, uint8_t sub)
+{
+	struct pcilu_raw_dev *r = cb_dev(h, bus, dev, 0, 0x8086, 0x1234, 0x060400, 1);
+
+	cb_bridge_buses(r, bus, sec, sub);
+	cb_pcie(r, type, 0);
+	return r;
+}
+
+static struct pcilu_raw_dev *endpoint(struct pcilu_raw_host *h, uint8_t bus, uint8_t dev, uint8_t fn)
+{
+	struct pcilu_raw_dev *r = cb_dev(h, bus, dev, fn, 0x15b3, 0x1017, 0x020000, 0);
+
+	cb_pcie(r, PCI_EXP_TYPE_ENDPOINT, 0);
+	return r;
+}
+
+static const char *bdf_at(const struct pcilu_topology *t, int32_t i, char *buf)
+{
+	return i == PCILU_NONE ? "none" : pcilu_bdf(&t->devs[i], buf, 24);
+}
+
+static int32_t find(const struct pcilu_topology *t, uint8_t bus, uint8_t dev, uint8_t fn)
+{
+	return pcilu_topology_find(t, 0, bus, (uint8_t)PCI_DEVFN(dev, fn));
+}
+
+/* Input order is scrambled on purpose: the probe order must not depend on it. */
+static void test_switch_and_order(void **state)
+{
+	struct fixture *f = *state;
+	char buf[24];
+
+	endpoint(&f->h, 0x80, 0, 0);			/* a second root bus */
+	endpoint(&f->h, 3, 0, 0);
+	port(&f->h, 2, 0, PCI_EXP_TYPE_DOWNSTREAM, 3, 3);
+	port(&f->h, 1, 0, PCI_EXP_TYPE_UPSTREAM, 2, 3);
+	port(&f->h, 0, 1, PCI_EXP_TYPE_ROOT_PORT, 1, 3);
+	cb_dev(&f->h, 0, 0, 0, 0x8086, 0x3e30, 0x060000, 0);
+	endpoint(&f->h, 0, 2, 0);
+	assert_int_equal(pcilu_topology_build(&f->h, &f->t, &f->d), 0);
+	assert_int_equal(f->d.errors, 0);
+	assert_int_equal(f->t->ndevs, 7);
+	static const char *const order[] = { "0000:00:00.0", "0000:00:01.0", "0000:00:02.0",
+		"0000:01:00.0", "0000:02:00.0", "0000:03:00.0", "0000:80:00.0" };
+	for (int i = 0; i < 7; i++)
+		assert_string_equal(bdf_at(f->t, i, buf), order[i]);
+	assert_string_equal(bdf_at(f->t, pcilu_upstream_bridge(f->t, find(f->t, 3, 0, 0)), buf), "0000:02:00.0");
+	assert_string_equal(bdf_at(f->t, pcilu_upstream_bridge(f->t, find(f->t, 2, 0, 0)), buf), "0000:01:00.0");
+	assert_string_equal(bdf_at(f->t, pcilu_upstream_bridge(f->t, find(f->t, 1, 0, 0)), buf), "0000:00:01.0");
+	assert_int_equal(pcilu_upstream_bridge(f->t, find(f->t, 0, 1, 0)), PCILU_NONE);
+	assert_int_equal(pcilu_upstream_bridge(f->t, find(f->t, 0x80, 0, 0)), PCILU_NONE);
+	/* Two root buses, three bridged ones. */
+	int roots = 0;
+
+	for (size_t i = 0; i < f->t->nbuses; i++)
+		roots += pcilu_is_root_bus(&f->t->buses[i]);
+	assert_int_equal(f->t->nbuses, 5);
+	assert_int_equal(roots, 2);
+}
+
+/* set_pcie_port_type(), drivers/pci/probe.c, 7.2: a "downstream" port below a root port is an upstream port. */
+static void test_port_type_fixup(void **state)
+{
+	struct fixture *f = *state;
+
+	port(&f->h, 0, 1, PCI_EXP_TYPE_ROOT_PORT, 1, 3);
+	port(&f->h, 1, 0, PCI_EXP_TYPE_DOWNSTREAM, 2, 3);	/* mislabelled upstream port */
+	port(&f->h, 2, 0, PCI_EXP_TYPE_UPSTREAM, 3, 3);		/* mislabelled downstream port */
+	assert_int_equal(pcilu_topology_build(&f->h, &f->t, &f->d), 0);
+	assert_int_equal(f->t->devs[find(f->t, 1, 0, 0)].pcie_type, PCI_EXP_TYPE_UPSTREAM);
+	assert_int_equal(f->t->devs[find(f->t, 2, 0, 0)].pcie_type, PCI_EXP_TYPE_DOWNSTREAM);
+}
+
+static bool diag_has(const struct pcilu_diag *d, const char *needle)
+{
+	for (size_t i = 0; i < d->count; i++)
+		if (strstr(d->msgs[i].text, needle))
+			return true;
+	return false;
+}
+
+static void test_unreachable(void **state)
+{
+	struct fixture *f = *state;
+
+	port(&f->h, 0, 1, PCI_EXP_TYPE_ROOT_PORT, 4, 6);
+	endpoint(&f->h, 4, 0, 0);
+	endpoint(&f->h, 5, 0, 0);	/* inside 04-06, but no bridge has secondary 05 */
+	assert_int_equal(pcilu_topology_build(&f->h, &f->t, &f->d), 0);
+	assert_int_equal(f->t->ndevs, 2);
+	assert_int_equal(f->t->nunreachable, 1);
+	assert_int_equal(f->t->unreachable[0].bus, 5);
+	assert_int_equal(f->d.errors, 1);
+	assert_true(diag_has(&f->d, "0000:05:00.0: no bridge or root bus reaches bus 05"));
+}
+
+static void test_duplicate(void **state)
+{
+	struct fixture *f = *state;
+
+	endpoint(&f->h, 0, 2, 0)->line = 10;
+	cb_dev(&f->h, 0, 2, 0, 0x1af4, 0x1000, 0x020000, 0)->line = 20;
+	assert_int_equal(pcilu_topology_build(&f->h, &f->t, &f->d), 0);
+	assert_int_equal(f->t->ndevs, 1);
+	assert_int_equal(f->t->devs[0].vendor, 0x15b3);	/* the first record */
+	assert_int_equal(f->d.errors, 1);
+	assert_int_equal(f->d.msgs[0].line, 20);
+	assert_true(diag_has(&f->d, "duplicate address"));
+}
+
+/* A bridge whose secondary bus is not below it would make a cycle: refused. */
+static void test_bus_cycle(void **state)
+{
+	struct fixture *f = *state;
+
+	port(&f->h, 0, 1, PCI_EXP_TYPE_ROOT_PORT, 1, 1);
+	port(&f->h, 1, 0, PCI_EXP_TYPE_UPSTREAM, 1, 1);	/* secondary == its own bus */
+	assert_int_equal(pcilu_topology_build(&f->h, &f->t, &f->d), 0);
+	assert_true(diag_has(&f->d, "inconsistent bus numbers"));
+	assert_int_equal(f->t->devs[find(f->t, 1, 0, 0)].child_bus, PCILU_NONE);
+}
+
+static void add_pf(struct pcilu_raw_host *h, uint8_t bus, uint16_t offset, uint16_t stride, uint16_t num)
+{
+	struct pcilu_raw_dev *r = endpoint(h, bus, 0, 0);
+
+	cb_ext(r, 0x100, PCI_EXT_CAP_ID_SRIOV, 0);
+	cb_w16(r->cfg, 0x100 + PCI_SRIOV_CTRL, PCI_SRIOV_CTRL_VFE);
+	cb_w16(r->cfg, 0x100 + PCI_SRIOV_TOTAL_VF, 64);
+	cb_w16(r->cfg, 0x100 + PCI_SRIOV_NUM_VF, num);
+	cb_w16(r->cfg, 0x100 + PCI_SRIOV_VF_OFFSET, offset);
+	cb_w16(r->cfg, 0x100 + PCI_SRIOV_VF_STRIDE, stride);
+	cb_w16(r->cfg, 0x100 + PCI_SRIOV_VF_DID, 0x101c);
+}
+
+/* VFs read vendor ffff; pci_iov_add_virtfn() (drivers/pci/iov.c, 7.2) takes ids from the PF. */
+static void test_vfs(void **state)
+{
+	struct fixture *f = *state;
+	char buf[24];
+
+	port(&f->h, 0, 1, PCI_EXP_TYPE_ROOT_PORT, 1, 2);
+	add_pf(&f->h, 1, 0xff, 1, 2);	/* VF0 = 01:00.0 + 0xff = 01:1f.7, VF1 = 02:00.0 */
+	for (int i = 0; i < 2; i++) {
+		struct pcilu_raw_dev *vf = cb_dev(&f->h, (uint8_t)(1 + i), i ? 0 : 0x1f, i ? 0 : 7,
+						  0xffff, 0xffff, 0x020000, 0);
+		cb_pcie(vf, PCI_EXP_TYPE_ENDPOINT, 0);
+	}
+	endpoint(&f->h, 0, 2, 0);
+	assert_int_equal(pcilu_topology_build(&f->h, &f->t, &f->d), 0);
+	assert_int_equal(f->d.errors, 0);
+	assert_int_equal(f->t->ndevs, 5);
+	/* VFs come last, after the whole scan. */
+	assert_string_equal(bdf_at(f->t, 3, buf), "0000:01:1f.7");
+	assert_string_equal(bdf_at(f->t, 4, buf), "0000:02:00.0");
+	const struct pcilu_dev *vf1 = &f->t->devs[4];
+
+	assert_true(vf1->is_virtfn);
+	assert_int_equal(vf1->vendor, 0x15b3);
+	assert_int_equal(vf1->device, 0x101c);
+	assert_false(vf1->multifunction);
+	assert_string_equal(bdf_at(f->t, vf1->physfn, buf), "0000:01:00.0");
+	assert_true(f->t->buses[vf1->bus_idx].is_virtual);
+	/* The VF on bus 02 looks through its virtual bus to the PF's bridge. */
+	assert_string_equal(bdf_at(f->t, pcilu_upstream_bridge(f->t, 4), buf), "0000:00:01.0");
+}
+
+static void test_unconfigured_bridge(void **state)
+{
+	struct fixture *f = *state;
+
+	port(&f->h, 0, 1, PCI_EXP_TYPE_ROOT_PORT, 0, 0);
+	assert_int_equal(pcilu_topology_build(&f->h, &f->t, &f->d), 0);
+	assert_int_equal(f->d.errors, 0);
+	assert_true(diag_has(&f->d, "no bus numbers"));
+}
+
+static void test_empty(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(pcilu_topology_build(&f->h, &f->t, &f->d), 0);
+	assert_int_equal(f->t->ndevs, 0);
+	assert_int_equal(pcilu_topology_find(f->t, 0, 0, 0), PCILU_NONE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_switch_and_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_port_type_fixup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unreachable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bus_cycle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vfs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unconfigured_bridge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("pci-topology", tests, NULL, NULL);
+}
