@@ -15,6 +15,7 @@
 #define PCILU_LIVEUPDATE_H
 
 #include <pcilu/base.h>
+#include <pcilu/iommu.h>
 #include <pcilu/pci.h>
 
 #ifdef __cplusplus
@@ -23,29 +24,31 @@ extern "C" {
 
 /* ---- 1. IOMMU facts -------------------------------------------------------- */
 
-/* REQ_ACS_FLAGS, drivers/iommu/iommu.c, 7.2 */
-#define PCILU_REQ_ACS_FLAGS	(PCI_ACS_SV | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF)
-
 /*
- * What the liveupdate layer asks of the iommu layer. Kept as data plus one
- * function pointer so the layer does not depend on how groups are computed.
+ * What the liveupdate layer asks of the iommu layer: a group number per
+ * device and the iommu result for ACS path tests. Tests may pass groups of
+ * their own.
  */
 struct pcilu_lu_iommu {
 	/* Computed IOMMU group number of every device index (t->ndevs entries),
 	 * PCILU_NONE for a device without a group; NULL when not computed. */
 	const int32_t *group;
-	/* pci_acs_path_enabled(start, NULL, flags), drivers/pci/pci.c, 7.2 */
-	bool (*acs_path_enabled)(const struct pcilu_topology *t, int32_t start, uint16_t flags);
+	/* For pcilu_acs_path_enabled(); NULL: ACS paths are not checked. */
+	const struct pcilu_iommu *r;
+	/* What pcilu_lu_iommu_compute() allocated (the result keeps its policy). */
+	int32_t *own_group;
+	struct pcilu_iommu *own_r;
+	struct pcilu_policy *own_policy;
 };
 
 /*
- * Interim provider until the iommu layer lands: the kernel's groups when the
- * source has them (else group = NULL) and an ACS path test without device
- * quirks. @groups receives an allocation the caller frees. Notes in @d say
- * what was assumed.
+ * Compute the groups of @t as Linux 7.2 forms them (ACS as read, the
+ * topology's own kernel command line when it has one). Release with
+ * pcilu_lu_iommu_release() even on failure.
  */
-int pcilu_lu_iommu_default(const struct pcilu_topology *t, struct pcilu_lu_iommu *io,
-			   int32_t **groups, struct pcilu_diag *d);
+int pcilu_lu_iommu_compute(const struct pcilu_topology *t, struct pcilu_lu_iommu *io,
+			   struct pcilu_diag *d);
+void pcilu_lu_iommu_release(struct pcilu_lu_iommu *io);
 
 /* ---- 2. Preserve set ------------------------------------------------------- */
 

@@ -31,6 +31,13 @@ static inline int32_t pcilu_lu_find(const struct pcilu_topology *t, struct pcilu
 int pcilu_lu_group_members(const struct pcilu_topology *t, const int32_t *group, bool kernel,
 			   int32_t dev, struct pcilu_lu_addr **out, size_t *n);
 
+/*
+ * pci_acs_path_enabled(up, NULL, REQ_ACS_FLAGS) through the iommu layer:
+ * 1 yes, 0 no (the failing bridge, in words, in @why), -ENODATA when ACS
+ * state was not readable.
+ */
+int pcilu_lu_acs_path_ok(const struct pcilu_lu_iommu *io, int32_t up, char *why, size_t len);
+
 /* Node names: "pci-0000-00-01.0" (":" is not allowed in FDT names; "@" asks dtc for a reg). */
 #define PCILU_MANIFEST_NODE_NAME_LEN 24
 void pcilu_manifest_node_name(struct pcilu_lu_addr a, char *buf, size_t len);

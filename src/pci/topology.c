@@ -76,7 +76,7 @@ static int take_raw(struct pcilu_builder *b, struct pcilu_raw_host *raw)
 		d->numa_node = r->numa_node;
 		d->driver = r->driver;
 		d->is_virtfn = r->physfn_known && r->is_virtfn;
-		d->line = r->line ? r->line : (long)i;
+		d->line = r->line;	/* 0: the source has no lines (spec, sysfs) */
 		d->bus_idx = d->child_bus = d->physfn = PCILU_NONE;
 		r->cfg = NULL;
 		r->driver = NULL;

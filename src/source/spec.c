@@ -274,7 +274,8 @@ static json_object *parse_json(struct spec_host *s, const char *text, size_t len
 			     e == json_tokener_error_depth ? "JSON nested too deeply" :
 			     json_tokener_error_desc(e));
 	} else if (end + strspn(text + end, " \t\r\n") < len) {
-		syntax_error(s, text, end, "text after the JSON document");
+		syntax_error(s, text, end + strspn(text + end, " \t\r\n"),
+			     "text after the JSON document");
 		json_object_put(o);
 		o = NULL;
 	}

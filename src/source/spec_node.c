@@ -273,6 +273,7 @@ static bool parse_node(struct spec_parse *p, const char *path, json_object *o, e
 	bool ok, has_id = false;
 	json_object *v;
 
+	/* Defaults first, so that a node refused half-way is still safe to free. */
 	node_defaults(n, SPEC_ENDPOINT, numa);
 	n->path = strdup(path);
 	if (!n->path)
@@ -283,9 +284,13 @@ static bool parse_node(struct spec_parse *p, const char *path, json_object *o, e
 	}
 	if (!parse_kind(p, path, o, ctx, &kind))
 		return false;
-	node_defaults(n, kind, numa);
-	n->path = strdup(path);
-	ok = n->path && parse_address(p, path, o, n);
+	{
+		char *keep = n->path;
+
+		node_defaults(n, kind, numa);
+		n->path = keep;
+	}
+	ok = parse_address(p, path, o, n);
 	json_object_object_foreach(o, key, val) {
 		size_t i;
 

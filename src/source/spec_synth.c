@@ -259,12 +259,17 @@ static void check_dups(struct synth *sy)
 
 		if (x->key != y->key)
 			continue;
+		if (x->vf >= 0 && y->vf < 0) {	/* name the declared function first */
+			const struct addr *t = x;
+
+			x = y;
+			y = t;
+		}
 		describe(x, a, sizeof(a));
 		describe(y, b, sizeof(b));
-		serr(sy, y->vf < 0 ? y->node->path : x->node->path,
-		     "address %04x:%02x:%02x.%x of %s is also %s",
-		     (unsigned)(y->key >> 16), (unsigned)(y->key >> 8) & 0xff,
-		     (unsigned)PCI_SLOT(y->key & 0xff), (unsigned)PCI_FUNC(y->key & 0xff), b, a);
+		serr(sy, x->node->path, "address %04x:%02x:%02x.%x of %s is also %s",
+		     (unsigned)(x->key >> 16), (unsigned)(x->key >> 8) & 0xff,
+		     (unsigned)PCI_SLOT(x->key & 0xff), (unsigned)PCI_FUNC(x->key & 0xff), a, b);
 	}
 }
 

@@ -71,10 +71,15 @@ if os.path.exists(H310):
 else:
     print("SKIP: shared research data not found")
 
-spec = sorted(glob.glob(os.path.join(SRC, "examples", "*.json")))
-if spec:
-    rc, out, err = run("groups", "--compare", "--no-names", spec[0])
-    check("compare without kernel groups exits 2", rc == 2 or "no difference" in out, out + err)
+if os.path.exists(H310):
+    import tempfile
+    with open(H310) as f:
+        text = "".join(l for l in f if "IOMMU group" not in l)
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as tmp:
+        tmp.write(text)
+    rc, out, err = run("groups", "--compare", "--no-names", tmp.name)
+    os.unlink(tmp.name)
+    check("compare without kernel groups exits 2", rc == 2 and "no kernel IOMMU groups" in err, out + err)
 
 if not goldens and not os.path.exists(H310):
     sys.exit(77)
