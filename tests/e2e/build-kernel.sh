@@ -3,13 +3,14 @@
 # end-to-end test. Debian's prebuilt 7.2 kernel has neither, so we build one
 # from Debian sid's linux-source-7.2: `make tinyconfig` + kernel.fragment.
 #
-#   tests/e2e/build-kernel.sh [--force]
+#   tests/e2e/build-kernel.sh [--force | --cached]
 #
 # Prints the path of the bzImage on stdout (progress goes to stderr).
+# --cached: never download or build; exit 1 if the kernel is not cached.
 # Cached under ${XDG_CACHE_HOME:-$HOME/.cache}/pcilu/:
 #   debs/linux-source-7.2_*_all.deb      the source package (downloaded once)
 #   e2e-src-<version>/                   the unpacked tree (shared by all configs)
-#   e2e-kernel-<key>/{bzImage,config,build-seconds}
+#   e2e-kernel-<key>/{bzImage,config,source-version,build-times}
 # <key> = sha256 of (source version, kernel.fragment, this script's build
 # recipe version), so editing the fragment rebuilds and nothing else does.
 # Environment: PCILU_DEBIAN_MIRROR (as tests/qemu), PCILU_E2E_JOBS (make -j,
@@ -25,11 +26,12 @@ NICE=${PCILU_E2E_NICE:-10}
 MIRROR=${PCILU_DEBIAN_MIRROR:-}
 # bump when the recipe below changes in a way that changes the kernel
 RECIPE=1
-force=0
+force=0 cached=0
 for a in "$@"; do
 	case $a in
 	--force) force=1 ;;
-	-h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+	--cached) cached=1 ;;
+	-h|--help) sed -n '2,18p' "$0"; exit 0 ;;
 	*) echo "build-kernel.sh: unknown argument $a" >&2; exit 2 ;;
 	esac
 done
@@ -83,6 +85,7 @@ done
 
 # ---- source -----------------------------------------------------------------
 DEB=$(find_deb linux-source-7.2)
+[ $cached = 0 ] || [ -n "$DEB" ] || exit 1
 if [ -z "$DEB" ]; then
 	apt_download linux-source-7.2
 	DEB=$(find_deb linux-source-7.2)
@@ -97,6 +100,7 @@ if [ $force = 0 ] && [ -s "$OUT/bzImage" ]; then
 	echo "$OUT/bzImage"
 	exit 0
 fi
+[ $cached = 0 ] || exit 1
 
 mkdir -p "$CACHE"
 # one build at a time (parallel meson tests, two engineers on one cache)
@@ -121,6 +125,8 @@ if [ ! -e "$SRC/.unpacked" ]; then
 	touch "$SRC.tmp/.unpacked"
 	rm -rf "$SRC" && mv "$SRC.tmp" "$SRC"
 fi
+
+t_unpack=$(( $(date +%s) - start ))
 
 # ---- config -----------------------------------------------------------------
 B=$CACHE/e2e-build-$KEY
@@ -149,6 +155,8 @@ while IFS= read -r line; do
 done < "$FRAGMENT"
 [ -z "$missing" ] || die "final .config lacks:$missing (see $B/.config and $B/merge.log)"
 
+t_config=$(( $(date +%s) - start - t_unpack ))
+
 # ---- build ------------------------------------------------------------------
 log "building bzImage (nice -n $NICE make -j$JOBS), a few minutes"
 mk -j"$JOBS" bzImage >"$B/build.log" 2>&1 || {
@@ -156,11 +164,12 @@ mk -j"$JOBS" bzImage >"$B/build.log" 2>&1 || {
 	die "kernel build failed, see $B/build.log"
 }
 secs=$(( $(date +%s) - start ))
+times="unpack ${t_unpack}s config ${t_config}s make $(( secs - t_unpack - t_config ))s total ${secs}s"
 rm -rf "$OUT.tmp" && mkdir -p "$OUT.tmp"
 cp "$B/arch/x86/boot/bzImage" "$OUT.tmp/bzImage"
 cp "$B/.config" "$OUT.tmp/config"
 echo "$VER" > "$OUT.tmp/source-version"
-echo "$secs" > "$OUT.tmp/build-seconds"
+echo "$times" > "$OUT.tmp/build-times"
 rm -rf "$OUT" && mv "$OUT.tmp" "$OUT"
-log "built in ${secs}s: $OUT/bzImage"
+log "built ($times): $OUT/bzImage"
 echo "$OUT/bzImage"
