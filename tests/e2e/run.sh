@@ -11,7 +11,8 @@
 #     --match REGEX    extended regex boot 2's output must match
 #     --match1 REGEX   extended regex boot 1's output must match
 #     --pcilu          the scenario needs pcilu (PCILU_BIN) in the guest
-#     --out DIR        output directory (default tests/e2e/out/SCENARIO)
+#     --out DIR        output directory (default $PCILU_E2E_OUT_ROOT/SCENARIO,
+#                      else tests/e2e/out/SCENARIO)
 #
 # SCENARIO is one of scenarios.sh, or any new name when --boot1/--boot2 are
 # given. Exit status: 0 pass, 1 fail, 2 usage, 77 skip (no QEMU, or the
@@ -37,13 +38,13 @@ while [ $# -gt 0 ]; do
 	--match1) o_match1=$2; shift 2 ;;
 	--pcilu) o_pcilu=1; shift ;;
 	--out) OUT=$2; shift 2 ;;
-	-h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,25p' "$0"; exit 0 ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) [ -z "$name" ] || { echo "run.sh: one scenario at a time" >&2; exit 2; }
 	   name=$1; shift ;;
 	esac
 done
-[ -n "$name" ] || { sed -n '2,24p' "$0" >&2; exit 2; }
+[ -n "$name" ] || { sed -n '2,25p' "$0" >&2; exit 2; }
 
 log() { echo "run.sh: $name: $*" >&2; }
 die() { echo "run.sh: $name: ERROR: $*" >&2; exit 1; }
@@ -89,7 +90,7 @@ fi
 [ -s "$KERNEL" ] || die "no kernel at $KERNEL"
 
 # ---- initramfs --------------------------------------------------------------
-OUT=${OUT:-$HERE/out/$name}
+OUT=${OUT:-${PCILU_E2E_OUT_ROOT:-$HERE/out}/$name}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 W=$OUT/.work
