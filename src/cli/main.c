@@ -7,6 +7,9 @@
 static const struct cli_command commands[] = {
 	{ "tree", cmd_tree, "[SOURCE]", "draw the hierarchy with ACS per bridge" },
 	{ "show", cmd_show, "BDF [SOURCE]", "decode one device" },
+	{ "plan", cmd_plan, "BDF[,BDF] [SOURCE]", "check and write the handover manifest" },
+	{ "verify", cmd_verify, "FILE [SOURCE]", "after kexec: compare with the manifest" },
+	{ "groups", cmd_groups, "[SOURCE]", "IOMMU groups as Linux 7.2 forms them, and why" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * pcilu liveupdate layer: which devices a Live Update preserves (the device
+ * and every bridge up to its root port, refcounted as the kernel does), the
+ * handover manifest written before kexec and checked after it, and a small
+ * client of /dev/liveupdate.
+ *
+ * Sections:
+ *   1. IOMMU facts the layer needs (interface to the iommu layer)
+ *   2. Preserve set (shared with the preflight rules engine)
+ *   3. Handover manifest, verification, LUO client (issue 5)
+ *   4. Preflight rules engine (issue 4; to be added below section 3)
+ */
+#ifndef PCILU_LIVEUPDATE_H
+#define PCILU_LIVEUPDATE_H
+
+#include <pcilu/base.h>
+#include <pcilu/iommu.h>
+#include <pcilu/pci.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- 1. IOMMU facts -------------------------------------------------------- */
+
+/*
+ * What the liveupdate layer asks of the iommu layer: a group number per
+ * device and the iommu result for ACS path tests. Tests may pass groups of
+ * their own.
+ */
+struct pcilu_lu_iommu {
+	/* Computed IOMMU group number of every device index (t->ndevs entries),
+	 * PCILU_NONE for a device without a group; NULL when not computed. */
+	const int32_t *group;
+	/* For pcilu_acs_path_enabled(); NULL: ACS paths are not checked. */
+	const struct pcilu_iommu *r;
+	/* What pcilu_lu_iommu_compute() allocated (the result keeps its policy). */
+	int32_t *own_group;
+	struct pcilu_iommu *own_r;
+	struct pcilu_policy *own_policy;
+};
+
+/*
+ * Compute the groups of @t as Linux 7.2 forms them (ACS as read, the
+ * topology's own kernel command line when it has one). Release with
+ * pcilu_lu_iommu_release() even on failure.
+ */
+int pcilu_lu_iommu_compute(const struct pcilu_topology *t, struct pcilu_lu_iommu *io,
+			   struct pcilu_diag *d);
+void pcilu_lu_iommu_release(struct pcilu_lu_iommu *io);
+
+/* ---- 2. Preserve set ------------------------------------------------------- */
+
+enum pcilu_lu_role {
+	PCILU_LU_ENDPOINT = 1,	/* asked for by the user */
+	PCILU_LU_BRIDGE = 2,	/* preserved because a preserved device is below it */
+};
+
+struct pcilu_preserve_node {
+	int32_t dev;		/* device index in the topology */
+	enum pcilu_lu_role role;
+	uint32_t refcount;	/* preserved endpoints at or below (pci_dev_ser.refcount) */
+};
+
+struct pcilu_preserve_set {
+	struct pcilu_preserve_node *nodes;	/* in the kernel's probe order (device index) */
+	size_t count;
+	size_t nendpoints;
+};
+
+/*
+ * pci_liveupdate_preserve() path walk, drivers/pci/liveupdate.c (liveupdate
+ * next, 2026): every endpoint plus each bridge up to its root port; a
+ * bridge's refcount counts the endpoints below it. An endpoint listed twice
+ * is -EBUSY; a bridge listed as an endpoint is -EINVAL; a path that does not
+ * reach a root bus is -EINVAL. Problems are named in @d.
+ */
+int pcilu_preserve_set_build(const struct pcilu_topology *t, const int32_t *devs, size_t n,
+			     struct pcilu_preserve_set *set, struct pcilu_diag *d);
+void pcilu_preserve_set_free(struct pcilu_preserve_set *set);
+
+/* ---- 3. Handover manifest, verification, LUO client ------------------------ */
+
+#define PCILU_MANIFEST_COMPATIBLE	"pcilu,manifest-v1"
+#define PCILU_MANIFEST_MAX_SIZE		(16u << 20)	/* bytes; larger files are refused */
+#define PCILU_MANIFEST_MAX_NODES	4096u
+#define PCILU_MANIFEST_MAX_GROUP	256u		/* members recorded per IOMMU group */
+#define PCILU_MANIFEST_STR_MAX		256u		/* bytes of any string property, NUL included */
+
+struct pcilu_manifest_host {
+	char *kernel_release;	/* uname -r; NULL when unknown */
+	char *boot_id;		/* /proc/sys/kernel/random/boot_id */
+	char *machine_id;	/* /etc/machine-id */
+	uint64_t time;		/* seconds since the epoch when the plan was made */
+};
+
+/* A device address: segment plus bus << 8 | devfn (the kernel's pci_dev_id()). */
+struct pcilu_lu_addr {
+	uint32_t seg;
+	uint16_t bdf;
+};
+
+struct pcilu_manifest_node {
+	struct pcilu_lu_addr addr;
+	uint16_t vendor, device, subsys_vendor, subsys_device;
+	uint32_t class;
+	uint8_t revision;
+	enum pcilu_lu_role role;
+	uint32_t refcount;
+	bool has_acs;		/* the device has an ACS capability */
+	uint16_t acs_cap, acs_ctrl;
+	bool is_bridge;		/* bus numbers below are meaningful */
+	uint8_t primary, secondary, subordinate;
+	bool ari_fwd;		/* ARI Forwarding Enable (Device Control 2) */
+	struct pcilu_lu_addr *group;	/* computed IOMMU group members (self included) */
+	size_t ngroup;
+	bool group_known;
+	struct pcilu_lu_addr *kgroup;	/* the kernel's group members, when known */
+	size_t nkgroup;
+	bool kgroup_known;
+	int32_t kgroup_id;		/* the kernel's group number */
+};
+
+struct pcilu_manifest {
+	struct pcilu_manifest_host host;
+	char *pcilu_version;
+	char *profile;		/* rule profile the plan was checked with ("v4") */
+	bool forced;		/* written with --force despite a refusal */
+	struct pcilu_manifest_node *nodes;
+	size_t count;
+};
+
+/* Read boot id, machine id, kernel release and the time. @root prefixes the
+ * paths ("" or NULL for /); what cannot be read stays NULL (noted in @d). */
+int pcilu_manifest_host_collect(struct pcilu_manifest_host *h, const char *root,
+				struct pcilu_diag *d);
+
+/* Fill a manifest from a preserve set. Takes no ownership. */
+int pcilu_manifest_build(const struct pcilu_topology *t, const struct pcilu_preserve_set *set,
+			 const struct pcilu_lu_iommu *io, const char *profile,
+			 struct pcilu_manifest *m, struct pcilu_diag *d);
+void pcilu_manifest_free(struct pcilu_manifest *m);
+
+/* Encode as a flattened device tree (malloc'd into *buf). */
+int pcilu_manifest_encode(const struct pcilu_manifest *m, void **buf, size_t *len);
+/*
+ * Decode and validate everything: structure, sizes, ranges, required
+ * properties, version, duplicates. -EINVAL (with a message naming @name, the
+ * node and the property in @d) for anything corrupt or foreign.
+ */
+int pcilu_manifest_decode(const void *buf, size_t len, const char *name,
+			  struct pcilu_manifest *m, struct pcilu_diag *d);
+int pcilu_manifest_read_file(const char *path, struct pcilu_manifest *m, struct pcilu_diag *d);
+/* Atomically (temporary file, fsync, rename). */
+int pcilu_manifest_write_file(const char *path, const void *buf, size_t len);
+
+enum pcilu_drift_kind {
+	PCILU_DRIFT_MISSING = 1,	/* no device at the preserved address */
+	PCILU_DRIFT_IDS,		/* another device (vendor, device, subsystem, class, revision) */
+	PCILU_DRIFT_BUS_NUMBERS,	/* a preserved bridge's primary/secondary/subordinate changed */
+	PCILU_DRIFT_ACS_CTRL,		/* ACS control not inherited */
+	PCILU_DRIFT_ARI,		/* ARI Forwarding Enable not inherited */
+	PCILU_DRIFT_ACS_PATH,		/* a preserved endpoint lost the ACS path to the root */
+	PCILU_DRIFT_GROUP,		/* a device joined a preserved device's computed group */
+	PCILU_DRIFT_KERNEL_GROUP,	/* a device joined a preserved device's kernel group */
+};
+
+struct pcilu_drift {
+	enum pcilu_drift_kind kind;
+	struct pcilu_lu_addr addr;	/* the preserved node it concerns */
+	struct pcilu_lu_addr other;	/* the joining device (GROUP, KERNEL_GROUP) */
+	uint32_t expected, actual;	/* raw values where they apply */
+	long cause;			/* index of the drift that explains this one, or -1 */
+	char *text;
+};
+
+struct pcilu_verify {
+	struct pcilu_drift *drifts;
+	size_t count, cap;
+	size_t primary;		/* drifts with cause == -1 */
+};
+
+/*
+ * Compare a manifest with a running topology. Returns 0 (see v->count for
+ * the verdict) or a negative errno. Facts that could not be checked (no
+ * computed groups, ...) are notes or warnings in @d, never drift.
+ */
+int pcilu_verify_manifest(const struct pcilu_manifest *m, const struct pcilu_topology *t,
+			  const struct pcilu_lu_iommu *io, struct pcilu_verify *v,
+			  struct pcilu_diag *d);
+void pcilu_verify_free(struct pcilu_verify *v);
+const char *pcilu_drift_kind_name(enum pcilu_drift_kind k);
+const char *pcilu_lu_role_name(enum pcilu_lu_role r);
+char *pcilu_lu_addr_fmt(struct pcilu_lu_addr a, char *buf, size_t len);
+
+/*
+ * The v4 preflight (pci_device_group_immutable_singleton(), PCI v4 08/11):
+ * not a VF, alone in its computed group, REQ_ACS_FLAGS enabled from the
+ * bridge above it to the root. Returns 1 eligible, 0 refused (reason in
+ * @why), or a negative errno when it cannot be decided. One function so the
+ * rules engine can replace it.
+ */
+int pcilu_lu_preflight_v4(const struct pcilu_topology *t, const struct pcilu_lu_iommu *io,
+			  int32_t dev, char *why, size_t len);
+
+/* /dev/liveupdate client. Each returns a new fd or 0, or a negative errno. */
+#define PCILU_LUO_DEVICE	"/dev/liveupdate"
+#define PCILU_LUO_SESSION	"pcilu"
+#define PCILU_LUO_TOKEN		1u	/* the manifest memfd's token in the session */
+
+/* System calls, replaceable by tests; NULL members mean the real ones. */
+struct pcilu_luo_sys {
+	int (*open)(const char *path, int flags);
+	int (*ioctl)(int fd, unsigned long req, void *arg);
+};
+
+int pcilu_luo_open(const struct pcilu_luo_sys *sys);
+int pcilu_luo_create_session(const struct pcilu_luo_sys *sys, int luo, const char *name);
+int pcilu_luo_retrieve_session(const struct pcilu_luo_sys *sys, int luo, const char *name);
+int pcilu_luo_preserve_fd(const struct pcilu_luo_sys *sys, int session, int fd, uint64_t token);
+int pcilu_luo_retrieve_fd(const struct pcilu_luo_sys *sys, int session, uint64_t token);
+int pcilu_luo_finish(const struct pcilu_luo_sys *sys, int session);
+/* A memfd holding @len bytes of @data, preserved under @token. */
+int pcilu_luo_preserve_data(const struct pcilu_luo_sys *sys, int session, uint64_t token,
+			    const void *data, size_t len);
+/* Read a retrieved memfd whole, at most @max bytes. */
+int pcilu_luo_read_data(int fd, size_t max, void **data, size_t *len);
+/* What an errno means for an operation ("create-session", ...), in words. */
+const char *pcilu_luo_strerror(const char *op, int err);
+
+/* kexec_file_load(2) of @kernel, @initrd (may be NULL) and @cmdline. */
+int pcilu_kexec_load(const char *kernel, const char *initrd, const char *cmdline);
+/* reboot(LINUX_REBOOT_CMD_KEXEC); returns only on failure. */
+int pcilu_kexec_reboot(void);
+
+/* ---- 4. Preflight rules engine (issue 4) ----------------------------------- */
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Internal header of the liveupdate layer. */
+#ifndef PCILU_LIVEUPDATE_INT_H
+#define PCILU_LIVEUPDATE_INT_H
+
+#include "../pci/pci_int.h"
+#include <pcilu/liveupdate.h>
+
+/* ---- Preserve set, manifest, verify, LUO (issue 5) ---- */
+
+static inline struct pcilu_lu_addr pcilu_lu_addr_of(const struct pcilu_dev *d)
+{
+	return (struct pcilu_lu_addr){ .seg = d->seg, .bdf = (uint16_t)(d->bus << 8 | d->devfn) };
+}
+
+static inline bool pcilu_lu_addr_eq(struct pcilu_lu_addr a, struct pcilu_lu_addr b)
+{
+	return a.seg == b.seg && a.bdf == b.bdf;
+}
+
+static inline int32_t pcilu_lu_find(const struct pcilu_topology *t, struct pcilu_lu_addr a)
+{
+	return pcilu_topology_find(t, a.seg, (uint8_t)(a.bdf >> 8), (uint8_t)a.bdf);
+}
+
+/*
+ * Members of @dev's group (same number in @group[], or the same
+ * dev->kernel_group when @group is NULL and @kernel) as addresses, in device
+ * order. *n = 0 and no allocation when the device has no group.
+ */
+int pcilu_lu_group_members(const struct pcilu_topology *t, const int32_t *group, bool kernel,
+			   int32_t dev, struct pcilu_lu_addr **out, size_t *n);
+
+/*
+ * pci_acs_path_enabled(up, NULL, REQ_ACS_FLAGS) through the iommu layer:
+ * 1 yes, 0 no (the failing bridge, in words, in @why), -ENODATA when ACS
+ * state was not readable.
+ */
+int pcilu_lu_acs_path_ok(const struct pcilu_lu_iommu *io, int32_t up, char *why, size_t len);
+
+/* Node names: "pci-0000-00-01.0" (":" is not allowed in FDT names; "@" asks dtc for a reg). */
+#define PCILU_MANIFEST_NODE_NAME_LEN 24
+void pcilu_manifest_node_name(struct pcilu_lu_addr a, char *buf, size_t len);
+
+/* The verify checks, split by theme (verify.c, verify_group.c). */
+int pcilu_verify_add(struct pcilu_verify *v, enum pcilu_drift_kind kind, struct pcilu_lu_addr addr,
+		     long cause, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+#define PCILU_DRIFT_BIT(k) (1u << (k))
+/* Drifts of registers or identity, the usual causes of isolation drifts. */
+#define PCILU_CONFIG_DRIFTS (PCILU_DRIFT_BIT(PCILU_DRIFT_MISSING) | PCILU_DRIFT_BIT(PCILU_DRIFT_IDS) | \
+			     PCILU_DRIFT_BIT(PCILU_DRIFT_BUS_NUMBERS) | PCILU_DRIFT_BIT(PCILU_DRIFT_ACS_CTRL) | \
+			     PCILU_DRIFT_BIT(PCILU_DRIFT_ARI))
+/* Index of the first primary drift of a kind in @mask on @n (if @self) or a preserved bridge above it; -1. */
+long pcilu_verify_find_cause(const struct pcilu_verify *v, const struct pcilu_manifest *m,
+			     const struct pcilu_manifest_node *n, unsigned mask, bool self);
+/* Group checks of one present node (verify_group.c). */
+int pcilu_verify_groups(struct pcilu_verify *v, const struct pcilu_manifest *m,
+			const struct pcilu_manifest_node *n, const struct pcilu_topology *t,
+			const struct pcilu_lu_iommu *io, int32_t dev, struct pcilu_diag *d);
+
+/* ioctl wrappers: the real syscalls unless a test replaced them. */
+int pcilu_luo_sys_ioctl(const struct pcilu_luo_sys *sys, int fd, unsigned long req, void *arg);
+
+/* ---- Preflight rules engine (issue 4) ---- */
+
+#endif
