@@ -49,7 +49,7 @@ done
 log() { echo "run.sh: $name: $*" >&2; }
 die() { echo "run.sh: $name: ERROR: $*" >&2; exit 1; }
 
-# shellcheck source=scenarios.sh
+# shellcheck source-path=SCRIPTDIR source=scenarios.sh
 . "$HERE/scenarios.sh"
 if declare -F "scen_$name" >/dev/null; then
 	"scen_$name"
