@@ -15,6 +15,7 @@
 #define PCILU_LIVEUPDATE_H
 
 #include <pcilu/base.h>
+#include <pcilu/iommu.h>
 #include <pcilu/pci.h>
 
 #ifdef __cplusplus
@@ -23,29 +24,31 @@ extern "C" {
 
 /* ---- 1. IOMMU facts -------------------------------------------------------- */
 
-/* REQ_ACS_FLAGS, drivers/iommu/iommu.c, 7.2 */
-#define PCILU_REQ_ACS_FLAGS	(PCI_ACS_SV | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF)
-
 /*
- * What the liveupdate layer asks of the iommu layer. Kept as data plus one
- * function pointer so the layer does not depend on how groups are computed.
+ * What the liveupdate layer asks of the iommu layer: a group number per
+ * device and the iommu result for ACS path tests. Tests may pass groups of
+ * their own.
  */
 struct pcilu_lu_iommu {
 	/* Computed IOMMU group number of every device index (t->ndevs entries),
 	 * PCILU_NONE for a device without a group; NULL when not computed. */
 	const int32_t *group;
-	/* pci_acs_path_enabled(start, NULL, flags), drivers/pci/pci.c, 7.2 */
-	bool (*acs_path_enabled)(const struct pcilu_topology *t, int32_t start, uint16_t flags);
+	/* For pcilu_acs_path_enabled(); NULL: ACS paths are not checked. */
+	const struct pcilu_iommu *r;
+	/* What pcilu_lu_iommu_compute() allocated (the result keeps its policy). */
+	int32_t *own_group;
+	struct pcilu_iommu *own_r;
+	struct pcilu_policy *own_policy;
 };
 
 /*
- * Interim provider until the iommu layer lands: the kernel's groups when the
- * source has them (else group = NULL) and an ACS path test without device
- * quirks. @groups receives an allocation the caller frees. Notes in @d say
- * what was assumed.
+ * Compute the groups of @t as Linux 7.2 forms them (ACS as read, the
+ * topology's own kernel command line when it has one). Release with
+ * pcilu_lu_iommu_release() even on failure.
  */
-int pcilu_lu_iommu_default(const struct pcilu_topology *t, struct pcilu_lu_iommu *io,
-			   int32_t **groups, struct pcilu_diag *d);
+int pcilu_lu_iommu_compute(const struct pcilu_topology *t, struct pcilu_lu_iommu *io,
+			   struct pcilu_diag *d);
+void pcilu_lu_iommu_release(struct pcilu_lu_iommu *io);
 
 /* ---- 2. Preserve set ------------------------------------------------------- */
 
@@ -233,6 +236,133 @@ int pcilu_kexec_reboot(void);
 
 /* ---- 4. Preflight rules engine (issue 4) ----------------------------------- */
 
+/*
+ * Which devices a Live Update can preserve under each rule set the kernel
+ * has had (docs: README "pcilu check"). Built on the iommu layer's groups
+ * and ACS evaluation; the preserve set of section 2 gives the refcounts.
+ */
+struct pcilu_iommu;
+struct pcilu_policy;
+
+enum pcilu_lu_profile {
+	PCILU_LU_V4 = 0,	/* PCI v4 (2026-04): not a VF, immutable singleton group (08/11) */
+	PCILU_LU_NEXT,		/* liveupdate.git next (2026-09): VFs and ACS-quirk devices on the path refused */
+	PCILU_LU_IOMMUFD,	/* next + singleton group checked at the iommufd step of a vfio cdev preserve */
+};
+#define PCILU_LU_NPROFILES	3
+#define PCILU_LU_ALL_PROFILES	((1u << PCILU_LU_NPROFILES) - 1)
+
+const char *pcilu_lu_profile_name(unsigned profile);
+/* "v4", "next", "iommufd": the profile, or -EINVAL. */
+int pcilu_lu_profile_parse(const char *s);
+
+/* The rule a reason is about. */
+enum pcilu_lu_rule {
+	PCILU_LUR_BRIDGE = 1,	/* a bridge was asked for: vfio-pci binds only type-0 functions */
+	PCILU_LUR_VF,		/* is_virtfn: the device (v4) or it or a bridge on its path (next) */
+	PCILU_LUR_ACS_QUIRK,	/* pci_need_dev_specific_enable_acs(): device or path bridge */
+	PCILU_LUR_NO_PATH,	/* no bridge chain reaches a root bus */
+	PCILU_LUR_NO_GROUP,	/* no IOMMU group: no IOMMU is on (noiommu) */
+	PCILU_LUR_GROUP,	/* the group holds other devices */
+	PCILU_LUR_ACS_PATH,	/* REQ_ACS_FLAGS not enabled at a bridge between the device and the root */
+	PCILU_LUR_DMA_ALIAS,	/* DMA from the device can carry another requester ID */
+	PCILU_LUR_BUSY,		/* preserve set: endpoint already preserved */
+	PCILU_LUR_PARTIAL_GROUP,/* preserve set: a member of its group is not preserved */
+};
+
+enum pcilu_lu_severity {
+	PCILU_LUS_REFUSE = 1,	/* the kernel refuses: the verdict is negative */
+	PCILU_LUS_CAVEAT,	/* allowed, but isolation is weaker than it looks */
+	PCILU_LUS_NOTE,		/* allowed; worth knowing */
+};
+
+struct pcilu_lu_reason {
+	uint8_t rule;		/* enum pcilu_lu_rule */
+	uint8_t sev;		/* enum pcilu_lu_severity */
+	uint8_t flags;		/* PCILU_RF_* of the evaluation it rests on */
+	int err;		/* negative errno the kernel returns for it (0 for caveats, notes) */
+	int32_t dev;		/* where the rule failed: the device or a bridge on its path */
+	int32_t other;		/* GROUP: a fellow member; DMA_ALIAS: the aliasing bridge; PARTIAL: the member left out */
+	uint16_t missing;	/* ACS_PATH: REQ_ACS_FLAGS bits capable but not enabled (or required, no cap) */
+	char *text;		/* English sentence */
+	char *remedy;		/* what would change the verdict, or NULL */
+};
+
+struct pcilu_lu_verdict {
+	unsigned profile;
+	bool eligible;
+	int err;		/* 0, or what pci_liveupdate_preserve()/the iommufd step returns first */
+	struct pcilu_lu_reason *reasons;	/* in the kernel's order of checks */
+	size_t nreasons;
+};
+
+struct pcilu_lu_devcheck {
+	int32_t dev;
+	int32_t group;		/* computed IOMMU group, PCILU_NONE when no IOMMU is on */
+	struct pcilu_lu_verdict v[PCILU_LU_NPROFILES];	/* only selected profiles are filled */
+};
+
+/* A root or downstream port, and what a single-function endpoint placed below it would get. */
+struct pcilu_lu_slot {
+	int32_t port;
+	bool ok[PCILU_LU_NPROFILES];	/* the endpoint would be eligible */
+	bool singleton;		/* it would get an immutable singleton group (ACS path from the port) */
+	int32_t acs_fail;	/* first bridge (from the port up) failing REQ_ACS_FLAGS, or PCILU_NONE */
+	int32_t quirk;		/* first bridge needing a device-specific ACS quirk, or PCILU_NONE */
+	char *text;		/* why not, or NULL */
+};
+
+/* One pci_liveupdate_preserve() call of a sequence. */
+struct pcilu_lu_request {
+	int32_t dev;
+	int err;		/* 0 or the errno of this call */
+	uint8_t rule;		/* the rule that refused it, 0 when preserved */
+};
+
+struct pcilu_lu_preserve {
+	unsigned profile;
+	struct pcilu_lu_request *reqs;
+	size_t nreqs;
+	struct pcilu_preserve_set set;		/* what stays preserved after the sequence */
+	struct pcilu_lu_reason *conflicts;	/* partial groups, ... */
+	size_t nconflicts;
+	bool ok;		/* every request succeeded and nothing was refused */
+};
+
+struct pcilu_lu_check {
+	const struct pcilu_topology *t;
+	const struct pcilu_iommu *r;
+	bool iommu_on;
+	unsigned profiles;		/* bit mask of enum pcilu_lu_profile */
+	struct pcilu_lu_devcheck *devs;
+	size_t ndevs;
+	struct pcilu_lu_slot *slots;
+	size_t nslots;
+	struct pcilu_lu_preserve pres[PCILU_LU_NPROFILES];
+	bool has_preserve;
+	bool eligible;			/* every checked device (and the preserve set) passes every selected profile */
+};
+
+/*
+ * Check @devs (n of them; n == 0: every type-0 function but host bridges)
+ * under the selected @profiles, with @r computed from @p. With @preserve,
+ * also preserve @devs in sequence as the kernel would. Returns 0 or a
+ * negative errno (bad index, -ENOMEM); the verdicts are in *out.
+ */
+int pcilu_lu_check_run(const struct pcilu_iommu *r, const struct pcilu_policy *p, unsigned profiles,
+		       const int32_t *devs, size_t n, bool preserve, struct pcilu_lu_check **out,
+		       struct pcilu_diag *d);
+void pcilu_lu_check_free(struct pcilu_lu_check *c);
+
+/* pci_need_dev_specific_enable_acs() (liveupdate next): the pci_dev_acs_ops[] entry that
+ * would enable ACS on @dev, by name, or NULL. */
+const char *pcilu_lu_acs_ops_match(const struct pcilu_dev *dev);
+/* "111x1@0000:00:1c.0": the pci=config_acs= entry that enables @missing on @dev. */
+char *pcilu_lu_config_acs_str(const struct pcilu_dev *dev, uint16_t missing, char *buf, size_t len);
+const char *pcilu_lu_rule_name(unsigned rule);
+const char *pcilu_lu_severity_name(unsigned sev);
+/* "EINVAL" for -EINVAL; "0" for 0. */
+const char *pcilu_errno_name(int err);
 /* ---- 5. Next-kernel simulation and snapshot diff (issue 9) ----------------- */
 
 struct pcilu_iommu;
@@ -284,6 +414,7 @@ struct pcilu_sim_opts {
 	const char *cmdline;		/* next kernel's command line; NULL: the one the source records */
 	const char *rules;		/* next kernel's rule set (--rules); NULL: linux */
 	bool no_inherit;		/* mainline 7.2: no PCI Live Update series in the next kernel */
+	unsigned profile;		/* enum pcilu_lu_profile judging eligibility (0: v4) */
 	const char *const *adds;	/* spec fragments that appear after the kexec (--add) */
 	size_t nadds;
 	const struct pcilu_sim_sriov *sriov;	/* SR-IOV enabled after the kexec */
@@ -295,7 +426,7 @@ struct pcilu_sim_endpoint {
 	int32_t dev;		/* index in the current topology */
 	int32_t next_dev;	/* index in the next topology */
 	int now, next;		/* 1 eligible, 0 refused, <0 undecidable */
-	char why_now[160], why_next[160];
+	char why_now[384], why_next[384];
 };
 
 struct pcilu_sim {
@@ -312,6 +443,7 @@ struct pcilu_sim {
 	struct pcilu_changes ch;
 	size_t failing;		/* preserved endpoints not isolated in the next kernel */
 	bool inherit, assign_busses, noari;
+	unsigned profile;
 };
 
 /*

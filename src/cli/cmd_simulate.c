@@ -17,6 +17,7 @@ static const char simulate_help[] =
 	"  --cmdline \"...\"       the next kernel's command line (default: the one SOURCE records)\n"
 	"  --rules linux|acs-override[=downstream,multifunction,id:vvvv:dddd]  the next kernel's rules\n"
 	"  --no-inherit           the next kernel lacks the PCI Live Update series (mainline 7.2)\n"
+	"  --profile v4|next|iommufd  the eligibility rules (pcilu check; default v4)\n"
 	"  --add JSON|@FILE       a device appears after the kexec: {\"under\": \"BDF\", \"device\": {spec}}\n"
 	"  --sriov BDF=N          N VFs are enabled on a PF after the kexec (repeatable)\n"
 	"  --json                 machine-readable output (schema pcilu-simulate/1)\n"
@@ -106,6 +107,11 @@ static int parse_opt(int c, const char *arg, struct sim_args *a, struct pcilu_di
 	case 'n':
 		a->so.no_inherit = true;
 		return CLI_OK;
+	case 'P':
+		if (pcilu_lu_profile_parse(arg) < 0)
+			return cli_usage_error("simulate", "--profile takes v4, next or iommufd");
+		a->so.profile = (unsigned)pcilu_lu_profile_parse(arg);
+		return CLI_OK;
 	case 'a':
 		return add_fragment(a, arg, d);
 	case 's':
@@ -179,7 +185,7 @@ int cmd_simulate(int argc, char **argv)
 		CLI_COMMON_LONGOPTS,
 		{ "preserve", required_argument, NULL, 'p' }, { "cmdline", required_argument, NULL, 'k' },
 		{ "rules", required_argument, NULL, 'r' }, { "no-inherit", no_argument, NULL, 'n' },
-		{ "add", required_argument, NULL, 'a' }, { "sriov", required_argument, NULL, 's' },
+		{ "add", required_argument, NULL, 'a' }, { "profile", required_argument, NULL, 'P' }, { "sriov", required_argument, NULL, 's' },
 		{ 0 }
 	};
 	struct cli_common co = { 0 };

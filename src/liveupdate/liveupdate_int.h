@@ -31,6 +31,13 @@ static inline int32_t pcilu_lu_find(const struct pcilu_topology *t, struct pcilu
 int pcilu_lu_group_members(const struct pcilu_topology *t, const int32_t *group, bool kernel,
 			   int32_t dev, struct pcilu_lu_addr **out, size_t *n);
 
+/*
+ * pci_acs_path_enabled(up, NULL, REQ_ACS_FLAGS) through the iommu layer:
+ * 1 yes, 0 no (the failing bridge, in words, in @why), -ENODATA when ACS
+ * state was not readable.
+ */
+int pcilu_lu_acs_path_ok(const struct pcilu_lu_iommu *io, int32_t up, char *why, size_t len);
+
 /* Node names: "pci-0000-00-01.0" (":" is not allowed in FDT names; "@" asks dtc for a reg). */
 #define PCILU_MANIFEST_NODE_NAME_LEN 24
 void pcilu_manifest_node_name(struct pcilu_lu_addr a, char *buf, size_t len);
@@ -56,6 +63,43 @@ int pcilu_verify_groups(struct pcilu_verify *v, const struct pcilu_manifest *m,
 int pcilu_luo_sys_ioctl(const struct pcilu_luo_sys *sys, int fd, unsigned long req, void *arg);
 
 /* ---- Preflight rules engine (issue 4) ---- */
+
+#include <pcilu/iommu.h>
+
+#define LU_MAX_PATH	256	/* deeper than any bus hierarchy (256 buses per segment) */
+
+struct lu_ctx {
+	const struct pcilu_topology *t;
+	const struct pcilu_iommu *r;	/* the groups under the caller's policy */
+	const struct pcilu_iommu *r_on;	/* Linux 7.2 with an IOMMU on (what a reboot would give) */
+	bool iommu_on;
+	uint16_t platform_vendor;	/* the host bridge's vendor: whose IOMMU to turn on */
+	const struct pcilu_lu_slot *slots;
+	size_t nslots;
+};
+
+/* The bridges above @dev (nearest first); *root says whether a root bus was reached. */
+size_t pcilu_lu_path(const struct pcilu_topology *t, int32_t dev, int32_t *path, size_t max, bool *root);
+/* Append a reason (text formatted, remedy taken over). -ENOMEM. */
+int pcilu_lu_reason_add(struct pcilu_lu_reason **a, size_t *n, const struct pcilu_lu_reason *tmpl,
+			char *remedy, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void pcilu_lu_reasons_free(struct pcilu_lu_reason *a, size_t n);
+/* The verdict of @dev under @profile (rules.c). */
+int pcilu_lu_eval(const struct lu_ctx *c, int32_t dev, unsigned profile, struct pcilu_lu_verdict *v);
+/* Whether @dev's DMA can carry another requester ID; *via = the bridge or alias partner. */
+bool pcilu_lu_dma_alias(const struct lu_ctx *c, int32_t dev, int32_t *via, char *why, size_t len);
+/* slots.c: every root and downstream port, and remedies that name them. */
+int pcilu_lu_slots_build(const struct lu_ctx *c, struct pcilu_lu_slot **out, size_t *n);
+void pcilu_lu_slots_free(struct pcilu_lu_slot *s, size_t n);
+/* What would make REQ_ACS_FLAGS pass at @bridge (malloc'd, NULL on ENOMEM). */
+char *pcilu_lu_acs_remedy(const struct lu_ctx *c, int32_t bridge, const struct pcilu_acs_eval *e,
+			  unsigned profile);
+/* "move the card; slots ... : A, B" for @profile (malloc'd). */
+char *pcilu_lu_move_remedy(const struct lu_ctx *c, const char *lead, unsigned profile);
+/* pci_quirk_intel_spt_pch_acs_match(): pci=config_acs= is ignored on these ports. */
+bool pcilu_lu_is_spt_rp(const struct pcilu_dev *d);
+/* "intel_iommu=on", "amd_iommu=on" or both. */
+const char *pcilu_lu_iommu_param(const struct lu_ctx *c);
 
 /* ---- Simulation and diff (issue 9) ---- */
 

@@ -18,49 +18,44 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The host bridge at 0000:00:00.0 says whose IOMMU the command line turns on or off. */
+static uint16_t host_vendor(const struct pcilu_topology *t)
+{
+	int32_t hb = pcilu_topology_find(t, 0, 0, 0);
+
+	return hb != PCILU_NONE && (t->devs[hb].class >> 8) == 0x0600 ? t->devs[hb].vendor : 0;
+}
+
 /*
- * Eligibility of a preserved endpoint in one view. The v4 rule
- * (pci_device_group_immutable_singleton(), drivers/iommu/iommu.c, PCI v4
- * 08/11): not a VF, alone in its group, REQ_ACS_FLAGS on the path from the
- * bridge above it to the root. One function so the rules engine's profiles
- * can replace it. 1 eligible, 0 not, -ENODATA undecidable.
+ * Eligibility of a preserved endpoint in one view, by the rules engine's
+ * @profile (v4: pci_device_group_immutable_singleton(), PCI v4 08/11).
+ * 1 eligible, 0 refused (first reason in @why), -ENODATA when the answer
+ * rests on ACS state config space did not show.
  */
-static int sim_eligible(const struct pcilu_iommu *r, int32_t dev, char *why, size_t len)
+static int sim_eligible(const struct pcilu_iommu *r, const struct pcilu_policy *p, int32_t dev,
+			unsigned profile, char *why, size_t len)
 {
 	const struct pcilu_topology *t = pcilu_iommu_topology(r);
-	int32_t g = pcilu_iommu_group_of(r, dev), up, fail = PCILU_NONE;
-	const struct pcilu_group *grp;
-	struct pcilu_acs_eval e;
-	char bdf[24], expl[256];
+	struct lu_ctx c = { .t = t, .r = r, .r_on = r, .iommu_on = pcilu_policy_iommu_on(p, t),
+			    .platform_vendor = host_vendor(t) };
+	struct pcilu_lu_verdict v;
+	int ret = pcilu_lu_eval(&c, dev, profile, &v);
+	bool unknown = false;
 
 	why[0] = 0;
-	if (t->devs[dev].is_virtfn) {
-		snprintf(why, len, "is a virtual function; VFs are never preserved");
-		return 0;
+	for (size_t i = 0; i < v.nreasons; i++) {
+		if (v.reasons[i].sev != PCILU_LUS_REFUSE)
+			continue;
+		unknown |= (v.reasons[i].flags & PCILU_RF_UNKNOWN) != 0;
+		if (!why[0])
+			snprintf(why, len, "%s", v.reasons[i].text);
 	}
-	if (g == PCILU_NONE) {
-		snprintf(why, len, "has no IOMMU group");
-		return 0;
-	}
-	grp = pcilu_iommu_group(r, g);
-	if (grp->nmembers != 1) {
-		int32_t other = grp->members[0] == dev ? grp->members[1] : grp->members[0];
-
-		snprintf(why, len, "shares its group with %zu other device(s), first %s",
-			 grp->nmembers - 1, pcilu_bdf(&t->devs[other], bdf, sizeof(bdf)));
-		return 0;
-	}
-	up = pcilu_upstream_bridge(t, dev);
-	if (up != PCILU_NONE && !pcilu_acs_path_enabled(r, up, PCILU_REQ_ACS_FLAGS, &fail, &e)) {
-		snprintf(why, len, "no ACS path to the root: %s",
-			 pcilu_acs_eval_str(r, fail, &e, expl, sizeof(expl)));
-		return 0;
-	}
-	if (grp->flags & PCILU_RF_UNKNOWN) {
-		snprintf(why, len, "its group depends on ACS state config space did not show");
-		return -ENODATA;
-	}
-	return 1;
+	pcilu_lu_reasons_free(v.reasons, v.nreasons);
+	if (ret)
+		return ret;
+	if (v.eligible)
+		return 1;
+	return unknown ? -ENODATA : 0;
 }
 
 /* An option of pci= (pci_setup(), drivers/pci/pci.c, 7.2) the policy does not keep. */
@@ -259,15 +254,16 @@ static int endpoints(struct pcilu_sim *s, struct lu_cmp *c)
 		e->dev = s->set.nodes[k].dev;
 		e->next_dev = c->a2b[e->dev];
 		dev = &s->now->devs[e->dev];
-		e->now = sim_eligible(s->r_now, e->dev, e->why_now, sizeof(e->why_now));
+		e->now = sim_eligible(s->r_now, s->pol_now, e->dev, s->profile, e->why_now, sizeof(e->why_now));
 		e->next = e->next_dev == PCILU_NONE ? -ENODEV :
-			  sim_eligible(s->r_next, e->next_dev, e->why_next, sizeof(e->why_next));
+			  sim_eligible(s->r_next, s->pol_next, e->next_dev, s->profile, e->why_next,
+				       sizeof(e->why_next));
 		if (e->next == 1)
 			continue;
 		s->failing++;
 		ch = e->now == 1 ?
-			pcilu_changes_add(&s->ch, PCILU_CH_LOST_ISOLATION, dev, "preserved %04x:%04x loses "
-					  "isolation in the next kernel: %s", dev->vendor, dev->device, e->why_next) :
+			pcilu_changes_add(&s->ch, PCILU_CH_LOST_ISOLATION, dev, "preserved %04x:%04x is not "
+					  "eligible in the next kernel: %s", dev->vendor, dev->device, e->why_next) :
 			pcilu_changes_add(&s->ch, PCILU_CH_NOT_ELIGIBLE, dev, "preserved %04x:%04x is not "
 					  "eligible even now: %s", dev->vendor, dev->device, e->why_now);
 		if (!ch)
@@ -401,6 +397,7 @@ int pcilu_simulate(const struct pcilu_topology *t, const int32_t *preserve, size
 		return -ENOMEM;
 	s->now = t;
 	s->inherit = !o->no_inherit;
+	s->profile = o->profile;
 	ret = pcilu_preserve_set_build(t, preserve, n, &s->set, d);
 	if (!ret)
 		ret = run(s, o, d);

@@ -165,19 +165,25 @@ static int check_acs_path(struct pcilu_verify *v, const struct pcilu_manifest *m
 			  const struct pcilu_manifest_node *n, const struct pcilu_topology *t,
 			  const struct pcilu_lu_iommu *io, int32_t dev, struct pcilu_diag *d)
 {
-	char a[24];
+	char a[24], why[320];
 	int32_t up = pcilu_upstream_bridge(t, dev);
+	int ok;
 
-	if (up == PCILU_NONE || !io->acs_path_enabled || io->acs_path_enabled(t, up, PCILU_REQ_ACS_FLAGS))
+	if (up == PCILU_NONE || !io->r)
+		return 0;
+	ok = pcilu_lu_acs_path_ok(io, up, why, sizeof(why));
+	if (ok == 1)
 		return 0;
 	pcilu_lu_addr_fmt(n->addr, a, sizeof(a));
-	if (m->forced) {
-		pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1,
-			       "%s is not on a path with ACS SV|RR|CR|UF enabled (the plan was forced)", a);
+	if (ok < 0 || m->forced) {
+		pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1, "%s: %s%s", a, why,
+			       ok < 0 ? " (cannot tell)" : " (the plan was forced)");
 		return 0;
 	}
-	return pcilu_verify_add(v, PCILU_DRIFT_ACS_PATH, n->addr, pcilu_verify_find_cause(v, m, n, PCILU_CONFIG_DRIFTS, true),
-				"%s is no longer on a path with ACS SV|RR|CR|UF enabled up to the root", a);
+	return pcilu_verify_add(v, PCILU_DRIFT_ACS_PATH, n->addr,
+				pcilu_verify_find_cause(v, m, n, PCILU_CONFIG_DRIFTS, true),
+				"%s is no longer on a path with ACS SV|RR|CR|UF enabled up to the root (%s)",
+				a, why);
 }
 
 int pcilu_verify_manifest(const struct pcilu_manifest *m, const struct pcilu_topology *t,

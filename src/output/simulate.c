@@ -122,6 +122,7 @@ static struct json_object *sim_json(const struct pcilu_sim *s, const struct pcil
 
 	pcilu_json_add(root, "schema", json_object_new_string("pcilu-simulate/1"));
 	pcilu_json_add(root, "source", s->now->name ? json_object_new_string(s->now->name) : NULL);
+	pcilu_json_add(root, "profile", json_object_new_string(pcilu_lu_profile_name(s->profile)));
 	pcilu_json_add(nk, "inherit", json_object_new_boolean(s->inherit));
 	pcilu_json_add(nk, "iommu", json_object_new_boolean(pcilu_policy_iommu_on(p, s->next)));
 	pcilu_json_add(nk, "config_acs", p->config_acs ? json_object_new_string(p->config_acs) : NULL);
@@ -183,16 +184,18 @@ int pcilu_print_simulate(FILE *f, const struct pcilu_sim *s, const struct pcilu_
 
 		fprintf(f, "  %s %s\n    now:  %s%s%s\n    next: %s%s%s\n", pcilu_bdf(dev, bdf, sizeof(bdf)),
 			pcilu_dev_label(dev, o->names, label, sizeof(label)),
-			e->now == 1 ? "isolated" : e->now == 0 ? "not isolated" : "unknown",
+			e->now == 1 ? "eligible" : e->now == 0 ? "not eligible" : "unknown",
 			e->why_now[0] ? ": " : "", e->why_now,
-			e->next == 1 ? "isolated" : e->next == 0 ? "not isolated" : "unknown",
+			e->next == 1 ? "eligible" : e->next == 0 ? "not eligible" : "unknown",
 			e->why_next[0] ? ": " : "", e->why_next);
 	}
 	print_changes(f, &s->ch);
 	if (s->failing)
-		fprintf(f, "%zu preserved device(s) not isolated in the next kernel\n", s->failing);
+		fprintf(f, "%zu preserved device(s) not eligible (%s) in the next kernel\n", s->failing,
+			pcilu_lu_profile_name(s->profile));
 	else
-		fprintf(f, "Every preserved device stays isolated in the next kernel\n");
+		fprintf(f, "Every preserved device stays eligible (%s) in the next kernel\n",
+			pcilu_lu_profile_name(s->profile));
 	return 0;
 }
 

@@ -113,10 +113,32 @@ int32_t fx_find(const struct pcilu_topology *t, const char *bdf)
 	return pcilu_topology_find(t, seg, bus, devfn);
 }
 
+void fx_groups(const struct pcilu_topology *t, const int32_t *hand, struct pcilu_lu_iommu *io)
+{
+	struct pcilu_diag d;
+	const int32_t *g;
+
+	pcilu_diag_init(&d);
+	if (pcilu_lu_iommu_compute(t, io, &d))
+		abort();
+	g = io->group;
+	pcilu_diag_free(&d);
+	for (size_t i = 0; hand && i < t->ndevs; i++)
+		for (size_t j = 0; j < t->ndevs; j++)
+			if ((hand[i] == hand[j]) != (g[i] == g[j])) {
+				char a[24], b[24];
+
+				fprintf(stderr, "fixture: groups of %s and %s: by hand %s, computed %s\n",
+					pcilu_bdf(&t->devs[i], a, sizeof(a)), pcilu_bdf(&t->devs[j], b, sizeof(b)),
+					hand[i] == hand[j] ? "same" : "different", g[i] == g[j] ? "same" : "different");
+				abort();
+			}
+}
+
 int fx_manifest(const struct pcilu_topology *t, const int32_t *groups, const char *const *bdfs,
 		size_t n, void **buf, size_t *len)
 {
-	struct pcilu_lu_iommu io = { .group = groups };
+	struct pcilu_lu_iommu io;
 	struct pcilu_preserve_set set;
 	struct pcilu_manifest m = { 0 };
 	struct pcilu_diag d;
@@ -125,6 +147,7 @@ int fx_manifest(const struct pcilu_topology *t, const int32_t *groups, const cha
 
 	for (size_t i = 0; i < n; i++)
 		devs[i] = fx_find(t, bdfs[i]);
+	fx_groups(t, groups, &io);
 	pcilu_diag_init(&d);
 	ret = pcilu_preserve_set_build(t, devs, n, &set, &d);
 	if (!ret)
@@ -138,5 +161,6 @@ int fx_manifest(const struct pcilu_topology *t, const int32_t *groups, const cha
 	pcilu_manifest_free(&m);
 	pcilu_preserve_set_free(&set);
 	pcilu_diag_free(&d);
+	pcilu_lu_iommu_release(&io);
 	return ret;
 }

@@ -34,6 +34,8 @@ extern const struct fx_dev fx_ref[FX_REF_COUNT];
 
 /* Build a topology from @n devices; groups[] receives each device's fx group. */
 struct pcilu_topology *fx_build(const struct fx_dev *devs, size_t n, int32_t **groups);
+/* The iommu layer's groups of @t; aborts unless they partition the devices as @hand does. */
+void fx_groups(const struct pcilu_topology *t, const int32_t *hand, struct pcilu_lu_iommu *io);
 /* Plan + encode the manifest of @bdfs on @t. */
 int fx_manifest(const struct pcilu_topology *t, const int32_t *groups, const char *const *bdfs,
 		size_t n, void **buf, size_t *len);

@@ -18,7 +18,7 @@
 static struct {
 	unsigned long req;
 	uint32_t size;
-	uint8_t arg[128];
+	_Alignas(8) uint8_t arg[128];	/* the uAPI structs hold __u64 */
 	int answer_errno;
 	int out_fd;
 	char seen_data[64];

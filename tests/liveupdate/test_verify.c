@@ -21,22 +21,27 @@ struct run {
 	struct pcilu_diag d;
 };
 
-static void verify_on(const struct fx_dev *devs, size_t n, struct run *r, bool with_groups)
+/*
+ * Plan on the reference host, verify on @devs. The groups are the iommu
+ * layer's, checked against the hand-made ones in @devs; with @inject the hand
+ * groups replace them (to test verify itself on a change the fixture cannot
+ * produce through config space).
+ */
+static void verify_on(const struct fx_dev *devs, size_t n, struct run *r, bool with_groups, bool inject)
 {
 	int32_t *g0, *g1;
 	struct pcilu_topology *t0 = fx_build(fx_ref, FX_REF_COUNT, &g0);
 	struct pcilu_topology *t1 = fx_build(devs, n, &g1);
-	struct pcilu_lu_iommu io = { .group = with_groups ? g1 : NULL };
-	struct pcilu_lu_iommu real;
-	int32_t *unused;
+	struct pcilu_lu_iommu io;
 	void *buf;
 	size_t len;
 
 	pcilu_diag_init(&r->d);
-	/* the interim ACS path test, as the CLI uses it */
-	assert_int_equal(pcilu_lu_iommu_default(t1, &real, &unused, &r->d), 0);
-	free(unused);
-	io.acs_path_enabled = real.acs_path_enabled;
+	fx_groups(t1, inject ? NULL : g1, &io);
+	if (inject)
+		io.group = g1;
+	if (!with_groups)
+		io.group = NULL;
 	assert_int_equal(fx_manifest(t0, g0, planned, 2, &buf, &len), 0);
 	assert_int_equal(pcilu_manifest_decode(buf, len, "plan.dtb", &r->m, &r->d), 0);
 	assert_int_equal(pcilu_verify_manifest(&r->m, t1, &io, &r->v, &r->d), 0);
@@ -44,6 +49,7 @@ static void verify_on(const struct fx_dev *devs, size_t n, struct run *r, bool w
 		print_message("  drift %zu (%s, cause %ld): %s\n", i, pcilu_drift_kind_name(r->v.drifts[i].kind),
 			      r->v.drifts[i].cause, r->v.drifts[i].text);
 	free(buf);
+	pcilu_lu_iommu_release(&io);
 	pcilu_topology_free(t0);
 	pcilu_topology_free(t1);
 	free(g0);
@@ -92,7 +98,7 @@ static void test_holds(void **state)
 	struct run r;
 
 	(void)state;
-	verify_on(fx_ref, FX_REF_COUNT, &r, true);
+	verify_on(fx_ref, FX_REF_COUNT, &r, true, false);
 	assert_int_equal(r.v.count, 0);
 	assert_int_equal(r.d.errors, 0);
 	run_free(&r);
@@ -105,7 +111,7 @@ static void test_missing(void **state)
 
 	(void)state;
 	memmove(&d[2], &d[3], (FX_REF_COUNT - 3) * sizeof(*d));	/* drop 01:00.0 */
-	verify_on(d, FX_REF_COUNT - 1, &r, true);
+	verify_on(d, FX_REF_COUNT - 1, &r, true, false);
 	assert_int_equal(r.v.count, 1);
 	expect_one(&r, PCILU_DRIFT_MISSING, 0x0100, "0000:01:00.0 (144d:a808, endpoint) is missing");
 	run_free(&r);
@@ -119,7 +125,7 @@ static void test_ids(void **state)
 
 	(void)state;
 	d[6].device = 0x1583;
-	verify_on(d, FX_REF_COUNT, &r, true);
+	verify_on(d, FX_REF_COUNT, &r, true, false);
 	assert_int_equal(r.v.count, 1);
 	expect_one(&r, PCILU_DRIFT_IDS, 0x0400, "0000:04:00.0 is now 8086:1583");
 	run_free(&r);
@@ -133,7 +139,7 @@ static void test_bus_numbers(void **state)
 
 	(void)state;
 	d[5].subordinate = 6;
-	verify_on(d, FX_REF_COUNT, &r, true);
+	verify_on(d, FX_REF_COUNT, &r, true, false);
 	assert_int_equal(r.v.count, 1);
 	expect_one(&r, PCILU_DRIFT_BUS_NUMBERS, 0x0300,
 		   "bus numbers of bridge 0000:03:00.0 changed from 03/04/04 to 03/04/06");
@@ -152,7 +158,7 @@ static void test_acs_ctrl(void **state)
 	d[1].acs_ctrl = PCI_ACS_SV;
 	/* pci_device_group(): without ACS at 00:01.0, 01:00.0 falls into the port's group */
 	d[2].group = d[2].kgroup = 1;
-	verify_on(d, FX_REF_COUNT, &r, true);
+	verify_on(d, FX_REF_COUNT, &r, true, false);
 	expect_one(&r, PCILU_DRIFT_ACS_CTRL, 0x0008,
 		   "ACS control of 0000:00:01.0 changed from SV|RR|CR|UF to SV: the new kernel did not inherit it");
 	/* consequences: 01:00.0 lost the ACS path; each joined the other's group (computed and kernel) */
@@ -178,13 +184,33 @@ static void test_ari(void **state)
 
 	(void)state;
 	d[5].ari_fwd = false;
-	verify_on(d, FX_REF_COUNT, &r, true);
+	verify_on(d, FX_REF_COUNT, &r, true, false);
 	assert_int_equal(r.v.count, 1);
 	expect_one(&r, PCILU_DRIFT_ARI, 0x0300, "ARI Forwarding Enable of 0000:03:00.0 changed from on to off");
 	run_free(&r);
 	free(d);
 }
 
+/* The kernel put a new function into 04:00.0's group although config space says it is isolated. */
+static void test_kernel_group_member(void **state)
+{
+	struct fx_dev *d = copy_ref(1);
+	struct run r;
+
+	(void)state;
+	d[FX_REF_COUNT] = d[7];
+	d[FX_REF_COUNT].bdf = "04:00.2";
+	d[FX_REF_COUNT].group = 8;	/* own computed group: it has ACS */
+	d[FX_REF_COUNT].kgroup = 6;	/* but the kernel says 04:00.0's */
+	verify_on(d, FX_REF_COUNT + 1, &r, true, false);
+	assert_int_equal(r.v.count, 1);
+	expect_one(&r, PCILU_DRIFT_KERNEL_GROUP, 0x0400, "0000:04:00.2 joined the kernel's IOMMU group 6 of 0000:04:00.0");
+	assert_int_equal(r.v.drifts[0].other.bdf, 0x0402);
+	run_free(&r);
+	free(d);
+}
+
+/* A computed group that gained a member (injected), and the same seen in the kernel's group. */
 static void test_new_group_member(void **state)
 {
 	struct fx_dev *d = copy_ref(1);
@@ -193,9 +219,8 @@ static void test_new_group_member(void **state)
 	(void)state;
 	d[FX_REF_COUNT] = d[7];
 	d[FX_REF_COUNT].bdf = "04:00.2";
-	d[FX_REF_COUNT].has_acs = false;
-	d[FX_REF_COUNT].group = d[FX_REF_COUNT].kgroup = 6;	/* 04:00.0's group */
-	verify_on(d, FX_REF_COUNT + 1, &r, true);
+	d[FX_REF_COUNT].group = d[FX_REF_COUNT].kgroup = 6;
+	verify_on(d, FX_REF_COUNT + 1, &r, true, true);
 	expect_one(&r, PCILU_DRIFT_GROUP, 0x0400,
 		   "0000:04:00.2 joined the IOMMU group of 0000:04:00.0 (it was not in it before kexec)");
 	assert_int_equal(r.v.count, 2);
@@ -211,7 +236,7 @@ static void test_no_groups(void **state)
 	bool warned = false;
 
 	(void)state;
-	verify_on(fx_ref, FX_REF_COUNT, &r, false);
+	verify_on(fx_ref, FX_REF_COUNT, &r, false, false);
 	assert_int_equal(r.v.count, 0);
 	for (size_t i = 0; i < r.d.count; i++)
 		warned |= strstr(r.d.msgs[i].text, "group membership was not checked") != NULL;
@@ -221,31 +246,31 @@ static void test_no_groups(void **state)
 
 static void test_preflight_v4(void **state)
 {
-	int32_t *g;
 	struct fx_dev *d = copy_ref(0);
 	struct pcilu_topology *t;
-	struct pcilu_lu_iommu io, real;
-	struct pcilu_diag dg;
-	int32_t *unused;
-	char why[256];
+	struct pcilu_lu_iommu io;
+	int32_t *g;
+	char why[320];
 
 	(void)state;
-	d[3].acs_ctrl = PCI_ACS_SV | PCI_ACS_RR;	/* 00:02.0 lacks CR|UF */
-	d[7].group = 6;				/* 04:00.1 shares 04:00.0's group */
+	/* 00:02.0 enables only SV|RR: everything below it falls into its group (by hand, pci_device_group()) */
+	d[3].acs_ctrl = PCI_ACS_SV | PCI_ACS_RR;
+	d[4].group = d[5].group = d[6].group = d[7].group = 3;
 	t = fx_build(d, FX_REF_COUNT, &g);
-	pcilu_diag_init(&dg);
-	assert_int_equal(pcilu_lu_iommu_default(t, &real, &unused, &dg), 0);
-	io = (struct pcilu_lu_iommu){ .group = g, .acs_path_enabled = real.acs_path_enabled };
+	fx_groups(t, g, &io);
 	assert_int_equal(pcilu_lu_preflight_v4(t, &io, fx_find(t, "01:00.0"), why, sizeof(why)), 1);
 	assert_int_equal(pcilu_lu_preflight_v4(t, &io, fx_find(t, "04:00.0"), why, sizeof(why)), 0);
-	assert_string_equal(why, "shares its IOMMU group with 1 other device(s), first 0000:04:00.1");
-	g[fx_find(t, "04:00.1")] = 7;
+	assert_string_equal(why, "shares its IOMMU group with 4 other device(s), first 0000:00:02.0");
+	/* singleton groups (injected) on a path without ACS: the path rule alone refuses */
+	for (size_t i = 0; i < t->ndevs; i++)
+		g[i] = (int32_t)i;
+	io.group = g;
 	assert_int_equal(pcilu_lu_preflight_v4(t, &io, fx_find(t, "04:00.0"), why, sizeof(why)), 0);
-	assert_string_equal(why, "ACS SV|RR|CR|UF is not enabled on every port from 0000:03:00.0 to the root");
+	assert_non_null(strstr(why, "ACS SV|RR|CR|UF is not enabled on the path to the root: "));
+	assert_non_null(strstr(why, "0000:00:02.0"));
 	io.group = NULL;
 	assert_true(pcilu_lu_preflight_v4(t, &io, fx_find(t, "01:00.0"), why, sizeof(why)) < 0);
-	free(unused);
-	pcilu_diag_free(&dg);
+	pcilu_lu_iommu_release(&io);
 	pcilu_topology_free(t);
 	free(g);
 	free(d);
@@ -260,6 +285,7 @@ int main(void)
 		cmocka_unit_test(test_bus_numbers),
 		cmocka_unit_test(test_acs_ctrl),
 		cmocka_unit_test(test_ari),
+		cmocka_unit_test(test_kernel_group_member),
 		cmocka_unit_test(test_new_group_member),
 		cmocka_unit_test(test_no_groups),
 		cmocka_unit_test(test_preflight_v4),
