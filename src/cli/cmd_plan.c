@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <pcilu/liveupdate.h>
@@ -268,6 +269,20 @@ static int run_plan(const struct plan_opts *p, const struct pcilu_topology *t, c
 	return ret;
 }
 
+/*
+ * reboot(KEXEC) jumps to the new kernel at once: bytes still in a serial
+ * UART's FIFO are lost (seen under QEMU, tests/e2e/README.md), so wait for
+ * our terminal output to leave before the reboot.
+ */
+static void drain_output(void)
+{
+	fflush(stdout);
+	fflush(stderr);
+	for (int fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++)
+		if (isatty(fd))
+			tcdrain(fd);
+}
+
 int cmd_plan(int argc, char **argv)
 {
 	struct plan_opts p = { 0 };
@@ -291,6 +306,7 @@ int cmd_plan(int argc, char **argv)
 		for (;;)
 			pause();
 	}
+	drain_output();
 	ret = pcilu_kexec_reboot();
 	fprintf(stderr, "pcilu plan: reboot into the new kernel failed: %s\n", strerror(-ret));
 	close(session);
