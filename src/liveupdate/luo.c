@@ -179,8 +179,11 @@ static const struct luo_errno_text luo_texts[] = {
 	{ "open", EACCES, "/dev/liveupdate: permission denied (run as root)" },
 	{ "create-session", EEXIST, "a session named \"pcilu\" already exists (another pcilu plan --luo is holding it)" },
 	{ "create-session", ENOMEM, "the kernel has no room for another session" },
-	{ "retrieve-session", ENOENT, "no pcilu session: the previous kernel did not hand over a manifest" },
-	{ "retrieve-session", EINVAL, "the pcilu session was already retrieved" },
+	/* ENOENT also after FINISH and close: the kernel keeps no trace of a consumed session. */
+	{ "retrieve-session", ENOENT, "no pcilu session: the previous kernel did not hand over a manifest "
+	  "(no 'pcilu plan --luo' held its session at the kexec, this boot was not a kexec, "
+	  "or 'pcilu verify --luo' already retrieved and finished it in this boot)" },
+	{ "retrieve-session", EINVAL, "the pcilu session was already retrieved by a process that still holds it" },
 	{ "preserve-fd", ENOENT, "the kernel cannot preserve a memfd (no memfd live update handler)" },
 	{ "preserve-fd", EEXIST, "the token is already used in the session" },
 	{ "preserve-fd", ENOSPC, "the session is full" },

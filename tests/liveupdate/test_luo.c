@@ -107,7 +107,9 @@ static void test_retrieve(void **state)
 	assert_int_equal(pcilu_luo_retrieve_session(&sys, 3, PCILU_LUO_SESSION), -ENOENT);
 	assert_int_equal(fake.req, 0xba01);
 	assert_string_equal(pcilu_luo_strerror("retrieve-session", -ENOENT),
-			    "no pcilu session: the previous kernel did not hand over a manifest");
+			    "no pcilu session: the previous kernel did not hand over a manifest "
+			    "(no 'pcilu plan --luo' held its session at the kexec, this boot was not a kexec, "
+			    "or 'pcilu verify --luo' already retrieved and finished it in this boot)");
 	fake.answer_errno = 0;
 	fake.out_fd = 9;
 	assert_int_equal(pcilu_luo_retrieve_fd(&sys, 5, PCILU_LUO_TOKEN), 9);
