@@ -187,11 +187,14 @@ grep -qx 'PCILU-E2E END' "$R" || fail "results truncated (no END)"
 # each boot's own output: between its markers
 sed -n '/^PCILU-E2E STAGE 1$/,/^PCILU-E2E STAGE 2$/p' "$R" | grep -v '^PCILU-E2E ' > "$OUT/boot1.txt" || true
 sed -n '/^PCILU-E2E STAGE 2$/,/^PCILU-E2E RC2 /p' "$R" | grep -v '^PCILU-E2E ' > "$OUT/boot2.txt" || true
-if [ -n "$MATCH1" ] && ! grep -qE -- "$MATCH1" "$OUT/boot1.txt"; then
-	fail "boot 1 output does not match /$MATCH1/"
-fi
+# MATCH1/MATCH2: one extended regex per line, each must match some line
+match_all() {	# BOOT FILE REGEXES
+	local re
+	while IFS= read -r re; do
+		[ -z "$re" ] || grep -qE -- "$re" "$2" || fail "boot $1 output does not match /$re/"
+	done <<< "$3"
+}
+match_all 1 "$OUT/boot1.txt" "$MATCH1"
 [ "$rc2" = "$EXPECT2" ] || fail "boot 2 command exited with $rc2, expected $EXPECT2"
-if [ -n "$MATCH2" ] && ! grep -qE -- "$MATCH2" "$OUT/boot2.txt"; then
-	fail "boot 2 output does not match /$MATCH2/"
-fi
+match_all 2 "$OUT/boot2.txt" "$MATCH2"
 log "PASS in ${secs}s (boot 2 exit $rc2)"
