@@ -50,15 +50,18 @@ PCILU_PLAN_KEXEC='pcilu plan 0000:01:00.0 --luo --kexec "$E2E_KERNEL" --initrd "
 # The promise held: plan hands the manifest over in LUO session "pcilu" and
 # kexecs itself; verify retrieves it, finds everything as planned and
 # finishes the session, so a second verify --luo finds none (exit 2).
+# pcilu.verify=1 is README's marker word for the verify unit: it must boot.
 scen_pcilu-held() {
 	NEEDS=pcilu
-	BOOT1=$PCILU_PLAN_KEXEC
-	BOOT2='pcilu verify --luo --save /tmp/manifest.dtb; rc=$?
+	BOOT1='pcilu plan 0000:01:00.0 --luo --kexec "$E2E_KERNEL" --initrd "$E2E_INITRD" --append "$E2E_CMDLINE2 pcilu.verify=1"'
+	BOOT2='grep -qwF pcilu.verify=1 /proc/cmdline && echo "marker pcilu.verify=1 in /proc/cmdline"
+pcilu verify --luo --save /tmp/manifest.dtb; rc=$?
 pcilu verify --luo >/dev/null 2>&1; echo "second verify --luo: exit $?"
 pcilu verify /tmp/manifest.dtb >/dev/null; echo "verify of the saved copy: exit $?"
 exit $rc'
 	MATCH1='^LUO: preserved: rebooting into the new kernel$'
-	MATCH2='^held: all 2 preserved node\(s\) of luo:pcilu as planned$
+	MATCH2='^marker pcilu\.verify=1 in /proc/cmdline$
+^held: all 2 preserved node\(s\) of luo:pcilu as planned$
 ^second verify --luo: exit 2$
 ^verify of the saved copy: exit 0$'
 }
