@@ -22,6 +22,7 @@ static const char plan_help[] =
 	"                     (/dev/liveupdate). The session lives only while pcilu runs,\n"
 	"                     so --luo needs one of:\n"
 	"  --hold             keep running, holding the session, until the kexec ends us\n"
+	"                     (kexec -e; not systemctl kexec, which kills us first)\n"
 	"  --kexec KERNEL     load KERNEL with kexec_file_load(2) and reboot into it\n"
 	"  --initrd FILE      initramfs for --kexec\n"
 	"  --append CMDLINE   kernel command line for --kexec (default: /proc/cmdline)\n"
