@@ -153,6 +153,18 @@ int32_t pcilu_iommu_group_of(const struct pcilu_iommu *r, int32_t dev)
 	return r->group[dev];
 }
 
+int32_t pcilu_iommu_real_dma_dev(const struct pcilu_iommu *r, int32_t dev)
+{
+	if (dev < 0 || (size_t)dev >= r->n)
+		return PCILU_NONE;
+	return r->real_dma[dev];
+}
+
+bool pcilu_iommu_has_dma_alias(const struct pcilu_iommu *r, int32_t dev)
+{
+	return dev >= 0 && (size_t)dev < r->n && r->alias_idx[dev] != PCILU_NONE;
+}
+
 const struct pcilu_reason *pcilu_iommu_join(const struct pcilu_iommu *r, int32_t dev)
 {
 	if (dev < 0 || (size_t)dev >= r->n)

@@ -96,8 +96,6 @@ char *pcilu_lu_acs_remedy(const struct lu_ctx *c, int32_t bridge, const struct p
 			  unsigned profile);
 /* "move the card; slots ... : A, B" for @profile (malloc'd). */
 char *pcilu_lu_move_remedy(const struct lu_ctx *c, const char *lead, unsigned profile);
-/* pci_quirk_intel_spt_pch_acs_match(): pci=config_acs= is ignored on these ports. */
-bool pcilu_lu_is_spt_rp(const struct pcilu_dev *d);
 /* "intel_iommu=on", "amd_iommu=on" or both. */
 const char *pcilu_lu_iommu_param(const struct lu_ctx *c);
 
