@@ -48,6 +48,8 @@ struct pcilu_lu_iommu {
  */
 int pcilu_lu_iommu_compute(const struct pcilu_topology *t, struct pcilu_lu_iommu *io,
 			   struct pcilu_diag *d);
+/* The groups of an existing result @r (not owned: keep it until the release). */
+int pcilu_lu_iommu_use(const struct pcilu_iommu *r, struct pcilu_lu_iommu *io);
 void pcilu_lu_iommu_release(struct pcilu_lu_iommu *io);
 
 /* ---- 2. Preserve set ------------------------------------------------------- */
@@ -125,7 +127,7 @@ struct pcilu_manifest_node {
 struct pcilu_manifest {
 	struct pcilu_manifest_host host;
 	char *pcilu_version;
-	char *profile;		/* rule profile the plan was checked with ("v4") */
+	char *profile;		/* rule profile the plan was checked with ("iommufd", ...) */
 	bool forced;		/* written with --force despite a refusal */
 	struct pcilu_manifest_node *nodes;
 	size_t count;
@@ -193,16 +195,6 @@ void pcilu_verify_free(struct pcilu_verify *v);
 const char *pcilu_drift_kind_name(enum pcilu_drift_kind k);
 const char *pcilu_lu_role_name(enum pcilu_lu_role r);
 char *pcilu_lu_addr_fmt(struct pcilu_lu_addr a, char *buf, size_t len);
-
-/*
- * The v4 preflight (pci_device_group_immutable_singleton(), PCI v4 08/11):
- * not a VF, alone in its computed group, REQ_ACS_FLAGS enabled from the
- * bridge above it to the root. Returns 1 eligible, 0 refused (reason in
- * @why), or a negative errno when it cannot be decided. One function so the
- * rules engine can replace it.
- */
-int pcilu_lu_preflight_v4(const struct pcilu_topology *t, const struct pcilu_lu_iommu *io,
-			  int32_t dev, char *why, size_t len);
 
 /* /dev/liveupdate client. Each returns a new fd or 0, or a negative errno. */
 #define PCILU_LUO_DEVICE	"/dev/liveupdate"

@@ -175,9 +175,11 @@ static int check_acs_path(struct pcilu_verify *v, const struct pcilu_manifest *m
 	if (ok == 1)
 		return 0;
 	pcilu_lu_addr_fmt(n->addr, a, sizeof(a));
-	if (ok < 0 || m->forced) {
+	/* Only a path the plan's rules required was promised; next does not look at it. */
+	if (ok < 0 || m->forced || (m->profile && pcilu_lu_profile_parse(m->profile) == PCILU_LU_NEXT)) {
 		pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1, "%s: %s%s", a, why,
-			       ok < 0 ? " (cannot tell)" : " (the plan was forced)");
+			       ok < 0 ? " (cannot tell)" : m->forced ? " (the plan was forced)" :
+			       " (the plan's profile, next, does not require an ACS path)");
 		return 0;
 	}
 	return pcilu_verify_add(v, PCILU_DRIFT_ACS_PATH, n->addr,
