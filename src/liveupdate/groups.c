@@ -77,15 +77,15 @@ int pcilu_lu_group_members(const struct pcilu_topology *t, const int32_t *group,
 	return 0;
 }
 
-int pcilu_lu_acs_path_ok(const struct pcilu_lu_iommu *io, int32_t up, char *why, size_t len)
+int pcilu_lu_acs_path_ok(const struct pcilu_iommu *r, int32_t up, int32_t *fail, struct pcilu_acs_eval *e,
+			 char *why, size_t len)
 {
-	struct pcilu_acs_eval e;
-	int32_t fail = PCILU_NONE;
-	if (pcilu_acs_path_enabled(io->r, up, PCILU_REQ_ACS_FLAGS, &fail, &e))
+	*fail = PCILU_NONE;
+	if (pcilu_acs_path_enabled(r, up, PCILU_REQ_ACS_FLAGS, fail, e))
 		return 1;
-	if (fail == PCILU_NONE)
-		fail = up;
-	pcilu_acs_eval_str(io->r, fail, &e, why, len);
+	if (*fail == PCILU_NONE)
+		*fail = up;
+	pcilu_acs_eval_str(r, *fail, e, why, len);
 	/* An unreadable ACS capability is not a "no": the rule cannot be decided. */
-	return (e.flags & PCILU_RF_UNKNOWN) ? -ENODATA : 0;
+	return (e->flags & PCILU_RF_UNKNOWN) ? -ENODATA : 0;
 }

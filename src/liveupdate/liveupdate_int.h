@@ -32,11 +32,13 @@ int pcilu_lu_group_members(const struct pcilu_topology *t, const int32_t *group,
 			   int32_t dev, struct pcilu_lu_addr **out, size_t *n);
 
 /*
- * pci_acs_path_enabled(up, NULL, REQ_ACS_FLAGS) through the iommu layer:
- * 1 yes, 0 no (the failing bridge, in words, in @why), -ENODATA when ACS
+ * pci_acs_path_enabled(up, NULL, REQ_ACS_FLAGS) through the iommu layer, the
+ * one ACS path test of the rules engine and of verify: 1 yes, 0 no (*fail the
+ * failing bridge, *e its evaluation, @why both in words), -ENODATA when ACS
  * state was not readable.
  */
-int pcilu_lu_acs_path_ok(const struct pcilu_lu_iommu *io, int32_t up, char *why, size_t len);
+int pcilu_lu_acs_path_ok(const struct pcilu_iommu *r, int32_t up, int32_t *fail, struct pcilu_acs_eval *e,
+			 char *why, size_t len);
 
 /* Node names: "pci-0000-00-01.0" (":" is not allowed in FDT names; "@" asks dtc for a reg). */
 #define PCILU_MANIFEST_NODE_NAME_LEN 24

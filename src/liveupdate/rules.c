@@ -369,10 +369,11 @@ static int rule_acs_path(struct ev *e)
 	int32_t fail;
 	char msg[1024], why[768], b[24];
 
-	if (!e->npath || pcilu_acs_path_enabled(e->c->r, e->path[0], PCILU_REQ_ACS_FLAGS, &fail, &ae))
+	/* Unreadable ACS (-ENODATA) refuses too; the reason's flags say it rests on an unknown. */
+	if (!e->npath || pcilu_lu_acs_path_ok(e->c->r, e->path[0], &fail, &ae, why, sizeof(why)) == 1)
 		return 0;
 	snprintf(msg, sizeof(msg), "ACS SV|RR|CR|UF is not enabled from %s up to the root: %s (pci_acs_path_enabled())",
-		 bdf_of(e->c, e->path[0], b), pcilu_acs_eval_str(e->c->r, fail, &ae, why, sizeof(why)));
+		 bdf_of(e->c, e->path[0], b), why);
 	return refuse(e, PCILU_LUR_ACS_PATH, fail, PCILU_NONE, ae.missing ? ae.missing : ae.req, ae.flags,
 		      pcilu_lu_acs_remedy(e->c, fail, &ae, e->profile), msg);
 }

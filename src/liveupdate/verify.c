@@ -166,12 +166,13 @@ static int check_acs_path(struct pcilu_verify *v, const struct pcilu_manifest *m
 			  const struct pcilu_lu_iommu *io, int32_t dev, struct pcilu_diag *d)
 {
 	char a[24], why[320];
-	int32_t up = pcilu_upstream_bridge(t, dev);
+	int32_t up = pcilu_upstream_bridge(t, dev), fail;
+	struct pcilu_acs_eval e;
 	int ok;
 
 	if (up == PCILU_NONE || !io->r)
 		return 0;
-	ok = pcilu_lu_acs_path_ok(io, up, why, sizeof(why));
+	ok = pcilu_lu_acs_path_ok(io->r, up, &fail, &e, why, sizeof(why));
 	if (ok == 1)
 		return 0;
 	pcilu_lu_addr_fmt(n->addr, a, sizeof(a));
