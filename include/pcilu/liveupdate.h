@@ -90,11 +90,19 @@ void pcilu_preserve_set_free(struct pcilu_preserve_set *set);
 #define PCILU_MANIFEST_MAX_GROUP	256u		/* members recorded per IOMMU group */
 #define PCILU_MANIFEST_STR_MAX		256u		/* bytes of any string property, NUL included */
 
+/* Whose facts the host node holds (docs/manifest.md, "/host"). */
+enum pcilu_host_source {
+	PCILU_HOST_UNKNOWN = 0,	/* a manifest from before the "source" property */
+	PCILU_HOST_LIVE,	/* plan read the running system: every fact is the source's */
+	PCILU_HOST_CAPTURE,	/* a dump, spec or copied tree: ids are the planning machine's */
+};
+
 struct pcilu_manifest_host {
-	char *kernel_release;	/* uname -r; NULL when unknown */
-	char *boot_id;		/* /proc/sys/kernel/random/boot_id */
-	char *machine_id;	/* /etc/machine-id */
+	char *kernel_release;	/* the source's kernel (uname -r when live); NULL when unknown */
+	char *boot_id;		/* /proc/sys/kernel/random/boot_id of the machine that ran plan */
+	char *machine_id;	/* /etc/machine-id of the machine that ran plan */
 	uint64_t time;		/* seconds since the epoch when the plan was made */
+	enum pcilu_host_source source;
 };
 
 /* A device address: segment plus bus << 8 | devfn (the kernel's pci_dev_id()). */
@@ -137,6 +145,15 @@ struct pcilu_manifest {
  * paths ("" or NULL for /); what cannot be read stays NULL (noted in @d). */
 int pcilu_manifest_host_collect(struct pcilu_manifest_host *h, const char *root,
 				struct pcilu_diag *d);
+
+/*
+ * The host facts of a plan of @t: collected from this machine, except that a
+ * capture (not t->live) gets its own kernel release (or none), never this
+ * machine's, and is marked PCILU_HOST_CAPTURE.
+ */
+int pcilu_manifest_host_for(struct pcilu_manifest_host *h, const struct pcilu_topology *t,
+			    struct pcilu_diag *d);
+const char *pcilu_host_source_name(enum pcilu_host_source s);
 
 /* Fill a manifest from a preserve set. Takes no ownership. */
 int pcilu_manifest_build(const struct pcilu_topology *t, const struct pcilu_preserve_set *set,

@@ -173,12 +173,12 @@ static int luo_handover(const void *buf, size_t len, struct pcilu_plan_result *r
 	return session;
 }
 
-static int write_manifest(struct pcilu_manifest *m, struct pcilu_plan_result *r, const struct plan_opts *p,
-			  int *session, struct pcilu_diag *d)
+static int write_manifest(const struct pcilu_topology *t, struct pcilu_manifest *m, struct pcilu_plan_result *r,
+			  const struct plan_opts *p, int *session, struct pcilu_diag *d)
 {
 	void *buf;
 	size_t len;
-	int ret = pcilu_manifest_host_collect(&m->host, NULL, d);
+	int ret = pcilu_manifest_host_for(&m->host, t, d);
 
 	ret = ret ?: pcilu_manifest_encode(m, &buf, &len);
 	if (ret) {
@@ -234,7 +234,7 @@ static int run_plan(struct plan_opts *p, const struct pcilu_topology *t, const c
 		ret = pcilu_manifest_build(t, &set, &io, pcilu_lu_profile_name(p->profile), &m, d) ?
 		      CLI_ERROR : CLI_OK;
 		if (ret == CLI_OK)
-			ret = write_manifest(&m, &r, p, session, d);
+			ret = write_manifest(t, &m, &r, p, session, d);
 		r.m = &m;
 	}
 	if (ret == CLI_ERROR)

@@ -72,6 +72,43 @@ int pcilu_manifest_host_collect(struct pcilu_manifest_host *h, const char *root,
 	return 0;
 }
 
+const char *pcilu_host_source_name(enum pcilu_host_source s)
+{
+	return s == PCILU_HOST_LIVE ? "live" : s == PCILU_HOST_CAPTURE ? "capture" : NULL;
+}
+
+/* What the reader accepts as a string property: printable ASCII, bounded. */
+static bool printable(const char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+			return false;
+	return n && n < PCILU_MANIFEST_STR_MAX;
+}
+
+int pcilu_manifest_host_for(struct pcilu_manifest_host *h, const struct pcilu_topology *t,
+			    struct pcilu_diag *d)
+{
+	int ret = pcilu_manifest_host_collect(h, NULL, d);
+
+	if (ret || t->live) {
+		h->source = PCILU_HOST_LIVE;
+		return ret;
+	}
+	/* This machine's kernel says nothing about the captured one. */
+	h->source = PCILU_HOST_CAPTURE;
+	free(h->kernel_release);
+	h->kernel_release = NULL;
+	if (t->kernel_release && !printable(t->kernel_release))
+		pcilu_diag_add(d, PCILU_NOTE, t->name, 0, -1,
+			       "the kernel release it records is not printable; the manifest will not record it");
+	else if (t->kernel_release && !(h->kernel_release = strdup(t->kernel_release)))
+		return -ENOMEM;
+	return 0;
+}
+
 static int fill_groups(const struct pcilu_topology *t, const struct pcilu_lu_iommu *io, int32_t dev,
 		       struct pcilu_manifest_node *n)
 {
@@ -231,6 +268,7 @@ static int put_tree(void *fdt, const struct pcilu_manifest *m)
 	r = r ?: put_str(fdt, "boot-id", m->host.boot_id);
 	r = r ?: put_str(fdt, "machine-id", m->host.machine_id);
 	r = r ?: fdt_property_u64(fdt, "time", m->host.time);
+	r = r ?: put_str(fdt, "source", pcilu_host_source_name(m->host.source));
 	r = r ?: fdt_end_node(fdt);
 	r = r ?: fdt_begin_node(fdt, "devices");
 	for (size_t i = 0; !r && i < m->count; i++)

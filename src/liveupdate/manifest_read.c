@@ -37,6 +37,7 @@ static const struct pspec host_props[] = {
 	{ "boot-id", P_STR, false, 0, 0 },
 	{ "machine-id", P_STR, false, 0, 0 },
 	{ "time", P_U64, true, 0, 0 },
+	{ "source", P_STR, false, 0, 0 },	/* absent in manifests of pcilu 0.1.0 */
 };
 
 enum {
@@ -225,13 +226,19 @@ static char *dup_str(const struct pval *v, int *ret)
 
 static int read_host(struct reader *r, int node, struct pcilu_manifest *m)
 {
-	struct pval v[4];
+	struct pval v[5];
 	int ret = set_node_path(r, "", node);
 
-	ret = ret ?: read_props(r, node, host_props, 4, v);
+	ret = ret ?: read_props(r, node, host_props, 5, v);
 	ret = ret ?: no_subnodes(r, node);
 	if (ret)
 		return ret;
+	if (v[4].seen && !strcmp(v[4].s, "live"))
+		m->host.source = PCILU_HOST_LIVE;
+	else if (v[4].seen && !strcmp(v[4].s, "capture"))
+		m->host.source = PCILU_HOST_CAPTURE;
+	else if (v[4].seen)
+		return bad(r, -1, "property \"source\" is \"%s\", expected \"live\" or \"capture\"", v[4].s);
 	m->host.kernel_release = dup_str(&v[0], &ret);
 	m->host.boot_id = dup_str(&v[1], &ret);
 	m->host.machine_id = dup_str(&v[2], &ret);
@@ -427,6 +434,9 @@ static int read_root(struct reader *r, struct pcilu_manifest *m)
 	}
 	if (host < 0 || devices < 0)
 		return bad(r, -1, "required node \"%s\" is missing", host < 0 ? "host" : "devices");
+	if (pcilu_lu_profile_parse(v[2].s) < 0)
+		return bad(r, -1, "property \"rule-profile\" is \"%s\", expected \"v4\", \"next\" or \"iommufd\"",
+			   v[2].s);
 	m->pcilu_version = dup_str(&v[1], &ret);
 	m->profile = dup_str(&v[2], &ret);
 	m->forced = v[3].u;

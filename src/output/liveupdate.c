@@ -77,6 +77,8 @@ static struct json_object *json_host(const struct pcilu_manifest *m)
 	pcilu_json_add(h, "boot_id", m->host.boot_id ? json_object_new_string(m->host.boot_id) : NULL);
 	pcilu_json_add(h, "machine_id", m->host.machine_id ? json_object_new_string(m->host.machine_id) : NULL);
 	pcilu_json_add(h, "time", json_object_new_int64((int64_t)m->host.time));
+	pcilu_json_add(h, "source", pcilu_host_source_name(m->host.source) ?
+		       json_object_new_string(pcilu_host_source_name(m->host.source)) : NULL);
 	return h;
 }
 

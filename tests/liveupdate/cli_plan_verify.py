@@ -54,6 +54,9 @@ def main():
     check(rc == 0, f"plan exit 0 (got {rc}: {err})")
     doc = json.loads(out)
     check(doc["schema"] == "pcilu-plan/1" and doc["verdict"] == "planned", "plan json schema/verdict")
+    # An lspci dump is a capture that records no kernel: not this machine's uname -r.
+    check(doc["host"]["source"] == "capture" and doc["host"]["kernel_release"] is None,
+          f"host facts of a capture {doc['host']}")
     roles = {n["bdf"]: (n["role"], n["refcount"]) for n in doc["nodes"]}
     check(roles == {"0000:00:01.0": ("bridge", 1), "0000:01:00.0": ("endpoint", 1),
                     "0000:00:02.0": ("bridge", 1), "0000:02:00.0": ("bridge", 1),

@@ -156,6 +156,7 @@ int fx_manifest(const struct pcilu_topology *t, const int32_t *groups, const cha
 	m.host.boot_id = strdup("6f1d9a8e-2c47-4f0b-9a51-3e2d7c8b1f00");
 	m.host.machine_id = strdup("0123456789abcdef0123456789abcdef");
 	m.host.time = 1790000000;
+	m.host.source = PCILU_HOST_CAPTURE;
 	if (!ret)
 		ret = pcilu_manifest_encode(&m, buf, len);
 	pcilu_manifest_free(&m);
