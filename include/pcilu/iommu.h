@@ -189,6 +189,8 @@ struct pcilu_acs_eval pcilu_acs_enabled(const struct pcilu_iommu *r, int32_t dev
 bool pcilu_acs_path_enabled(const struct pcilu_iommu *r, int32_t start, uint16_t flags,
 			    int32_t *fail, struct pcilu_acs_eval *eval);
 
+/* "SV|RR|CR|UF" for ACS Capability or Control bits 0-6, other bits in hex, "none" for 0. */
+const char *pcilu_acs_ctrl_str(uint16_t flags, char *buf, size_t len);
 /* English sentences ("0000:00:1c.0 is a root port without ..."). Return buf. */
 char *pcilu_acs_eval_str(const struct pcilu_iommu *r, int32_t dev, const struct pcilu_acs_eval *e,
 			 char *buf, size_t len);

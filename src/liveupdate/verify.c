@@ -26,20 +26,6 @@ const char *pcilu_drift_kind_name(enum pcilu_drift_kind k)
 	return k >= PCILU_DRIFT_MISSING && k <= PCILU_DRIFT_KERNEL_GROUP ? drift_names[k] : "unknown";
 }
 
-static const char *acs_str(uint16_t v, char *buf, size_t len)
-{
-	static const char *const bits[] = { "SV", "TB", "RR", "CR", "UF", "EC", "DT" };
-	size_t at = 0;
-
-	buf[0] = '\0';
-	for (unsigned i = 0; i < 7 && at < len; i++)
-		if (v & (1u << i))
-			at += (size_t)snprintf(buf + at, len - at, "%s%s", at ? "|" : "", bits[i]);
-	if (!at)
-		snprintf(buf, len, "none");
-	return buf;
-}
-
 int pcilu_verify_add(struct pcilu_verify *v, enum pcilu_drift_kind kind, struct pcilu_lu_addr addr,
 		     long cause, const char *fmt, ...)
 {
@@ -150,8 +136,8 @@ static int check_node(struct pcilu_verify *v, const struct pcilu_manifest *m,
 	if (!ret && n->has_acs && (!p->acs_pos || p->acs_ctrl != n->acs_ctrl))
 		ret = pcilu_verify_add(v, PCILU_DRIFT_ACS_CTRL, n->addr, -1,
 				       "ACS control of %s changed from %s to %s: the new kernel did not inherit it",
-				       a, acs_str(n->acs_ctrl, was, sizeof(was)),
-				       p->acs_pos ? acs_str(p->acs_ctrl, now, sizeof(now)) : "no ACS capability") ?:
+				       a, pcilu_acs_ctrl_str(n->acs_ctrl, was, sizeof(was)),
+				       p->acs_pos ? pcilu_acs_ctrl_str(p->acs_ctrl, now, sizeof(now)) : "no ACS capability") ?:
 		      set_values(v, n->acs_ctrl, p->acs_pos ? p->acs_ctrl : 0);
 	if (!ret && n->ari_fwd != p->ari_fwd)
 		ret = pcilu_verify_add(v, PCILU_DRIFT_ARI, n->addr, -1,
