@@ -72,19 +72,20 @@ int pcilu_manifest_host_collect(struct pcilu_manifest_host *h, const char *root,
 	return 0;
 }
 
-static int fill_groups(const struct pcilu_topology *t, const struct pcilu_lu_iommu *io, int32_t dev,
+/* gx[0]: the computed groups (x->group NULL when there are none), gx[1]: the kernel's. */
+static int fill_groups(const struct pcilu_topology *t, const struct pcilu_lu_gindex *gx, int32_t dev,
 		       struct pcilu_manifest_node *n)
 {
 	int ret;
 
-	if (io && io->group) {
-		ret = pcilu_lu_group_members(t, io->group, false, dev, &n->group, &n->ngroup);
+	if (gx[0].group) {
+		ret = pcilu_lu_group_members(t, &gx[0], dev, &n->group, &n->ngroup);
 		if (ret)
 			return ret;
 		n->group_known = n->ngroup > 0;
 	}
 	if (t->devs[dev].kernel_group >= 0) {
-		ret = pcilu_lu_group_members(t, NULL, true, dev, &n->kgroup, &n->nkgroup);
+		ret = pcilu_lu_group_members(t, &gx[1], dev, &n->kgroup, &n->nkgroup);
 		if (ret)
 			return ret;
 		n->kgroup_known = true;
@@ -96,7 +97,7 @@ static int fill_groups(const struct pcilu_topology *t, const struct pcilu_lu_iom
 }
 
 static int fill_node(const struct pcilu_topology *t, const struct pcilu_preserve_node *pn,
-		     const struct pcilu_lu_iommu *io, struct pcilu_manifest_node *n)
+		     const struct pcilu_lu_gindex *gx, struct pcilu_manifest_node *n)
 {
 	const struct pcilu_dev *p = &t->devs[pn->dev];
 
@@ -118,13 +119,14 @@ static int fill_node(const struct pcilu_topology *t, const struct pcilu_preserve
 	n->subordinate = p->subordinate;
 	n->ari_fwd = p->ari_fwd;
 	n->kgroup_id = -1;
-	return fill_groups(t, io, pn->dev, n);
+	return fill_groups(t, gx, pn->dev, n);
 }
 
 int pcilu_manifest_build(const struct pcilu_topology *t, const struct pcilu_preserve_set *set,
 			 const struct pcilu_lu_iommu *io, const char *profile,
 			 struct pcilu_manifest *m, struct pcilu_diag *d)
 {
+	struct pcilu_lu_gindex gx[2];
 	int ret;
 
 	(void)d;
@@ -135,13 +137,17 @@ int pcilu_manifest_build(const struct pcilu_topology *t, const struct pcilu_pres
 	m->nodes = calloc(set->count ? set->count : 1, sizeof(*m->nodes));
 	if (!m->pcilu_version || !m->profile || !m->nodes)
 		return -ENOMEM;
-	for (size_t i = 0; i < set->count; i++) {
+	ret = pcilu_lu_gindex_build(t, io ? io->group : NULL, false, &gx[0]);
+	if (ret)
+		return ret;
+	ret = pcilu_lu_gindex_build(t, NULL, true, &gx[1]);
+	for (size_t i = 0; !ret && i < set->count; i++) {
 		m->count++;
-		ret = fill_node(t, &set->nodes[i], io, &m->nodes[i]);
-		if (ret)
-			return ret;
+		ret = fill_node(t, &set->nodes[i], gx, &m->nodes[i]);
 	}
-	return 0;
+	pcilu_lu_gindex_free(&gx[0]);
+	pcilu_lu_gindex_free(&gx[1]);
+	return ret;
 }
 
 void pcilu_manifest_free(struct pcilu_manifest *m)
