@@ -246,6 +246,71 @@ static int put_tree(void *fdt, const struct pcilu_manifest *m)
 	return r ?: fdt_finish(fdt);
 }
 
+/*
+ * libfdt's sequential writer finds a property name already in the strings
+ * block by trying a memcmp() at every byte of it, for every property: most
+ * of the encoding time of a large manifest. So the tree is written without
+ * that search and the names are shared here, in one pass with a small hash
+ * table: the file is the same size as with libfdt's search.
+ */
+#define NAME_SLOTS 128u		/* a power of two, far above the distinct names a manifest uses */
+
+struct name_slot {
+	const char *s;
+	uint32_t off;		/* in the new strings block */
+};
+
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h;
+}
+
+static int share_names(void *fdt)
+{
+	uint32_t soff = fdt_off_dt_strings(fdt), ssize = fdt_size_dt_strings(fdt), used = 0;
+	struct name_slot slots[NAME_SLOTS] = { 0 };
+	char *strs = (char *)fdt + soff, *out = malloc(ssize ? ssize : 1);
+	int off = 0, next, tag;
+
+	if (!out)
+		return -FDT_ERR_NOSPACE;
+	do {
+		tag = fdt_next_tag(fdt, off, &next);
+		if (tag == FDT_PROP) {
+			struct fdt_property *p = (struct fdt_property *)((char *)fdt + fdt_off_dt_struct(fdt) + off);
+			const char *name = strs + fdt32_to_cpu(p->nameoff);
+			uint32_t h = name_hash(name) & (NAME_SLOTS - 1), n = 0;
+
+			while (slots[h].s && strcmp(slots[h].s, name) && ++n < NAME_SLOTS)
+				h = (h + 1) & (NAME_SLOTS - 1);
+			if (n == NAME_SLOTS) {
+				free(out);
+				return -FDT_ERR_INTERNAL;
+			}
+			if (!slots[h].s) {
+				size_t len = strlen(name) + 1;
+
+				slots[h] = (struct name_slot){ .s = name, .off = used };
+				memcpy(out + used, name, len);
+				used += (uint32_t)len;
+			}
+			p->nameoff = cpu_to_fdt32(slots[h].off);
+		}
+		off = next;
+	} while (tag != FDT_END && tag >= 0);
+	memcpy(strs, out, used);
+	free(out);
+	if (tag != FDT_END)
+		return tag;
+	fdt_set_size_dt_strings(fdt, used);
+	fdt_set_totalsize(fdt, soff + used);
+	return 0;
+}
+
 int pcilu_manifest_encode(const struct pcilu_manifest *m, void **buf, size_t *len)
 {
 	size_t cap = 4096 + m->count * 512;
@@ -258,8 +323,9 @@ int pcilu_manifest_encode(const struct pcilu_manifest *m, void **buf, size_t *le
 
 		if (!fdt)
 			return -ENOMEM;
-		r = fdt_create(fdt, (int)cap);
+		r = fdt_create_with_flags(fdt, (int)cap, FDT_CREATE_FLAG_NO_NAME_DEDUP);
 		r = r ?: put_tree(fdt, m);
+		r = r ?: share_names(fdt);
 		if (!r) {
 			*buf = fdt;
 			*len = fdt_totalsize(fdt);
