@@ -224,29 +224,51 @@ static int pick(const struct pcilu_topology *t, const struct lu_opts *o, int32_t
 	return 0;
 }
 
+/* Steps of plan and verify, timed one by one to show where the time goes. */
+enum lu_step { LS_GROUPS, LS_PRESERVE, LS_PREFLIGHT, LS_BUILD, LS_ENCODE, LS_WRITE,
+	       LS_READ, LS_VGROUPS, LS_VERIFY, LS_N };
+
+static const char *const lu_step_names[LS_N] = {
+	"plan_groups", "plan_preserve_set", "plan_preflight", "plan_manifest_build", "plan_encode",
+	"plan_write", "verify_read_decode", "verify_groups", "verify_compare",
+};
+
+struct lu_result {
+	double step[LS_N];
+	size_t nodes, refused, drifts;
+};
+
 /* What `pcilu plan DEVS -o FILE` does once the topology is loaded; 0 or -errno. */
 static int plan(const struct pcilu_topology *t, const int32_t *devs, size_t n, const char *file,
-		size_t *nodes, size_t *refused, struct pcilu_diag *d)
+		struct lu_result *res, struct pcilu_diag *d)
 {
 	struct pcilu_preserve_set set = { 0 };
 	struct pcilu_manifest m = { 0 };
 	struct pcilu_lu_iommu io = { 0 };
+	struct clock c;
 	char why[512];
 	void *buf = NULL;
 	size_t len;
 	int ret;
 
+	clock_start(&c);
 	ret = pcilu_lu_iommu_compute(t, &io, d);
+	res->step[LS_GROUPS] = clock_lap(&c);
 	ret = ret ?: pcilu_preserve_set_build(t, devs, n, &set, d);
+	res->step[LS_PRESERVE] = clock_lap(&c);
 	for (size_t i = 0; !ret && i < set.count; i++)
 		if (set.nodes[i].role == PCILU_LU_ENDPOINT &&
 		    pcilu_lu_preflight_v4(t, &io, set.nodes[i].dev, why, sizeof(why)) != 1)
-			(*refused)++;
+			res->refused++;
+	res->step[LS_PREFLIGHT] = clock_lap(&c);
 	ret = ret ?: pcilu_manifest_build(t, &set, &io, "v4", &m, d);
 	ret = ret ?: pcilu_manifest_host_collect(&m.host, NULL, d);
+	res->step[LS_BUILD] = clock_lap(&c);
 	ret = ret ?: pcilu_manifest_encode(&m, &buf, &len);
+	res->step[LS_ENCODE] = clock_lap(&c);
 	ret = ret ?: pcilu_manifest_write_file(file, buf, len);
-	*nodes = m.count;
+	res->step[LS_WRITE] = clock_lap(&c);
+	res->nodes = m.count;
 	free(buf);
 	pcilu_manifest_free(&m);
 	pcilu_preserve_set_free(&set);
@@ -255,18 +277,23 @@ static int plan(const struct pcilu_topology *t, const int32_t *devs, size_t n, c
 }
 
 /* What `pcilu verify FILE` does once the topology is loaded. */
-static int verify(const struct pcilu_topology *t, const char *file, size_t *drifts,
+static int verify(const struct pcilu_topology *t, const char *file, struct lu_result *res,
 		  struct pcilu_diag *d)
 {
 	struct pcilu_manifest m = { 0 };
 	struct pcilu_lu_iommu io = { 0 };
 	struct pcilu_verify v = { 0 };
+	struct clock c;
 	int ret;
 
+	clock_start(&c);
 	ret = pcilu_manifest_read_file(file, &m, d);
+	res->step[LS_READ] = clock_lap(&c);
 	ret = ret ?: pcilu_lu_iommu_compute(t, &io, d);
+	res->step[LS_VGROUPS] = clock_lap(&c);
 	ret = ret ?: pcilu_verify_manifest(&m, t, &io, &v, d);
-	*drifts = v.count;
+	res->step[LS_VERIFY] = clock_lap(&c);
+	res->drifts = v.count;
 	pcilu_verify_free(&v);
 	pcilu_lu_iommu_release(&io);
 	pcilu_manifest_free(&m);
@@ -319,11 +346,29 @@ static int parse_lu(int argc, char **argv, struct lu_opts *o)
 	return o->sysfs && o->count ? 0 : -EINVAL;
 }
 
+static void print_lu(const struct lu_opts *o, const struct pcilu_topology *t,
+		     const struct lu_result *res, double t_read, size_t bytes)
+{
+	double plan_s = 0, verify_s = 0;
+
+	for (enum lu_step k = LS_GROUPS; k < LS_N; k++)
+		*(k < LS_READ ? &plan_s : &verify_s) += res->step[k];
+	printf("{\"source\": \"%s\", \"functions\": %zu, \"preserved\": %zu, \"manifest_nodes\": %zu, "
+	       "\"refused\": %zu, \"drifts\": %zu, \"plan_s\": %.6f, \"verify_s\": %.6f, "
+	       "\"read_config_s\": %.6f, \"read_config_bytes\": %zu, \"maxrss_kib\": %ld",
+	       o->source, t->ndevs, o->count, res->nodes, res->refused, res->drifts, plan_s, verify_s,
+	       t_read, bytes, maxrss_kib());
+	for (enum lu_step k = LS_GROUPS; k < LS_N; k++)
+		printf(", \"%s_s\": %.6f", lu_step_names[k], res->step[k]);
+	printf("}\n");
+}
+
 static int cmd_lu(int argc, char **argv)
 {
-	double sec[PH_N] = { 0 }, t_plan = 0, t_verify = 0, t_read = 0;
+	double sec[PH_N] = { 0 }, t_read = 0;
 	long rss[PH_N] = { 0 };
-	size_t nodes = 0, refused = 0, drifts = 0, bytes = 0;
+	struct lu_result res = { 0 };
+	size_t bytes = 0;
 	struct pcilu_topology *t = NULL;
 	struct lu_opts o = { 0 };
 	int32_t *devs = NULL;
@@ -344,17 +389,11 @@ static int cmd_lu(int argc, char **argv)
 	clock_start(&c);
 	ret = ret ?: read_configs(t, devs, o.count, o.sysfs, &bytes);
 	t_read = clock_lap(&c);
-	ret = ret ?: plan(t, devs, o.count, o.manifest, &nodes, &refused, &d);
-	t_plan = clock_lap(&c);
-	ret = ret ?: verify(t, o.manifest, &drifts, &d);
-	t_verify = clock_lap(&c);
+	ret = ret ?: plan(t, devs, o.count, o.manifest, &res, &d);
+	ret = ret ?: verify(t, o.manifest, &res, &d);
 	ret = report_diag("lu", ret, &d);
 	if (!ret)
-		printf("{\"source\": \"%s\", \"functions\": %zu, \"preserved\": %zu, \"manifest_nodes\": %zu, "
-		       "\"refused\": %zu, \"drifts\": %zu, \"plan_s\": %.6f, \"verify_s\": %.6f, "
-		       "\"read_config_s\": %.6f, \"read_config_bytes\": %zu, \"maxrss_kib\": %ld}\n",
-		       o.source, t->ndevs, o.count, nodes, refused, drifts, t_plan, t_verify, t_read,
-		       bytes, maxrss_kib());
+		print_lu(&o, t, &res, t_read, bytes);
 	free(devs);
 	pcilu_topology_free(t);
 	pcilu_diag_free(&d);
