@@ -29,23 +29,39 @@ enum phase { PH_LOAD, PH_TOPOLOGY, PH_GROUPS, PH_CHECK, PH_N };
 
 static const char *const phase_names[PH_N] = { "load", "topology", "groups", "check" };
 
+/*
+ * Wall time and this process's CPU time (user + system, page faults
+ * included). On a shared machine the CPU time is the steadier measure of
+ * the cost: it leaves out the time spent waiting for a core.
+ */
 struct clock {
-	struct timespec t0;
+	struct timespec t0, c0;
+	double cpu;		/* CPU seconds of the last lap */
 };
+
+static double ts_diff(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
 
 static void clock_start(struct clock *c)
 {
 	clock_gettime(CLOCK_MONOTONIC, &c->t0);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c->c0);
 }
 
+/* Wall seconds since the last lap (c->cpu: CPU seconds). */
 static double clock_lap(struct clock *c)
 {
-	struct timespec t1;
+	struct timespec t1, c1;
 	double s;
 
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	s = (double)(t1.tv_sec - c->t0.tv_sec) + (double)(t1.tv_nsec - c->t0.tv_nsec) / 1e9;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+	s = ts_diff(&c->t0, &t1);
+	c->cpu = ts_diff(&c->c0, &c1);
 	c->t0 = t1;
+	c->c0 = c1;
 	return s;
 }
 
@@ -75,7 +91,7 @@ static int report_diag(const char *what, int ret, struct pcilu_diag *d)
 }
 
 static int load_topology(const char *source, struct pcilu_topology **t, struct pcilu_diag *d,
-			 double *sec, long *rss)
+			 double *sec, double *cpu, long *rss)
 {
 	struct pcilu_source_opts so = { 0 };
 	struct pcilu_raw_host raw;
@@ -85,6 +101,7 @@ static int load_topology(const char *source, struct pcilu_topology **t, struct p
 	clock_start(&c);
 	ret = pcilu_load_any(source, &so, &raw, d);
 	sec[PH_LOAD] = clock_lap(&c);
+	cpu[PH_LOAD] = c.cpu;
 	rss[PH_LOAD] = maxrss_kib();
 	if (ret || d->errors) {
 		pcilu_raw_host_free(&raw);
@@ -92,6 +109,7 @@ static int load_topology(const char *source, struct pcilu_topology **t, struct p
 	}
 	ret = pcilu_topology_build(&raw, t, d);
 	sec[PH_TOPOLOGY] = clock_lap(&c);
+	cpu[PH_TOPOLOGY] = c.cpu;
 	rss[PH_TOPOLOGY] = maxrss_kib();
 	return report_diag("topology", ret, d);
 }
@@ -135,7 +153,7 @@ static int cmd_export(int argc, char **argv)
 
 /* ---- phases ---------------------------------------------------------------- */
 
-static int run_groups_check(struct pcilu_topology *t, enum phase until, double *sec, long *rss,
+static int run_groups_check(struct pcilu_topology *t, enum phase until, double *sec, double *cpu, long *rss,
 			    size_t *ngroups, size_t *neligible, struct pcilu_diag *d)
 {
 	struct pcilu_iommu *r = NULL;
@@ -149,12 +167,14 @@ static int run_groups_check(struct pcilu_topology *t, enum phase until, double *
 	ret = t->cmdline ? pcilu_policy_parse_cmdline(&p, t->cmdline, d) : 0;
 	ret = ret ?: pcilu_iommu_compute(t, &p, &r, d);
 	sec[PH_GROUPS] = clock_lap(&ck);
+	cpu[PH_GROUPS] = ck.cpu;
 	rss[PH_GROUPS] = maxrss_kib();
 	if (!ret)
 		*ngroups = pcilu_iommu_ngroups(r);
 	if (!ret && until >= PH_CHECK) {
 		ret = pcilu_lu_check_run(r, &p, PCILU_LU_ALL_PROFILES, NULL, 0, false, &c, d);
 		sec[PH_CHECK] = clock_lap(&ck);
+		cpu[PH_CHECK] = ck.cpu;
 		rss[PH_CHECK] = maxrss_kib();
 		for (size_t i = 0; !ret && i < c->ndevs; i++)
 			*neligible += c->devs[i].v[PCILU_LU_V4].eligible;
@@ -167,7 +187,7 @@ static int run_groups_check(struct pcilu_topology *t, enum phase until, double *
 
 static int cmd_phases(int argc, char **argv)
 {
-	double sec[PH_N] = { 0 };
+	double sec[PH_N] = { 0 }, cpu[PH_N] = { 0 };
 	long rss[PH_N] = { 0 };
 	enum phase until = PH_CHECK;
 	struct pcilu_topology *t = NULL;
@@ -184,15 +204,15 @@ static int cmd_phases(int argc, char **argv)
 		}
 	}
 	pcilu_diag_init(&d);
-	ret = load_topology(argv[2], &t, &d, sec, rss);
+	ret = load_topology(argv[2], &t, &d, sec, cpu, rss);
 	if (!ret && until >= PH_GROUPS)
-		ret = run_groups_check(t, until, sec, rss, &ngroups, &neligible, &d);
+		ret = run_groups_check(t, until, sec, cpu, rss, &ngroups, &neligible, &d);
 	if (!ret) {
 		printf("{\"source\": \"%s\", \"functions\": %zu, \"groups\": %zu, \"v4_eligible\": %zu",
 		       argv[2], t->ndevs, ngroups, neligible);
 		for (enum phase ph = PH_LOAD; ph <= until; ph++)
-			printf(", \"%s_s\": %.6f, \"%s_maxrss_kib\": %ld", phase_names[ph], sec[ph],
-			       phase_names[ph], rss[ph]);
+			printf(", \"%s_s\": %.6f, \"%s_cpu_s\": %.6f, \"%s_maxrss_kib\": %ld",
+			       phase_names[ph], sec[ph], phase_names[ph], cpu[ph], phase_names[ph], rss[ph]);
 		printf("}\n");
 	}
 	pcilu_topology_free(t);
@@ -365,7 +385,7 @@ static void print_lu(const struct lu_opts *o, const struct pcilu_topology *t,
 
 static int cmd_lu(int argc, char **argv)
 {
-	double sec[PH_N] = { 0 }, t_read = 0;
+	double sec[PH_N] = { 0 }, cpu[PH_N] = { 0 }, t_read = 0;
 	long rss[PH_N] = { 0 };
 	struct lu_result res = { 0 };
 	size_t bytes = 0;
@@ -382,7 +402,7 @@ static int cmd_lu(int argc, char **argv)
 		return 2;
 	}
 	pcilu_diag_init(&d);
-	ret = load_topology(o.source, &t, &d, sec, rss);
+	ret = load_topology(o.source, &t, &d, sec, cpu, rss);
 	devs = malloc(o.count * sizeof(*devs));
 	ret = ret ?: devs ? pick(t, &o, devs) : -ENOMEM;
 	/* Baseline first, then plan and verify: each starts with a warm page cache. */
