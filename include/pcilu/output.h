@@ -75,6 +75,13 @@ int pcilu_groups_compare(FILE *f, const struct pcilu_iommu *r, bool json, struct
 struct pcilu_lu_check;
 int pcilu_print_check(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_diag *d,
 		      const struct pcilu_out_opts *o, bool slots);
+/* pcilu simulate (pcilu-simulate/1) and pcilu diff (pcilu-diff/1). */
+struct pcilu_sim;
+struct pcilu_diff;
+int pcilu_print_simulate(FILE *f, const struct pcilu_sim *s, const struct pcilu_diag *d,
+			 const struct pcilu_out_opts *o);
+int pcilu_print_diff(FILE *f, const struct pcilu_diff *df, const struct pcilu_diag *d,
+		     const struct pcilu_out_opts *o);
 
 #ifdef __cplusplus
 }

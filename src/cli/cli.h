@@ -62,5 +62,7 @@ int cmd_plan(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_groups(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 #endif
