@@ -10,10 +10,11 @@ void pcilu_iommu_free(struct pcilu_iommu *r)
 {
 	if (!r)
 		return;
-	if (r->ngroups)
-		free(r->groups[0].members);	/* one pool for all member lists */
-	for (size_t g = 0; g < r->ngroups; g++)
-		free(r->groups[g].reasons);
+	if (r->ngroups && r->groups[0].members) {
+		/* One pool for all member lists, one for all reason lists (collect()). */
+		free(r->groups[0].members);
+		free(r->groups[0].reasons);
+	}
 	for (size_t i = 0; i < r->nas; i++)
 		free(r->as[i].text);
 	free(r->groups);

@@ -55,24 +55,70 @@ void pcilu_lu_iommu_release(struct pcilu_lu_iommu *io)
 	memset(io, 0, sizeof(*io));
 }
 
-int pcilu_lu_group_members(const struct pcilu_topology *t, const int32_t *group, bool kernel,
+static int cmp_gentry(const void *a, const void *b)
+{
+	const struct pcilu_lu_gentry *x = a, *y = b;
+
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	return (x->dev > y->dev) - (x->dev < y->dev);
+}
+
+static int32_t gindex_key(const struct pcilu_topology *t, const struct pcilu_lu_gindex *x, size_t i)
+{
+	return x->kernel ? t->devs[i].kernel_group : x->group ? x->group[i] : PCILU_NONE;
+}
+
+int pcilu_lu_gindex_build(const struct pcilu_topology *t, const int32_t *group, bool kernel,
+			  struct pcilu_lu_gindex *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->group = group;
+	x->kernel = kernel;
+	x->e = malloc((t->ndevs ? t->ndevs : 1) * sizeof(*x->e));
+	if (!x->e)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->ndevs; i++) {
+		int32_t g = gindex_key(t, x, i);
+
+		if (g >= 0)
+			x->e[x->n++] = (struct pcilu_lu_gentry){ .group = g, .dev = (int32_t)i };
+	}
+	qsort(x->e, x->n, sizeof(*x->e), cmp_gentry);
+	return 0;
+}
+
+void pcilu_lu_gindex_free(struct pcilu_lu_gindex *x)
+{
+	free(x->e);
+	memset(x, 0, sizeof(*x));
+}
+
+int pcilu_lu_group_members(const struct pcilu_topology *t, const struct pcilu_lu_gindex *x,
 			   int32_t dev, struct pcilu_lu_addr **out, size_t *n)
 {
-	int32_t g = kernel ? t->devs[dev].kernel_group : (group ? group[dev] : PCILU_NONE);
-	size_t count = 0, k = 0;
+	int32_t g = gindex_key(t, x, (size_t)dev);
+	size_t lo = 0, hi = x->n, count = 0;
 
 	*out = NULL;
 	*n = 0;
 	if (g < 0)
 		return 0;
-	for (size_t i = 0; i < t->ndevs; i++)
-		count += (kernel ? t->devs[i].kernel_group : group[i]) == g;
-	*out = malloc(count * sizeof(**out));
+	while (lo < hi) {	/* first entry of group g */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (x->e[mid].group < g)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo + count < x->n && x->e[lo + count].group == g)
+		count++;
+	*out = malloc((count ? count : 1) * sizeof(**out));
 	if (!*out)
 		return -ENOMEM;
-	for (size_t i = 0; i < t->ndevs; i++)
-		if ((kernel ? t->devs[i].kernel_group : group[i]) == g)
-			(*out)[k++] = pcilu_lu_addr_of(&t->devs[i]);
+	for (size_t k = 0; k < count; k++)
+		(*out)[k] = pcilu_lu_addr_of(&t->devs[x->e[lo + k].dev]);
 	*n = count;
 	return 0;
 }

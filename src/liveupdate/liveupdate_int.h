@@ -24,11 +24,27 @@ static inline int32_t pcilu_lu_find(const struct pcilu_topology *t, struct pcilu
 }
 
 /*
- * Members of @dev's group (same number in @group[], or the same
- * dev->kernel_group when @group is NULL and @kernel) as addresses, in device
- * order. *n = 0 and no allocation when the device has no group.
+ * Devices that have a group, sorted by (group number, device index): the
+ * members of a group without a scan of every device per preserved node,
+ * which made plan and verify quadratic in the host's size. @group[] numbers
+ * the computed groups; NULL with @kernel takes dev->kernel_group.
  */
-int pcilu_lu_group_members(const struct pcilu_topology *t, const int32_t *group, bool kernel,
+struct pcilu_lu_gindex {
+	struct pcilu_lu_gentry { int32_t group, dev; } *e;
+	size_t n;
+	const int32_t *group;
+	bool kernel;
+};
+
+int pcilu_lu_gindex_build(const struct pcilu_topology *t, const int32_t *group, bool kernel,
+			  struct pcilu_lu_gindex *x);
+void pcilu_lu_gindex_free(struct pcilu_lu_gindex *x);
+
+/*
+ * Members of @dev's group in @x as addresses, in device order. *n = 0 and
+ * no allocation when the device has no group.
+ */
+int pcilu_lu_group_members(const struct pcilu_topology *t, const struct pcilu_lu_gindex *x,
 			   int32_t dev, struct pcilu_lu_addr **out, size_t *n);
 
 /*
@@ -59,7 +75,8 @@ long pcilu_verify_find_cause(const struct pcilu_verify *v, const struct pcilu_ma
 /* Group checks of one present node (verify_group.c). */
 int pcilu_verify_groups(struct pcilu_verify *v, const struct pcilu_manifest *m,
 			const struct pcilu_manifest_node *n, const struct pcilu_topology *t,
-			const struct pcilu_lu_iommu *io, int32_t dev, struct pcilu_diag *d);
+			const struct pcilu_lu_iommu *io, const struct pcilu_lu_gindex *gx,
+			int32_t dev, struct pcilu_diag *d);
 
 /* ioctl wrappers: the real syscalls unless a test replaced them. */
 int pcilu_luo_sys_ioctl(const struct pcilu_luo_sys *sys, int fd, unsigned long req, void *arg);

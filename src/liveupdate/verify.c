@@ -180,9 +180,13 @@ int pcilu_verify_manifest(const struct pcilu_manifest *m, const struct pcilu_top
 			  struct pcilu_diag *d)
 {
 	int32_t *idx = calloc(m->count ? m->count : 1, sizeof(*idx));
+	struct pcilu_lu_gindex gx[2] = { 0 };
 	int ret = idx ? 0 : -ENOMEM;
 
 	memset(v, 0, sizeof(*v));
+	/* Group members come from an index built once (gx[0] computed, gx[1] the kernel's). */
+	ret = ret ?: pcilu_lu_gindex_build(t, io->group, false, &gx[0]);
+	ret = ret ?: pcilu_lu_gindex_build(t, NULL, true, &gx[1]);
 	/* Registers first, so the isolation checks below can name them as causes. */
 	for (size_t i = 0; !ret && i < m->count; i++) {
 		const struct pcilu_manifest_node *n = &m->nodes[i];
@@ -200,11 +204,13 @@ int pcilu_verify_manifest(const struct pcilu_manifest *m, const struct pcilu_top
 		if (m->nodes[i].role == PCILU_LU_ENDPOINT)
 			ret = check_acs_path(v, m, &m->nodes[i], t, io, idx[i], d);
 		if (!ret)
-			ret = pcilu_verify_groups(v, m, &m->nodes[i], t, io, idx[i], d);
+			ret = pcilu_verify_groups(v, m, &m->nodes[i], t, io, gx, idx[i], d);
 	}
 	if (!ret && !io->group)
 		pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1,
 			       "computed IOMMU groups unavailable: group membership was not checked");
+	pcilu_lu_gindex_free(&gx[0]);
+	pcilu_lu_gindex_free(&gx[1]);
 	free(idx);
 	if (ret)
 		pcilu_verify_free(v);
