@@ -194,12 +194,29 @@ struct pcilu_acs_eval pcilu_acs_enabled(const struct pcilu_iommu *r, int32_t dev
 bool pcilu_acs_path_enabled(const struct pcilu_iommu *r, int32_t start, uint16_t flags,
 			    int32_t *fail, struct pcilu_acs_eval *eval);
 
+/* "SV|RR|CR|UF" for ACS Capability or Control bits 0-6, other bits in hex, "none" for 0. */
+const char *pcilu_acs_ctrl_str(uint16_t flags, char *buf, size_t len);
 /* English sentences ("0000:00:1c.0 is a root port without ..."). Return buf. */
 char *pcilu_acs_eval_str(const struct pcilu_iommu *r, int32_t dev, const struct pcilu_acs_eval *e,
 			 char *buf, size_t len);
 char *pcilu_reason_str(const struct pcilu_iommu *r, const struct pcilu_reason *rs, char *buf, size_t len);
 /* Short stable name of a reason kind for JSON: "new-group", "dma-alias-walk", ... */
 const char *pcilu_reason_kind_name(unsigned kind);
+
+/*
+ * DMA aliasing of a device, for callers that must know whether its DMA can
+ * carry another requester ID. pci_real_dma_dev(), arch/x86/pci/common.c, 7.2:
+ * the device whose requester ID @dev's DMA carries (itself, or a VMD endpoint).
+ */
+int32_t pcilu_iommu_real_dma_dev(const struct pcilu_iommu *r, int32_t dev);
+/* Whether a quirk gave @dev DMA aliases (pci_add_dma_alias(), drivers/pci/pci.c, 7.2). */
+bool pcilu_iommu_has_dma_alias(const struct pcilu_iommu *r, int32_t dev);
+
+/* The Intel root ports whose ACS needs a pci_dev_acs_ops[] quirk to be enabled. */
+/* pci_quirk_intel_pch_acs_match(), drivers/pci/quirks.c, 7.2 */
+bool pcilu_quirk_intel_pch_acs_match(const struct pcilu_dev *d);
+/* pci_quirk_intel_spt_pch_acs_match(), drivers/pci/quirks.c, 7.2: Sunrise Point dword layout */
+bool pcilu_quirk_intel_spt_pch_acs_match(const struct pcilu_dev *d);
 
 /* Name of the ACS quirk with that index ("pci_quirk_intel_spt_pch_acs"), or NULL. */
 const char *pcilu_acs_quirk_name(int idx);

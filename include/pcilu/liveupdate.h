@@ -48,6 +48,8 @@ struct pcilu_lu_iommu {
  */
 int pcilu_lu_iommu_compute(const struct pcilu_topology *t, struct pcilu_lu_iommu *io,
 			   struct pcilu_diag *d);
+/* The groups of an existing result @r (not owned: keep it until the release). */
+int pcilu_lu_iommu_use(const struct pcilu_iommu *r, struct pcilu_lu_iommu *io);
 void pcilu_lu_iommu_release(struct pcilu_lu_iommu *io);
 
 /* ---- 2. Preserve set ------------------------------------------------------- */
@@ -88,11 +90,19 @@ void pcilu_preserve_set_free(struct pcilu_preserve_set *set);
 #define PCILU_MANIFEST_MAX_GROUP	256u		/* members recorded per IOMMU group */
 #define PCILU_MANIFEST_STR_MAX		256u		/* bytes of any string property, NUL included */
 
+/* Whose facts the host node holds (docs/manifest.md, "/host"). */
+enum pcilu_host_source {
+	PCILU_HOST_UNKNOWN = 0,	/* a manifest from before the "source" property */
+	PCILU_HOST_LIVE,	/* plan read the running system: every fact is the source's */
+	PCILU_HOST_CAPTURE,	/* a dump, spec or copied tree: ids are the planning machine's */
+};
+
 struct pcilu_manifest_host {
-	char *kernel_release;	/* uname -r; NULL when unknown */
-	char *boot_id;		/* /proc/sys/kernel/random/boot_id */
-	char *machine_id;	/* /etc/machine-id */
+	char *kernel_release;	/* the source's kernel (uname -r when live); NULL when unknown */
+	char *boot_id;		/* /proc/sys/kernel/random/boot_id of the machine that ran plan */
+	char *machine_id;	/* /etc/machine-id of the machine that ran plan */
 	uint64_t time;		/* seconds since the epoch when the plan was made */
+	enum pcilu_host_source source;
 };
 
 /* A device address: segment plus bus << 8 | devfn (the kernel's pci_dev_id()). */
@@ -125,7 +135,7 @@ struct pcilu_manifest_node {
 struct pcilu_manifest {
 	struct pcilu_manifest_host host;
 	char *pcilu_version;
-	char *profile;		/* rule profile the plan was checked with ("v4") */
+	char *profile;		/* rule profile the plan was checked with ("iommufd", ...) */
 	bool forced;		/* written with --force despite a refusal */
 	struct pcilu_manifest_node *nodes;
 	size_t count;
@@ -135,6 +145,15 @@ struct pcilu_manifest {
  * paths ("" or NULL for /); what cannot be read stays NULL (noted in @d). */
 int pcilu_manifest_host_collect(struct pcilu_manifest_host *h, const char *root,
 				struct pcilu_diag *d);
+
+/*
+ * The host facts of a plan of @t: collected from this machine, except that a
+ * capture (not t->live) gets its own kernel release (or none), never this
+ * machine's, and is marked PCILU_HOST_CAPTURE.
+ */
+int pcilu_manifest_host_for(struct pcilu_manifest_host *h, const struct pcilu_topology *t,
+			    struct pcilu_diag *d);
+const char *pcilu_host_source_name(enum pcilu_host_source s);
 
 /* Fill a manifest from a preserve set. Takes no ownership. */
 int pcilu_manifest_build(const struct pcilu_topology *t, const struct pcilu_preserve_set *set,
@@ -193,16 +212,6 @@ void pcilu_verify_free(struct pcilu_verify *v);
 const char *pcilu_drift_kind_name(enum pcilu_drift_kind k);
 const char *pcilu_lu_role_name(enum pcilu_lu_role r);
 char *pcilu_lu_addr_fmt(struct pcilu_lu_addr a, char *buf, size_t len);
-
-/*
- * The v4 preflight (pci_device_group_immutable_singleton(), PCI v4 08/11):
- * not a VF, alone in its computed group, REQ_ACS_FLAGS enabled from the
- * bridge above it to the root. Returns 1 eligible, 0 refused (reason in
- * @why), or a negative errno when it cannot be decided. One function so the
- * rules engine can replace it.
- */
-int pcilu_lu_preflight_v4(const struct pcilu_topology *t, const struct pcilu_lu_iommu *io,
-			  int32_t dev, char *why, size_t len);
 
 /* /dev/liveupdate client. Each returns a new fd or 0, or a negative errno. */
 #define PCILU_LUO_DEVICE	"/dev/liveupdate"

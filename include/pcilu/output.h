@@ -33,16 +33,13 @@ int pcilu_print_show(FILE *f, const struct pcilu_topology *t, int32_t dev,
 /* pcilu plan / pcilu verify (schemas pcilu-plan/1, pcilu-verify/1). */
 struct pcilu_manifest;
 struct pcilu_verify;
-struct pcilu_plan_refusal {
-	int32_t dev;
-	bool undecided;		/* the rule could not be evaluated (input lacked a fact) */
-	char why[256];
-};
+struct pcilu_lu_check;
 struct pcilu_plan_result {
 	const struct pcilu_manifest *m;	/* NULL when refused */
-	const struct pcilu_plan_refusal *refusals;
-	size_t nrefusals;
-	const char *profile;
+	/* The rules engine's verdicts on the requested devices, one profile selected. */
+	const struct pcilu_lu_check *check;
+	unsigned profile;	/* enum pcilu_lu_profile */
+	bool refused;		/* the profile refuses a device (or the preserve sequence) */
 	const char *output;	/* file written, or NULL */
 	const char *luo;	/* NULL not asked; "preserved", "unavailable" */
 	const char *luo_detail;
@@ -72,7 +69,6 @@ int pcilu_print_groups_dot(FILE *f, const struct pcilu_iommu *r, const struct pc
 int pcilu_groups_compare(FILE *f, const struct pcilu_iommu *r, bool json, struct json_object **out);
 
 /* pcilu check (schema pcilu-check/1); @slots adds the slot view. */
-struct pcilu_lu_check;
 int pcilu_print_check(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_diag *d,
 		      const struct pcilu_out_opts *o, bool slots);
 /* pcilu simulate (pcilu-simulate/1) and pcilu diff (pcilu-diff/1). */

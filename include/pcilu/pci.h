@@ -100,6 +100,7 @@ struct pcilu_topology {
 	size_t nunreachable;
 	bool has_kernel_groups;
 	bool config_truncated;
+	bool live;		/* the running system itself (its /sys), not a capture */
 	char *kernel_release;
 	char *cmdline;
 	/* address -> index hash (open addressing) */

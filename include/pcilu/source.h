@@ -49,6 +49,7 @@ struct pcilu_raw_host {
 	size_t count, cap;
 	bool has_kernel_groups;	/* at least one device carries the kernel's group */
 	bool config_truncated;	/* some device had only 64 bytes readable (non-root sysfs) */
+	bool live;		/* read from this running system's /sys: the host facts are its own */
 	/* Host facts a spec or sysfs may carry (0-terminated strings or NULL). */
 	char *kernel_release;
 	char *cmdline;		/* the kernel command line the host booted with */

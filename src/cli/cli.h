@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <pcilu/iommu.h>
 #include <pcilu/output.h>
 #include <pcilu/pci.h>
 #include <pcilu/source.h>
@@ -44,6 +45,42 @@ int cli_load(const char *source, const struct cli_common *co,
 void cli_print_diag(const struct pcilu_diag *d, enum pcilu_severity min);
 /* Resolve a BDF argument to a device index, printing an error if absent. */
 int cli_find_dev(const struct pcilu_topology *t, const char *arg, int32_t *idx);
+/*
+ * BDF operands and a "BDF,BDF,..." list (either may be empty) as device
+ * indices, in order, duplicates kept (*out malloc'd even on error).
+ */
+int cli_find_devs(const struct pcilu_topology *t, char **args, int nargs, const char *list,
+		  int32_t **out, size_t *n);
+
+/* The policy options groups, check and plan share: --acs, --fw-base, --cmdline, --rules, --iommu. */
+struct cli_policy {
+	struct pcilu_policy p;
+	const char *cmdline, *rules;
+};
+
+enum { CLI_OPT_CMDLINE = 0x100, CLI_OPT_RULES, CLI_OPT_ACS, CLI_OPT_FW_BASE, CLI_OPT_IOMMU };
+
+#define CLI_POLICY_LONGOPTS \
+	{ "cmdline", required_argument, NULL, CLI_OPT_CMDLINE }, \
+	{ "rules", required_argument, NULL, CLI_OPT_RULES }, \
+	{ "acs", required_argument, NULL, CLI_OPT_ACS }, \
+	{ "fw-base", required_argument, NULL, CLI_OPT_FW_BASE }, \
+	{ "iommu", required_argument, NULL, CLI_OPT_IOMMU }
+
+/* The help lines of those options. */
+#define CLI_POLICY_HELP \
+	"  --acs=as-read|linux  ACS Control as read (default) or as pci_enable_acs() would set it\n" \
+	"  --fw-base=as-read|zero  with --acs=linux: the value Linux starts from\n" \
+	"  --cmdline \"...\"      kernel command line (default: the one SOURCE records, if any)\n" \
+	"  --rules linux|acs-override[=downstream,multifunction,id:vvvv:dddd]\n" \
+	"  --iommu=auto|on|off  whether an IOMMU is on (auto: from the command line)\n"
+
+void cli_policy_init(struct cli_policy *cp);
+void cli_policy_free(struct cli_policy *cp);
+/* Handle a policy option of command @cmd: true when @c was one (*ret: CLI_OK or CLI_ERROR). */
+bool cli_policy_opt(int c, const char *arg, const char *cmd, struct cli_policy *cp, int *ret);
+/* Parse --cmdline (default: @t's own) and --rules into cp->p; CLI_ERROR with the reason in @d. */
+int cli_policy_apply(struct cli_policy *cp, const struct pcilu_topology *t, struct pcilu_diag *d);
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Output options with names from pci.ids unless --no-names; close with cli_out_close(). */
 void cli_out_open(const struct cli_common *co, struct pcilu_out_opts *o);

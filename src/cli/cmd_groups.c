@@ -14,22 +14,22 @@ static const char groups_help[] =
 	"  --dot                Graphviz: groups as clusters, isolation-breaking links in red\n"
 	"  --compare            differences from the kernel's own groups in SOURCE (exit 1 if any,\n"
 	"                       2 if SOURCE has none)\n"
-	"  --acs=as-read|linux  ACS Control as read (default) or as pci_enable_acs() would set it\n"
-	"  --fw-base=as-read|zero  with --acs=linux: the value Linux starts from\n"
-	"  --cmdline \"...\"      kernel command line (default: the one SOURCE records, if any)\n"
-	"  --rules linux|acs-override[=downstream,multifunction,id:vvvv:dddd]\n"
-	"  --iommu=auto|on|off  whether an IOMMU is on (auto: from the command line)\n"
+	CLI_POLICY_HELP
 	"  --json               machine-readable output (schema pcilu-groups/1)\n"
 	"  --lenient            skip malformed records instead of failing\n"
 	"  --no-names           vendor and device ids only\n";
 
 struct groups_opts {
-	const char *explain, *cmdline, *rules;
+	const char *explain;
 	bool dot, compare;
 };
 
-static int parse_opt(int c, const char *arg, struct groups_opts *g, struct pcilu_policy *p)
+static int parse_opt(int c, const char *arg, struct groups_opts *g, struct cli_policy *cp)
 {
+	int ret;
+
+	if (cli_policy_opt(c, arg, "groups", cp, &ret))
+		return ret;
 	switch (c) {
 	case 'e':
 		g->explain = arg;
@@ -40,44 +40,8 @@ static int parse_opt(int c, const char *arg, struct groups_opts *g, struct pcilu
 	case 'c':
 		g->compare = true;
 		return 0;
-	case 'k':
-		g->cmdline = arg;
-		return 0;
-	case 'r':
-		g->rules = arg;
-		return 0;
-	case 'a':
-		if (!strcmp(arg, "as-read") || !strcmp(arg, "linux")) {
-			p->acs = arg[0] == 'l' ? PCILU_ACS_LINUX : PCILU_ACS_AS_READ;
-			return 0;
-		}
-		return cli_usage_error("groups", "--acs takes as-read or linux");
-	case 'f':
-		if (!strcmp(arg, "as-read") || !strcmp(arg, "zero")) {
-			p->fw_base = arg[0] == 'z' ? PCILU_FW_ZERO : PCILU_FW_AS_READ;
-			return 0;
-		}
-		return cli_usage_error("groups", "--fw-base takes as-read or zero");
-	case 'i':
-		if (!strcmp(arg, "auto") || !strcmp(arg, "on") || !strcmp(arg, "off")) {
-			p->iommu = !strcmp(arg, "on") ? PCILU_ON : !strcmp(arg, "off") ? PCILU_OFF : PCILU_AUTO;
-			return 0;
-		}
-		return cli_usage_error("groups", "--iommu takes auto, on or off");
 	}
 	return cli_usage_error("groups", "unknown option");
-}
-
-static int apply_policy(const struct groups_opts *g, const struct pcilu_topology *t,
-			struct pcilu_policy *p, struct pcilu_diag *d)
-{
-	const char *cl = g->cmdline ? g->cmdline : t->cmdline;
-
-	if (cl && pcilu_policy_parse_cmdline(p, cl, d))
-		return CLI_ERROR;
-	if (g->rules && pcilu_policy_parse_rules(p, g->rules, d))
-		return CLI_ERROR;
-	return CLI_OK;
 }
 
 static int output(const struct groups_opts *g, const struct pcilu_iommu *r, const struct pcilu_diag *d,
@@ -120,43 +84,41 @@ int cmd_groups(int argc, char **argv)
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
 		{ "explain", required_argument, NULL, 'e' }, { "dot", no_argument, NULL, 'd' },
-		{ "compare", no_argument, NULL, 'c' }, { "cmdline", required_argument, NULL, 'k' },
-		{ "rules", required_argument, NULL, 'r' }, { "acs", required_argument, NULL, 'a' },
-		{ "fw-base", required_argument, NULL, 'f' }, { "iommu", required_argument, NULL, 'i' },
+		{ "compare", no_argument, NULL, 'c' }, CLI_POLICY_LONGOPTS,
 		{ 0 }
 	};
 	struct cli_common co = { 0 };
 	struct groups_opts g = { 0 };
 	struct pcilu_topology *t = NULL;
 	struct pcilu_iommu *r = NULL;
-	struct pcilu_policy p;
+	struct cli_policy p;
 	struct pcilu_diag d;
 	struct pcilu_out_opts o;
 	int c, ret;
 
-	pcilu_policy_init(&p);
+	cli_policy_init(&p);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (cli_common_opt(c, &co))
 			continue;
 		if (c == 'h') {
 			fputs(groups_help, stdout);
-			pcilu_policy_free(&p);
+			cli_policy_free(&p);
 			return CLI_OK;
 		}
 		if ((ret = parse_opt(c, optarg, &g, &p))) {
-			pcilu_policy_free(&p);
+			cli_policy_free(&p);
 			return ret;
 		}
 	}
 	if (argc - optind > 1) {
-		pcilu_policy_free(&p);
+		cli_policy_free(&p);
 		return cli_usage_error("groups", "at most one SOURCE");
 	}
 	pcilu_diag_init(&d);
 	ret = cli_load(optind < argc ? argv[optind] : NULL, &co, &t, &d);
 	if (ret == CLI_OK)
-		ret = apply_policy(&g, t, &p, &d);
-	if (ret == CLI_OK && pcilu_iommu_compute(t, &p, &r, &d))
+		ret = cli_policy_apply(&p, t, &d);
+	if (ret == CLI_OK && pcilu_iommu_compute(t, &p.p, &r, &d))
 		ret = CLI_ERROR;
 	if (ret == CLI_OK) {
 		cli_out_open(&co, &o);
@@ -167,7 +129,7 @@ int cmd_groups(int argc, char **argv)
 	}
 	pcilu_iommu_free(r);
 	pcilu_topology_free(t);
-	pcilu_policy_free(&p);
+	cli_policy_free(&p);
 	pcilu_diag_free(&d);
 	return ret;
 }

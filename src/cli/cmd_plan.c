@@ -16,8 +16,10 @@ static const char plan_help[] =
 	"handover manifest (docs/manifest.md): the devices, every bridge up to the root\n"
 	"port, their ids, bus numbers, ACS and IOMMU groups, for 'pcilu verify' after kexec.\n"
 	"  -o, --output FILE  write the manifest (atomically)\n"
-	"  --kernel PROFILE   rule profile (only v4 for now)\n"
+	"  --kernel PROFILE   rule profile of 'pcilu check': v4, next or iommufd (default:\n"
+	"                     iommufd, the strictest: what the agreed series will refuse)\n"
 	"  --force            write the manifest even if a device is refused\n"
+	CLI_POLICY_HELP
 	"  --luo              also hand the manifest over in the LUO session \"pcilu\"\n"
 	"                     (/dev/liveupdate). The session lives only while pcilu runs,\n"
 	"                     so --luo needs one of:\n"
@@ -32,7 +34,9 @@ static const char plan_help[] =
 
 struct plan_opts {
 	struct cli_common co;
-	const char *output, *profile, *kernel, *initrd, *append;
+	struct cli_policy pol;
+	const char *output, *kernel, *initrd, *append;
+	unsigned profile;
 	bool force, luo, hold;
 };
 
@@ -44,19 +48,27 @@ static int parse(int argc, char **argv, struct plan_opts *p)
 		{ "force", no_argument, NULL, 'f' }, { "luo", no_argument, NULL, 'l' },
 		{ "hold", no_argument, NULL, 'H' }, { "kexec", required_argument, NULL, 'x' },
 		{ "initrd", required_argument, NULL, 'i' }, { "append", required_argument, NULL, 'a' },
-		{ 0 } };
-	int c;
+		CLI_POLICY_LONGOPTS, { 0 } };
+	int c, prof = PCILU_LU_IOMMUFD, ret;
 
-	p->profile = "v4";
 	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
 		if (cli_common_opt(c, &p->co))
 			continue;
+		if (cli_policy_opt(c, optarg, "plan", &p->pol, &ret)) {
+			if (ret)
+				return ret;
+			continue;
+		}
 		switch (c) {
 		case 'h':
 			fputs(plan_help, stdout);
 			return -1;
 		case 'o': p->output = optarg; break;
-		case 'k': p->profile = optarg; break;
+		case 'k':
+			prof = pcilu_lu_profile_parse(optarg);
+			if (prof < 0)
+				return cli_usage_error("plan", "--kernel takes v4, next or iommufd");
+			break;
 		case 'f': p->force = true; break;
 		case 'l': p->luo = true; break;
 		case 'H': p->hold = true; break;
@@ -69,8 +81,7 @@ static int parse(int argc, char **argv, struct plan_opts *p)
 	}
 	if (argc - optind < 1 || argc - optind > 2)
 		return cli_usage_error("plan", "expects BDF[,BDF...] [SOURCE]");
-	if (strcmp(p->profile, "v4"))
-		return cli_usage_error("plan", "unknown rule profile '%s' (this build knows v4)", p->profile);
+	p->profile = (unsigned)prof;
 	if (!p->output && !p->luo)
 		return cli_usage_error("plan", "needs -o FILE or --luo");
 	if ((p->hold || p->kernel) && !p->luo)
@@ -83,45 +94,16 @@ static int parse(int argc, char **argv, struct plan_opts *p)
 	return 0;
 }
 
-static int resolve(const struct pcilu_topology *t, const char *list, int32_t **devs, size_t *n)
+/* The rules engine's verdicts under the plan's profile, the devices preserved in the order given. */
+static int preflight(struct plan_opts *p, const struct pcilu_topology *t, const int32_t *devs, size_t n,
+		     struct pcilu_iommu **r, struct pcilu_lu_check **c, struct pcilu_diag *d)
 {
-	char *copy = strdup(list), *save = NULL;
-	int ret = CLI_OK;
-
-	*devs = calloc(strlen(list) / 2 + 1, sizeof(**devs));
-	*n = 0;
-	if (!copy || !*devs) {
-		free(copy);
+	if (cli_policy_apply(&p->pol, t, d))
 		return CLI_ERROR;
-	}
-	for (char *tok = strtok_r(copy, ",", &save); tok && ret == CLI_OK; tok = strtok_r(NULL, ",", &save))
-		ret = cli_find_dev(t, tok, &(*devs)[(*n)++]);
-	free(copy);
-	return ret;
-}
-
-/* The one place the eligibility rules are asked; the rules engine (issue 4) replaces the call. */
-static int preflight(const struct pcilu_topology *t, const struct pcilu_lu_iommu *io,
-		     const struct pcilu_preserve_set *set, struct pcilu_plan_refusal **out, size_t *n)
-{
-	*out = calloc(set->count ? set->count : 1, sizeof(**out));
-	*n = 0;
-	if (!*out)
-		return -ENOMEM;
-	for (size_t i = 0; i < set->count; i++) {
-		struct pcilu_plan_refusal *r = &(*out)[*n];
-		int ok;
-
-		if (set->nodes[i].role != PCILU_LU_ENDPOINT)
-			continue;
-		ok = pcilu_lu_preflight_v4(t, io, set->nodes[i].dev, r->why, sizeof(r->why));
-		if (ok == 1)
-			continue;
-		r->dev = set->nodes[i].dev;
-		r->undecided = ok < 0;
-		(*n)++;
-	}
-	return 0;
+	if (pcilu_iommu_compute(t, &p->pol.p, r, d) ||
+	    pcilu_lu_check_run(*r, &p->pol.p, 1u << p->profile, devs, n, true, c, d))
+		return CLI_ERROR;
+	return CLI_OK;
 }
 
 static char *read_cmdline(void)
@@ -193,12 +175,12 @@ static int luo_handover(const void *buf, size_t len, struct pcilu_plan_result *r
 	return session;
 }
 
-static int write_manifest(struct pcilu_manifest *m, struct pcilu_plan_result *r, const struct plan_opts *p,
-			  int *session, struct pcilu_diag *d)
+static int write_manifest(const struct pcilu_topology *t, struct pcilu_manifest *m, struct pcilu_plan_result *r,
+			  const struct plan_opts *p, int *session, struct pcilu_diag *d)
 {
 	void *buf;
 	size_t len;
-	int ret = pcilu_manifest_host_collect(&m->host, NULL, d);
+	int ret = pcilu_manifest_host_for(&m->host, t, d);
 
 	ret = ret ?: pcilu_manifest_encode(m, &buf, &len);
 	if (ret) {
@@ -227,29 +209,34 @@ static int write_manifest(struct pcilu_manifest *m, struct pcilu_plan_result *r,
 	return ret ? CLI_ERROR : CLI_OK;
 }
 
-static int run_plan(const struct plan_opts *p, const struct pcilu_topology *t, const char *list,
+static int run_plan(struct plan_opts *p, const struct pcilu_topology *t, const char *list,
 		    struct pcilu_diag *d, int *session)
 {
 	struct pcilu_plan_result r = { .profile = p->profile };
 	struct pcilu_preserve_set set = { 0 };
 	struct pcilu_manifest m = { 0 };
-	struct pcilu_plan_refusal *ref = NULL;
+	struct pcilu_lu_check *c = NULL;
+	struct pcilu_iommu *ir = NULL;
 	struct pcilu_lu_iommu io = { 0 };
 	struct pcilu_out_opts o;
 	int32_t *devs = NULL;
 	size_t n;
-	int ret = resolve(t, list, &devs, &n);
+	int ret = cli_find_devs(t, NULL, 0, list, &devs, &n);
 
-	if (ret == CLI_OK && (pcilu_lu_iommu_compute(t, &io, d) ||
-			      pcilu_preserve_set_build(t, devs, n, &set, d) ||
-			      preflight(t, &io, &set, &ref, &r.nrefusals)))
+	if (ret == CLI_OK && !n)
+		ret = cli_usage_error("plan", "expects BDF[,BDF...]");
+	/* The preserve set first: a duplicate or a bridge is an input error, not a verdict. */
+	if (ret == CLI_OK && (pcilu_preserve_set_build(t, devs, n, &set, d) ||
+			      preflight(p, t, devs, n, &ir, &c, d) || pcilu_lu_iommu_use(ir, &io)))
 		ret = CLI_ERROR;
-	r.refusals = ref;
-	if (ret == CLI_OK && (!r.nrefusals || p->force)) {
-		m.forced = r.nrefusals > 0;
-		ret = pcilu_manifest_build(t, &set, &io, p->profile, &m, d) ? CLI_ERROR : CLI_OK;
+	r.check = c;
+	r.refused = c && !c->eligible;
+	if (ret == CLI_OK && (!r.refused || p->force)) {
+		m.forced = r.refused;
+		ret = pcilu_manifest_build(t, &set, &io, pcilu_lu_profile_name(p->profile), &m, d) ?
+		      CLI_ERROR : CLI_OK;
 		if (ret == CLI_OK)
-			ret = write_manifest(&m, &r, p, session, d);
+			ret = write_manifest(t, &m, &r, p, session, d);
 		r.m = &m;
 	}
 	if (ret == CLI_ERROR)
@@ -259,13 +246,14 @@ static int run_plan(const struct plan_opts *p, const struct pcilu_topology *t, c
 		pcilu_print_plan(stdout, t, &r, d, &o);
 		cli_out_close(&o);
 		fflush(stdout);
-		if (r.nrefusals && !p->force)
+		if (r.refused && !p->force)
 			ret = CLI_NEGATIVE;
 	}
 	pcilu_manifest_free(&m);
 	pcilu_preserve_set_free(&set);
-	free(ref);
 	pcilu_lu_iommu_release(&io);
+	pcilu_lu_check_free(c);
+	pcilu_iommu_free(ir);
 	free(devs);
 	return ret;
 }
@@ -289,16 +277,21 @@ int cmd_plan(int argc, char **argv)
 	struct plan_opts p = { 0 };
 	struct pcilu_topology *t;
 	struct pcilu_diag d;
-	int ret = parse(argc, argv, &p), session = -1;
+	int ret, session = -1;
 
-	if (ret)
+	cli_policy_init(&p.pol);
+	ret = parse(argc, argv, &p);
+	if (ret) {
+		cli_policy_free(&p.pol);
 		return ret < 0 ? CLI_OK : CLI_ERROR;
+	}
 	pcilu_diag_init(&d);
 	ret = cli_load(argc - optind == 2 ? argv[optind + 1] : NULL, &p.co, &t, &d);
 	if (ret == CLI_OK)
 		ret = run_plan(&p, t, argv[optind], &d, &session);
 	pcilu_topology_free(t);
 	pcilu_diag_free(&d);
+	cli_policy_free(&p.pol);
 	if (ret != CLI_OK || session < 0)
 		return ret;
 	if (p.hold) {

@@ -120,31 +120,30 @@ static int parse_opt(int c, const char *arg, struct sim_args *a, struct pcilu_di
 	return cli_usage_error("simulate", "unknown option");
 }
 
-/* "BDF,BDF" lists, possibly several --preserve options, to device indices. */
+/* "BDF,BDF" lists, possibly several --preserve options, to device indices: joined, then one parse. */
 static int resolve_preserve(const struct sim_args *a, const struct pcilu_topology *t,
 			    int32_t **devs, size_t *n)
 {
+	size_t len = 1;
+	char *all;
+	int ret;
+
 	*devs = NULL;
 	*n = 0;
+	for (size_t i = 0; i < a->npreserve; i++)
+		len += strlen(a->preserve[i]) + 1;
+	all = calloc(1, len);
+	if (!all)
+		return CLI_ERROR;
 	for (size_t i = 0; i < a->npreserve; i++) {
-		char *copy = strdup(a->preserve[i]), *save = NULL;
-
-		if (!copy)
-			return CLI_ERROR;
-		for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-			int32_t dev;
-
-			if (cli_find_dev(t, tok, &dev) || push(devs, n, sizeof(**devs))) {
-				free(copy);
-				return CLI_ERROR;
-			}
-			(*devs)[*n - 1] = dev;
-		}
-		free(copy);
+		strcat(all, a->preserve[i]);
+		strcat(all, ",");
 	}
-	if (!*n)
+	ret = cli_find_devs(t, NULL, 0, all, devs, n);
+	free(all);
+	if (ret == CLI_OK && !*n)
 		return cli_usage_error("simulate", "--preserve lists no device");
-	return CLI_OK;
+	return ret;
 }
 
 static int run(struct sim_args *a, const char *source, const struct cli_common *co, struct pcilu_diag *d)

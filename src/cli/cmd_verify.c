@@ -128,12 +128,18 @@ static int parse(int argc, char **argv, struct verify_opts *vo, const char **sou
 	return 0;
 }
 
-/* Verifying in the boot that made the plan checks nothing about a kexec; say so. */
+/*
+ * Verifying in the boot that made the plan checks nothing about a kexec; say
+ * so. Not for a plan of a capture: its boot id is the planning machine's,
+ * which says nothing about the captured host's kexec.
+ */
 static void same_boot_note(const struct pcilu_manifest *m, struct pcilu_diag *d)
 {
 	struct pcilu_manifest_host now;
 	struct pcilu_diag quiet;
 
+	if (m->host.source == PCILU_HOST_CAPTURE)
+		return;
 	pcilu_diag_init(&quiet);
 	if (!pcilu_manifest_host_collect(&now, NULL, &quiet) && now.boot_id && m->host.boot_id &&
 	    !strcmp(now.boot_id, m->host.boot_id))

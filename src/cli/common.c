@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 bool cli_common_opt(int c, struct cli_common *co)
 {
@@ -88,6 +89,98 @@ int cli_find_dev(const struct pcilu_topology *t, const char *arg, int32_t *idx)
 			t->name ? t->name : "the source");
 		return CLI_ERROR;
 	}
+	return CLI_OK;
+}
+
+int cli_find_devs(const struct pcilu_topology *t, char **args, int nargs, const char *list,
+		  int32_t **out, size_t *n)
+{
+	char *copy = list ? strdup(list) : NULL, *save = NULL, *tok;
+	size_t cap = (size_t)nargs + (list ? strlen(list) / 2 + 1 : 0);
+	int ret = CLI_OK;
+
+	*n = 0;
+	*out = malloc((cap ? cap : 1) * sizeof(**out));
+	if (!*out || (list && !copy)) {
+		free(copy);
+		fprintf(stderr, "pcilu: out of memory\n");
+		return CLI_ERROR;
+	}
+	for (int i = 0; i < nargs && ret == CLI_OK; i++)
+		ret = cli_find_dev(t, args[i], &(*out)[(*n)++]);
+	for (tok = copy ? strtok_r(copy, ",", &save) : NULL; tok && ret == CLI_OK;
+	     tok = strtok_r(NULL, ",", &save))
+		ret = cli_find_dev(t, tok, &(*out)[(*n)++]);
+	free(copy);
+	return ret;
+}
+
+void cli_policy_init(struct cli_policy *cp)
+{
+	memset(cp, 0, sizeof(*cp));
+	pcilu_policy_init(&cp->p);
+}
+
+void cli_policy_free(struct cli_policy *cp)
+{
+	pcilu_policy_free(&cp->p);
+}
+
+/* @arg is one of the @n words of @words: its index, or -1 after a usage message. */
+static int pick(const char *cmd, const char *opt, const char *arg, const char *const *words, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(arg, words[i]))
+			return i;
+	cli_usage_error(cmd, "%s takes %s%s%s%s%s", opt, words[0], n > 2 ? ", " : " or ", words[1],
+			n > 2 ? " or " : "", n > 2 ? words[2] : "");
+	return -1;
+}
+
+bool cli_policy_opt(int c, const char *arg, const char *cmd, struct cli_policy *cp, int *ret)
+{
+	static const char *const acs[] = { "as-read", "linux" }, *const fw[] = { "as-read", "zero" },
+			  *const iommu[] = { "auto", "on", "off" };
+	static const enum pcilu_tristate tri[] = { PCILU_AUTO, PCILU_ON, PCILU_OFF };
+	int k = 0;
+
+	switch (c) {
+	case CLI_OPT_CMDLINE:
+		cp->cmdline = arg;
+		break;
+	case CLI_OPT_RULES:
+		cp->rules = arg;
+		break;
+	case CLI_OPT_ACS:
+		k = pick(cmd, "--acs", arg, acs, 2);
+		if (k >= 0)
+			cp->p.acs = k ? PCILU_ACS_LINUX : PCILU_ACS_AS_READ;
+		break;
+	case CLI_OPT_FW_BASE:
+		k = pick(cmd, "--fw-base", arg, fw, 2);
+		if (k >= 0)
+			cp->p.fw_base = k ? PCILU_FW_ZERO : PCILU_FW_AS_READ;
+		break;
+	case CLI_OPT_IOMMU:
+		k = pick(cmd, "--iommu", arg, iommu, 3);
+		if (k >= 0)
+			cp->p.iommu = tri[k];
+		break;
+	default:
+		return false;
+	}
+	*ret = k < 0 ? CLI_ERROR : CLI_OK;
+	return true;
+}
+
+int cli_policy_apply(struct cli_policy *cp, const struct pcilu_topology *t, struct pcilu_diag *d)
+{
+	const char *cl = cp->cmdline ? cp->cmdline : t->cmdline;
+
+	if (cl && pcilu_policy_parse_cmdline(&cp->p, cl, d))
+		return CLI_ERROR;
+	if (cp->rules && pcilu_policy_parse_rules(&cp->p, cp->rules, d))
+		return CLI_ERROR;
 	return CLI_OK;
 }
 

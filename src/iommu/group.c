@@ -307,17 +307,22 @@ static bool same_reason(const struct pcilu_reason *a, const struct pcilu_reason 
 	       a->bridge == b->bridge && a->flags == b->flags;
 }
 
-/* Members and the distinct reasons of every group, in one pass over devices. */
+/*
+ * Members and the distinct reasons of every group, in one pass over devices.
+ * Both live in pools of one entry per device (a group has at most as many
+ * distinct reasons as members), not one allocation per group: a million
+ * groups made a million reallocs, the largest cost of a 1M-function host.
+ */
 static int collect(struct pcilu_iommu *r)
 {
 	size_t *count = calloc(r->ngroups ? r->ngroups : 1, sizeof(*count));
 	int32_t *pool = malloc((r->n ? r->n : 1) * sizeof(*pool));
-	/* The last reason added to a group, to skip runs of identical reasons. */
-	int ret = 0;
+	struct pcilu_reason *rpool = malloc((r->n ? r->n : 1) * sizeof(*rpool));
 
-	if (!count || !pool) {
+	if (!count || !pool || !rpool) {
 		free(count);
 		free(pool);
+		free(rpool);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < r->n; i++)
@@ -326,6 +331,7 @@ static int collect(struct pcilu_iommu *r)
 
 	for (size_t g = 0; g < r->ngroups; g++) {
 		r->groups[g].members = pool + at;
+		r->groups[g].reasons = rpool + at;
 		at += count[g];
 	}
 	for (size_t i = 0; i < r->n; i++) {
@@ -340,21 +346,15 @@ static int collect(struct pcilu_iommu *r)
 			dup = same_reason(&g->reasons[k - 1], j) ||
 			      (j->kind == PCILU_R_PATH && g->reasons[k - 1].kind == PCILU_R_PATH &&
 			       g->reasons[k - 1].bridge == j->bridge);
-		if (dup)
-			continue;
-		struct pcilu_reason *n = realloc(g->reasons, (g->nreasons + 1) * sizeof(*n));
-
-		if (!n) {
-			ret = -ENOMEM;
-			break;
-		}
-		g->reasons = n;
-		g->reasons[g->nreasons++] = *j;
+		if (!dup)
+			g->reasons[g->nreasons++] = *j;
 	}
 	free(count);
-	if (r->ngroups == 0)
+	if (r->ngroups == 0) {
 		free(pool);
-	return ret;
+		free(rpool);
+	}
+	return 0;
 }
 
 int pcilu_groups_run(struct pcilu_iommu *r)

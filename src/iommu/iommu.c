@@ -10,10 +10,11 @@ void pcilu_iommu_free(struct pcilu_iommu *r)
 {
 	if (!r)
 		return;
-	if (r->ngroups)
-		free(r->groups[0].members);	/* one pool for all member lists */
-	for (size_t g = 0; g < r->ngroups; g++)
-		free(r->groups[g].reasons);
+	if (r->ngroups && r->groups[0].members) {
+		/* One pool for all member lists, one for all reason lists (collect()). */
+		free(r->groups[0].members);
+		free(r->groups[0].reasons);
+	}
 	for (size_t i = 0; i < r->nas; i++)
 		free(r->as[i].text);
 	free(r->groups);
@@ -151,6 +152,18 @@ int32_t pcilu_iommu_group_of(const struct pcilu_iommu *r, int32_t dev)
 	if (dev < 0 || (size_t)dev >= r->n)
 		return PCILU_NONE;
 	return r->group[dev];
+}
+
+int32_t pcilu_iommu_real_dma_dev(const struct pcilu_iommu *r, int32_t dev)
+{
+	if (dev < 0 || (size_t)dev >= r->n)
+		return PCILU_NONE;
+	return r->real_dma[dev];
+}
+
+bool pcilu_iommu_has_dma_alias(const struct pcilu_iommu *r, int32_t dev)
+{
+	return dev >= 0 && (size_t)dev < r->n && r->alias_idx[dev] != PCILU_NONE;
 }
 
 const struct pcilu_reason *pcilu_iommu_join(const struct pcilu_iommu *r, int32_t dev)

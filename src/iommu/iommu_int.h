@@ -67,8 +67,6 @@ extern const size_t pcilu_nacs_quirks;
 int pcilu_dev_specific_acs_enabled(struct pcilu_iommu *r, int32_t dev, uint16_t flags,
 				   const struct acs_state *st, struct pcilu_acs_eval *e);
 void pcilu_quirk_header_fixups(struct pcilu_iommu *r, int32_t dev);
-bool pcilu_is_pch_acs_rp(const struct pcilu_dev *d);
-bool pcilu_is_spt_pch_rp(const struct pcilu_dev *d);
 void pcilu_vmd_links(struct pcilu_iommu *r);
 int pcilu_add_dma_alias(struct pcilu_iommu *r, int32_t dev, unsigned devfn, unsigned nr);
 

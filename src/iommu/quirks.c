@@ -176,7 +176,7 @@ static bool is_type(const struct pcilu_dev *d, unsigned type)
 }
 
 /* pci_quirk_intel_pch_acs_match(), drivers/pci/quirks.c, 7.2 */
-bool pcilu_is_pch_acs_rp(const struct pcilu_dev *d)
+bool pcilu_quirk_intel_pch_acs_match(const struct pcilu_dev *d)
 {
 	if (d->vendor != 0x8086 || !is_type(d, PCI_EXP_TYPE_ROOT_PORT))
 		return false;
@@ -188,7 +188,7 @@ bool pcilu_is_pch_acs_rp(const struct pcilu_dev *d)
 }
 
 /* pci_quirk_intel_spt_pch_acs_match(), drivers/pci/quirks.c, 7.2 */
-bool pcilu_is_spt_pch_rp(const struct pcilu_dev *d)
+bool pcilu_quirk_intel_spt_pch_acs_match(const struct pcilu_dev *d)
 {
 	uint16_t id = d->device;
 
@@ -257,7 +257,7 @@ static int quirk_spt(struct pcilu_iommu *r, int32_t dev, uint16_t flags,
 {
 	const struct pcilu_dev *d = &r->t->devs[dev];
 
-	if (!pcilu_is_spt_pch_rp(d))
+	if (!pcilu_quirk_intel_spt_pch_acs_match(d))
 		return QUIRK_NO_ANSWER;
 	if (!d->acs_pos) {
 		if (r->devf[dev] & DEVF_ACS_UNKNOWN)
@@ -292,7 +292,7 @@ static int call_quirk(struct pcilu_iommu *r, int32_t dev, unsigned fn, uint16_t 
 			return QUIRK_NO_ANSWER;
 		return provides(e, flags, req);
 	case Q_INTEL_PCH:
-		if (!pcilu_is_pch_acs_rp(d))
+		if (!pcilu_quirk_intel_pch_acs_match(d))
 			return QUIRK_NO_ANSWER;
 		e->flags |= PCILU_RF_ASSUMED;
 		return provides(e, flags, st->pch_flag ? req : 0);

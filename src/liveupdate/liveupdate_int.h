@@ -24,19 +24,37 @@ static inline int32_t pcilu_lu_find(const struct pcilu_topology *t, struct pcilu
 }
 
 /*
- * Members of @dev's group (same number in @group[], or the same
- * dev->kernel_group when @group is NULL and @kernel) as addresses, in device
- * order. *n = 0 and no allocation when the device has no group.
+ * Devices that have a group, sorted by (group number, device index): the
+ * members of a group without a scan of every device per preserved node,
+ * which made plan and verify quadratic in the host's size. @group[] numbers
+ * the computed groups; NULL with @kernel takes dev->kernel_group.
  */
-int pcilu_lu_group_members(const struct pcilu_topology *t, const int32_t *group, bool kernel,
+struct pcilu_lu_gindex {
+	struct pcilu_lu_gentry { int32_t group, dev; } *e;
+	size_t n;
+	const int32_t *group;
+	bool kernel;
+};
+
+int pcilu_lu_gindex_build(const struct pcilu_topology *t, const int32_t *group, bool kernel,
+			  struct pcilu_lu_gindex *x);
+void pcilu_lu_gindex_free(struct pcilu_lu_gindex *x);
+
+/*
+ * Members of @dev's group in @x as addresses, in device order. *n = 0 and
+ * no allocation when the device has no group.
+ */
+int pcilu_lu_group_members(const struct pcilu_topology *t, const struct pcilu_lu_gindex *x,
 			   int32_t dev, struct pcilu_lu_addr **out, size_t *n);
 
 /*
- * pci_acs_path_enabled(up, NULL, REQ_ACS_FLAGS) through the iommu layer:
- * 1 yes, 0 no (the failing bridge, in words, in @why), -ENODATA when ACS
+ * pci_acs_path_enabled(up, NULL, REQ_ACS_FLAGS) through the iommu layer, the
+ * one ACS path test of the rules engine and of verify: 1 yes, 0 no (*fail the
+ * failing bridge, *e its evaluation, @why both in words), -ENODATA when ACS
  * state was not readable.
  */
-int pcilu_lu_acs_path_ok(const struct pcilu_lu_iommu *io, int32_t up, char *why, size_t len);
+int pcilu_lu_acs_path_ok(const struct pcilu_iommu *r, int32_t up, int32_t *fail, struct pcilu_acs_eval *e,
+			 char *why, size_t len);
 
 /* Node names: "pci-0000-00-01.0" (":" is not allowed in FDT names; "@" asks dtc for a reg). */
 #define PCILU_MANIFEST_NODE_NAME_LEN 24
@@ -57,7 +75,8 @@ long pcilu_verify_find_cause(const struct pcilu_verify *v, const struct pcilu_ma
 /* Group checks of one present node (verify_group.c). */
 int pcilu_verify_groups(struct pcilu_verify *v, const struct pcilu_manifest *m,
 			const struct pcilu_manifest_node *n, const struct pcilu_topology *t,
-			const struct pcilu_lu_iommu *io, int32_t dev, struct pcilu_diag *d);
+			const struct pcilu_lu_iommu *io, const struct pcilu_lu_gindex *gx,
+			int32_t dev, struct pcilu_diag *d);
 
 /* ioctl wrappers: the real syscalls unless a test replaced them. */
 int pcilu_luo_sys_ioctl(const struct pcilu_luo_sys *sys, int fd, unsigned long req, void *arg);
@@ -96,8 +115,6 @@ char *pcilu_lu_acs_remedy(const struct lu_ctx *c, int32_t bridge, const struct p
 			  unsigned profile);
 /* "move the card; slots ... : A, B" for @profile (malloc'd). */
 char *pcilu_lu_move_remedy(const struct lu_ctx *c, const char *lead, unsigned profile);
-/* pci_quirk_intel_spt_pch_acs_match(): pci=config_acs= is ignored on these ports. */
-bool pcilu_lu_is_spt_rp(const struct pcilu_dev *d);
 /* "intel_iommu=on", "amd_iommu=on" or both. */
 const char *pcilu_lu_iommu_param(const struct lu_ctx *c);
 

@@ -72,19 +72,57 @@ int pcilu_manifest_host_collect(struct pcilu_manifest_host *h, const char *root,
 	return 0;
 }
 
-static int fill_groups(const struct pcilu_topology *t, const struct pcilu_lu_iommu *io, int32_t dev,
+const char *pcilu_host_source_name(enum pcilu_host_source s)
+{
+	return s == PCILU_HOST_LIVE ? "live" : s == PCILU_HOST_CAPTURE ? "capture" : NULL;
+}
+
+/* What the reader accepts as a string property: printable ASCII, bounded. */
+static bool printable(const char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+			return false;
+	return n && n < PCILU_MANIFEST_STR_MAX;
+}
+
+int pcilu_manifest_host_for(struct pcilu_manifest_host *h, const struct pcilu_topology *t,
+			    struct pcilu_diag *d)
+{
+	int ret = pcilu_manifest_host_collect(h, NULL, d);
+
+	if (ret || t->live) {
+		h->source = PCILU_HOST_LIVE;
+		return ret;
+	}
+	/* This machine's kernel says nothing about the captured one. */
+	h->source = PCILU_HOST_CAPTURE;
+	free(h->kernel_release);
+	h->kernel_release = NULL;
+	if (t->kernel_release && !printable(t->kernel_release))
+		pcilu_diag_add(d, PCILU_NOTE, t->name, 0, -1,
+			       "the kernel release it records is not printable; the manifest will not record it");
+	else if (t->kernel_release && !(h->kernel_release = strdup(t->kernel_release)))
+		return -ENOMEM;
+	return 0;
+}
+
+/* gx[0]: the computed groups (x->group NULL when there are none), gx[1]: the kernel's. */
+static int fill_groups(const struct pcilu_topology *t, const struct pcilu_lu_gindex *gx, int32_t dev,
 		       struct pcilu_manifest_node *n)
 {
 	int ret;
 
-	if (io && io->group) {
-		ret = pcilu_lu_group_members(t, io->group, false, dev, &n->group, &n->ngroup);
+	if (gx[0].group) {
+		ret = pcilu_lu_group_members(t, &gx[0], dev, &n->group, &n->ngroup);
 		if (ret)
 			return ret;
 		n->group_known = n->ngroup > 0;
 	}
 	if (t->devs[dev].kernel_group >= 0) {
-		ret = pcilu_lu_group_members(t, NULL, true, dev, &n->kgroup, &n->nkgroup);
+		ret = pcilu_lu_group_members(t, &gx[1], dev, &n->kgroup, &n->nkgroup);
 		if (ret)
 			return ret;
 		n->kgroup_known = true;
@@ -96,7 +134,7 @@ static int fill_groups(const struct pcilu_topology *t, const struct pcilu_lu_iom
 }
 
 static int fill_node(const struct pcilu_topology *t, const struct pcilu_preserve_node *pn,
-		     const struct pcilu_lu_iommu *io, struct pcilu_manifest_node *n)
+		     const struct pcilu_lu_gindex *gx, struct pcilu_manifest_node *n)
 {
 	const struct pcilu_dev *p = &t->devs[pn->dev];
 
@@ -118,13 +156,14 @@ static int fill_node(const struct pcilu_topology *t, const struct pcilu_preserve
 	n->subordinate = p->subordinate;
 	n->ari_fwd = p->ari_fwd;
 	n->kgroup_id = -1;
-	return fill_groups(t, io, pn->dev, n);
+	return fill_groups(t, gx, pn->dev, n);
 }
 
 int pcilu_manifest_build(const struct pcilu_topology *t, const struct pcilu_preserve_set *set,
 			 const struct pcilu_lu_iommu *io, const char *profile,
 			 struct pcilu_manifest *m, struct pcilu_diag *d)
 {
+	struct pcilu_lu_gindex gx[2];
 	int ret;
 
 	(void)d;
@@ -135,13 +174,17 @@ int pcilu_manifest_build(const struct pcilu_topology *t, const struct pcilu_pres
 	m->nodes = calloc(set->count ? set->count : 1, sizeof(*m->nodes));
 	if (!m->pcilu_version || !m->profile || !m->nodes)
 		return -ENOMEM;
-	for (size_t i = 0; i < set->count; i++) {
+	ret = pcilu_lu_gindex_build(t, io ? io->group : NULL, false, &gx[0]);
+	if (ret)
+		return ret;
+	ret = pcilu_lu_gindex_build(t, NULL, true, &gx[1]);
+	for (size_t i = 0; !ret && i < set->count; i++) {
 		m->count++;
-		ret = fill_node(t, &set->nodes[i], io, &m->nodes[i]);
-		if (ret)
-			return ret;
+		ret = fill_node(t, &set->nodes[i], gx, &m->nodes[i]);
 	}
-	return 0;
+	pcilu_lu_gindex_free(&gx[0]);
+	pcilu_lu_gindex_free(&gx[1]);
+	return ret;
 }
 
 void pcilu_manifest_free(struct pcilu_manifest *m)
@@ -231,6 +274,7 @@ static int put_tree(void *fdt, const struct pcilu_manifest *m)
 	r = r ?: put_str(fdt, "boot-id", m->host.boot_id);
 	r = r ?: put_str(fdt, "machine-id", m->host.machine_id);
 	r = r ?: fdt_property_u64(fdt, "time", m->host.time);
+	r = r ?: put_str(fdt, "source", pcilu_host_source_name(m->host.source));
 	r = r ?: fdt_end_node(fdt);
 	r = r ?: fdt_begin_node(fdt, "devices");
 	for (size_t i = 0; !r && i < m->count; i++)
@@ -238,6 +282,71 @@ static int put_tree(void *fdt, const struct pcilu_manifest *m)
 	r = r ?: fdt_end_node(fdt);
 	r = r ?: fdt_end_node(fdt);
 	return r ?: fdt_finish(fdt);
+}
+
+/*
+ * libfdt's sequential writer finds a property name already in the strings
+ * block by trying a memcmp() at every byte of it, for every property: most
+ * of the encoding time of a large manifest. So the tree is written without
+ * that search and the names are shared here, in one pass with a small hash
+ * table: the file is the same size as with libfdt's search.
+ */
+#define NAME_SLOTS 128u		/* a power of two, far above the distinct names a manifest uses */
+
+struct name_slot {
+	const char *s;
+	uint32_t off;		/* in the new strings block */
+};
+
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h;
+}
+
+static int share_names(void *fdt)
+{
+	uint32_t soff = fdt_off_dt_strings(fdt), ssize = fdt_size_dt_strings(fdt), used = 0;
+	struct name_slot slots[NAME_SLOTS] = { 0 };
+	char *strs = (char *)fdt + soff, *out = malloc(ssize ? ssize : 1);
+	int off = 0, next, tag;
+
+	if (!out)
+		return -FDT_ERR_NOSPACE;
+	do {
+		tag = fdt_next_tag(fdt, off, &next);
+		if (tag == FDT_PROP) {
+			struct fdt_property *p = (struct fdt_property *)((char *)fdt + fdt_off_dt_struct(fdt) + off);
+			const char *name = strs + fdt32_to_cpu(p->nameoff);
+			uint32_t h = name_hash(name) & (NAME_SLOTS - 1), n = 0;
+
+			while (slots[h].s && strcmp(slots[h].s, name) && ++n < NAME_SLOTS)
+				h = (h + 1) & (NAME_SLOTS - 1);
+			if (n == NAME_SLOTS) {
+				free(out);
+				return -FDT_ERR_INTERNAL;
+			}
+			if (!slots[h].s) {
+				size_t len = strlen(name) + 1;
+
+				slots[h] = (struct name_slot){ .s = name, .off = used };
+				memcpy(out + used, name, len);
+				used += (uint32_t)len;
+			}
+			p->nameoff = cpu_to_fdt32(slots[h].off);
+		}
+		off = next;
+	} while (tag != FDT_END && tag >= 0);
+	memcpy(strs, out, used);
+	free(out);
+	if (tag != FDT_END)
+		return tag;
+	fdt_set_size_dt_strings(fdt, used);
+	fdt_set_totalsize(fdt, soff + used);
+	return 0;
 }
 
 int pcilu_manifest_encode(const struct pcilu_manifest *m, void **buf, size_t *len)
@@ -252,8 +361,9 @@ int pcilu_manifest_encode(const struct pcilu_manifest *m, void **buf, size_t *le
 
 		if (!fdt)
 			return -ENOMEM;
-		r = fdt_create(fdt, (int)cap);
+		r = fdt_create_with_flags(fdt, (int)cap, FDT_CREATE_FLAG_NO_NAME_DEDUP);
 		r = r ?: put_tree(fdt, m);
+		r = r ?: share_names(fdt);
 		if (!r) {
 			*buf = fdt;
 			*len = fdt_totalsize(fdt);

@@ -37,6 +37,7 @@ static const struct pspec host_props[] = {
 	{ "boot-id", P_STR, false, 0, 0 },
 	{ "machine-id", P_STR, false, 0, 0 },
 	{ "time", P_U64, true, 0, 0 },
+	{ "source", P_STR, false, 0, 0 },	/* absent in manifests of pcilu 0.1.0 */
 };
 
 enum {
@@ -225,13 +226,19 @@ static char *dup_str(const struct pval *v, int *ret)
 
 static int read_host(struct reader *r, int node, struct pcilu_manifest *m)
 {
-	struct pval v[4];
+	struct pval v[5];
 	int ret = set_node_path(r, "", node);
 
-	ret = ret ?: read_props(r, node, host_props, 4, v);
+	ret = ret ?: read_props(r, node, host_props, 5, v);
 	ret = ret ?: no_subnodes(r, node);
 	if (ret)
 		return ret;
+	if (v[4].seen && !strcmp(v[4].s, "live"))
+		m->host.source = PCILU_HOST_LIVE;
+	else if (v[4].seen && !strcmp(v[4].s, "capture"))
+		m->host.source = PCILU_HOST_CAPTURE;
+	else if (v[4].seen)
+		return bad(r, -1, "property \"source\" is \"%s\", expected \"live\" or \"capture\"", v[4].s);
 	m->host.kernel_release = dup_str(&v[0], &ret);
 	m->host.boot_id = dup_str(&v[1], &ret);
 	m->host.machine_id = dup_str(&v[2], &ret);
@@ -332,37 +339,80 @@ static int read_dev(struct reader *r, int node, struct pcilu_manifest_node *n)
 	return ret;
 }
 
-/* Across nodes: no address twice, and each bridge's refcount counts the endpoints below it. */
+static uint64_t addr_key(struct pcilu_lu_addr a)
+{
+	return (uint64_t)a.seg << 16 | a.bdf;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Index of the first key >= @k in the sorted @v[0..n). */
+static size_t lower_bound(const uint64_t *v, size_t n, uint64_t k)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid] < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Across nodes: no address twice, and each bridge's refcount counts the
+ * endpoints below it. Sorted keys, not a comparison of every pair: a
+ * manifest may hold PCILU_MANIFEST_MAX_NODES nodes.
+ */
 static int check_set(struct reader *r, const struct pcilu_manifest *m)
 {
+	uint64_t *all = malloc((m->count ? m->count : 1) * 2 * sizeof(*all)), *ep;
+	size_t nep = 0;
 	char a[24];
-	size_t endpoints = 0;
+	int ret = 0;
 
+	if (!all)
+		return -ENOMEM;
+	ep = all + m->count;
 	snprintf(r->node, sizeof(r->node), "/devices");
-	for (size_t i = 0; i < m->count; i++)
-		for (size_t j = 0; j < i; j++)
-			if (pcilu_lu_addr_eq(m->nodes[j].addr, m->nodes[i].addr))
-				return bad(r, -1, "device %s is listed twice",
-					   pcilu_lu_addr_fmt(m->nodes[i].addr, a, sizeof(a)));
 	for (size_t i = 0; i < m->count; i++) {
-		const struct pcilu_manifest_node *n = &m->nodes[i];
-		uint32_t below = 0;
-
-		endpoints += n->role == PCILU_LU_ENDPOINT;
-		for (size_t j = 0; j < m->count; j++) {
-			const struct pcilu_manifest_node *e = &m->nodes[j];
-
-			below += n->role == PCILU_LU_BRIDGE && e->role == PCILU_LU_ENDPOINT &&
-				 e->addr.seg == n->addr.seg && (e->addr.bdf >> 8) >= n->secondary &&
-				 (e->addr.bdf >> 8) <= n->subordinate;
-		}
-		if (n->role == PCILU_LU_BRIDGE && below != n->refcount)
-			return bad(r, -1, "bridge %s has refcount %u but %u preserved endpoint(s) below it",
-				   pcilu_lu_addr_fmt(n->addr, a, sizeof(a)), n->refcount, below);
+		all[i] = addr_key(m->nodes[i].addr);
+		if (m->nodes[i].role == PCILU_LU_ENDPOINT)
+			ep[nep++] = all[i];
 	}
-	if (!endpoints)
-		return bad(r, -1, "no preserved endpoint");
-	return 0;
+	qsort(all, m->count, sizeof(*all), cmp_u64);
+	qsort(ep, nep, sizeof(*ep), cmp_u64);
+	for (size_t i = 1; !ret && i < m->count; i++)
+		if (all[i] == all[i - 1])
+			ret = bad(r, -1, "device %s is listed twice",
+				  pcilu_lu_addr_fmt((struct pcilu_lu_addr){ .seg = (uint32_t)(all[i] >> 16),
+									    .bdf = (uint16_t)all[i] }, a, sizeof(a)));
+	for (size_t i = 0; !ret && i < m->count; i++) {
+		const struct pcilu_manifest_node *n = &m->nodes[i];
+		uint64_t seg = (uint64_t)n->addr.seg << 16;
+		size_t below;
+
+		if (n->role != PCILU_LU_BRIDGE)
+			continue;
+		/* Endpoints on buses secondary..subordinate of the bridge's segment. */
+		below = lower_bound(ep, nep, seg + ((uint64_t)n->subordinate + 1) * 256) -
+			lower_bound(ep, nep, seg + (uint64_t)n->secondary * 256);
+		if (below != n->refcount)
+			ret = bad(r, -1, "bridge %s has refcount %u but %zu preserved endpoint(s) below it",
+				  pcilu_lu_addr_fmt(n->addr, a, sizeof(a)), n->refcount, below);
+	}
+	if (!ret && !nep)
+		ret = bad(r, -1, "no preserved endpoint");
+	free(all);
+	return ret;
 }
 
 static int read_devices(struct reader *r, int node, struct pcilu_manifest *m)
@@ -427,6 +477,9 @@ static int read_root(struct reader *r, struct pcilu_manifest *m)
 	}
 	if (host < 0 || devices < 0)
 		return bad(r, -1, "required node \"%s\" is missing", host < 0 ? "host" : "devices");
+	if (pcilu_lu_profile_parse(v[2].s) < 0)
+		return bad(r, -1, "property \"rule-profile\" is \"%s\", expected \"v4\", \"next\" or \"iommufd\"",
+			   v[2].s);
 	m->pcilu_version = dup_str(&v[1], &ret);
 	m->profile = dup_str(&v[2], &ret);
 	m->forced = v[3].u;

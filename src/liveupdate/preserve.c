@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_PATH_DEPTH 256	/* deeper than any bus hierarchy (256 buses per segment) */
-
 struct walk {
 	uint32_t *refs;		/* per device index */
 	uint8_t *role;
@@ -22,31 +20,29 @@ static int preserve_path(const struct pcilu_topology *t, struct walk *w, int32_t
 			 struct pcilu_diag *d)
 {
 	char bdf[24], up_bdf[24];
-	int32_t cur = dev;
+	int32_t path[LU_MAX_PATH];
+	bool root;
+	size_t n = pcilu_lu_path(t, dev, path, LU_MAX_PATH, &root);
 
-	for (unsigned depth = 0; depth < MAX_PATH_DEPTH; depth++) {
-		int32_t up = pcilu_upstream_bridge(t, cur);
-
-		if (up == PCILU_NONE) {
-			int32_t b = t->devs[cur].bus_idx;
-
-			while (b != PCILU_NONE && t->buses[b].is_virtual)
-				b = t->buses[b].parent;
-			if (b != PCILU_NONE && pcilu_is_root_bus(&t->buses[b]))
-				return 0;
-			pcilu_diag_add(d, PCILU_ERROR, t->name, t->devs[cur].line, -1,
-				       "%s: no bridge leads from %s up to a root bus",
-				       pcilu_bdf(&t->devs[dev], bdf, sizeof(bdf)),
-				       pcilu_bdf(&t->devs[cur], up_bdf, sizeof(up_bdf)));
-			return -EINVAL;
-		}
-		w->role[up] = PCILU_LU_BRIDGE;
-		w->refs[up]++;
-		cur = up;
+	if (!root && n == LU_MAX_PATH) {
+		pcilu_diag_add(d, PCILU_ERROR, t->name, 0, -1, "%s: bridge path deeper than %d levels",
+			       pcilu_bdf(&t->devs[dev], bdf, sizeof(bdf)), LU_MAX_PATH);
+		return -ELOOP;
 	}
-	pcilu_diag_add(d, PCILU_ERROR, t->name, 0, -1, "%s: bridge path deeper than %d levels",
-		       pcilu_bdf(&t->devs[dev], bdf, sizeof(bdf)), MAX_PATH_DEPTH);
-	return -ELOOP;
+	if (!root) {
+		int32_t top = n ? path[n - 1] : dev;
+
+		pcilu_diag_add(d, PCILU_ERROR, t->name, t->devs[top].line, -1,
+			       "%s: no bridge leads from %s up to a root bus",
+			       pcilu_bdf(&t->devs[dev], bdf, sizeof(bdf)),
+			       pcilu_bdf(&t->devs[top], up_bdf, sizeof(up_bdf)));
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		w->role[path[i]] = PCILU_LU_BRIDGE;
+		w->refs[path[i]]++;
+	}
+	return 0;
 }
 
 static int mark_endpoints(const struct pcilu_topology *t, struct walk *w, const int32_t *devs,

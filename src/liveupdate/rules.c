@@ -6,11 +6,6 @@
  * against what LIVEUPDATE_SESSION_PRESERVE_FD would say.
  */
 #include "liveupdate_int.h"
-/*
- * Two iommu-layer internals have no public accessor: the pci_dev_acs_ops[]
- * match functions and a device's DMA alias quirks. Read here only.
- */
-#include "../iommu/iommu_int.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -81,8 +76,8 @@ static const struct acs_op {
 	bool (*match)(const struct pcilu_dev *d);
 	const char *name;
 } acs_ops[] = {
-	{ 0x8086, 0xffff, pcilu_is_pch_acs_rp, "pci_quirk_enable_intel_pch_acs" },
-	{ 0x8086, 0xffff, pcilu_is_spt_pch_rp, "pci_quirk_enable_intel_spt_pch_acs" },
+	{ 0x8086, 0xffff, pcilu_quirk_intel_pch_acs_match, "pci_quirk_enable_intel_pch_acs" },
+	{ 0x8086, 0xffff, pcilu_quirk_intel_spt_pch_acs_match, "pci_quirk_enable_intel_spt_pch_acs" },
 };
 
 const char *pcilu_lu_acs_ops_match(const struct pcilu_dev *dev)
@@ -95,11 +90,6 @@ const char *pcilu_lu_acs_ops_match(const struct pcilu_dev *dev)
 			return o->name;
 	}
 	return NULL;
-}
-
-bool pcilu_lu_is_spt_rp(const struct pcilu_dev *d)
-{
-	return pcilu_is_spt_pch_rp(d);
 }
 
 /* __pci_config_acs(), drivers/pci/pci.c, 7.2: flags are written bit 6 first, bit 0 last. */
@@ -189,16 +179,16 @@ static const char *bdf_of(const struct lu_ctx *c, int32_t dev, char *buf)
 /* pci_for_each_dma_alias(), drivers/pci/search.c, 7.2, and the alias quirks of quirks.c. */
 bool pcilu_lu_dma_alias(const struct lu_ctx *c, int32_t dev, int32_t *via, char *why, size_t len)
 {
-	const struct pcilu_iommu *r = c->r;
+	int32_t real = pcilu_iommu_real_dma_dev(c->r, dev);
 	int32_t path[LU_MAX_PATH];
 	bool root;
 	size_t n = pcilu_lu_path(c->t, dev, path, LU_MAX_PATH, &root);
 	char b[24];
 
-	if (r->alias_idx[dev] != PCILU_NONE || r->real_dma[dev] != dev) {
-		*via = r->real_dma[dev] != dev ? r->real_dma[dev] : dev;
+	if (pcilu_iommu_has_dma_alias(c->r, dev) || real != dev) {
+		*via = real;
 		snprintf(why, len, "a kernel quirk gives %s DMA aliases (pci_add_dma_alias()%s)",
-			 bdf_of(c, dev, b), r->real_dma[dev] != dev ? ", or a VMD domain's requester ID" : "");
+			 bdf_of(c, dev, b), real != dev ? ", or a VMD domain's requester ID" : "");
 		return true;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -379,10 +369,11 @@ static int rule_acs_path(struct ev *e)
 	int32_t fail;
 	char msg[1024], why[768], b[24];
 
-	if (!e->npath || pcilu_acs_path_enabled(e->c->r, e->path[0], PCILU_REQ_ACS_FLAGS, &fail, &ae))
+	/* Unreadable ACS (-ENODATA) refuses too; the reason's flags say it rests on an unknown. */
+	if (!e->npath || pcilu_lu_acs_path_ok(e->c->r, e->path[0], &fail, &ae, why, sizeof(why)) == 1)
 		return 0;
 	snprintf(msg, sizeof(msg), "ACS SV|RR|CR|UF is not enabled from %s up to the root: %s (pci_acs_path_enabled())",
-		 bdf_of(e->c, e->path[0], b), pcilu_acs_eval_str(e->c->r, fail, &ae, why, sizeof(why)));
+		 bdf_of(e->c, e->path[0], b), why);
 	return refuse(e, PCILU_LUR_ACS_PATH, fail, PCILU_NONE, ae.missing ? ae.missing : ae.req, ae.flags,
 		      pcilu_lu_acs_remedy(e->c, fail, &ae, e->profile), msg);
 }

@@ -184,7 +184,7 @@ static char *ctrl_missing_remedy(const struct lu_ctx *c, int32_t bridge, const s
 	else
 		pcilu_buf_printf(&b, "Linux leaves it off here (pci=disable_acs_redir= or pci=config_acs= on "
 				 "the command line, or a quirk)");
-	if (pcilu_lu_is_spt_rp(d))
+	if (pcilu_quirk_intel_spt_pch_acs_match(d))
 		pcilu_buf_printf(&b, "; pci=config_acs= has no effect on this Sunrise Point root port");
 	else
 		pcilu_buf_printf(&b, "; pci=config_acs=%s would enable it",

@@ -26,20 +26,6 @@ const char *pcilu_drift_kind_name(enum pcilu_drift_kind k)
 	return k >= PCILU_DRIFT_MISSING && k <= PCILU_DRIFT_KERNEL_GROUP ? drift_names[k] : "unknown";
 }
 
-static const char *acs_str(uint16_t v, char *buf, size_t len)
-{
-	static const char *const bits[] = { "SV", "TB", "RR", "CR", "UF", "EC", "DT" };
-	size_t at = 0;
-
-	buf[0] = '\0';
-	for (unsigned i = 0; i < 7 && at < len; i++)
-		if (v & (1u << i))
-			at += (size_t)snprintf(buf + at, len - at, "%s%s", at ? "|" : "", bits[i]);
-	if (!at)
-		snprintf(buf, len, "none");
-	return buf;
-}
-
 int pcilu_verify_add(struct pcilu_verify *v, enum pcilu_drift_kind kind, struct pcilu_lu_addr addr,
 		     long cause, const char *fmt, ...)
 {
@@ -150,8 +136,8 @@ static int check_node(struct pcilu_verify *v, const struct pcilu_manifest *m,
 	if (!ret && n->has_acs && (!p->acs_pos || p->acs_ctrl != n->acs_ctrl))
 		ret = pcilu_verify_add(v, PCILU_DRIFT_ACS_CTRL, n->addr, -1,
 				       "ACS control of %s changed from %s to %s: the new kernel did not inherit it",
-				       a, acs_str(n->acs_ctrl, was, sizeof(was)),
-				       p->acs_pos ? acs_str(p->acs_ctrl, now, sizeof(now)) : "no ACS capability") ?:
+				       a, pcilu_acs_ctrl_str(n->acs_ctrl, was, sizeof(was)),
+				       p->acs_pos ? pcilu_acs_ctrl_str(p->acs_ctrl, now, sizeof(now)) : "no ACS capability") ?:
 		      set_values(v, n->acs_ctrl, p->acs_pos ? p->acs_ctrl : 0);
 	if (!ret && n->ari_fwd != p->ari_fwd)
 		ret = pcilu_verify_add(v, PCILU_DRIFT_ARI, n->addr, -1,
@@ -166,18 +152,21 @@ static int check_acs_path(struct pcilu_verify *v, const struct pcilu_manifest *m
 			  const struct pcilu_lu_iommu *io, int32_t dev, struct pcilu_diag *d)
 {
 	char a[24], why[320];
-	int32_t up = pcilu_upstream_bridge(t, dev);
+	int32_t up = pcilu_upstream_bridge(t, dev), fail;
+	struct pcilu_acs_eval e;
 	int ok;
 
 	if (up == PCILU_NONE || !io->r)
 		return 0;
-	ok = pcilu_lu_acs_path_ok(io, up, why, sizeof(why));
+	ok = pcilu_lu_acs_path_ok(io->r, up, &fail, &e, why, sizeof(why));
 	if (ok == 1)
 		return 0;
 	pcilu_lu_addr_fmt(n->addr, a, sizeof(a));
-	if (ok < 0 || m->forced) {
+	/* Only a path the plan's rules required was promised; next does not look at it. */
+	if (ok < 0 || m->forced || (m->profile && pcilu_lu_profile_parse(m->profile) == PCILU_LU_NEXT)) {
 		pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1, "%s: %s%s", a, why,
-			       ok < 0 ? " (cannot tell)" : " (the plan was forced)");
+			       ok < 0 ? " (cannot tell)" : m->forced ? " (the plan was forced)" :
+			       " (the plan's profile, next, does not require an ACS path)");
 		return 0;
 	}
 	return pcilu_verify_add(v, PCILU_DRIFT_ACS_PATH, n->addr,
@@ -191,9 +180,13 @@ int pcilu_verify_manifest(const struct pcilu_manifest *m, const struct pcilu_top
 			  struct pcilu_diag *d)
 {
 	int32_t *idx = calloc(m->count ? m->count : 1, sizeof(*idx));
+	struct pcilu_lu_gindex gx[2] = { 0 };
 	int ret = idx ? 0 : -ENOMEM;
 
 	memset(v, 0, sizeof(*v));
+	/* Group members come from an index built once (gx[0] computed, gx[1] the kernel's). */
+	ret = ret ?: pcilu_lu_gindex_build(t, io->group, false, &gx[0]);
+	ret = ret ?: pcilu_lu_gindex_build(t, NULL, true, &gx[1]);
 	/* Registers first, so the isolation checks below can name them as causes. */
 	for (size_t i = 0; !ret && i < m->count; i++) {
 		const struct pcilu_manifest_node *n = &m->nodes[i];
@@ -211,11 +204,13 @@ int pcilu_verify_manifest(const struct pcilu_manifest *m, const struct pcilu_top
 		if (m->nodes[i].role == PCILU_LU_ENDPOINT)
 			ret = check_acs_path(v, m, &m->nodes[i], t, io, idx[i], d);
 		if (!ret)
-			ret = pcilu_verify_groups(v, m, &m->nodes[i], t, io, idx[i], d);
+			ret = pcilu_verify_groups(v, m, &m->nodes[i], t, io, gx, idx[i], d);
 	}
 	if (!ret && !io->group)
 		pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1,
 			       "computed IOMMU groups unavailable: group membership was not checked");
+	pcilu_lu_gindex_free(&gx[0]);
+	pcilu_lu_gindex_free(&gx[1]);
 	free(idx);
 	if (ret)
 		pcilu_verify_free(v);

@@ -60,7 +60,8 @@ static int report_joins(struct pcilu_verify *v, const struct pcilu_manifest *m,
 
 static int computed(struct pcilu_verify *v, const struct pcilu_manifest *m,
 		    const struct pcilu_manifest_node *n, const struct pcilu_topology *t,
-		    const struct pcilu_lu_iommu *io, int32_t dev, struct pcilu_diag *d)
+		    const struct pcilu_lu_iommu *io, const struct pcilu_lu_gindex *gx, int32_t dev,
+		    struct pcilu_diag *d)
 {
 	struct pcilu_lu_addr *cur;
 	size_t ncur, joined = 0;
@@ -75,7 +76,7 @@ static int computed(struct pcilu_verify *v, const struct pcilu_manifest *m,
 			       "%s: the manifest has no IOMMU group for it; membership not compared", a);
 		return 0;
 	}
-	ret = pcilu_lu_group_members(t, io->group, false, dev, &cur, &ncur);
+	ret = pcilu_lu_group_members(t, &gx[0], dev, &cur, &ncur);
 	if (ret)
 		return ret;
 	ret = report_joins(v, m, n, n->group, n->ngroup, cur, ncur, false, 0, &joined);
@@ -89,7 +90,8 @@ static int computed(struct pcilu_verify *v, const struct pcilu_manifest *m,
 }
 
 static int kernel(struct pcilu_verify *v, const struct pcilu_manifest *m,
-		  const struct pcilu_manifest_node *n, const struct pcilu_topology *t, int32_t dev)
+		  const struct pcilu_manifest_node *n, const struct pcilu_topology *t,
+		  const struct pcilu_lu_gindex *gx, int32_t dev)
 {
 	const struct pcilu_lu_addr *ref = n->kgroup_known ? n->kgroup : n->group;
 	size_t nref = n->kgroup_known ? n->nkgroup : n->ngroup, joined = 0;
@@ -99,7 +101,7 @@ static int kernel(struct pcilu_verify *v, const struct pcilu_manifest *m,
 
 	if (!t->has_kernel_groups || t->devs[dev].kernel_group < 0 || (!n->kgroup_known && !n->group_known))
 		return 0;
-	ret = pcilu_lu_group_members(t, NULL, true, dev, &cur, &ncur);
+	ret = pcilu_lu_group_members(t, &gx[1], dev, &cur, &ncur);
 	if (ret)
 		return ret;
 	ret = report_joins(v, m, n, ref, nref, cur, ncur, true, t->devs[dev].kernel_group, &joined);
@@ -109,9 +111,10 @@ static int kernel(struct pcilu_verify *v, const struct pcilu_manifest *m,
 
 int pcilu_verify_groups(struct pcilu_verify *v, const struct pcilu_manifest *m,
 			const struct pcilu_manifest_node *n, const struct pcilu_topology *t,
-			const struct pcilu_lu_iommu *io, int32_t dev, struct pcilu_diag *d)
+			const struct pcilu_lu_iommu *io, const struct pcilu_lu_gindex *gx,
+			int32_t dev, struct pcilu_diag *d)
 {
-	int ret = computed(v, m, n, t, io, dev, d);
+	int ret = computed(v, m, n, t, io, gx, dev, d);
 
-	return ret ?: kernel(v, m, n, t, dev);
+	return ret ?: kernel(v, m, n, t, gx, dev);
 }

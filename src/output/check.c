@@ -21,7 +21,7 @@ static struct json_object *bdf_j(const struct pcilu_topology *t, int32_t dev)
 	return dev == PCILU_NONE ? NULL : pcilu_json_bdf(&t->devs[dev]);
 }
 
-static struct json_object *errno_j(struct json_object *o, int err)
+struct json_object *pcilu_check_errno_json(struct json_object *o, int err)
 {
 	pcilu_json_add(o, "errno", json_object_new_int(err));
 	pcilu_json_add(o, "errno_name", err ? json_object_new_string(pcilu_errno_name(err)) : NULL);
@@ -34,7 +34,7 @@ static struct json_object *reason_j(const struct pcilu_topology *t, const struct
 
 	pcilu_json_add(o, "rule", json_object_new_string(pcilu_lu_rule_name(r->rule)));
 	pcilu_json_add(o, "severity", json_object_new_string(pcilu_lu_severity_name(r->sev)));
-	errno_j(o, r->err);
+	pcilu_check_errno_json(o, r->err);
 	pcilu_json_add(o, "device", bdf_j(t, r->dev));
 	pcilu_json_add(o, "other", bdf_j(t, r->other));
 	if (r->rule == PCILU_LUR_ACS_PATH)
@@ -44,7 +44,8 @@ static struct json_object *reason_j(const struct pcilu_topology *t, const struct
 	return o;
 }
 
-static struct json_object *reasons_j(const struct pcilu_topology *t, const struct pcilu_lu_reason *r, size_t n)
+struct json_object *pcilu_check_reasons_json(const struct pcilu_topology *t, const struct pcilu_lu_reason *r,
+					     size_t n)
 {
 	struct json_object *a = json_object_new_array();
 
@@ -69,8 +70,8 @@ static struct json_object *device_j(const struct pcilu_lu_check *c, const struct
 		vo = json_object_new_object();
 		pcilu_json_add(vo, "profile", json_object_new_string(pcilu_lu_profile_name(p)));
 		pcilu_json_add(vo, "eligible", json_object_new_boolean(v->eligible));
-		errno_j(vo, v->err);
-		pcilu_json_add(vo, "reasons", reasons_j(c->t, v->reasons, v->nreasons));
+		pcilu_check_errno_json(vo, v->err);
+		pcilu_json_add(vo, "reasons", pcilu_check_reasons_json(c->t, v->reasons, v->nreasons));
 		json_object_array_add(vs, vo);
 	}
 	pcilu_json_add(o, "verdicts", vs);
@@ -130,7 +131,7 @@ static struct json_object *preserve_j(const struct pcilu_lu_check *c)
 			struct json_object *r = json_object_new_object();
 
 			pcilu_json_add(r, "device", pcilu_json_bdf(&c->t->devs[pr->reqs[i].dev]));
-			errno_j(r, pr->reqs[i].err);
+			pcilu_check_errno_json(r, pr->reqs[i].err);
 			pcilu_json_add(r, "rule", pr->reqs[i].rule ?
 				       json_object_new_string(pcilu_lu_rule_name(pr->reqs[i].rule)) : NULL);
 			json_object_array_add(rq, r);
@@ -147,7 +148,7 @@ static struct json_object *preserve_j(const struct pcilu_lu_check *c)
 		pcilu_json_add(o, "ok", json_object_new_boolean(pr->ok));
 		pcilu_json_add(o, "requests", rq);
 		pcilu_json_add(o, "nodes", nd);
-		pcilu_json_add(o, "conflicts", reasons_j(c->t, pr->conflicts, pr->nconflicts));
+		pcilu_json_add(o, "conflicts", pcilu_check_reasons_json(c->t, pr->conflicts, pr->nconflicts));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -192,7 +193,7 @@ static int print_json(FILE *f, const struct pcilu_lu_check *c, const struct pcil
 	return pcilu_json_print(f, root);
 }
 
-static void print_reasons(FILE *f, const struct pcilu_lu_reason *r, size_t n, const char *ind)
+void pcilu_check_print_reasons(FILE *f, const struct pcilu_lu_reason *r, size_t n, const char *ind)
 {
 	static const char *const tag[] = { "", "why", "caveat", "note" };
 
@@ -203,8 +204,8 @@ static void print_reasons(FILE *f, const struct pcilu_lu_reason *r, size_t n, co
 	}
 }
 
-static void print_device(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_lu_devcheck *dc,
-			 struct pcilu_names *n)
+void pcilu_check_print_device(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_lu_devcheck *dc,
+			      struct pcilu_names *n)
 {
 	char b[24], label[384];
 	const char *sep = "";
@@ -230,7 +231,7 @@ static void print_device(FILE *f, const struct pcilu_lu_check *c, const struct p
 		else
 			fprintf(f, "  %-8s refused: -%s (%d)\n", pcilu_lu_profile_name(p),
 				pcilu_errno_name(v->err), v->err);
-		print_reasons(f, v->reasons, v->nreasons, "    ");
+		pcilu_check_print_reasons(f, v->reasons, v->nreasons, "    ");
 	}
 	if (dc->group != PCILU_NONE)
 		fprintf(f, "  IOMMU group %d\n", dc->group);
@@ -289,7 +290,7 @@ static void print_preserve(FILE *f, const struct pcilu_lu_check *c)
 		for (size_t i = 0; i < pr->set.count; i++)
 			fprintf(f, "    %s %-8s refcount %u\n", bdf_s(c->t, pr->set.nodes[i].dev, b),
 				pcilu_lu_role_name(pr->set.nodes[i].role), pr->set.nodes[i].refcount);
-		print_reasons(f, pr->conflicts, pr->nconflicts, "  ");
+		pcilu_check_print_reasons(f, pr->conflicts, pr->nconflicts, "  ");
 		fputc('\n', f);
 	}
 }
@@ -303,7 +304,7 @@ int pcilu_print_check(FILE *f, const struct pcilu_lu_check *c, const struct pcil
 	if (o->json)
 		return print_json(f, c, d, o, slots);
 	for (size_t i = 0; i < c->ndevs; i++)
-		print_device(f, c, &c->devs[i], o->names);
+		pcilu_check_print_device(f, c, &c->devs[i], o->names);
 	if (slots)
 		print_slots(f, c);
 	if (c->has_preserve)

@@ -77,6 +77,8 @@ static struct json_object *json_host(const struct pcilu_manifest *m)
 	pcilu_json_add(h, "boot_id", m->host.boot_id ? json_object_new_string(m->host.boot_id) : NULL);
 	pcilu_json_add(h, "machine_id", m->host.machine_id ? json_object_new_string(m->host.machine_id) : NULL);
 	pcilu_json_add(h, "time", json_object_new_int64((int64_t)m->host.time));
+	pcilu_json_add(h, "source", pcilu_host_source_name(m->host.source) ?
+		       json_object_new_string(pcilu_host_source_name(m->host.source)) : NULL);
 	return h;
 }
 
@@ -107,55 +109,127 @@ static void text_node(FILE *f, const struct pcilu_manifest_node *n)
 
 static const char *plan_verdict(const struct pcilu_plan_result *r)
 {
-	return !r->m ? "refused" : r->nrefusals ? "forced" : "planned";
+	return !r->m ? "refused" : r->refused ? "forced" : "planned";
+}
+
+/* The first refusing reason of a verdict, or NULL. */
+static const struct pcilu_lu_reason *first_refusal(const struct pcilu_lu_verdict *v)
+{
+	for (size_t i = 0; i < v->nreasons; i++)
+		if (v->reasons[i].sev == PCILU_LUS_REFUSE)
+			return &v->reasons[i];
+	return NULL;
+}
+
+/* Refused because a fact was missing from the input, not because the fact says no. */
+static bool undecided(const struct pcilu_lu_verdict *v)
+{
+	for (size_t i = 0; i < v->nreasons; i++)
+		if (v->reasons[i].sev == PCILU_LUS_REFUSE && (v->reasons[i].flags & PCILU_RF_UNKNOWN))
+			return true;
+	return false;
+}
+
+static struct json_object *json_refusals(const struct pcilu_plan_result *r)
+{
+	const struct pcilu_lu_check *c = r->check;
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; a && c && i < c->ndevs; i++) {
+		const struct pcilu_lu_verdict *v = &c->devs[i].v[r->profile];
+		const struct pcilu_lu_reason *why = first_refusal(v);
+		struct json_object *x;
+
+		if (v->eligible)
+			continue;
+		x = json_object_new_object();
+		pcilu_json_add(x, "bdf", pcilu_json_bdf(&c->t->devs[c->devs[i].dev]));
+		pcilu_json_add(x, "undecided", json_object_new_boolean(undecided(v)));
+		pcilu_json_add(x, "reason", why ? json_object_new_string(why->text) : NULL);
+		pcilu_json_add(x, "rule", why ? json_object_new_string(pcilu_lu_rule_name(why->rule)) : NULL);
+		pcilu_check_errno_json(x, v->err);
+		pcilu_json_add(x, "reasons", pcilu_check_reasons_json(c->t, v->reasons, v->nreasons));
+		json_object_array_add(a, x);
+	}
+	return a;
+}
+
+static struct json_object *json_luo(const struct pcilu_plan_result *r)
+{
+	struct json_object *l;
+
+	if (!r->luo)
+		return NULL;
+	l = json_object_new_object();
+	pcilu_json_add(l, "state", json_object_new_string(r->luo));
+	pcilu_json_add(l, "session", json_object_new_string(PCILU_LUO_SESSION));
+	pcilu_json_add(l, "token", json_object_new_int(PCILU_LUO_TOKEN));
+	pcilu_json_add(l, "detail", r->luo_detail ? json_object_new_string(r->luo_detail) : NULL);
+	return l;
+}
+
+static int json_plan(FILE *f, const struct pcilu_topology *t, const struct pcilu_plan_result *r,
+		     const struct pcilu_diag *d)
+{
+	const struct pcilu_lu_preserve *pr = r->check ? &r->check->pres[r->profile] : NULL;
+	struct json_object *root = json_object_new_object();
+
+	pcilu_json_add(root, "schema", json_object_new_string("pcilu-plan/1"));
+	pcilu_json_add(root, "source", t->name ? json_object_new_string(t->name) : NULL);
+	pcilu_json_add(root, "profile", json_object_new_string(pcilu_lu_profile_name(r->profile)));
+	pcilu_json_add(root, "verdict", json_object_new_string(plan_verdict(r)));
+	pcilu_json_add(root, "refusals", json_refusals(r));
+	pcilu_json_add(root, "conflicts", pcilu_check_reasons_json(t, pr ? pr->conflicts : NULL,
+								   pr ? pr->nconflicts : 0));
+	pcilu_json_add(root, "output", r->output ? json_object_new_string(r->output) : NULL);
+	pcilu_json_add(root, "luo", json_luo(r));
+	pcilu_json_add(root, "host", r->m ? json_host(r->m) : NULL);
+	pcilu_json_add(root, "nodes", json_nodes(r->m));
+	pcilu_json_add(root, "diagnostics", pcilu_diag_json(d));
+	return pcilu_json_print(f, root);
+}
+
+/* What the rules said, in pcilu check's words: every device with a reason, then the sequence's conflicts. */
+static void text_verdicts(FILE *f, const struct pcilu_plan_result *r, const struct pcilu_out_opts *o)
+{
+	const struct pcilu_lu_check *c = r->check;
+	const struct pcilu_lu_preserve *pr = &c->pres[r->profile];
+	char bdf[24];
+
+	for (size_t i = 0; i < c->ndevs; i++)
+		if (c->devs[i].v[r->profile].nreasons)
+			pcilu_check_print_device(f, c, &c->devs[i], o->names);
+	if (pr->nconflicts) {
+		fprintf(f, "Preserving them together:\n");
+		pcilu_check_print_reasons(f, pr->conflicts, pr->nconflicts, "  ");
+		fputc('\n', f);
+	}
+	for (size_t i = 0; i < c->ndevs; i++) {
+		const struct pcilu_lu_verdict *v = &c->devs[i].v[r->profile];
+		const struct pcilu_lu_reason *why = first_refusal(v);
+
+		if (!v->eligible)
+			fprintf(f, "%s %s under %s: -%s, rule %s%s\n", r->m ? "forced past" : "cannot preserve",
+				pcilu_bdf(&c->t->devs[c->devs[i].dev], bdf, sizeof(bdf)),
+				pcilu_lu_profile_name(r->profile), pcilu_errno_name(v->err),
+				why ? pcilu_lu_rule_name(why->rule) : "?", undecided(v) ? " (undecided: input lacks a fact)" : "");
+	}
 }
 
 int pcilu_print_plan(FILE *f, const struct pcilu_topology *t, const struct pcilu_plan_result *r,
 		     const struct pcilu_diag *d, const struct pcilu_out_opts *o)
 {
-	char bdf[24];
+	const char *profile = pcilu_lu_profile_name(r->profile);
 
-	if (o->json) {
-		struct json_object *root = json_object_new_object(), *ref = json_object_new_array();
-
-		pcilu_json_add(root, "schema", json_object_new_string("pcilu-plan/1"));
-		pcilu_json_add(root, "source", t->name ? json_object_new_string(t->name) : NULL);
-		pcilu_json_add(root, "profile", json_object_new_string(r->profile));
-		pcilu_json_add(root, "verdict", json_object_new_string(plan_verdict(r)));
-		for (size_t i = 0; ref && i < r->nrefusals; i++) {
-			struct json_object *x = json_object_new_object();
-
-			pcilu_json_add(x, "bdf", pcilu_json_bdf(&t->devs[r->refusals[i].dev]));
-			pcilu_json_add(x, "undecided", json_object_new_boolean(r->refusals[i].undecided));
-			pcilu_json_add(x, "reason", json_object_new_string(r->refusals[i].why));
-			json_object_array_add(ref, x);
-		}
-		pcilu_json_add(root, "refusals", ref);
-		pcilu_json_add(root, "output", r->output ? json_object_new_string(r->output) : NULL);
-		if (r->luo) {
-			struct json_object *l = json_object_new_object();
-
-			pcilu_json_add(l, "state", json_object_new_string(r->luo));
-			pcilu_json_add(l, "session", json_object_new_string(PCILU_LUO_SESSION));
-			pcilu_json_add(l, "token", json_object_new_int(PCILU_LUO_TOKEN));
-			pcilu_json_add(l, "detail", r->luo_detail ? json_object_new_string(r->luo_detail) : NULL);
-			pcilu_json_add(root, "luo", l);
-		} else {
-			pcilu_json_add(root, "luo", NULL);
-		}
-		pcilu_json_add(root, "host", r->m ? json_host(r->m) : NULL);
-		pcilu_json_add(root, "nodes", json_nodes(r->m));
-		pcilu_json_add(root, "diagnostics", pcilu_diag_json(d));
-		return pcilu_json_print(f, root);
-	}
-	for (size_t i = 0; i < r->nrefusals; i++)
-		fprintf(f, "%s %s: %s\n", r->m ? "forced past" : "cannot preserve",
-			pcilu_bdf(&t->devs[r->refusals[i].dev], bdf, sizeof(bdf)), r->refusals[i].why);
+	if (o->json)
+		return json_plan(f, t, r, d);
+	if (r->check)
+		text_verdicts(f, r, o);
 	if (!r->m) {
-		fprintf(f, "plan refused (profile %s); --force writes the manifest anyway\n", r->profile);
+		fprintf(f, "plan refused (profile %s); --force writes the manifest anyway\n", profile);
 		return 0;
 	}
-	fprintf(f, "preserved (profile %s, %zu node(s)):\n", r->profile, r->m->count);
+	fprintf(f, "preserved (profile %s%s, %zu node(s)):\n", profile, r->refused ? ", forced" : "", r->m->count);
 	for (size_t i = 0; i < r->m->count; i++)
 		text_node(f, &r->m->nodes[i]);
 	if (r->output)

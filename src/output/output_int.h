@@ -27,4 +27,17 @@ void pcilu_json_dev_fields(struct json_object *o, const struct pcilu_dev *d, str
 /* "tree", "sysfs", ... */
 const char *pcilu_source_kind_name(enum pcilu_source_kind k);
 
+/* Pieces of pcilu check's output that pcilu plan prints the same way (check.c). */
+struct pcilu_lu_check;
+struct pcilu_lu_devcheck;
+struct pcilu_lu_reason;
+/* One device's block: the verdict per selected profile, the reasons and their fixes. */
+void pcilu_check_print_device(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_lu_devcheck *dc,
+			      struct pcilu_names *n);
+void pcilu_check_print_reasons(FILE *f, const struct pcilu_lu_reason *r, size_t n, const char *ind);
+/* "errno" and "errno_name" members added to @o, which is returned. */
+struct json_object *pcilu_check_errno_json(struct json_object *o, int err);
+struct json_object *pcilu_check_reasons_json(const struct pcilu_topology *t, const struct pcilu_lu_reason *r,
+					     size_t n);
+
 #endif

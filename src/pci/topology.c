@@ -315,6 +315,7 @@ int pcilu_topology_build(struct pcilu_raw_host *raw, struct pcilu_topology **out
 	t->kind = raw->kind;
 	t->has_kernel_groups = raw->has_kernel_groups;
 	t->config_truncated = raw->config_truncated;
+	t->live = raw->live;
 	t->name = raw->name;
 	t->kernel_release = raw->kernel_release;
 	t->cmdline = raw->cmdline;

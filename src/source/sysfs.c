@@ -335,6 +335,7 @@ static int host_facts(struct pcilu_raw_host *h, const char *root)
 	size_t len;
 
 	free(real);
+	h->live = live;
 	if (!live)
 		return 0;
 	if (!uname(&u)) {

@@ -54,6 +54,9 @@ def main():
     check(rc == 0, f"plan exit 0 (got {rc}: {err})")
     doc = json.loads(out)
     check(doc["schema"] == "pcilu-plan/1" and doc["verdict"] == "planned", "plan json schema/verdict")
+    # An lspci dump is a capture that records no kernel: not this machine's uname -r.
+    check(doc["host"]["source"] == "capture" and doc["host"]["kernel_release"] is None,
+          f"host facts of a capture {doc['host']}")
     roles = {n["bdf"]: (n["role"], n["refcount"]) for n in doc["nodes"]}
     check(roles == {"0000:00:01.0": ("bridge", 1), "0000:01:00.0": ("endpoint", 1),
                     "0000:00:02.0": ("bridge", 1), "0000:02:00.0": ("bridge", 1),
@@ -68,6 +71,7 @@ def main():
     doc = json.loads(out)
     check(rc == 0 and doc["schema"] == "pcilu-verify/1" and doc["held"] and doc["drifts"] == [],
           "verify on the same host holds")
+    check(doc["profile"] == "iommufd" and not doc["forced"], "manifest rule-profile: the default, iommufd")
 
     rc, out, err = run("verify", m, os.path.join(DATA, "host-acs-lost.lspci"))
     check(rc == 1, "drift exits 1")
@@ -83,11 +87,43 @@ def main():
 
     refused = os.path.join(DATA, "host-refused.lspci")
     m2 = os.path.join(tmp, "m2.dtb")
+    # Default profile iommufd: 04:00.1 shares group 2 (00:02.0 and everything below it) -> -EINVAL.
     rc, out, err = run("plan", "04:00.1", refused, "-o", m2)
-    check(rc == 1 and "cannot preserve 0000:04:00.1: shares its IOMMU group" in out, "refusal exits 1")
+    check(rc == 1 and "cannot preserve 0000:04:00.1 under iommufd: -EINVAL, rule group" in out
+          and "IOMMU group 2 also holds 0000:00:02.0, 0000:02:00.0, 0000:03:00.0, 0000:04:00.0:" in out,
+          f"refusal exits 1 ({rc}: {out})")
     check(not os.path.exists(m2), "refused plan writes nothing")
+    # The reasons, errno and fix are pcilu check's, word for word.
+    rc2, cout, _ = run("check", refused, "--kernel", "iommufd", "04:00.1")
+    check(rc2 == 1 and cout.split("\n\n")[0] == out.split("\n\n")[0], "plan prints check's block")
+    rc, out, err = run("plan", "04:00.1", refused, "-o", m2, "--kernel", "v4")
+    check(rc == 1 and "under v4: -EINVAL, rule group" in out, "v4 refuses the shared group too")
+    rc, out, err = run("plan", "04:00.1", refused, "-o", m2, "--json")
+    doc = json.loads(out)
+    ref = doc["refusals"]
+    check(doc["profile"] == "iommufd" and doc["verdict"] == "refused" and len(ref) == 1
+          and ref[0]["bdf"] == "0000:04:00.1" and ref[0]["errno_name"] == "EINVAL" and ref[0]["rule"] == "group"
+          and not ref[0]["undecided"] and ref[0]["reasons"][1]["rule"] == "acs-path", f"plan json refusal {ref}")
+    # next does not look at groups: planned, the split group a caveat; the manifest says which rules.
+    m3 = os.path.join(tmp, "m3.dtb")
+    rc, out, err = run("plan", "--kernel", "next", "04:00.1", refused, "-o", m3)
+    check(rc == 0 and "caveat: 0000:04:00.1 is preserved but 0000:04:00.0, in the same IOMMU group 2, is not"
+          in out, f"next plans with a caveat ({rc}: {out})")
+    rc, out, err = run("verify", m3, refused, "--json")
+    check(rc == 0 and json.loads(out)["profile"] == "next", "manifest rule-profile next")
+    # Policy options as check takes them: Linux would enable ACS on 00:02.0 at boot -> singleton groups.
+    rc, out, err = run("plan", "--acs=linux", "04:00.1", refused, "-o", m3)
+    check(rc == 0 and "preserved (profile iommufd, 4 node(s))" in out, f"--acs=linux plans ({rc}: {out}{err})")
+    rc, out, err = run("plan", "--iommu=off", "01:00.0", host, "-o", m3)
+    check(rc == 1 and "cannot preserve 0000:01:00.0 under iommufd: -EINVAL, rule no-group" in out,
+          f"--iommu=off: no group ({rc}: {out})")
+    rc, out, err = run("plan", "--kernel", "v5", "01:00.0", host, "-o", m3)
+    check(rc == 2 and "--kernel takes v4, next or iommufd" in err, "unknown profile is a usage error")
     rc, out, err = run("plan", "04:00.1", refused, "-o", m2, "--force", "--json")
     check(rc == 0 and json.loads(out)["verdict"] == "forced" and os.path.exists(m2), "--force writes")
+    rc, out, err = run("verify", m2, refused, "--json")
+    doc = json.loads(out)
+    check(doc["forced"] and doc["profile"] == "iommufd", "forced manifest records forced = 1")
     rc, out, err = run("plan", "01:00.0,01:00.0", host, "-o", m2)
     check(rc == 2 and "listed twice" in err, "duplicate BDF is an input error")
     rc, out, err = run("plan", "03:00.0", host, "-o", m2)

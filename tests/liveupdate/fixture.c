@@ -6,21 +6,21 @@
 #include <string.h>
 
 const struct fx_dev fx_ref[FX_REF_COUNT] = {
-	{ "00:00.0", 0x8086, 0x29c0, 0x060000, 0xff, false, 0, 0, false, false, 0, 0, false, 0, 0 },
+	{ "00:00.0", 0x8086, 0x29c0, 0x060000, 0xff, false, 0, 0, false, false, 0, 0, false, 0, 0, 0 },
 	{ "00:01.0", 0x8086, 0x7a38, 0x060400, PCI_EXP_TYPE_ROOT_PORT, true, 1, 1, false, true,
-	  FX_ACS_ALL | PCI_ACS_TB, FX_ACS_ALL, false, 1, 1 },
+	  FX_ACS_ALL | PCI_ACS_TB, FX_ACS_ALL, false, 1, 1, 0 },
 	{ "01:00.0", 0x144d, 0xa808, 0x010802, PCI_EXP_TYPE_ENDPOINT, false, 0, 0, false, false, 0, 0,
-	  false, 2, 2 },
+	  false, 2, 2, 0 },
 	{ "00:02.0", 0x8086, 0x7a3a, 0x060400, PCI_EXP_TYPE_ROOT_PORT, true, 2, 8, false, true,
-	  FX_ACS_ALL, FX_ACS_ALL, false, 3, 3 },
+	  FX_ACS_ALL, FX_ACS_ALL, false, 3, 3, 0 },
 	{ "02:00.0", 0x10b5, 0x8747, 0x060400, PCI_EXP_TYPE_UPSTREAM, true, 3, 8, false, false, 0, 0,
-	  false, 4, 4 },
+	  false, 4, 4, 0 },
 	{ "03:00.0", 0x10b5, 0x8747, 0x060400, PCI_EXP_TYPE_DOWNSTREAM, true, 4, 4, false, true,
-	  FX_ACS_ALL | PCI_ACS_EC, FX_ACS_ALL, true, 5, 5 },
+	  FX_ACS_ALL | PCI_ACS_EC, FX_ACS_ALL, true, 5, 5, 0 },
 	{ "04:00.0", 0x8086, 0x1572, 0x020000, PCI_EXP_TYPE_ENDPOINT, false, 0, 0, true, true,
-	  FX_ACS_ALL, FX_ACS_ALL, false, 6, 6 },
+	  FX_ACS_ALL, FX_ACS_ALL, false, 6, 6, 0 },
 	{ "04:00.1", 0x8086, 0x1572, 0x020000, PCI_EXP_TYPE_ENDPOINT, false, 0, 0, true, true,
-	  FX_ACS_ALL, FX_ACS_ALL, false, 7, 7 },
+	  FX_ACS_ALL, FX_ACS_ALL, false, 7, 7, 0 },
 };
 
 static void fill_cfg(uint8_t *c, const struct fx_dev *f, uint8_t bus)
@@ -70,11 +70,11 @@ struct pcilu_topology *fx_build(const struct fx_dev *devs, size_t n, int32_t **g
 
 		if (!r || pcilu_parse_bdf(devs[i].bdf, &r->seg, &r->bus, &r->devfn))
 			abort();
-		r->cfg_len = PCILU_CFG_EXP_SIZE;
 		r->cfg = calloc(1, PCILU_CFG_EXP_SIZE);
 		if (!r->cfg)
 			abort();
 		fill_cfg(r->cfg, &devs[i], r->bus);
+		r->cfg_len = devs[i].cfg_len ? devs[i].cfg_len : PCILU_CFG_EXP_SIZE;
 		r->kernel_group = devs[i].kgroup;
 	}
 	pcilu_diag_init(&d);
@@ -156,6 +156,7 @@ int fx_manifest(const struct pcilu_topology *t, const int32_t *groups, const cha
 	m.host.boot_id = strdup("6f1d9a8e-2c47-4f0b-9a51-3e2d7c8b1f00");
 	m.host.machine_id = strdup("0123456789abcdef0123456789abcdef");
 	m.host.time = 1790000000;
+	m.host.source = PCILU_HOST_CAPTURE;
 	if (!ret)
 		ret = pcilu_manifest_encode(&m, buf, len);
 	pcilu_manifest_free(&m);

@@ -18,6 +18,7 @@ struct fx_dev {
 	bool ari_fwd;
 	int32_t kgroup;		/* kernel group, -1 none */
 	int32_t group;		/* computed group used by the tests */
+	uint16_t cfg_len;	/* config bytes readable; 0: all 4096 */
 };
 
 #define FX_ACS_ALL (PCI_ACS_SV | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF)

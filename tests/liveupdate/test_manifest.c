@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 static const char *const two[] = { "01:00.0", "04:00.0" };
 
@@ -71,6 +72,7 @@ static void test_round_trip(void **state)
 	assert_string_equal(m.host.kernel_release, "7.2.13");
 	assert_string_equal(m.host.machine_id, "0123456789abcdef0123456789abcdef");
 	assert_int_equal(m.host.time, 1790000000);
+	assert_int_equal(m.host.source, PCILU_HOST_CAPTURE);
 	assert_int_equal(m.count, 6);	/* 00:01.0 00:02.0 01:00.0 02:00.0 03:00.0 04:00.0 */
 	/* 03:00.0: downstream port, bus 2 -> 4..4, ACS cap SV|RR|CR|UF|EC, ctrl SV|RR|CR|UF, ARI on */
 	const struct pcilu_manifest_node *n = &m.nodes[4];
@@ -212,8 +214,44 @@ static void test_corpus(void **state)
 	pcilu_diag_init(&d);
 	assert_int_equal(pcilu_manifest_read_file(PCILU_SRCDIR "/tests/bad/manifest/good.dtb", &m, &d), 0);
 	assert_int_equal(m.count, 2);
+	/* written before the host "source" property existed: still read, provenance unknown */
+	assert_int_equal(m.host.source, PCILU_HOST_UNKNOWN);
 	pcilu_manifest_free(&m);
 	pcilu_diag_free(&d);
+}
+
+/* A capture's plan records the capture's kernel, never the planning machine's; the live one its own. */
+static void test_host_facts(void **state)
+{
+	int32_t *groups;
+	struct pcilu_topology *t = fx_build(fx_ref, FX_REF_COUNT, &groups);
+	struct pcilu_manifest_host h;
+	struct pcilu_diag d;
+	struct utsname u;
+
+	(void)state;
+	pcilu_diag_init(&d);
+	assert_int_equal(uname(&u), 0);
+	t->live = false;
+	t->kernel_release = strdup("6.1.0-captured");
+	assert_int_equal(pcilu_manifest_host_for(&h, t, &d), 0);
+	assert_int_equal(h.source, PCILU_HOST_CAPTURE);
+	assert_string_equal(h.kernel_release, "6.1.0-captured");
+	pcilu_manifest_free(&(struct pcilu_manifest){ .host = h });
+	free(t->kernel_release);
+	t->kernel_release = NULL;	/* an lspci dump records none */
+	assert_int_equal(pcilu_manifest_host_for(&h, t, &d), 0);
+	assert_int_equal(h.source, PCILU_HOST_CAPTURE);
+	assert_null(h.kernel_release);
+	pcilu_manifest_free(&(struct pcilu_manifest){ .host = h });
+	t->live = true;
+	assert_int_equal(pcilu_manifest_host_for(&h, t, &d), 0);
+	assert_int_equal(h.source, PCILU_HOST_LIVE);
+	assert_string_equal(h.kernel_release, u.release);
+	pcilu_manifest_free(&(struct pcilu_manifest){ .host = h });
+	pcilu_diag_free(&d);
+	pcilu_topology_free(t);
+	free(groups);
 }
 
 int main(void)
@@ -223,6 +261,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_bit_flips),
 		cmocka_unit_test(test_corpus),
+		cmocka_unit_test(test_host_facts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,7 @@
 
 #include "fixture.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -244,13 +245,46 @@ static void test_no_groups(void **state)
 	run_free(&r);
 }
 
-static void test_preflight_v4(void **state)
+/* What plan asks the rules engine: the verdict of @bdf alone under @profile (free with pcilu_lu_check_free()). */
+static struct pcilu_lu_check *plan_check(const struct pcilu_topology *t, const char *bdf, unsigned profile,
+					 struct pcilu_iommu **r)
+{
+	struct pcilu_policy p;
+	struct pcilu_lu_check *c = NULL;
+	struct pcilu_diag d;
+	int32_t dev = fx_find(t, bdf);
+
+	pcilu_policy_init(&p);
+	pcilu_diag_init(&d);
+	assert_int_equal(pcilu_iommu_compute(t, &p, r, &d), 0);
+	assert_int_equal(pcilu_lu_check_run(*r, &p, 1u << profile, &dev, 1, true, &c, &d), 0);
+	assert_int_equal(c->ndevs, 1);
+	pcilu_diag_free(&d);
+	pcilu_policy_free(&p);
+	return c;
+}
+
+/* The refusing reason of @rule in the one device's verdict, or NULL. */
+static const struct pcilu_lu_reason *refusal(const struct pcilu_lu_check *c, unsigned profile, unsigned rule)
+{
+	const struct pcilu_lu_verdict *v = &c->devs[0].v[profile];
+
+	for (size_t i = 0; i < v->nreasons; i++)
+		if (v->reasons[i].rule == rule && v->reasons[i].sev == PCILU_LUS_REFUSE)
+			return &v->reasons[i];
+	return NULL;
+}
+
+/* plan's refusal, through the rules engine: v4 and iommufd refuse a shared group, next does not look. */
+static void test_plan_refusal(void **state)
 {
 	struct fx_dev *d = copy_ref(0);
+	const struct pcilu_lu_reason *why;
 	struct pcilu_topology *t;
+	struct pcilu_lu_check *c;
+	struct pcilu_iommu *r;
 	struct pcilu_lu_iommu io;
 	int32_t *g;
-	char why[320];
 
 	(void)state;
 	/* 00:02.0 enables only SV|RR: everything below it falls into its group (by hand, pci_device_group()) */
@@ -258,19 +292,59 @@ static void test_preflight_v4(void **state)
 	d[4].group = d[5].group = d[6].group = d[7].group = 3;
 	t = fx_build(d, FX_REF_COUNT, &g);
 	fx_groups(t, g, &io);
-	assert_int_equal(pcilu_lu_preflight_v4(t, &io, fx_find(t, "01:00.0"), why, sizeof(why)), 1);
-	assert_int_equal(pcilu_lu_preflight_v4(t, &io, fx_find(t, "04:00.0"), why, sizeof(why)), 0);
-	assert_string_equal(why, "shares its IOMMU group with 4 other device(s), first 0000:00:02.0");
-	/* singleton groups (injected) on a path without ACS: the path rule alone refuses */
-	for (size_t i = 0; i < t->ndevs; i++)
-		g[i] = (int32_t)i;
-	io.group = g;
-	assert_int_equal(pcilu_lu_preflight_v4(t, &io, fx_find(t, "04:00.0"), why, sizeof(why)), 0);
-	assert_non_null(strstr(why, "ACS SV|RR|CR|UF is not enabled on the path to the root: "));
-	assert_non_null(strstr(why, "0000:00:02.0"));
-	io.group = NULL;
-	assert_true(pcilu_lu_preflight_v4(t, &io, fx_find(t, "01:00.0"), why, sizeof(why)) < 0);
+	c = plan_check(t, "01:00.0", PCILU_LU_V4, &r);
+	assert_true(c->eligible);
+	pcilu_lu_check_free(c);
+	pcilu_iommu_free(r);
+	for (unsigned p = PCILU_LU_V4; p <= PCILU_LU_IOMMUFD; p += 2) {
+		c = plan_check(t, "04:00.0", p, &r);
+		assert_false(c->eligible);
+		assert_int_equal(c->devs[0].v[p].err, -EINVAL);
+		/* the group: 00:02.0, 02:00.0, 03:00.0, 04:00.1 besides 04:00.0 itself, first 00:02.0 */
+		why = refusal(c, p, PCILU_LUR_GROUP);
+		assert_non_null(why);
+		assert_int_equal(why->other, fx_find(t, "00:02.0"));
+		assert_non_null(strstr(why->text, "also holds 0000:00:02.0, 0000:02:00.0, 0000:03:00.0, 0000:04:00.1:"));
+		/* and the path rule, on its own, names the bridge that lacks RR|CR|UF */
+		why = refusal(c, p, PCILU_LUR_ACS_PATH);
+		assert_non_null(why);
+		assert_int_equal(why->dev, fx_find(t, "00:02.0"));
+		assert_int_equal(why->missing, PCI_ACS_CR | PCI_ACS_UF);
+		assert_non_null(strstr(why->text, "ACS SV|RR|CR|UF is not enabled from 0000:03:00.0 up to the root: "));
+		pcilu_lu_check_free(c);
+		pcilu_iommu_free(r);
+	}
+	c = plan_check(t, "04:00.0", PCILU_LU_NEXT, &r);
+	assert_true(c->eligible);
+	pcilu_lu_check_free(c);
+	pcilu_iommu_free(r);
 	pcilu_lu_iommu_release(&io);
+	pcilu_topology_free(t);
+	free(g);
+	free(d);
+}
+
+/* ACS of 00:02.0 unreadable (256 bytes of config space): refused, and marked as resting on an unknown. */
+static void test_plan_undecided(void **state)
+{
+	struct fx_dev *d = copy_ref(0);
+	const struct pcilu_lu_reason *why;
+	struct pcilu_topology *t;
+	struct pcilu_lu_check *c;
+	struct pcilu_iommu *r;
+	int32_t *g;
+
+	(void)state;
+	d[3].cfg_len = 256;
+	t = fx_build(d, FX_REF_COUNT, &g);
+	c = plan_check(t, "04:00.0", PCILU_LU_IOMMUFD, &r);
+	assert_false(c->eligible);
+	why = refusal(c, PCILU_LU_IOMMUFD, PCILU_LUR_ACS_PATH);
+	assert_non_null(why);
+	assert_int_equal(why->dev, fx_find(t, "00:02.0"));
+	assert_true(why->flags & PCILU_RF_UNKNOWN);
+	pcilu_lu_check_free(c);
+	pcilu_iommu_free(r);
 	pcilu_topology_free(t);
 	free(g);
 	free(d);
@@ -288,7 +362,8 @@ int main(void)
 		cmocka_unit_test(test_kernel_group_member),
 		cmocka_unit_test(test_new_group_member),
 		cmocka_unit_test(test_no_groups),
-		cmocka_unit_test(test_preflight_v4),
+		cmocka_unit_test(test_plan_refusal),
+		cmocka_unit_test(test_plan_undecided),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -138,6 +138,10 @@ def variants():
     v("bad-refcount.dtb", "has refcount 2 but 1 preserved endpoint",
       lambda t: setprop(br(t), "refcount", u32(2)))
     v("bad-role.dtb", 'property "role" is "switch"', lambda t: setprop(ep(t), "role", s("switch")))
+    v("bad-host-source.dtb", 'property "source" is "elsewhere", expected "live" or "capture"',
+      lambda t: setprop(host(t), "source", s("elsewhere")))
+    v("bad-rule-profile.dtb", 'property "rule-profile" is "v9", expected "v4", "next" or "iommufd"',
+      lambda t: setprop(t, "rule-profile", s("v9")))
     v("unknown-property.dtb", 'unknown property "colour"',
       lambda t: ep(t)[1].append(("colour", s("blue"))))
     v("group-without-self.dtb", "does not list the device itself",
