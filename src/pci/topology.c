@@ -305,7 +305,8 @@ static int make_buses(struct builder *b)
 		    find_bus(b, b->all[i].seg, b->all[i].secondary) == PCILU_NONE &&
 		    (ret = add_bus(b, &cap, b->all[i].seg, b->all[i].secondary)))
 			return ret;
-	qsort(b->buses, b->nbuses, sizeof(*b->buses), cmp_bus);
+	if (b->nbuses > 1)	/* an empty input has no bus array at all */
+		qsort(b->buses, b->nbuses, sizeof(*b->buses), cmp_bus);
 	b->bus_of = malloc((b->nall ? b->nall : 1) * sizeof(*b->bus_of));
 	if (!b->bus_of)
 		return -ENOMEM;
