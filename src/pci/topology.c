@@ -265,7 +265,7 @@ static int add_bus(struct builder *b, size_t *cap, uint32_t seg, uint8_t nr)
 }
 
 /* A bridge's bus numbers are usable only when the child bus lies below it. */
-static bool bridge_usable(struct builder *b, const struct pcilu_dev *br)
+static bool bridge_usable(struct builder *b, const struct pcilu_dev *br, bool report)
 {
 	char bdf[24];
 
@@ -273,16 +273,18 @@ static bool bridge_usable(struct builder *b, const struct pcilu_dev *br)
 		return false;
 	pcilu_bdf(br, bdf, sizeof(bdf));
 	if (br->secondary == 0 && br->subordinate == 0) {
-		pcilu_diag_add(b->d, PCILU_NOTE, b->file, br->line, PCI_SECONDARY_BUS,
-			       "%s: bridge has no bus numbers (firmware left it unconfigured); "
-			       "devices Linux would find behind it are not in this input", bdf);
+		if (report)
+			pcilu_diag_add(b->d, PCILU_NOTE, b->file, br->line, PCI_SECONDARY_BUS,
+				       "%s: bridge has no bus numbers (firmware left it unconfigured); "
+				       "devices Linux would find behind it are not in this input", bdf);
 		return false;
 	}
-	if (br->secondary <= br->bus || br->subordinate < br->secondary) {
-		pcilu_diag_add(b->d, PCILU_ERROR, b->file, br->line, PCI_SECONDARY_BUS,
-			       "%s: inconsistent bus numbers (bus %02x, secondary %02x, subordinate %02x); "
-			       "nothing behind it is reachable through it",
-			       bdf, br->bus, br->secondary, br->subordinate);
+	if (!pcilu_bus_numbers_sane(br)) {
+		if (report)
+			pcilu_diag_add(b->d, PCILU_ERROR, b->file, br->line, PCI_PRIMARY_BUS,
+				       "%s: inconsistent bus numbers (bus %02x, primary %02x, secondary %02x, subordinate %02x); "
+				       "Linux would reconfigure this bridge, so nothing behind it is reachable through it",
+				       bdf, br->bus, br->primary, br->secondary, br->subordinate);
 		return false;
 	}
 	return true;
@@ -301,7 +303,7 @@ static int make_buses(struct builder *b)
 			return ret;
 	}
 	for (size_t i = 0; i < b->nall; i++)	/* empty secondary buses of bridges */
-		if (bridge_usable(b, &b->all[i]) &&
+		if (bridge_usable(b, &b->all[i], false) &&
 		    find_bus(b, b->all[i].seg, b->all[i].secondary) == PCILU_NONE &&
 		    (ret = add_bus(b, &cap, b->all[i].seg, b->all[i].secondary)))
 			return ret;
@@ -314,7 +316,7 @@ static int make_buses(struct builder *b)
 		struct pcilu_dev *br = &b->all[i];
 
 		b->bus_of[i] = find_bus(b, br->seg, br->bus);
-		if (!bridge_usable(b, br))
+		if (!bridge_usable(b, br, true))
 			continue;
 		int32_t c = find_bus(b, br->seg, br->secondary);
 		char bdf[24], other[24];
@@ -585,8 +587,10 @@ int pcilu_topology_build(struct pcilu_raw_host *raw, struct pcilu_topology **out
 	ret = take_raw(&b, raw);
 	if (!ret)
 		ret = decode_all(&b, raw);
-	if (!ret)
+	if (!ret) {
+		pcilu_check_bus_ranges(b.all, b.nall, b.file, d);
 		ret = make_buses(&b);
+	}
 	if (!ret)
 		ret = walk(&b);
 	if (!ret)
