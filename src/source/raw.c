@@ -144,11 +144,11 @@ int pcilu_load_any(const char *arg, const struct pcilu_source_opts *opts,
 	memset(h, 0, sizeof(*h));	/* freeable whatever happens below */
 	if (!arg)
 		return pcilu_load_sysfs("/sys", opts, h, d);
-	if (strcmp(arg, "-") && stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
+	if (strcmp(arg, "-") != 0 && stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
 		return pcilu_load_sysfs(arg, opts, h, d);
 
-	char *text;
-	size_t len;
+	char *text = NULL;
+	size_t len = 0;
 	int ret = pcilu_read_file(arg, &text, &len, d);
 
 	if (ret)
