@@ -5,6 +5,7 @@
 # regression inputs (fuzz/regress/TARGET), then fuzzes from a scratch copy of the
 # seed corpus so fuzz/corpus stays as committed. Exits non-zero on any crash,
 # leak, timeout or out-of-memory; the input is left in $FUZZ_BUILD/artifacts/TARGET/.
+# FUZZ_REGRESS=DIR replays DIR instead of fuzz/regress/TARGET.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(dirname "$here")
@@ -34,8 +35,9 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 
 # Every input that once crashed must keep passing.
-if compgen -G "$here/regress/$target/*" >/dev/null; then
-	"$bin" -timeout=5 -rss_limit_mb=2048 "$here/regress/$target"/* 2>"$build/regress-$target.log" || {
+regress=${FUZZ_REGRESS:-$here/regress/$target}
+if compgen -G "$regress/*" >/dev/null; then
+	"$bin" -timeout=5 -rss_limit_mb=2048 "$regress"/* 2>"$build/regress-$target.log" || {
 		cat "$build/regress-$target.log" >&2
 		echo "fuzz/run.sh: $target: a regression input fails again" >&2
 		exit 1

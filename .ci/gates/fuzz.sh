@@ -9,10 +9,14 @@ export FUZZ_BUILD=${FUZZ_BUILD:-$PWD/build-gate-fuzz}
 secs=${FUZZ_SECONDS:-12}
 # Each run starts from the committed seeds, not from what an earlier run found.
 rm -rf "$FUZZ_BUILD/corpus" "$FUZZ_BUILD/artifacts"
-FUZZ_NICE=0 fuzz/run-all.sh "$secs" -jobs=1 2>&1 | grep -E '^==|ERROR|SUMMARY|runtime error|stat::number_of_executed_units|Test unit written' || true
-status=${PIPESTATUS[0]}
+mkdir -p "$FUZZ_BUILD"
+log=$FUZZ_BUILD/gate.log
+status=0
+FUZZ_NICE=0 fuzz/run-all.sh "$secs" >"$log" 2>&1 || status=$?
+grep -E '^==|ERROR|SUMMARY|runtime error|stat::number_of_executed_units|Test unit written' "$log" || true
 if [ "$status" -ne 0 ]; then
-	echo "fuzz gate: FAILED (see the input in $FUZZ_BUILD/artifacts/)" >&2
+	tail -n 60 "$log" >&2
+	echo "fuzz gate: FAILED (the input is in $FUZZ_BUILD/artifacts/)" >&2
 	exit 1
 fi
 echo "fuzz gate: ok"
