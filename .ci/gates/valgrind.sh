@@ -9,12 +9,13 @@ build=${VALGRIND_BUILD:-build-gate-valgrind}
 vg='valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect -q'
 [ -f "$build/build.ninja" ] || meson setup "$build" --buildtype=debug >/dev/null
 ninja -C "$build" -j2 >/dev/null
-# Native test executables only: their command is not the Python interpreter.
+# Test executables built here only (not Python or shell drivers, not QEMU).
 mapfile -t native < <(meson introspect "$build" --tests | python3 -c '
-import json, sys
+import json, os, sys
+top = os.path.realpath(sys.argv[1])
 for t in json.load(sys.stdin):
-    if "python" not in t["cmd"][0]:
-        print(t["name"])')
+    if os.path.realpath(t["cmd"][0]).startswith(top + "/"):
+        print(t["name"])' "$build")
 meson test -C "$build" --print-errorlogs --wrapper "$vg" --timeout-multiplier 5 "${native[@]}"
 PCILU="$PWD/$build/src/cli/pcilu" PCILU_BAD_WRAPPER="$vg" PCILU_BAD_SKIP_HEAVY=1 \
 	python3 tests/bad/run.py tests/bad/expect.tsv

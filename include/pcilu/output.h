@@ -34,6 +34,21 @@ int pcilu_print_show(FILE *f, const struct pcilu_topology *t, int32_t dev,
 struct json_object;
 struct json_object *pcilu_diag_json(const struct pcilu_diag *d);
 
+/* pcilu groups (schema pcilu-groups/1); @extra, if any, becomes "compare" and is consumed. */
+struct pcilu_iommu;
+int pcilu_print_groups(FILE *f, const struct pcilu_iommu *r, const struct pcilu_diag *d,
+		       const struct pcilu_out_opts *o, struct json_object *extra);
+/* pcilu groups --explain BDF: why the device is in its group. */
+int pcilu_print_explain(FILE *f, const struct pcilu_iommu *r, int32_t dev, const struct pcilu_out_opts *o);
+/* pcilu groups --dot: groups as clusters, links that break isolation in red. */
+int pcilu_print_groups_dot(FILE *f, const struct pcilu_iommu *r, const struct pcilu_out_opts *o);
+/*
+ * Differences between pcilu's partition and the kernel's groups, ignoring
+ * numbers: printed to @f as text, or (json) returned in *out as an array of
+ * strings. Returns the number of differences, -ENODATA without kernel groups.
+ */
+int pcilu_groups_compare(FILE *f, const struct pcilu_iommu *r, bool json, struct json_object **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -131,7 +131,7 @@
 #define PCI_SRIOV_VF_DID	0x1a
 
 #define PCI_DEVFN(slot, func)	((((slot) & 0x1f) << 3) | ((func) & 0x07))
-#define PCI_SLOT(devfn)		(((devfn) >> 3) & 0x1fu)
-#define PCI_FUNC(devfn)		((devfn) & 0x07u)
+#define PCI_SLOT(devfn)		(((devfn) >> 3) & 0x1f)
+#define PCI_FUNC(devfn)		((devfn) & 0x07)
 
 #endif

@@ -9,6 +9,7 @@
 #define PCILU_SOURCE_H
 
 #include <pcilu/base.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -86,6 +87,17 @@ int pcilu_load_any(const char *arg, const struct pcilu_source_opts *opts,
 
 /* Read a whole file ("-" = stdin) into a NUL-terminated buffer, bounded by PCILU_MAX_INPUT_SIZE. */
 int pcilu_read_file(const char *path, char **buf, size_t *len, struct pcilu_diag *d);
+
+/*
+ * Exporters (src/source/export.c). pcilu_export_lspci() writes what
+ * `lspci -D -xxxx` prints without pci.ids names (with_groups adds the
+ * `IOMMU group: N` lines of -vv); pcilu_export_sysfs() writes a copied-sysfs
+ * tree under @dir (bus/pci/devices/DDDD:BB:DD.F/ with config, vendor,
+ * device, class, numa_node and the iommu_group, driver, physfn and virtfnN
+ * links). Both return 0 or a negative errno.
+ */
+int pcilu_export_lspci(FILE *f, const struct pcilu_raw_host *h, bool with_groups);
+int pcilu_export_sysfs(const char *dir, const struct pcilu_raw_host *h, struct pcilu_diag *d);
 
 #ifdef __cplusplus
 }

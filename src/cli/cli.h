@@ -58,5 +58,6 @@ struct cli_command {
 
 int cmd_tree(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_groups(int argc, char **argv);
 
 #endif

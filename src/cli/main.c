@@ -7,6 +7,7 @@
 static const struct cli_command commands[] = {
 	{ "tree", cmd_tree, "[SOURCE]", "draw the hierarchy with ACS per bridge" },
 	{ "show", cmd_show, "BDF [SOURCE]", "decode one device" },
+	{ "groups", cmd_groups, "[SOURCE]", "IOMMU groups as Linux 7.2 forms them, and why" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -79,7 +79,7 @@ static void text_device(struct tree_ctx *c, int32_t i, bool last, size_t depth)
 	size_t plen = strlen(c->prefix);
 
 	fprintf(c->f, "%s%s %02x:%02x.%u %s  %s", c->prefix, last ? "`--" : "+--", d->bus,
-		PCI_SLOT(d->devfn), PCI_FUNC(d->devfn), pcilu_dev_label(d, c->o->names, label, sizeof(label)),
+		(unsigned)PCI_SLOT(d->devfn), (unsigned)PCI_FUNC(d->devfn), pcilu_dev_label(d, c->o->names, label, sizeof(label)),
 		pcilu_dev_type_name(d));
 	if (d->is_virtfn)
 		fprintf(c->f, " VF of %s", d->physfn == PCILU_NONE ? "?" :

@@ -27,7 +27,9 @@ struct pcilu_names *pcilu_names_open(void)
 		free(n);
 		return NULL;
 	}
+	/* Without pci_init() (which would probe hardware) these hooks are unset. */
 	n->pacc->warning = quiet;
+	n->pacc->debug = quiet;
 	n->pacc->id_lookup_mode = PCI_LOOKUP_NO_NUMBERS;
 	return n;
 }

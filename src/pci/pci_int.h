@@ -35,4 +35,26 @@ void pcilu_fixup_port_type(struct pcilu_dev *dev, const struct pcilu_dev *parent
 /* Build topo->hash from topo->devs. */
 int pcilu_hash_build(struct pcilu_topology *t);
 
+/* The topology under construction (topology.c builds, buses.c links buses). */
+struct pcilu_builder {
+	const char *file;
+	struct pcilu_diag *d;
+	struct pcilu_dev *all;		/* decoded devices, by address */
+	size_t nall;
+	struct pcilu_bus *buses;	/* by (seg, number) */
+	size_t nbuses;
+	int32_t *bus_of;		/* all[i] -> buses index */
+	int32_t *order;			/* probe order, indices into all */
+	size_t norder;
+	int32_t *bus_order;		/* visited buses in DFS order */
+	size_t nbus_order;
+	bool *reached;
+};
+
+uint64_t pcilu_dev_key(const struct pcilu_dev *d);
+/* One bus object per (segment, number), bridges linked to the buses they create. */
+int pcilu_make_buses(struct pcilu_builder *b);
+/* Root buses, the DFS of the kernel's scan, then VFs: fills b->order and b->bus_order. */
+int pcilu_walk_buses(struct pcilu_builder *b);
+
 #endif

@@ -13,58 +13,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct builder {
-	const char *file;
-	struct pcilu_diag *d;
-	struct pcilu_dev *all;		/* decoded devices, by address */
-	size_t nall;
-	struct pcilu_bus *buses;	/* by (seg, number) */
-	size_t nbuses;
-	int32_t *bus_of;		/* all[i] -> buses index */
-	int32_t *order;			/* probe order, indices into all */
-	size_t norder;
-	int32_t *bus_order;		/* visited buses in DFS order */
-	size_t nbus_order;
-	bool *reached;
-};
-
-static uint64_t dev_key(const struct pcilu_dev *d)
+uint64_t pcilu_dev_key(const struct pcilu_dev *d)
 {
 	return (uint64_t)d->seg << 16 | (uint64_t)d->bus << 8 | d->devfn;
-}
-
-static uint64_t bus_key(uint32_t seg, uint8_t bus)
-{
-	return (uint64_t)seg << 8 | bus;
 }
 
 static int cmp_dev(const void *a, const void *b)
 {
 	const struct pcilu_dev *x = a, *y = b;
-	uint64_t kx = dev_key(x), ky = dev_key(y);
+	uint64_t kx = pcilu_dev_key(x), ky = pcilu_dev_key(y);
 
 	if (kx != ky)
 		return kx < ky ? -1 : 1;
 	return (x->line > y->line) - (x->line < y->line);	/* keep input order */
 }
 
-static int cmp_bus(const void *a, const void *b)
-{
-	const struct pcilu_bus *x = a, *y = b;
-	uint64_t kx = bus_key(x->seg, x->number), ky = bus_key(y->seg, y->number);
-
-	return (kx > ky) - (kx < ky);
-}
-
 /* Index in b->all of an address, by binary search, or PCILU_NONE. */
-static int32_t find_all(const struct builder *b, uint32_t seg, uint8_t bus, uint8_t devfn)
+static int32_t find_all(const struct pcilu_builder *b, uint32_t seg, uint8_t bus, uint8_t devfn)
 {
 	uint64_t key = (uint64_t)seg << 16 | (uint64_t)bus << 8 | devfn;
 	size_t lo = 0, hi = b->nall;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		uint64_t k = dev_key(&b->all[mid]);
+		uint64_t k = pcilu_dev_key(&b->all[mid]);
 
 		if (k == key)
 			return (int32_t)mid;
@@ -76,24 +48,6 @@ static int32_t find_all(const struct builder *b, uint32_t seg, uint8_t bus, uint
 	return PCILU_NONE;
 }
 
-static int32_t find_bus(const struct builder *b, uint32_t seg, uint8_t nr)
-{
-	uint64_t key = bus_key(seg, nr);
-	size_t lo = 0, hi = b->nbuses;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		uint64_t k = bus_key(b->buses[mid].seg, b->buses[mid].number);
-
-		if (k == key)
-			return (int32_t)mid;
-		if (k < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return PCILU_NONE;
-}
 
 static void drop_dev(struct pcilu_dev *d)
 {
@@ -104,7 +58,7 @@ static void drop_dev(struct pcilu_dev *d)
 }
 
 /* Move raw devices into b->all, sorted by address, duplicates refused. */
-static int take_raw(struct builder *b, struct pcilu_raw_host *raw)
+static int take_raw(struct pcilu_builder *b, struct pcilu_raw_host *raw)
 {
 	b->all = calloc(raw->count ? raw->count : 1, sizeof(*b->all));
 	if (!b->all)
@@ -122,19 +76,20 @@ static int take_raw(struct builder *b, struct pcilu_raw_host *raw)
 		d->numa_node = r->numa_node;
 		d->driver = r->driver;
 		d->is_virtfn = r->physfn_known && r->is_virtfn;
-		d->line = r->line ? r->line : (long)i;
+		d->line = r->line;	/* 0: the source has no lines (spec, sysfs) */
 		d->bus_idx = d->child_bus = d->physfn = PCILU_NONE;
 		r->cfg = NULL;
 		r->driver = NULL;
 	}
 	b->nall = raw->count;
-	qsort(b->all, b->nall, sizeof(*b->all), cmp_dev);
+	if (b->nall)
+		qsort(b->all, b->nall, sizeof(*b->all), cmp_dev);
 	size_t out = 0;
 
 	for (size_t i = 0; i < b->nall; i++) {
 		char bdf[24];
 
-		if (out && dev_key(&b->all[out - 1]) == dev_key(&b->all[i])) {
+		if (out && pcilu_dev_key(&b->all[out - 1]) == pcilu_dev_key(&b->all[i])) {
 			pcilu_diag_add(b->d, PCILU_ERROR, b->file, b->all[i].line, -1,
 				       "%s: duplicate address; the first record is kept",
 				       pcilu_bdf(&b->all[i], bdf, sizeof(bdf)));
@@ -153,7 +108,7 @@ static bool reads_absent(const struct pcilu_dev *d)
 }
 
 /* A VF answers config reads of its ids with ~0; the kernel takes them from the PF. */
-static void mark_vfs(struct builder *b)
+static void mark_vfs(struct pcilu_builder *b)
 {
 	for (size_t i = 0; i < b->nall; i++) {
 		const struct pcilu_dev *pf = &b->all[i];
@@ -176,7 +131,7 @@ static void mark_vfs(struct builder *b)
 }
 
 /* Link VFs named by sysfs (physfn) that the PF's SR-IOV state did not imply. */
-static void link_known_vfs(struct builder *b, const struct pcilu_raw_host *raw)
+static void link_known_vfs(struct pcilu_builder *b, const struct pcilu_raw_host *raw)
 {
 	for (size_t i = 0; i < raw->count; i++) {
 		const struct pcilu_raw_dev *r = &raw->devs[i];
@@ -191,7 +146,7 @@ static void link_known_vfs(struct builder *b, const struct pcilu_raw_host *raw)
 	}
 }
 
-static void vf_ids_from_pf(struct builder *b)
+static void vf_ids_from_pf(struct pcilu_builder *b)
 {
 	for (size_t i = 0; i < b->nall; i++) {
 		struct pcilu_dev *d = &b->all[i];
@@ -206,7 +161,7 @@ static void vf_ids_from_pf(struct builder *b)
 	}
 }
 
-static int decode_all(struct builder *b, const struct pcilu_raw_host *raw)
+static int decode_all(struct pcilu_builder *b, const struct pcilu_raw_host *raw)
 {
 	bool *done = calloc(b->nall ? b->nall : 1, sizeof(*done));
 	size_t out = 0;
@@ -248,224 +203,8 @@ static int decode_all(struct builder *b, const struct pcilu_raw_host *raw)
 	return 0;
 }
 
-static int add_bus(struct builder *b, size_t *cap, uint32_t seg, uint8_t nr)
-{
-	if (b->nbuses == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 64;
-		struct pcilu_bus *n = realloc(b->buses, ncap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		b->buses = n;
-		*cap = ncap;
-	}
-	b->buses[b->nbuses++] = (struct pcilu_bus){ .seg = seg, .number = nr,
-		.self = PCILU_NONE, .parent = PCILU_NONE };
-	return 0;
-}
-
-/* A bridge's bus numbers are usable only when the child bus lies below it. */
-static bool bridge_usable(struct builder *b, const struct pcilu_dev *br, bool report)
-{
-	char bdf[24];
-
-	if (!pcilu_is_bridge(br))
-		return false;
-	pcilu_bdf(br, bdf, sizeof(bdf));
-	if (br->secondary == 0 && br->subordinate == 0) {
-		if (report)
-			pcilu_diag_add(b->d, PCILU_NOTE, b->file, br->line, PCI_SECONDARY_BUS,
-				       "%s: bridge has no bus numbers (firmware left it unconfigured); "
-				       "devices Linux would find behind it are not in this input", bdf);
-		return false;
-	}
-	if (!pcilu_bus_numbers_sane(br)) {
-		if (report)
-			pcilu_diag_add(b->d, PCILU_ERROR, b->file, br->line, PCI_PRIMARY_BUS,
-				       "%s: inconsistent bus numbers (bus %02x, primary %02x, secondary %02x, subordinate %02x); "
-				       "Linux would reconfigure this bridge, so nothing behind it is reachable through it",
-				       bdf, br->bus, br->primary, br->secondary, br->subordinate);
-		return false;
-	}
-	return true;
-}
-
-static int make_buses(struct builder *b)
-{
-	size_t cap = 0;
-	int ret;
-
-	for (size_t i = 0; i < b->nall; i++) {
-		const struct pcilu_dev *d = &b->all[i];
-
-		if ((!b->nbuses || bus_key(b->buses[b->nbuses - 1].seg, b->buses[b->nbuses - 1].number) !=
-		     bus_key(d->seg, d->bus)) && (ret = add_bus(b, &cap, d->seg, d->bus)))
-			return ret;
-	}
-	for (size_t i = 0; i < b->nall; i++)	/* empty secondary buses of bridges */
-		if (bridge_usable(b, &b->all[i], false) &&
-		    find_bus(b, b->all[i].seg, b->all[i].secondary) == PCILU_NONE &&
-		    (ret = add_bus(b, &cap, b->all[i].seg, b->all[i].secondary)))
-			return ret;
-	if (b->nbuses > 1)	/* an empty input has no bus array at all */
-		qsort(b->buses, b->nbuses, sizeof(*b->buses), cmp_bus);
-	b->bus_of = malloc((b->nall ? b->nall : 1) * sizeof(*b->bus_of));
-	if (!b->bus_of)
-		return -ENOMEM;
-	for (size_t i = 0; i < b->nall; i++) {
-		struct pcilu_dev *br = &b->all[i];
-
-		b->bus_of[i] = find_bus(b, br->seg, br->bus);
-		if (!bridge_usable(b, br, true))
-			continue;
-		int32_t c = find_bus(b, br->seg, br->secondary);
-		char bdf[24], other[24];
-
-		if (b->buses[c].self != PCILU_NONE) {
-			pcilu_diag_add(b->d, PCILU_ERROR, b->file, br->line, PCI_SECONDARY_BUS,
-				       "%s: secondary bus %02x is already the secondary bus of %s; ignored",
-				       pcilu_bdf(br, bdf, sizeof(bdf)), br->secondary,
-				       pcilu_bdf(&b->all[b->buses[c].self], other, sizeof(other)));
-			continue;
-		}
-		b->buses[c].self = (int32_t)i;
-		br->child_bus = c;
-	}
-	return 0;
-}
-
-/*
- * Buses no bridge creates are SR-IOV virtual buses (VFs above their PF's bus),
- * root buses, or, when they lie inside some bridge's range, unreachable.
- */
-static void classify_buses(struct builder *b, bool *covered)
-{
-	for (size_t i = 0; i < b->nall; i++) {
-		const struct pcilu_dev *d = &b->all[i];
-		struct pcilu_bus *bus = &b->buses[b->bus_of[i]];
-
-		if (bus->self != PCILU_NONE || !d->is_virtfn || d->physfn == PCILU_NONE)
-			continue;
-		if (b->all[d->physfn].bus != d->bus) {
-			bus->is_virtual = true;
-			bus->parent = b->bus_of[d->physfn];
-		}
-	}
-	for (size_t i = 0; i < b->nall; i++) {
-		const struct pcilu_dev *br = &b->all[i];
-
-		if (br->child_bus == PCILU_NONE)
-			continue;
-		for (unsigned n = br->secondary + 1u; n <= br->subordinate; n++) {
-			int32_t c = find_bus(b, br->seg, (uint8_t)n);
-
-			if (c != PCILU_NONE)
-				covered[c] = true;
-		}
-	}
-	for (size_t i = 0; i < b->nbuses; i++) {
-		struct pcilu_bus *bus = &b->buses[i];
-
-		if (bus->self != PCILU_NONE)
-			bus->parent = b->bus_of[bus->self];
-	}
-	for (size_t i = 0; i < b->nall; i++) {	/* devices of a bus are contiguous */
-		struct pcilu_bus *bus = &b->buses[b->bus_of[i]];
-
-		if (!bus->count)
-			bus->first = (uint32_t)i;
-		bus->count++;
-	}
-}
-
-static void visit(struct builder *b, int32_t bus_idx, unsigned depth)
-{
-	const struct pcilu_bus *bus = &b->buses[bus_idx];
-
-	if (b->reached[bus_idx] || depth > 256)
-		return;
-	b->reached[bus_idx] = true;
-	b->bus_order[b->nbus_order++] = bus_idx;
-	for (uint32_t i = bus->first; i < bus->first + bus->count; i++)
-		if (!(b->all[i].is_virtfn && b->all[i].physfn != PCILU_NONE))
-			b->order[b->norder++] = (int32_t)i;
-	/* Then each bridge's subtree, bridges in devfn order. */
-	for (uint32_t i = bus->first; i < bus->first + bus->count; i++)
-		if (b->all[i].child_bus != PCILU_NONE)
-			visit(b, b->all[i].child_bus, depth + 1);
-}
-
-struct vf_pos {
-	int32_t pf_pos, idx;
-};
-
-static int cmp_vf(const void *a, const void *b)
-{
-	const struct vf_pos *x = a, *y = b;
-
-	if (x->pf_pos != y->pf_pos)
-		return x->pf_pos < y->pf_pos ? -1 : 1;
-	return (x->idx > y->idx) - (x->idx < y->idx);
-}
-
-/* VFs are added when their PF enables SR-IOV: after the scan, in PF order. */
-static int order_vfs(struct builder *b)
-{
-	int32_t *pos = malloc((b->nall ? b->nall : 1) * sizeof(*pos));
-	struct vf_pos *vfs = malloc((b->nall ? b->nall : 1) * sizeof(*vfs));
-	size_t n = 0;
-
-	if (!pos || !vfs) {
-		free(pos);
-		free(vfs);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < b->nall; i++)
-		pos[i] = PCILU_NONE;
-	for (size_t k = 0; k < b->norder; k++)
-		pos[b->order[k]] = (int32_t)k;
-	for (size_t i = 0; i < b->nall; i++) {
-		const struct pcilu_dev *d = &b->all[i];
-
-		if (d->is_virtfn && d->physfn != PCILU_NONE && pos[d->physfn] != PCILU_NONE &&
-		    b->reached[b->bus_of[i]])
-			vfs[n++] = (struct vf_pos){ pos[d->physfn], (int32_t)i };
-	}
-	qsort(vfs, n, sizeof(*vfs), cmp_vf);
-	for (size_t k = 0; k < n; k++)
-		b->order[b->norder++] = vfs[k].idx;
-	free(pos);
-	free(vfs);
-	return 0;
-}
-
-static int walk(struct builder *b)
-{
-	bool *covered = calloc(b->nbuses ? b->nbuses : 1, sizeof(*covered));
-
-	b->reached = calloc(b->nbuses ? b->nbuses : 1, sizeof(*b->reached));
-	b->order = malloc((b->nall ? b->nall : 1) * sizeof(*b->order));
-	b->bus_order = malloc((b->nbuses ? b->nbuses : 1) * sizeof(*b->bus_order));
-	if (!covered || !b->reached || !b->order || !b->bus_order) {
-		free(covered);
-		return -ENOMEM;
-	}
-	classify_buses(b, covered);
-	/* Root buses in (segment, number) order, as host bridges usually enumerate. */
-	for (size_t i = 0; i < b->nbuses; i++)
-		if (b->buses[i].self == PCILU_NONE && !b->buses[i].is_virtual && !covered[i])
-			visit(b, (int32_t)i, 0);
-	for (size_t i = 0; i < b->nbuses; i++)	/* virtual buses hang off their PF's bus */
-		if (b->buses[i].is_virtual && b->reached[b->buses[i].parent]) {
-			b->reached[i] = true;
-			b->bus_order[b->nbus_order++] = (int32_t)i;
-		}
-	free(covered);
-	return order_vfs(b);
-}
-
 /* Move devices and buses into the topology, renumbered in probe order. */
-static int finish(struct builder *b, struct pcilu_topology *t)
+static int finish(struct pcilu_builder *b, struct pcilu_topology *t)
 {
 	int32_t *dmap = malloc((b->nall ? b->nall : 1) * sizeof(*dmap));
 	int32_t *bmap = malloc((b->nbuses ? b->nbuses : 1) * sizeof(*bmap));
@@ -508,13 +247,10 @@ static int finish(struct builder *b, struct pcilu_topology *t)
 			t->unreachable[u++] = *d;
 			continue;
 		}
-		struct pcilu_bus *bus = &t->buses[bmap[b->bus_of[i]]];
 
 		d->bus_idx = bmap[b->bus_of[i]];
 		d->child_bus = d->child_bus == PCILU_NONE ? PCILU_NONE : bmap[d->child_bus];
 		d->physfn = d->physfn == PCILU_NONE ? PCILU_NONE : dmap[d->physfn];
-		if (!bus->count)
-			bus->first = 0;	/* set below */
 		t->devs[dmap[i]] = *d;
 	}
 	t->ndevs = b->norder;
@@ -537,7 +273,7 @@ static int finish(struct builder *b, struct pcilu_topology *t)
 	return 0;
 }
 
-static void builder_free(struct builder *b)
+static void builder_free(struct pcilu_builder *b)
 {
 	free(b->all);
 	free(b->buses);
@@ -569,7 +305,7 @@ void pcilu_topology_free(struct pcilu_topology *t)
 int pcilu_topology_build(struct pcilu_raw_host *raw, struct pcilu_topology **out,
 			 struct pcilu_diag *d)
 {
-	struct builder b = { .file = raw->name, .d = d };
+	struct pcilu_builder b = { .file = raw->name, .d = d };
 	struct pcilu_topology *t = calloc(1, sizeof(*t));
 	int ret;
 
@@ -589,10 +325,10 @@ int pcilu_topology_build(struct pcilu_raw_host *raw, struct pcilu_topology **out
 		ret = decode_all(&b, raw);
 	if (!ret) {
 		pcilu_check_bus_ranges(b.all, b.nall, b.file, d);
-		ret = make_buses(&b);
+		ret = pcilu_make_buses(&b);
 	}
 	if (!ret)
-		ret = walk(&b);
+		ret = pcilu_walk_buses(&b);
 	if (!ret)
 		ret = finish(&b, t);
 	if (!ret) {

@@ -1,14 +1,457 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* lspci -x/-xxx/-xxxx text dumps. (stub: being written) */
+/*
+ * lspci -x/-xxx/-xxxx text dumps, with or without the -v decode lines.
+ *
+ * The grammar is the one pciutils' dump reader accepts (lib/dump.c): a header
+ * line with the address at column 0, hex rows "OFF: xx xx ...", a blank line
+ * closing the record, every other line ignored. We differ where lspci -F is
+ * unhelpful: a malformed record is reported with its line and skipped instead
+ * of aborting the whole file, -P/-PP bridge paths are accepted, and the -v
+ * lines only sysfs could have produced (IOMMU group, driver, NUMA node) are
+ * kept, because they are the kernel's own answer we check ourselves against.
+ *
+ * Dumps of thousands of functions run to tens of megabytes, so this is one
+ * pass over the text with memchr() for line ends and a table for hex digits.
+ */
 #include "source_int.h"
+
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Hex digit value plus one; 0 for anything that is not a hex digit. */
+#define HX(c, v) [c] = (v) + 1
+static const uint8_t hexv[256] = {
+	HX('0', 0), HX('1', 1), HX('2', 2), HX('3', 3), HX('4', 4),
+	HX('5', 5), HX('6', 6), HX('7', 7), HX('8', 8), HX('9', 9),
+	HX('a', 10), HX('b', 11), HX('c', 12), HX('d', 13), HX('e', 14), HX('f', 15),
+	HX('A', 10), HX('B', 11), HX('C', 12), HX('D', 13), HX('E', 14), HX('F', 15),
+};
+#undef HX
+
+#define ROW_BYTES	16
+#define MAX_OFF_DIGITS	8
+
+struct lp {
+	const char *name;
+	struct pcilu_raw_host *h;
+	struct pcilu_diag *d;
+	long line;
+	size_t errors;		/* records dropped or stray rows */
+	size_t truncated;	/* devices with fewer than 256 bytes */
+	bool path_noted;
+	bool stray_reported;	/* hex rows outside a record: one message per run */
+
+	/* The record being read. */
+	bool in_dev;
+	bool bad;		/* an error was reported: the record is dropped */
+	uint32_t seg;
+	uint8_t bus, devfn;
+	long dev_line;
+	unsigned hi;		/* highest written byte + 1 */
+	int32_t group, node;
+	char *driver;
+	uint8_t cfg[PCILU_CFG_EXP_SIZE];
+};
+
+static inline unsigned hexd(char c)
+{
+	return hexv[(unsigned char)c];	/* 0 = not hex, else value + 1 */
+}
+
+static const char *addr_str(const struct lp *s, char *buf, size_t len)
+{
+	snprintf(buf, len, "%04x:%02x:%02x.%u", s->seg, s->bus, s->devfn >> 3, s->devfn & 7);
+	return buf;
+}
+
+/* Report a problem of the current record (and drop it), or of a stray line. */
+__attribute__((format(printf, 2, 3)))
+static void rec_error(struct lp *s, const char *fmt, ...)
+{
+	char msg[256], bdf[24];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!s->in_dev) {
+		pcilu_diag_add(s->d, PCILU_ERROR, s->name, s->line, -1, "%s", msg);
+		s->errors++;
+		return;
+	}
+	if (s->bad) {
+		pcilu_diag_add(s->d, PCILU_ERROR, s->name, s->line, -1, "%s: %s",
+			       addr_str(s, bdf, sizeof(bdf)), msg);
+		return;
+	}
+	pcilu_diag_add(s->d, PCILU_ERROR, s->name, s->line, -1,
+		       "%s: %s; the device (record at line %ld) is skipped",
+		       addr_str(s, bdf, sizeof(bdf)), msg, s->dev_line);
+	s->bad = true;
+	s->errors++;
+}
+
+static uint16_t round_len(unsigned hi)
+{
+	if (hi <= 64)
+		return 64;
+	if (hi <= 128)
+		return 128;	/* CardBus bridges: lspci -x prints 128 bytes */
+	if (hi <= PCILU_CFG_SIZE)
+		return PCILU_CFG_SIZE;
+	return PCILU_CFG_EXP_SIZE;
+}
+
+static void reset_record(struct lp *s)
+{
+	/* Only the bytes written need refilling: keeps tiny dumps cheap. */
+	memset(s->cfg, 0xff, s->hi);
+	s->hi = 0;
+	s->in_dev = false;
+	s->bad = false;
+	s->group = PCILU_NO_GROUP;
+	s->node = PCILU_NO_NODE;
+	free(s->driver);
+	s->driver = NULL;
+}
+
+/* Close the current record: store it unless it was bad or empty. */
+static int end_record(struct lp *s)
+{
+	struct pcilu_raw_dev *r;
+	int ret = 0;
+
+	if (!s->in_dev)
+		return 0;
+	if (!s->bad && !s->hi) {
+		char bdf[24];
+
+		pcilu_diag_add(s->d, PCILU_ERROR, s->name, s->dev_line, -1,
+			       "%s: no hex rows (was the dump made without -x?); the device is skipped",
+			       addr_str(s, bdf, sizeof(bdf)));
+		s->errors++;
+		s->bad = true;
+	}
+	if (s->bad)
+		goto out;
+	r = pcilu_raw_host_add(s->h);
+	if (!r) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	r->cfg_len = round_len(s->hi);
+	r->cfg = malloc(r->cfg_len);
+	if (!r->cfg) {
+		s->h->count--;
+		ret = -ENOMEM;
+		goto out;
+	}
+	memcpy(r->cfg, s->cfg, r->cfg_len);
+	r->seg = s->seg;
+	r->bus = s->bus;
+	r->devfn = s->devfn;
+	r->line = s->dev_line;
+	r->kernel_group = s->group;
+	r->numa_node = s->node;
+	r->driver = s->driver;
+	s->driver = NULL;
+	if (r->kernel_group != PCILU_NO_GROUP)
+		s->h->has_kernel_groups = true;
+	if (r->cfg_len < PCILU_CFG_SIZE)
+		s->truncated++;
+out:
+	reset_record(s);
+	return ret;
+}
+
+size_t pcilu_src_parse_bdf(const char *p, size_t len, uint32_t *seg, bool *has_seg,
+			 uint8_t *bus, uint8_t *devfn, bool *bad)
+{
+	size_t n = 0, i;
+	uint32_t v = 0;
+
+	while (n < len && n < 7 && hexd(p[n]))
+		v = v << 4 | (hexd(p[n++]) - 1);
+	if (n == len || p[n] != ':')
+		return 0;
+	i = n + 1;
+	*has_seg = false;
+	if (n >= 4 && n <= 6) {
+		*has_seg = true;
+		*seg = v;
+		n = 0;
+		v = 0;
+		while (i + n < len && n < 3 && hexd(p[i + n]))
+			v = v << 4 | (hexd(p[i + n++]) - 1);
+		if (n != 2 || i + n >= len || p[i + n] != ':')
+			return 0;
+		i += n + 1;
+	} else if (n != 2) {
+		return 0;
+	}
+	*bus = (uint8_t)v;
+	if (i + 4 > len || !hexd(p[i]) || !hexd(p[i + 1]) || p[i + 2] != '.' ||
+	    p[i + 3] < '0' || p[i + 3] > '9')
+		return 0;
+	unsigned slot = (hexd(p[i]) - 1) << 4 | (hexd(p[i + 1]) - 1);
+	unsigned fn = (unsigned)(p[i + 3] - '0');
+
+	if (slot > 0x1f || fn > 7)
+		*bad = true;
+	*devfn = (uint8_t)(slot << 3 | (fn & 7));
+	return i + 4;
+}
+
+/*
+ * A header line: an address, or a -P/-PP bridge path whose last component is
+ * the device, then a space (or the end of the line). Returns the address
+ * length, or 0 when the line is not a header.
+ */
+static size_t parse_addr(const char *p, size_t len, uint32_t *seg, uint8_t *bus,
+			 uint8_t *devfn, bool *bad, bool *path)
+{
+	uint32_t cseg = 0;
+	bool has_seg;
+	size_t i = 0, n;
+
+	*seg = 0;
+	*bad = *path = false;
+	for (;;) {
+		n = pcilu_src_parse_bdf(p + i, len - i, &cseg, &has_seg, bus, devfn, bad);
+		if (!n)
+			return 0;
+		if (has_seg)
+			*seg = cseg;
+		i += n;
+		if (i == len || p[i] == ' ')
+			return i;
+		if (p[i] != '/')
+			return 0;
+		i++;
+		*path = true;
+	}
+}
+
+static void start_record(struct lp *s, const char *p, size_t alen, uint32_t seg,
+			 uint8_t bus, uint8_t devfn, bool bad, bool path)
+{
+	s->in_dev = true;
+	s->seg = seg;
+	s->bus = bus;
+	s->devfn = devfn;
+	s->dev_line = s->line;
+	s->stray_reported = false;
+	if (path && !s->path_noted) {
+		pcilu_diag_add(s->d, PCILU_NOTE, s->name, s->line, -1,
+			       "bridge-path headers (lspci -P/-PP) accepted: the last component is the device");
+		s->path_noted = true;
+	}
+	if (bad)
+		rec_error(s, "malformed device address '%.*s' (slot above 1f or function above 7)",
+			  (int)alen, p);
+}
+
+/* "OFF: xx xx ..." with @ndig offset digits already seen (p[ndig] == ':'). */
+static void parse_row(struct lp *s, const char *p, size_t len, size_t ndig)
+{
+	unsigned off = 0, count = 0;
+	size_t i;
+
+	if (!s->in_dev) {
+		if (!s->stray_reported)
+			rec_error(s, "hex row outside a device record (no header line since the last blank line)");
+		s->stray_reported = true;
+		return;
+	}
+	if (ndig < 2 || ndig > MAX_OFF_DIGITS) {
+		rec_error(s, "malformed hex row: offset must have 2 to 8 hex digits");
+		return;
+	}
+	for (i = 0; i < ndig; i++)
+		off = off << 4 | (hexd(p[i]) - 1);
+	if (off >= PCILU_CFG_EXP_SIZE) {
+		rec_error(s, "hex row offset 0x%x is beyond the 4096-byte config space", off);
+		return;
+	}
+	if (off % ROW_BYTES) {
+		rec_error(s, "hex row offset 0x%x is not a multiple of 16", off);
+		return;
+	}
+	uint8_t *dst = s->cfg + off;
+
+	for (i = ndig + 1; i < len; i += 3) {
+		unsigned a, b;
+
+		if (p[i] != ' ') {
+			rec_error(s, "malformed hex row at offset 0x%x: expected a space at column %zu",
+				  off + count, i + 1);
+			return;
+		}
+		if (i + 1 == len)
+			break;	/* one trailing space, as lspci tolerates */
+		if (i + 2 >= len || !(a = hexd(p[i + 1])) || !(b = hexd(p[i + 2]))) {
+			rec_error(s, "malformed hex row at offset 0x%x: expected two hex digits at column %zu",
+				  off + count, i + 2);
+			return;
+		}
+		if (count == ROW_BYTES) {
+			rec_error(s, "hex row at offset 0x%x has more than 16 bytes", off);
+			return;
+		}
+		dst[count++] = (uint8_t)((a - 1) << 4 | (b - 1));
+	}
+	if (count && off + count > s->hi)
+		s->hi = off + count;
+}
+
+/* Decimal integer after @prefix, up to the end of the line; false if none. */
+static bool tail_int(const char *p, size_t len, size_t at, int32_t *out)
+{
+	long v = 0;
+	bool neg = false;
+	size_t i = at;
+
+	if (i < len && p[i] == '-') {
+		neg = true;
+		i++;
+	}
+	if (i == len)
+		return false;
+	for (; i < len; i++) {
+		if (p[i] < '0' || p[i] > '9' || v > 100000000)
+			return false;
+		v = v * 10 + (p[i] - '0');
+	}
+	*out = (int32_t)(neg ? -v : v);
+	return true;
+}
+
+static bool starts(const char *p, size_t len, const char *lit, size_t n)
+{
+	return len >= n && !memcmp(p, lit, n);
+}
+
+#define LIT(s) s, sizeof(s) - 1
+
+/* The -v lines that carry what only sysfs knows. */
+static int parse_decode(struct lp *s, const char *p, size_t len)
+{
+	int32_t v;
+
+	if (starts(p, len, LIT("\tIOMMU group: "))) {
+		if (tail_int(p, len, sizeof("\tIOMMU group: ") - 1, &v) && v >= 0)
+			s->group = v;
+	} else if (starts(p, len, LIT("\tNUMA node: "))) {
+		if (tail_int(p, len, sizeof("\tNUMA node: ") - 1, &v))
+			s->node = v < 0 ? PCILU_NO_NODE : v;
+	} else if (starts(p, len, LIT("\tKernel driver in use: "))) {
+		size_t at = sizeof("\tKernel driver in use: ") - 1;
+
+		free(s->driver);
+		s->driver = strndup(p + at, len - at);
+		if (!s->driver)
+			return -ENOMEM;
+	} else if (starts(p, len, LIT("\tFlags: "))) {
+		static const char key[] = ", IOMMU group ";
+		const char *k = memmem(p, len, key, sizeof(key) - 1);
+
+		if (k) {
+			size_t at = (size_t)(k - p) + sizeof(key) - 1, e = at;
+
+			while (e < len && p[e] >= '0' && p[e] <= '9')
+				e++;
+			if (tail_int(p, e, at, &v))
+				s->group = v;
+		}
+	}
+	return 0;
+}
+
+static int parse_line(struct lp *s, const char *p, size_t len)
+{
+	size_t n = 0;
+
+	if (!len)
+		return end_record(s);
+	if (p[0] == '\t')
+		return s->in_dev && !s->bad ? parse_decode(s, p, len) : 0;
+	while (n < len && n <= MAX_OFF_DIGITS && hexd(p[n]))
+		n++;
+	if (!n || n == len || p[n] != ':')
+		return 0;	/* some other line: ignored, as lspci does */
+	if (n + 1 == len || p[n + 1] == ' ') {
+		parse_row(s, p, len, n);
+		return 0;
+	}
+	/* A header also ends the record before it, as in lspci. */
+	uint32_t seg;
+	uint8_t bus, devfn;
+	bool bad, path;
+	size_t alen = parse_addr(p, len, &seg, &bus, &devfn, &bad, &path);
+	int ret;
+
+	if (!alen) {
+		/* Inside a record this can only be a mangled row (e.g. "00:00 00"). */
+		if (s->in_dev)
+			rec_error(s, "malformed line: neither a device header nor a hex row");
+		return 0;
+	}
+	ret = end_record(s);
+	if (!ret)
+		start_record(s, p, alen, seg, bus, devfn, bad, path);
+	return ret;
+}
 
 int pcilu_load_lspci(const char *name, const char *text, size_t len,
 		     const struct pcilu_source_opts *opts,
 		     struct pcilu_raw_host *h, struct pcilu_diag *d)
 {
-	(void)text; (void)len; (void)opts;
+	struct lp *s;
+	const char *p = text, *end = text + len;
+	int ret = 0;
+
 	pcilu_raw_host_init(h, PCILU_SRC_LSPCI, name);
-	pcilu_diag_add(d, PCILU_ERROR, name, 0, -1, "lspci dumps are not implemented yet");
-	return -ENOSYS;
+	if (!name)
+		name = "<input>";
+	s = malloc(sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	memset(s, 0, offsetof(struct lp, cfg));
+	memset(s->cfg, 0xff, sizeof(s->cfg));
+	s->name = name;
+	s->h = h;
+	s->d = d;
+	s->group = PCILU_NO_GROUP;
+	s->node = PCILU_NO_NODE;
+
+	while (p < end && !ret) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		const char *next = nl ? nl + 1 : end;
+
+		if (le > p && le[-1] == '\r')
+			le--;
+		s->line++;
+		ret = parse_line(s, p, (size_t)(le - p));
+		p = next;
+	}
+	if (!ret)
+		ret = end_record(s);
+	else
+		reset_record(s);
+	if (!ret && s->truncated) {
+		h->config_truncated = true;
+		pcilu_diag_add(d, PCILU_WARN, name, 0, -1,
+			       "only the 64-byte header of config space is in the dump for %zu device%s (made with -x, or not as root): capabilities (ACS, ARI, SR-IOV) are unknown; use 'lspci -xxxx' as root",
+			       s->truncated, s->truncated == 1 ? "" : "s");
+	}
+	if (!ret && !h->count) {
+		pcilu_diag_add(d, PCILU_ERROR, name, 0, -1, "no devices found");
+		ret = -EINVAL;
+	}
+	if (!ret && s->errors && !(opts && opts->lenient))
+		ret = -EINVAL;
+	free(s);
+	return ret;
 }

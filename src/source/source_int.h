@@ -7,4 +7,133 @@
 #include <pcilu/regs.h>
 #include <pcilu/source.h>
 
+/*
+ * One address as lspci and sysfs print it: [DDDD[DD]:]BB:DD.F (a domain has
+ * 4 to 6 hex digits). Returns the length parsed, or 0 when the text is not an
+ * address; *bad is set when it is address-shaped but out of range (slot above
+ * 0x1f, function above 7). *seg is set only when *has_seg.
+ */
+size_t pcilu_src_parse_bdf(const char *p, size_t len, uint32_t *seg, bool *has_seg,
+			   uint8_t *bus, uint8_t *devfn, bool *bad);
+
+/*
+ * Topology specs: spec.c parses the JSON into this tree (everything checked,
+ * defaults filled in), spec_synth.c assigns bus numbers and synthesises
+ * config space from it.
+ */
+enum spec_kind {
+	SPEC_ENDPOINT,		/* PCIe endpoint */
+	SPEC_RCIEP,		/* root complex integrated endpoint */
+	SPEC_PCI,		/* conventional PCI function (no PCIe capability) */
+	SPEC_ROOT_PORT,
+	SPEC_SWITCH,		/* switch upstream port; children are its downstream ports */
+	SPEC_DOWNSTREAM,	/* switch downstream port */
+	SPEC_PCIE_PCI_BRIDGE,	/* PCIe-to-PCI bridge */
+	SPEC_PCI_BRIDGE,	/* conventional PCI-to-PCI bridge */
+	SPEC_NKINDS
+};
+
+struct spec_sriov {
+	uint16_t total, num, initial, offset, stride, vf_device;
+	bool has_offset, has_stride;
+	char *vf_driver;
+	int32_t vf_group;	/* group of VF 0, the others count up; PCILU_NO_GROUP */
+};
+
+struct spec_node {
+	char *path;		/* JSON pointer, for messages */
+	enum spec_kind kind;
+	uint8_t devfn;
+	uint16_t vendor, device, ss_vendor, ss_device;
+	bool has_subsys;
+	uint32_t class;
+	uint8_t revision;
+	int8_t multifunction;	/* -1: set when the slot has several functions */
+	bool acs, aer, ari;
+	uint16_t acs_cap, acs_ctrl;
+	unsigned egress_bits;
+	uint8_t ari_fwd;	/* 0 none, 1 supported, 2 supported and enabled */
+	uint8_t link_speed, link_width;
+	int32_t phys_slot;	/* -1: no slot */
+	int32_t pin_bus, pin_sub;	/* -1: assign */
+	bool has_sriov;
+	struct spec_sriov sriov;
+	int32_t group, numa;
+	char *driver;
+	unsigned cfg_bytes;	/* 0: host default */
+	struct spec_node *kids;
+	size_t nkids;
+	/* Filled by bus assignment. */
+	uint8_t bus, secondary, subordinate;
+	bool parent_ari_fwd;
+};
+
+struct spec_root_bus {
+	char *path;
+	uint8_t bus;
+	struct spec_node *devs;
+	size_t ndevs;
+};
+
+struct spec_segment {
+	char *path;
+	uint32_t seg;
+	struct spec_root_bus *rbs;
+	size_t nrbs;
+};
+
+struct spec_host {
+	const char *file;
+	struct pcilu_diag *d;
+	unsigned cfg_bytes;
+	char *kernel, *cmdline;
+	struct spec_segment *segs;
+	size_t nsegs;
+	size_t nfuncs;		/* functions including VFs, for the limit */
+};
+
+/* Parsing state and the value parsers of spec_value.c (JSON values from json-c). */
+struct json_object;
+struct spec_parse {
+	struct spec_host *s;
+	size_t errors;
+};
+void spec_err(struct spec_parse *p, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+char *spec_subpath(const char *path, const char *key, long idx);
+bool spec_get_num(struct spec_parse *p, const char *path, const char *key,
+		  struct json_object *v, int64_t min, int64_t max, bool hex, int64_t *out);
+bool spec_get_bool(struct spec_parse *p, const char *path, const char *key,
+		   struct json_object *v, bool *out);
+bool spec_get_str(struct spec_parse *p, const char *path, const char *key,
+		  struct json_object *v, const char **out);
+bool spec_get_pair(struct spec_parse *p, const char *path, const char *key,
+		   struct json_object *v, uint16_t *a, uint16_t *b);
+bool spec_get_driver(struct spec_parse *p, const char *path, const char *key,
+		     struct json_object *v, char **out);
+bool spec_parse_acs(struct spec_parse *p, const char *path, struct json_object *v,
+		    struct spec_node *n);
+bool spec_parse_slot(struct spec_parse *p, const char *path, struct json_object *v,
+		     uint8_t *devfn);
+bool spec_parse_link(struct spec_parse *p, const char *path, struct json_object *v,
+		     struct spec_node *n);
+bool spec_parse_sriov(struct spec_parse *p, const char *path, struct json_object *v,
+		      struct spec_node *n);
+
+/* What kind of bus functions sit on: decides default kinds and what may sit there. */
+enum spec_ctx { CTX_ROOT, CTX_LINK, CTX_SWITCH, CTX_PCI };
+/* Parse the array @v (at @path/@key) of functions of one bus (spec_node.c). */
+bool spec_parse_devices(struct spec_parse *p, const char *path, const char *key,
+			struct json_object *v, enum spec_ctx ctx, unsigned depth, int32_t numa,
+			uint8_t ari_fwd, struct spec_node **out, size_t *nout);
+
+/* Assign bus numbers and append every function (VFs too) to @h. 0 or -errno. */
+int pcilu_spec_synth(struct spec_host *s, struct pcilu_raw_host *h);
+/*
+ * Config space of one function into @cfg (4096 zeroed bytes); @mf sets the
+ * multifunction bit, @nfn is the ARI Next Function Number, @vf makes it VF
+ * @n's config space (ids read ~0, no ACS or SR-IOV of its own).
+ */
+void pcilu_spec_config(const struct spec_node *n, uint8_t *cfg, bool mf, uint8_t nfn, bool vf);
+
 #endif

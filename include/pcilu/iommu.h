@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * pcilu iommu layer: ACS evaluation, ACS and DMA-alias quirks, and the
+ * partition of PCI functions into IOMMU groups exactly as Linux 7.2 forms it
+ * (pci_device_group(), drivers/iommu/iommu.c), with the reason for every
+ * decision kept in structured form.
+ *
+ * Everything the kernel would know but config space does not carry (chipset
+ * registers, ACPI tables) is listed as an assumption in the result.
+ */
+#ifndef PCILU_IOMMU_H
+#define PCILU_IOMMU_H
+
+#include <pcilu/pci.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* REQ_ACS_FLAGS, drivers/iommu/iommu.c, 7.2 */
+#define PCILU_REQ_ACS_FLAGS	(PCI_ACS_SV | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF)
+
+/* Where the ACS Control values come from. */
+enum pcilu_acs_mode {
+	PCILU_ACS_AS_READ = 0,	/* the registers as the source shows them (after boot) */
+	PCILU_ACS_LINUX,	/* what pci_enable_acs() of 7.2 would write */
+};
+
+/* The value pci_enable_acs() starts from (its fw_ctrl) in PCILU_ACS_LINUX mode. */
+enum pcilu_fw_base {
+	PCILU_FW_AS_READ = 0,	/* the register as read: firmware, or what a previous kernel wrote (kexec) */
+	PCILU_FW_ZERO,		/* reset value: firmware left ACS alone */
+};
+
+enum pcilu_tristate { PCILU_AUTO = 0, PCILU_ON, PCILU_OFF };
+
+#define PCILU_ACS_OVERRIDE_IDS	15	/* NUM_ACS_IDS - 1 usable slots in the patch */
+
+/* The out-of-tree pcie_acs_override= patch (Proxmox, Zen, Liquorix kernels). */
+struct pcilu_acs_override {
+	bool enabled;
+	bool downstream;
+	bool multifunction;
+	unsigned nids;
+	uint16_t vendor[PCILU_ACS_OVERRIDE_IDS], device[PCILU_ACS_OVERRIDE_IDS];
+};
+
+struct pcilu_policy {
+	enum pcilu_acs_mode acs;
+	enum pcilu_fw_base fw_base;
+	/*
+	 * Optional per-device fw_ctrl (indexed like topology->devs, values
+	 * 0..0xffff, or -1 for "use fw_base"); owned by the caller.
+	 */
+	const int32_t *fw_ctrl;
+	size_t nfw_ctrl;
+	enum pcilu_tristate iommu;	/* AUTO: decided from the command line as Debian's 7.2 would */
+	bool ats_disabled;		/* pci=noats */
+	char *config_acs;		/* pci=config_acs= value, NULL if absent (owned) */
+	char *disable_acs_redir;	/* pci=disable_acs_redir= value (owned) */
+	struct pcilu_acs_override override;	/* rules acs-override=... */
+	char *cmdline_override;	/* pcie_acs_override= value on the command line (owned) */
+	bool intel_off, amd_off, iommu_off;	/* what the command line said */
+};
+
+void pcilu_policy_init(struct pcilu_policy *p);
+void pcilu_policy_free(struct pcilu_policy *p);
+/*
+ * Parse a kernel command line (as in /proc/cmdline) into @p: pci=,
+ * intel_iommu=, amd_iommu=, iommu=, pcie_acs_override=. Bounded (64 KiB);
+ * returns 0, -EINVAL for an unusable string (message in @d), -ENOMEM.
+ */
+int pcilu_policy_parse_cmdline(struct pcilu_policy *p, const char *cmdline, struct pcilu_diag *d);
+/* "linux" or "acs-override=downstream,multifunction,id:vvvv:dddd". */
+int pcilu_policy_parse_rules(struct pcilu_policy *p, const char *rules, struct pcilu_diag *d);
+/* Whether an IOMMU would be on (so ACS requested) under @p for @t. */
+bool pcilu_policy_iommu_on(const struct pcilu_policy *p, const struct pcilu_topology *t);
+
+/* Why pci_acs_enabled() answered as it did. */
+enum pcilu_acs_why {
+	PCILU_ACSW_QUIRK_YES = 1,	/* a pci_dev_acs_enabled[] quirk said enabled */
+	PCILU_ACSW_QUIRK_NO,		/* a quirk said not enabled */
+	PCILU_ACSW_NOT_PCIE,		/* conventional PCI / PCI-X: never */
+	PCILU_ACSW_BRIDGE_TYPE,		/* PCIe-to-PCI, PCI-to-PCIe bridge, RC event collector */
+	PCILU_ACSW_NO_CAP,		/* port or multifunction device without ACS capability */
+	PCILU_ACSW_CTRL_OK,		/* capability present, required controls enabled */
+	PCILU_ACSW_CTRL_MISSING,	/* capable but not (all) enabled */
+	PCILU_ACSW_SINGLE_FUNCTION,	/* single-function endpoint/USP/RCiEP: no P2P possible */
+};
+
+/* Flags on evaluations, reasons and groups. */
+#define PCILU_RF_UNKNOWN	0x01	/* depended on ACS state that config space did not show */
+#define PCILU_RF_ASSUMED	0x02	/* depended on a quirk reading chipset/ACPI state (assumed) */
+#define PCILU_RF_DEV_QUIRK	0x04	/* isolation relied on a device-specific ACS quirk */
+#define PCILU_RF_OVERRIDE	0x08	/* the out-of-tree ACS override answered */
+
+struct pcilu_acs_eval {
+	bool enabled;
+	uint8_t why;		/* enum pcilu_acs_why */
+	uint8_t flags;		/* PCILU_RF_* */
+	int16_t quirk;		/* index in pcilu_acs_quirks[] that answered, -1 */
+	uint16_t req;		/* the flags actually required (after masking) */
+	uint16_t ctrl, cap;	/* effective control and capability used */
+	uint16_t missing;	/* required but not enabled */
+};
+
+/* Why a device is in its group: the step of pci_device_group() that decided. */
+enum pcilu_reason_kind {
+	PCILU_R_NEW_GROUP = 1,	/* nothing shared: a group of its own (so far) */
+	PCILU_R_DMA_ALIAS_WALK,	/* pci_for_each_dma_alias() met `other`, which had a group */
+	PCILU_R_PATH,		/* upstream path not ACS-isolated: `other` is the bridge whose group it took,
+				   `bridge` the first failing one */
+	PCILU_R_ALIAS,		/* a DMA alias (quirk) with `other` */
+	PCILU_R_FUNCTION,	/* a function of the same slot as `other`, neither isolated */
+};
+
+/* Sub-kinds of PCILU_R_DMA_ALIAS_WALK: how `other` takes over the requester ID. */
+enum pcilu_alias_via {
+	PCILU_VIA_REAL_DMA_DEV = 1,	/* pci_real_dma_dev(): VMD endpoint */
+	PCILU_VIA_PCIE_TO_PCI,		/* PCIe-to-PCI/X bridge: secondary bus, devfn 0 */
+	PCILU_VIA_PCIE_BRIDGE_ALIAS,	/* conventional bridge flagged PCIE_BRIDGE_ALIAS by a quirk */
+	PCILU_VIA_PCI_BRIDGE,		/* conventional PCI bridge: its own requester ID */
+	PCILU_VIA_REVERSE_BRIDGE,	/* PCI/X-to-PCIe bridge: its own requester ID */
+};
+
+struct pcilu_reason {
+	uint8_t kind;		/* enum pcilu_reason_kind */
+	uint8_t via;		/* enum pcilu_alias_via for DMA_ALIAS_WALK */
+	uint8_t flags;		/* PCILU_RF_* */
+	int32_t dev;		/* the device this reason is about */
+	int32_t other;		/* the device it joined (PCILU_NONE for NEW_GROUP) */
+	int32_t bridge;		/* PATH: first bridge failing ACS; FUNCTION: the non-isolated function */
+	struct pcilu_acs_eval eval;	/* PATH/FUNCTION: the failing evaluation */
+};
+
+struct pcilu_group {
+	int32_t id;		/* 0.. in order of creation (the kernel's IDA order for PCI devices) */
+	int32_t *members;	/* device indices in probe order */
+	size_t nmembers;
+	struct pcilu_reason *reasons;	/* distinct reasons, deduplicated */
+	size_t nreasons;
+	uint8_t flags;		/* union of member flags (PCILU_RF_*) */
+};
+
+enum pcilu_assumption_kind {
+	PCILU_AS_INTEL_PCH = 1,		/* Intel PCH root port quirk: RCBA/BSPR/UPDCR state */
+	PCILU_AS_AMD_SB_IVRS,		/* AMD SB quirk needs an IVRS table */
+	PCILU_AS_UNKNOWN_EXT,		/* extended config space not readable */
+	PCILU_AS_VMD,			/* which VMD endpoint owns a VMD domain */
+	PCILU_AS_IOMMU_DEFAULT,		/* IOMMU on by default (Debian 7.2 config) */
+	PCILU_AS_IOMMU_OFF,		/* the command line turns the IOMMU off */
+	PCILU_AS_OVERRIDE_IGNORED,	/* pcie_acs_override= on a mainline kernel */
+	PCILU_AS_NO_FW_VALUE,		/* as-read: values are after the kernel wrote them */
+};
+
+struct pcilu_assumption {
+	uint8_t kind;
+	int32_t dev;		/* PCILU_NONE when global */
+	char *text;		/* full English sentence */
+};
+
+struct pcilu_iommu;
+
+/* Compute the groups of @t under @p. 0 or a negative errno. */
+int pcilu_iommu_compute(const struct pcilu_topology *t, const struct pcilu_policy *p,
+			struct pcilu_iommu **out, struct pcilu_diag *d);
+void pcilu_iommu_free(struct pcilu_iommu *r);
+
+size_t pcilu_iommu_ngroups(const struct pcilu_iommu *r);
+const struct pcilu_group *pcilu_iommu_group(const struct pcilu_iommu *r, int32_t id);
+/* Group id of a device, or PCILU_NONE. */
+int32_t pcilu_iommu_group_of(const struct pcilu_iommu *r, int32_t dev);
+/* Why the device joined its group (the step that decided). */
+const struct pcilu_reason *pcilu_iommu_join(const struct pcilu_iommu *r, int32_t dev);
+/* Effective ACS Control under the policy (0 without ACS capability). */
+uint16_t pcilu_iommu_acs_ctrl(const struct pcilu_iommu *r, int32_t dev);
+/* Whether the device's isolation relies on a device-specific ACS quirk (itself or a bridge above). */
+bool pcilu_iommu_relies_on_quirk(const struct pcilu_iommu *r, int32_t dev);
+const struct pcilu_assumption *pcilu_iommu_assumptions(const struct pcilu_iommu *r, size_t *n);
+const struct pcilu_topology *pcilu_iommu_topology(const struct pcilu_iommu *r);
+
+/* pci_acs_enabled(), drivers/pci/pci.c, 7.2, on the final (post-boot) state. */
+struct pcilu_acs_eval pcilu_acs_enabled(const struct pcilu_iommu *r, int32_t dev, uint16_t flags);
+/*
+ * pci_acs_path_enabled(start, NULL, flags), drivers/pci/pci.c, 7.2. When it
+ * is false, *fail is the first bridge (from @start up) that fails and *eval
+ * says why (missing bits). Either pointer may be NULL.
+ */
+bool pcilu_acs_path_enabled(const struct pcilu_iommu *r, int32_t start, uint16_t flags,
+			    int32_t *fail, struct pcilu_acs_eval *eval);
+
+/* English sentences ("0000:00:1c.0 is a root port without ..."). Return buf. */
+char *pcilu_acs_eval_str(const struct pcilu_iommu *r, int32_t dev, const struct pcilu_acs_eval *e,
+			 char *buf, size_t len);
+char *pcilu_reason_str(const struct pcilu_iommu *r, const struct pcilu_reason *rs, char *buf, size_t len);
+/* Short stable name of a reason kind for JSON: "new-group", "dma-alias-walk", ... */
+const char *pcilu_reason_kind_name(unsigned kind);
+
+/* Name of the ACS quirk with that index ("pci_quirk_intel_spt_pch_acs"), or NULL. */
+const char *pcilu_acs_quirk_name(int idx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The kernel command line as Linux 7.2 reads the parts that change ACS or
+ * whether an IOMMU exists, and the device-selection syntax of
+ * pci_dev_str_match(). Every loop advances through a string of bounded
+ * length, so hostile input ends in an error message, never a hang.
+ */
+#include "iommu_int.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CMDLINE_MAX	4096	/* x86 COMMAND_LINE_SIZE is 2048 */
+
+/* One conversion of the kernel's vsscanf(): "%x" (skips blanks, optional 0x, wraps). */
+static const char *scan_hex(const char *s, uint64_t *v)
+{
+	while (*s && isspace((unsigned char)*s))
+		s++;
+	if (!isxdigit((unsigned char)*s))
+		return NULL;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && isxdigit((unsigned char)s[2]))
+		s += 2;
+	*v = 0;
+	while (isxdigit((unsigned char)*s)) {
+		int c = tolower((unsigned char)*s++);
+
+		*v = *v * 16 + (uint64_t)(c <= '9' ? c - '0' : c - 'a' + 10);
+	}
+	return s;
+}
+
+/*
+ * A tiny vsscanf() for the formats pci_dev_str_match() uses: 'x' = %x,
+ * 'c' = %c, 'n' = %n, any other character must match. Returns the number
+ * of conversions as the kernel counts them.
+ */
+static int scan(const char *s, const char *fmt, uint64_t *vals, int *count, char *c)
+{
+	const char *start = s;
+	int n = 0, nv = 0;
+
+	for (; *fmt; fmt++) {
+		if (*fmt == 'n') {
+			*count = (int)(s - start);
+			continue;
+		}
+		if (*fmt != 'x' && *fmt != 'c') {
+			if (*s != *fmt)
+				break;
+			s++;
+			continue;
+		}
+		if (!*s)
+			break;
+		if (*fmt == 'c') {
+			*c = *s++;
+			n++;
+			continue;
+		}
+		s = scan_hex(s, &vals[nv]);
+		if (!s)
+			break;
+		nv++;
+		n++;
+	}
+	return n;
+}
+
+/* pci_dev_str_match_path(), drivers/pci/pci.c, 7.2 */
+static int match_path(const struct pcilu_topology *t, int32_t dev, const char *path, const char **end)
+{
+	char w[CMDLINE_MAX + 1];
+	size_t len = strcspn(path, ";");
+	uint64_t v[4];
+	int cnt = 0;
+	char c;
+
+	*end = path + len;
+	if (len > CMDLINE_MAX)
+		return -EINVAL;
+	memcpy(w, path, len);
+	w[len] = 0;
+	for (;;) {
+		char *p = strrchr(w, '/');
+		const struct pcilu_dev *d = &t->devs[dev];
+
+		if (!p)
+			break;
+		if (scan(p, "/x.xc", v, &cnt, &c) != 2)
+			return -EINVAL;
+		if (d->devfn != PCI_DEVFN((unsigned)v[0], (unsigned)v[1]))
+			return 0;
+		dev = pcilu_upstream_bridge(t, dev);
+		if (dev == PCILU_NONE)
+			return 0;
+		*p = 0;
+	}
+	const struct pcilu_dev *d = &t->devs[dev];
+	uint32_t seg = 0;
+
+	if (scan(w, "x:x:x.xc", v, &cnt, &c) == 4) {
+		seg = (uint32_t)v[0];
+		v[0] = v[1], v[1] = v[2], v[2] = v[3];
+	} else if (scan(w, "x:x.xc", v, &cnt, &c) != 3) {
+		return -EINVAL;
+	}
+	return seg == d->seg && (uint32_t)v[0] == d->bus &&
+	       d->devfn == PCI_DEVFN((unsigned)v[1], (unsigned)v[2]);
+}
+
+/* pci_dev_str_match(), drivers/pci/pci.c, 7.2 */
+int pcilu_dev_str_match(const struct pcilu_topology *t, int32_t dev, const char *p, const char **end)
+{
+	const struct pcilu_dev *d = &t->devs[dev];
+	uint64_t v[4];
+	int count = 0;
+	char c;
+
+	if (strncmp(p, "pci:", 4) != 0)
+		return match_path(t, dev, p, end);
+	p += 4;
+	if (scan(p, "x:x:x:xn", v, &count, &c) != 4) {
+		if (scan(p, "x:xn", v, &count, &c) != 2)
+			return -EINVAL;
+		v[2] = v[3] = 0;
+	}
+	*end = p + count;
+	/* %hx stores 16 bits; 0 is a wildcard */
+	uint16_t ven = (uint16_t)v[0], did = (uint16_t)v[1], sv = (uint16_t)v[2], sd = (uint16_t)v[3];
+
+	return (!ven || ven == d->vendor) && (!did || did == d->device) &&
+	       (!sv || sv == d->subsys_vendor) && (!sd || sd == d->subsys_device);
+}
+
+/* The "flags@" prefix of config_acs, read right to left: '1' set, '0' clear, 'x' keep. */
+static int parse_acs_flags(const char *p, const char *at, uint16_t *mask, uint16_t *flags)
+{
+	unsigned shift = 0;
+
+	*mask = *flags = 0;
+	for (const char *q = at; q > p; q--, shift++) {
+		char ch = q[-1];
+		/* bits 16..31 vanish in the kernel's u16; beyond that we refuse */
+		uint16_t bit = shift < 16 ? (uint16_t)(1u << shift) : 0;
+
+		if (shift >= 32)
+			return -EINVAL;
+		if (ch == '0') {
+			*mask |= bit;
+		} else if (ch == '1') {
+			*mask |= bit;
+			*flags |= bit;
+		} else if (ch != 'x' && ch != 'X') {
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* __pci_config_acs(), drivers/pci/pci.c, 7.2: the matching part. */
+int pcilu_config_acs_match(const struct pcilu_topology *t, int32_t dev, const char *p,
+			   uint16_t fixed_mask, uint16_t fixed_flags, uint16_t *mask, uint16_t *flags)
+{
+	int ret = 0;
+
+	*mask = fixed_mask;
+	*flags = fixed_flags;
+	if (strlen(p) > CMDLINE_MAX)
+		return -EINVAL;
+	while (*p) {
+		if (!fixed_mask) {
+			const char *at = strchr(p, '@');
+
+			if (!at || parse_acs_flags(p, at, mask, flags))
+				return -EINVAL;	/* "ACS Flags missing" / "Invalid ACS flags" */
+			p = at + 1;
+		}
+		if (*mask & ~(PCI_ACS_SV | PCI_ACS_TB | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF |
+			      PCI_ACS_EC | PCI_ACS_DT))
+			return -EINVAL;
+		ret = pcilu_dev_str_match(t, dev, p, &p);
+		if (ret < 0)
+			return ret;
+		if (ret == 1)
+			break;
+		if (*p != ';' && *p != ',')
+			break;
+		p++;
+	}
+	return ret == 1;
+}
+
+static void set_str(char **dst, const char *s, size_t n, bool *oom)
+{
+	char *c = strndup(s, n);
+
+	if (!c) {
+		*oom = true;
+		return;
+	}
+	free(*dst);
+	*dst = c;
+}
+
+/* parameq(), kernel/params.c: '-' and '_' are the same in parameter names. */
+static bool parameq(const char *a, size_t alen, const char *b)
+{
+	if (alen != strlen(b))
+		return false;
+	for (size_t i = 0; i < alen; i++) {
+		char x = a[i] == '-' ? '_' : a[i], y = b[i] == '-' ? '_' : b[i];
+
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
+/* pci_setup(), drivers/pci/pci.c, 7.2: options separated by ','. */
+static void pci_opts(struct pcilu_policy *p, const char *v, size_t len, bool *oom)
+{
+	const char *end = v + len;
+
+	while (v < end) {
+		const char *k = memchr(v, ',', (size_t)(end - v));
+		size_t n = k ? (size_t)(k - v) : (size_t)(end - v);
+
+		if (n >= 18 && !strncmp(v, "disable_acs_redir=", 18))
+			set_str(&p->disable_acs_redir, v + 18, n - 18, oom);
+		else if (n >= 11 && !strncmp(v, "config_acs=", 11))
+			set_str(&p->config_acs, v + 11, n - 11, oom);
+		else if (n >= 5 && !strncmp(v, "noats", 5))
+			p->ats_disabled = true;
+		v += n + (k != NULL);
+	}
+}
+
+/* Options of intel_iommu=, amd_iommu=, iommu=: ','-separated, prefix compared. */
+static bool has_opt(const char *v, size_t len, const char *opt)
+{
+	const char *end = v + len;
+	size_t ol = strlen(opt);
+
+	while (v < end) {
+		const char *k = memchr(v, ',', (size_t)(end - v));
+		size_t n = k ? (size_t)(k - v) : (size_t)(end - v);
+
+		if (n >= ol && !strncmp(v, opt, ol))
+			return true;
+		v += n + (k != NULL);
+	}
+	return false;
+}
+
+static void intel_opts(struct pcilu_policy *p, const char *v, size_t len)
+{
+	/* intel_iommu_setup(): options in order, the last on/off wins */
+	const char *end = v + len;
+
+	while (v < end) {
+		const char *k = memchr(v, ',', (size_t)(end - v));
+		size_t n = k ? (size_t)(k - v) : (size_t)(end - v);
+
+		if (n >= 2 && !strncmp(v, "on", 2))
+			p->intel_off = false;
+		else if (n >= 3 && !strncmp(v, "off", 3))
+			p->intel_off = true;
+		v += n + (k != NULL);
+	}
+}
+
+static void one_param(struct pcilu_policy *p, const char *name, size_t nlen,
+		      const char *val, size_t vlen, bool *oom)
+{
+	if (!val)
+		return;
+	if (parameq(name, nlen, "pci"))
+		pci_opts(p, val, vlen, oom);
+	else if (parameq(name, nlen, "intel_iommu"))
+		intel_opts(p, val, vlen);
+	else if (parameq(name, nlen, "amd_iommu") && has_opt(val, vlen, "off"))
+		p->amd_off = true;
+	else if (parameq(name, nlen, "iommu") && has_opt(val, vlen, "off"))
+		p->iommu_off = true;
+	else if (parameq(name, nlen, "pcie_acs_override"))
+		set_str(&p->cmdline_override, val, vlen, oom);
+}
+
+static bool q_unbalanced_check(const char *s, size_t n)
+{
+	size_t quotes = 0;
+
+	for (size_t i = 0; i < n; i++)
+		quotes += s[i] == '"';
+	return quotes & 1;
+}
+
+/* next_arg(), lib/cmdline.c: blanks separate, double quotes group, the first '=' splits. */
+int pcilu_policy_parse_cmdline(struct pcilu_policy *p, const char *s, struct pcilu_diag *d)
+{
+	size_t total = strnlen(s, CMDLINE_MAX + 1);
+	bool oom = false;
+
+	if (total > CMDLINE_MAX) {
+		pcilu_diag_add(d, PCILU_ERROR, NULL, 0, -1,
+			       "kernel command line longer than %d bytes; Linux would truncate it", CMDLINE_MAX);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < total && !oom;) {
+		size_t start, eq = 0, stop;
+		bool q = false;
+
+		while (i < total && isspace((unsigned char)s[i]))
+			i++;
+		if (i >= total)
+			break;
+		start = i;
+		for (; i < total && (q || !isspace((unsigned char)s[i])); i++) {
+			if (!eq && s[i] == '=')
+				eq = i;
+			if (s[i] == '"')
+				q = !q;
+		}
+		stop = i;
+		if (stop - start == 2 && !strncmp(s + start, "--", 2))
+			break;	/* the rest goes to init */
+		const char *name = s + start, *val = NULL;
+		size_t nlen = (eq ? eq : stop) - start, vlen = 0;
+
+		if (name[0] == '"')
+			name++, nlen = nlen ? nlen - 1 : 0;
+		if (eq) {
+			val = s + eq + 1;
+			vlen = stop - eq - 1;
+			if (vlen && val[0] == '"') {
+				val++, vlen--;
+				if (vlen && val[vlen - 1] == '"')
+					vlen--;
+			}
+		}
+		one_param(p, name, nlen, val, vlen, &oom);
+	}
+	if (q_unbalanced_check(s, total))
+		pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1,
+			       "kernel command line has an unmatched '\"'; read as Linux would");
+	return oom ? -ENOMEM : 0;
+}

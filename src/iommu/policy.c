@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The policy: which ACS values, which rule set, whether an IOMMU is on.
+ * Nothing here is global; a policy is a value the caller owns.
+ */
+#include "iommu_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void pcilu_policy_init(struct pcilu_policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->acs = PCILU_ACS_AS_READ;
+	p->fw_base = PCILU_FW_AS_READ;
+	p->iommu = PCILU_AUTO;
+}
+
+void pcilu_policy_free(struct pcilu_policy *p)
+{
+	free(p->config_acs);
+	free(p->disable_acs_redir);
+	free(p->cmdline_override);
+	p->config_acs = p->disable_acs_redir = p->cmdline_override = NULL;
+}
+
+/* kstrtol(opt, 16, &val) on at most 4 characters, as the override patch calls it. */
+static int kstrtol16(const char *s, size_t n, uint16_t *out)
+{
+	char buf[5];
+	bool neg = false;
+	unsigned long v = 0;
+	size_t i = 0, digits = 0;
+
+	if (n > 4)
+		n = 4;
+	memcpy(buf, s, n);
+	buf[n] = 0;
+	if (buf[0] == '-')
+		neg = true, i++;
+	else if (buf[0] == '+')
+		i++;
+	if (buf[i] == '0' && (buf[i + 1] == 'x' || buf[i + 1] == 'X'))
+		i += 2;
+	for (; buf[i] && buf[i] != '\n'; i++, digits++) {
+		char c = buf[i];
+
+		if (c >= '0' && c <= '9')
+			v = v * 16 + (unsigned long)(c - '0');
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			v = v * 16 + (unsigned long)((c | 0x20) - 'a' + 10);
+		else
+			return -EINVAL;
+	}
+	if (!digits || (buf[i] == '\n' && buf[i + 1]))
+		return -EINVAL;
+	*out = (uint16_t)(neg ? -v : v);
+	return 0;
+}
+
+/* pcie_acs_override_setup() of the out-of-tree patch: ','-separated, prefix compared. */
+static int parse_override(struct pcilu_acs_override *o, const char *p, struct pcilu_diag *d)
+{
+	memset(o, 0, sizeof(*o));
+	o->enabled = true;
+	while (*p) {
+		if (!strncmp(p, "downstream", 10))
+			o->downstream = true;
+		if (!strncmp(p, "multifunction", 13))
+			o->multifunction = true;
+		if (!strncmp(p, "id:", 3)) {
+			uint16_t ven, dev;
+
+			if (o->nids >= PCILU_ACS_OVERRIDE_IDS) {
+				pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1,
+					       "acs-override: more than %d ids; the patch ignores the rest",
+					       PCILU_ACS_OVERRIDE_IDS);
+				goto next;
+			}
+			p += 3;
+			if (kstrtol16(p, strnlen(p, 4), &ven)) {
+				pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1,
+					       "acs-override: bad vendor id at \"%.8s\"; ignored as the patch does", p);
+				goto next;
+			}
+			p += strcspn(p, ":");
+			if (*p != ':') {
+				pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1,
+					       "acs-override: id without ':device'; ignored as the patch does");
+				goto next;
+			}
+			p++;
+			if (kstrtol16(p, strnlen(p, 4), &dev)) {
+				pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1,
+					       "acs-override: bad device id at \"%.8s\"; ignored as the patch does", p);
+				goto next;
+			}
+			o->vendor[o->nids] = ven;
+			o->device[o->nids++] = dev;
+		}
+next:
+		p += strcspn(p, ",");
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+int pcilu_policy_parse_rules(struct pcilu_policy *p, const char *rules, struct pcilu_diag *d)
+{
+	if (strnlen(rules, 4097) > 4096) {
+		pcilu_diag_add(d, PCILU_ERROR, NULL, 0, -1, "--rules value too long");
+		return -EINVAL;
+	}
+	if (!strcmp(rules, "linux")) {
+		memset(&p->override, 0, sizeof(p->override));
+		return 0;
+	}
+	if (!strncmp(rules, "acs-override=", 13))
+		return parse_override(&p->override, rules + 13, d);
+	if (!strcmp(rules, "acs-override")) {
+		if (!p->cmdline_override) {
+			pcilu_diag_add(d, PCILU_ERROR, NULL, 0, -1,
+				       "--rules acs-override without a value needs pcie_acs_override= "
+				       "on the kernel command line");
+			return -EINVAL;
+		}
+		return parse_override(&p->override, p->cmdline_override, d);
+	}
+	pcilu_diag_add(d, PCILU_ERROR, NULL, 0, -1,
+		       "unknown rule set \"%.40s\" (expected linux or acs-override=downstream,"
+		       "multifunction,id:vvvv:dddd)", rules);
+	return -EINVAL;
+}
+
+/* The host bridge at 0000:00:00.0 says whose chipset this is. */
+static uint16_t platform_vendor(const struct pcilu_topology *t)
+{
+	int32_t hb = pcilu_topology_find(t, 0, 0, 0);
+
+	if (hb != PCILU_NONE && (t->devs[hb].class >> 8) == 0x0600)
+		return t->devs[hb].vendor;
+	return 0;
+}
+
+/*
+ * detect_intel_iommu()/dmar_required() and amd_iommu_detect(), 7.2, with
+ * Debian's config (CONFIG_INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF=y, so Intel
+ * DMA remapping is on unless intel_iommu=off; AMD-Vi on unless amd_iommu=off;
+ * iommu=off turns both off).
+ */
+bool pcilu_policy_iommu_on(const struct pcilu_policy *p, const struct pcilu_topology *t)
+{
+	uint16_t v;
+
+	if (p->iommu != PCILU_AUTO)
+		return p->iommu == PCILU_ON;
+	if (p->iommu_off)
+		return false;
+	v = t ? platform_vendor(t) : 0;
+	if (v == 0x8086)
+		return !p->intel_off;
+	if (v == 0x1022 || v == 0x1002)
+		return !p->amd_off;
+	return !(p->intel_off || p->amd_off);
+}

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pcilu groups: the IOMMU groups pcilu computes, each with the reasons
+ * that made it, the assumptions behind them, and the comparison with the
+ * kernel's own groups when the source has them (schema pcilu-groups/1).
+ */
+#include "output_int.h"
+#include <pcilu/iommu.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *flag_names[] = { "unknown-acs", "assumption", "device-quirk", "acs-override" };
+
+static struct json_object *flags_json(uint8_t flags)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (unsigned i = 0; a && i < 4; i++)
+		if (flags & (1u << i))
+			json_object_array_add(a, json_object_new_string(flag_names[i]));
+	return a;
+}
+
+static struct json_object *bdf_or_null(const struct pcilu_topology *t, int32_t dev)
+{
+	return dev == PCILU_NONE ? NULL : pcilu_json_bdf(&t->devs[dev]);
+}
+
+static struct json_object *reason_json(const struct pcilu_iommu *r, const struct pcilu_reason *rs)
+{
+	const struct pcilu_topology *t = pcilu_iommu_topology(r);
+	struct json_object *o = json_object_new_object();
+	char text[1024];
+
+	pcilu_json_add(o, "kind", json_object_new_string(pcilu_reason_kind_name(rs->kind)));
+	pcilu_json_add(o, "device", pcilu_json_bdf(&t->devs[rs->dev]));
+	pcilu_json_add(o, "other", bdf_or_null(t, rs->other));
+	pcilu_json_add(o, "bridge", bdf_or_null(t, rs->bridge));
+	if (rs->kind == PCILU_R_PATH || rs->kind == PCILU_R_FUNCTION) {
+		pcilu_json_add(o, "missing", pcilu_json_acs_flags(rs->eval.missing));
+		pcilu_json_add(o, "quirk", rs->eval.quirk >= 0 ?
+			       json_object_new_string(pcilu_acs_quirk_name(rs->eval.quirk)) : NULL);
+	}
+	pcilu_json_add(o, "flags", flags_json(rs->flags));
+	pcilu_json_add(o, "text", json_object_new_string(pcilu_reason_str(r, rs, text, sizeof(text))));
+	return o;
+}
+
+static struct json_object *groups_json(const struct pcilu_iommu *r)
+{
+	const struct pcilu_topology *t = pcilu_iommu_topology(r);
+	struct json_object *a = json_object_new_array();
+
+	for (size_t g = 0; a && g < pcilu_iommu_ngroups(r); g++) {
+		const struct pcilu_group *gr = pcilu_iommu_group(r, (int32_t)g);
+		struct json_object *o = json_object_new_object(), *m = json_object_new_array(),
+				   *rs = json_object_new_array();
+
+		for (size_t i = 0; m && i < gr->nmembers; i++)
+			json_object_array_add(m, pcilu_json_bdf(&t->devs[gr->members[i]]));
+		for (size_t i = 0; rs && i < gr->nreasons; i++)
+			json_object_array_add(rs, reason_json(r, &gr->reasons[i]));
+		pcilu_json_add(o, "id", json_object_new_int(gr->id));
+		pcilu_json_add(o, "devices", m);
+		pcilu_json_add(o, "flags", flags_json(gr->flags));
+		pcilu_json_add(o, "reasons", rs);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static struct json_object *devices_json(const struct pcilu_iommu *r)
+{
+	const struct pcilu_topology *t = pcilu_iommu_topology(r);
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; a && i < t->ndevs; i++) {
+		struct json_object *o = json_object_new_object();
+		const struct pcilu_dev *d = &t->devs[i];
+
+		pcilu_json_add(o, "bdf", pcilu_json_bdf(d));
+		pcilu_json_add(o, "group", json_object_new_int(pcilu_iommu_group_of(r, (int32_t)i)));
+		pcilu_json_add(o, "kernel_group", d->kernel_group >= 0 ?
+			       json_object_new_int(d->kernel_group) : NULL);
+		pcilu_json_add(o, "acs_ctrl", d->acs_pos ?
+			       pcilu_json_acs_flags(pcilu_iommu_acs_ctrl(r, (int32_t)i)) : NULL);
+		pcilu_json_add(o, "relies_on_quirk",
+			       json_object_new_boolean(pcilu_iommu_relies_on_quirk(r, (int32_t)i)));
+		pcilu_json_add(o, "join", reason_json(r, pcilu_iommu_join(r, (int32_t)i)));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static const char *as_names[] = {
+	[PCILU_AS_INTEL_PCH] = "intel-pch-quirk", [PCILU_AS_AMD_SB_IVRS] = "amd-sb-ivrs",
+	[PCILU_AS_UNKNOWN_EXT] = "unknown-acs", [PCILU_AS_VMD] = "vmd-domain",
+	[PCILU_AS_IOMMU_DEFAULT] = "iommu-default-on", [PCILU_AS_IOMMU_OFF] = "iommu-off",
+	[PCILU_AS_OVERRIDE_IGNORED] = "acs-override-ignored", [PCILU_AS_NO_FW_VALUE] = "acs-as-read",
+};
+
+static struct json_object *assumptions_json(const struct pcilu_iommu *r)
+{
+	const struct pcilu_topology *t = pcilu_iommu_topology(r);
+	struct json_object *a = json_object_new_array();
+	size_t n;
+	const struct pcilu_assumption *as = pcilu_iommu_assumptions(r, &n);
+
+	for (size_t i = 0; a && i < n; i++) {
+		struct json_object *o = json_object_new_object();
+
+		pcilu_json_add(o, "kind", json_object_new_string(as[i].kind < 9 && as_names[as[i].kind] ?
+								 as_names[as[i].kind] : "other"));
+		pcilu_json_add(o, "device", bdf_or_null(t, as[i].dev));
+		pcilu_json_add(o, "text", json_object_new_string(as[i].text));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static void print_group_text(FILE *f, const struct pcilu_iommu *r, size_t g,
+			     const struct pcilu_out_opts *o)
+{
+	const struct pcilu_topology *t = pcilu_iommu_topology(r);
+	const struct pcilu_group *gr = pcilu_iommu_group(r, (int32_t)g);
+	char label[256], bdf[24], text[1024];
+
+	fprintf(f, "Group %d%s%s\n", gr->id, gr->flags & PCILU_RF_UNKNOWN ? "  [depends on unknown ACS]" : "",
+		gr->flags & PCILU_RF_ASSUMED ? "  [depends on an assumption]" : "");
+	for (size_t i = 0; i < gr->nmembers; i++) {
+		const struct pcilu_dev *d = &t->devs[gr->members[i]];
+
+		fprintf(f, "  %s %s\n", pcilu_bdf(d, bdf, sizeof(bdf)),
+			pcilu_dev_label(d, o->names, label, sizeof(label)));
+	}
+	for (size_t i = 0; i < gr->nreasons; i++)
+		if (gr->reasons[i].kind != PCILU_R_NEW_GROUP || gr->nreasons == 1 || gr->reasons[i].flags)
+			fprintf(f, "  - %s\n", pcilu_reason_str(r, &gr->reasons[i], text, sizeof(text)));
+}
+
+static void print_assumptions_text(FILE *f, const struct pcilu_iommu *r)
+{
+	size_t n;
+	const struct pcilu_assumption *as = pcilu_iommu_assumptions(r, &n);
+
+	if (n)
+		fprintf(f, "\nNotes:\n");
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "  * %s\n", as[i].text);
+}
+
+int pcilu_print_groups(FILE *f, const struct pcilu_iommu *r, const struct pcilu_diag *d,
+		       const struct pcilu_out_opts *o, struct json_object *extra)
+{
+	if (o->json) {
+		struct json_object *root = json_object_new_object();
+		const struct pcilu_topology *t = pcilu_iommu_topology(r);
+
+		pcilu_json_add(root, "schema", json_object_new_string("pcilu-groups/1"));
+		pcilu_json_add(root, "source", t->name ? json_object_new_string(t->name) : NULL);
+		pcilu_json_add(root, "groups", groups_json(r));
+		pcilu_json_add(root, "devices", devices_json(r));
+		pcilu_json_add(root, "assumptions", assumptions_json(r));
+		if (extra)
+			pcilu_json_add(root, "compare", extra);
+		pcilu_json_add(root, "diagnostics", pcilu_diag_json(d));
+		return pcilu_json_print(f, root);
+	}
+	for (size_t g = 0; g < pcilu_iommu_ngroups(r); g++) {
+		if (g)
+			fputc('\n', f);
+		print_group_text(f, r, g, o);
+	}
+	print_assumptions_text(f, r);
+	json_object_put(extra);
+	return 0;
+}
+
+int pcilu_print_explain(FILE *f, const struct pcilu_iommu *r, int32_t dev, const struct pcilu_out_opts *o)
+{
+	const struct pcilu_topology *t = pcilu_iommu_topology(r);
+	const struct pcilu_reason *j = pcilu_iommu_join(r, dev);
+	int32_t g = pcilu_iommu_group_of(r, dev), fail;
+	struct pcilu_acs_eval e;
+	char bdf[24], text[1024];
+	int32_t up = pcilu_upstream_bridge(t, dev);
+
+	if (!j)
+		return -EINVAL;
+	if (o->json) {
+		struct json_object *root = json_object_new_object();
+
+		pcilu_json_add(root, "schema", json_object_new_string("pcilu-groups/1"));
+		pcilu_json_add(root, "device", pcilu_json_bdf(&t->devs[dev]));
+		pcilu_json_add(root, "group", json_object_new_int(g));
+		pcilu_json_add(root, "join", reason_json(r, j));
+		pcilu_json_add(root, "relies_on_quirk", json_object_new_boolean(pcilu_iommu_relies_on_quirk(r, dev)));
+		return pcilu_json_print(f, root);
+	}
+	fprintf(f, "%s is in group %d.\n", pcilu_bdf(&t->devs[dev], bdf, sizeof(bdf)), g);
+	fprintf(f, "Why: %s\n", pcilu_reason_str(r, j, text, sizeof(text)));
+	e = pcilu_acs_enabled(r, dev, PCILU_REQ_ACS_FLAGS);
+	fprintf(f, "Own ACS: %s\n", pcilu_acs_eval_str(r, dev, &e, text, sizeof(text)));
+	if (up != PCILU_NONE) {
+		if (pcilu_acs_path_enabled(r, up, PCILU_REQ_ACS_FLAGS, &fail, &e))
+			fprintf(f, "Upstream path from %s: ACS-isolated up to the root.\n",
+				pcilu_bdf(&t->devs[up], bdf, sizeof(bdf)));
+		else
+			fprintf(f, "Upstream path: first failing bridge: %s\n",
+				pcilu_acs_eval_str(r, fail, &e, text, sizeof(text)));
+	}
+	if (pcilu_iommu_relies_on_quirk(r, dev))
+		fprintf(f, "Its group's isolation relies on a device-specific ACS quirk.\n");
+	return 0;
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Conformance against the real kernel: boot Debian's Linux 7.2.13 under QEMU for
+# every topology in topologies.sh, then require pcilu's IOMMU groups to equal the
+# kernel's, from the guest's sysfs copy and from the lspci dump made of it.
+# Outside CI a missing QEMU skips (77) with a message; in CI it must run.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+pcilu=${PCILU:?PCILU must name the pcilu binary}
+if ! command -v qemu-system-x86_64 >/dev/null; then
+	if [ "${CI:-}" = true ]; then
+		echo "FAIL: qemu-system-x86_64 not found, and conformance tests must run in CI" >&2
+		exit 1
+	fi
+	echo "SKIP: qemu-system-x86_64 not found: conformance against the real kernel not run"
+	exit 77
+fi
+out=${PCILU_QEMU_OUT:-$(mktemp -d)}
+trap '[ -n "${PCILU_QEMU_OUT:-}" ] || rm -rf "$out"' EXIT
+"$here/capture.sh" --out "$out" "$@"
+fail=0 n=0
+for dir in "$out"/*/; do
+	topo=$(basename "$dir")
+	for src in "$dir/sysfs" "$dir/lspci.txt"; do
+		n=$((n + 1))
+		if "$pcilu" groups --compare --no-names "$src" >"$dir/compare.out" 2>&1; then
+			echo "ok - $topo: $(basename "$src") partition equals the kernel's"
+		else
+			fail=$((fail + 1))
+			echo "not ok - $topo: $(basename "$src")"
+			sed 's/^/    /' "$dir/compare.out"
+		fi
+	done
+done
+[ "$n" -gt 0 ] || { echo "FAIL: nothing captured" >&2; exit 1; }
+echo "$((n - fail)) passed, $fail failed"
+[ "$fail" -eq 0 ]
