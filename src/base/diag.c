@@ -22,14 +22,6 @@ void pcilu_diag_free(struct pcilu_diag *d)
 	pcilu_diag_init(d);
 }
 
-/*
- * gcc 12 -fanalyzer loses the strdup()'d file name once it is stored into the
- * realloc()'d message array and reports a leak that is not there.
- */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
-#endif
 void pcilu_diag_vadd(struct pcilu_diag *d, enum pcilu_severity sev,
 		     const char *file, long line, long offset,
 		     const char *fmt, va_list ap)
@@ -68,9 +60,6 @@ void pcilu_diag_vadd(struct pcilu_diag *d, enum pcilu_severity sev,
 	m->text = text;
 	d->count++;
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 
 void pcilu_diag_add(struct pcilu_diag *d, enum pcilu_severity sev,
 		    const char *file, long line, long offset, const char *fmt, ...)

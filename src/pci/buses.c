@@ -41,7 +41,8 @@ static int add_bus(struct pcilu_builder *b, size_t *cap, uint32_t seg, uint8_t n
 		b->buses = n;
 		*cap = ncap;
 	}
-	b->buses[b->nbuses++] = (struct pcilu_bus){ .seg = seg, .number = nr,
+	/* The checker assumes nbuses > 0 with no array, which add_bus() never leaves. */
+	b->buses[b->nbuses++] = (struct pcilu_bus){ .seg = seg, .number = nr, // NOLINT(clang-analyzer-core.NullDereference)
 		.self = PCILU_NONE, .parent = PCILU_NONE };
 	return 0;
 }
@@ -246,8 +247,9 @@ static int order_vfs(struct pcilu_builder *b)
 	}
 	for (size_t i = 0; i < b->nall; i++)
 		pos[i] = PCILU_NONE;
+	/* order[0..norder) is always written and norder <= nall; the checker loses that. */
 	for (size_t k = 0; k < b->norder; k++)
-		pos[b->order[k]] = (int32_t)k;
+		pos[b->order[k]] = (int32_t)k; // NOLINT(clang-analyzer-core.uninitialized.ArraySubscript)
 	for (size_t i = 0; i < b->nall; i++) {
 		const struct pcilu_dev *d = &b->all[i];
 
