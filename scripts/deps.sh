@@ -6,7 +6,8 @@ pkgs=(meson ninja-build pkg-config gcc libc6-dev libfdt-dev device-tree-compiler
 if [ "${PCILU_FULL_DEPS:-0}" = 1 ]; then
 	# Conformance, fuzzing and gates: QEMU, clang/libFuzzer, analysers, Graphviz.
 	pkgs+=(qemu-system-x86 busybox-static cpio clang libclang-rt-14-dev graphviz
-	       valgrind cppcheck clang-tidy xz-utils)
+	       valgrind cppcheck clang-tidy xz-utils
+	       make bc bison flex libelf-dev libssl-dev)  # tests/e2e kernel build
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -34,6 +34,9 @@ enum pcilu_fw_base {
 
 enum pcilu_tristate { PCILU_AUTO = 0, PCILU_ON, PCILU_OFF };
 
+/* fw_ctrl flag: a preserved device adopts this ACS Control as is (next kernel of a Live Update). */
+#define PCILU_FW_ADOPTED	0x10000
+
 #define PCILU_ACS_OVERRIDE_IDS	15	/* NUM_ACS_IDS - 1 usable slots in the patch */
 
 /* The out-of-tree pcie_acs_override= patch (Proxmox, Zen, Liquorix kernels). */
@@ -50,7 +53,9 @@ struct pcilu_policy {
 	enum pcilu_fw_base fw_base;
 	/*
 	 * Optional per-device fw_ctrl (indexed like topology->devs, values
-	 * 0..0xffff, or -1 for "use fw_base"); owned by the caller.
+	 * 0..0xffff, or -1 for "use fw_base"); owned by the caller. A value
+	 * with PCILU_FW_ADOPTED set is written back unchanged instead
+	 * (pci_liveupdate_enable_adopted_acs_controls(), PCI Live Update).
 	 */
 	const int32_t *fw_ctrl;
 	size_t nfw_ctrl;

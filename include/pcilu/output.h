@@ -30,6 +30,28 @@ int pcilu_print_tree(FILE *f, const struct pcilu_topology *t, const struct pcilu
 /* pcilu show: one device decoded (schema pcilu-show/1). */
 int pcilu_print_show(FILE *f, const struct pcilu_topology *t, int32_t dev,
 		     const struct pcilu_out_opts *o);
+/* pcilu plan / pcilu verify (schemas pcilu-plan/1, pcilu-verify/1). */
+struct pcilu_manifest;
+struct pcilu_verify;
+struct pcilu_plan_refusal {
+	int32_t dev;
+	bool undecided;		/* the rule could not be evaluated (input lacked a fact) */
+	char why[256];
+};
+struct pcilu_plan_result {
+	const struct pcilu_manifest *m;	/* NULL when refused */
+	const struct pcilu_plan_refusal *refusals;
+	size_t nrefusals;
+	const char *profile;
+	const char *output;	/* file written, or NULL */
+	const char *luo;	/* NULL not asked; "preserved", "unavailable" */
+	const char *luo_detail;
+};
+int pcilu_print_plan(FILE *f, const struct pcilu_topology *t, const struct pcilu_plan_result *r,
+		     const struct pcilu_diag *d, const struct pcilu_out_opts *o);
+int pcilu_print_verify(FILE *f, const struct pcilu_manifest *m, const char *origin,
+		       const struct pcilu_verify *v, const struct pcilu_diag *d,
+		       const struct pcilu_out_opts *o);
 /* The diagnostics as a JSON array (for every command's --json output). */
 struct json_object;
 struct json_object *pcilu_diag_json(const struct pcilu_diag *d);
@@ -48,6 +70,18 @@ int pcilu_print_groups_dot(FILE *f, const struct pcilu_iommu *r, const struct pc
  * strings. Returns the number of differences, -ENODATA without kernel groups.
  */
 int pcilu_groups_compare(FILE *f, const struct pcilu_iommu *r, bool json, struct json_object **out);
+
+/* pcilu check (schema pcilu-check/1); @slots adds the slot view. */
+struct pcilu_lu_check;
+int pcilu_print_check(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_diag *d,
+		      const struct pcilu_out_opts *o, bool slots);
+/* pcilu simulate (pcilu-simulate/1) and pcilu diff (pcilu-diff/1). */
+struct pcilu_sim;
+struct pcilu_diff;
+int pcilu_print_simulate(FILE *f, const struct pcilu_sim *s, const struct pcilu_diag *d,
+			 const struct pcilu_out_opts *o);
+int pcilu_print_diff(FILE *f, const struct pcilu_diff *df, const struct pcilu_diag *d,
+		     const struct pcilu_out_opts *o);
 
 #ifdef __cplusplus
 }

@@ -96,6 +96,38 @@ int pcilu_read_file(const char *path, char **buf, size_t *len, struct pcilu_diag
  * device, class, numa_node and the iommu_group, driver, physfn and virtfnN
  * links). Both return 0 or a negative errno.
  */
+/*
+ * Spec fragments (src/source/spec_fragment.c): a device or a switch that
+ * appears below an existing bridge, as `pcilu simulate --add` describes it:
+ *   {"under": "0000:00:1c.0", "device": { spec function }}   (or "devices": [...])
+ * The loader asks @resolve where "under" is (the source layer cannot decode
+ * the host), then appends the fragment's functions (VFs too) to @h.
+ */
+enum pcilu_spec_bus_kind {
+	PCILU_SPEC_BUS_LINK = 1,	/* below a root or downstream port */
+	PCILU_SPEC_BUS_SWITCH,		/* a switch's internal bus (below an upstream port) */
+	PCILU_SPEC_BUS_PCI,		/* conventional PCI (below a PCI or PCIe-to-PCI bridge) */
+};
+
+struct pcilu_spec_attach {
+	enum pcilu_spec_bus_kind kind;
+	uint32_t seg;
+	uint8_t bus;		/* the bridge's secondary bus: where the functions sit */
+	uint8_t last_used;	/* highest bus number already in use behind the bridge */
+	uint8_t subordinate;	/* bridges of the fragment must fit up to here */
+	bool ari_fwd;		/* the bridge forwards ARI: functions past 7 are reachable */
+	uint32_t fn0_slots;	/* bit n: the host has function 0 of slot n on that bus */
+	int32_t numa;
+};
+
+typedef int (*pcilu_spec_resolve_fn)(void *arg, uint32_t seg, uint8_t bus, uint8_t devfn,
+				     struct pcilu_spec_attach *at, struct pcilu_diag *d);
+
+/* 0, -EINVAL (every problem named in @d with @name and a JSON pointer), -ENOMEM. */
+int pcilu_spec_load_fragment(const char *name, const char *text, size_t len,
+			     pcilu_spec_resolve_fn resolve, void *arg,
+			     struct pcilu_raw_host *h, struct pcilu_diag *d);
+
 int pcilu_export_lspci(FILE *f, const struct pcilu_raw_host *h, bool with_groups);
 int pcilu_export_sysfs(const char *dir, const struct pcilu_raw_host *h, struct pcilu_diag *d);
 

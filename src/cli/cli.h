@@ -58,6 +58,11 @@ struct cli_command {
 
 int cmd_tree(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 int cmd_groups(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 #endif

@@ -288,6 +288,16 @@ static void read_state(struct pcilu_iommu *r, int32_t dev)
 			st->ctrl = 0, st->spt_ctrl = 0;
 		if (p->fw_ctrl && (size_t)dev < p->nfw_ctrl && p->fw_ctrl[dev] >= 0)
 			st->ctrl = (uint16_t)p->fw_ctrl[dev];
+		/*
+		 * pci_liveupdate_enable_adopted_acs_controls() (liveupdate next,
+		 * 2026): written back as is; a device that needs an ACS quirk
+		 * falls back to the normal path.
+		 */
+		if (p->fw_ctrl && (size_t)dev < p->nfw_ctrl && p->fw_ctrl[dev] >= 0 &&
+		    (p->fw_ctrl[dev] & PCILU_FW_ADOPTED) && !(r->devf[dev] & (DEVF_PCH | DEVF_SPT))) {
+			r->post[dev] = *st;
+			return;
+		}
 		enable_acs(r, dev);
 		return;
 	}

@@ -90,6 +90,7 @@ struct spec_host {
 	struct spec_segment *segs;
 	size_t nsegs;
 	size_t nfuncs;		/* functions including VFs, for the limit */
+	uint32_t host_fn0;	/* fragments: slots of the bus they join whose function 0 the host has */
 };
 
 /* Parsing state and the value parsers of spec_value.c (JSON values from json-c). */
@@ -135,5 +136,10 @@ int pcilu_spec_synth(struct spec_host *s, struct pcilu_raw_host *h);
  * @n's config space (ids read ~0, no ACS or SR-IOV of its own).
  */
 void pcilu_spec_config(const struct spec_node *n, uint8_t *cfg, bool mf, uint8_t nfn, bool vf);
+
+/* spec_fragment.c helpers: number and emit a subtree below a bridge; free parsed nodes. */
+int pcilu_spec_synth_under(struct spec_host *s, uint32_t seg, struct spec_node *v, size_t n,
+			   unsigned bus, uint8_t ari_fwd, unsigned *max, struct pcilu_raw_host *h);
+void pcilu_spec_nodes_free(struct spec_node *v, size_t n);
 
 #endif

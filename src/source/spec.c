@@ -219,6 +219,11 @@ static void free_nodes(struct spec_node *v, size_t n)
 	free(v);
 }
 
+void pcilu_spec_nodes_free(struct spec_node *v, size_t n)
+{
+	free_nodes(v, n);
+}
+
 static void spec_host_free(struct spec_host *s)
 {
 	for (size_t i = 0; i < s->nsegs; i++) {

@@ -345,7 +345,7 @@ static int cmp_node(const void *a, const void *b)
  * (next_fn(), drivers/pci/probe.c, 7.2). Anything else would be invisible.
  */
 static bool check_bus(struct spec_parse *p, struct spec_node *v, size_t n,
-		      enum spec_ctx ctx, uint8_t ari_fwd)
+		      enum spec_ctx ctx, uint8_t ari_fwd, uint32_t host_fn0)
 {
 	bool ok = true;
 	bool ari = ctx == CTX_LINK && ari_fwd == 2;
@@ -369,7 +369,7 @@ static bool check_bus(struct spec_parse *p, struct spec_node *v, size_t n,
 		}
 		if (!PCI_FUNC(v[i].devfn))
 			f0_slot = PCI_SLOT(v[i].devfn);
-		else if (!ari && f0_slot != PCI_SLOT(v[i].devfn)) {
+		else if (!ari && f0_slot != PCI_SLOT(v[i].devfn) && !(host_fn0 >> PCI_SLOT(v[i].devfn) & 1)) {
 			spec_err(p, v[i].path, "slot %02x has no function 0; the kernel would not scan "
 			     "it (pci_scan_slot())", PCI_SLOT(v[i].devfn));
 			ok = false;
@@ -414,5 +414,5 @@ bool spec_parse_devices(struct spec_parse *p, const char *path, const char *key,
 		}
 	}
 	qsort(*out, n, sizeof(**out), cmp_node);
-	return check_bus(p, *out, n, ctx, ari_fwd) && ok;
+	return check_bus(p, *out, n, ctx, ari_fwd, depth == 1 ? p->s->host_fn0 : 0) && ok;
 }

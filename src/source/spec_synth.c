@@ -322,3 +322,27 @@ int pcilu_spec_synth(struct spec_host *s, struct pcilu_raw_host *h)
 		return ret;
 	return sy.errors ? -EINVAL : 0;
 }
+
+/*
+ * A fragment hot-plugged below a bridge (pcilu simulate --add): its functions
+ * sit on @bus, its bridges are numbered after *@max as firmware would number
+ * a hot-plug range, and *@max is the highest bus used on return.
+ */
+int pcilu_spec_synth_under(struct spec_host *s, uint32_t seg, struct spec_node *v, size_t n,
+			   unsigned bus, uint8_t ari_fwd, unsigned *max, struct pcilu_raw_host *h)
+{
+	struct synth sy = { .s = s, .h = h, .seg = seg };
+	int ret = 0;
+
+	sy.addrs = malloc((s->nfuncs ? s->nfuncs : 1) * sizeof(*sy.addrs));
+	if (!sy.addrs)
+		return -ENOMEM;
+	if (assign(&sy, v, n, bus, ari_fwd, max))
+		ret = emit(&sy, v, n);
+	if (!ret)
+		check_dups(&sy);
+	free(sy.addrs);
+	if (ret)
+		return ret;
+	return sy.errors ? -EINVAL : 0;
+}

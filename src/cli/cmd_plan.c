@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* pcilu plan BDF[,BDF...] [SOURCE] -o FILE: check and record what a Live Update preserves. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <pcilu/liveupdate.h>
+
+static const char plan_help[] =
+	"Usage: pcilu plan [OPTIONS] BDF[,BDF...] [SOURCE] (-o FILE | --luo ...)\n"
+	"Check that each device may be preserved across a Live Update and write the\n"
+	"handover manifest (docs/manifest.md): the devices, every bridge up to the root\n"
+	"port, their ids, bus numbers, ACS and IOMMU groups, for 'pcilu verify' after kexec.\n"
+	"  -o, --output FILE  write the manifest (atomically)\n"
+	"  --kernel PROFILE   rule profile (only v4 for now)\n"
+	"  --force            write the manifest even if a device is refused\n"
+	"  --luo              also hand the manifest over in the LUO session \"pcilu\"\n"
+	"                     (/dev/liveupdate). The session lives only while pcilu runs,\n"
+	"                     so --luo needs one of:\n"
+	"  --hold             keep running, holding the session, until the kexec ends us\n"
+	"  --kexec KERNEL     load KERNEL with kexec_file_load(2) and reboot into it\n"
+	"  --initrd FILE      initramfs for --kexec\n"
+	"  --append CMDLINE   kernel command line for --kexec (default: /proc/cmdline)\n"
+	"  --json             machine-readable output (schema pcilu-plan/1)\n"
+	"  --lenient, --no-names as for every command\n"
+	"Exit: 0 planned, 1 a device cannot be preserved, 2 usage or input error.\n";
+
+struct plan_opts {
+	struct cli_common co;
+	const char *output, *profile, *kernel, *initrd, *append;
+	bool force, luo, hold;
+};
+
+static int parse(int argc, char **argv, struct plan_opts *p)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "output", required_argument, NULL, 'o' }, { "kernel", required_argument, NULL, 'k' },
+		{ "force", no_argument, NULL, 'f' }, { "luo", no_argument, NULL, 'l' },
+		{ "hold", no_argument, NULL, 'H' }, { "kexec", required_argument, NULL, 'x' },
+		{ "initrd", required_argument, NULL, 'i' }, { "append", required_argument, NULL, 'a' },
+		{ 0 } };
+	int c;
+
+	p->profile = "v4";
+	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+		if (cli_common_opt(c, &p->co))
+			continue;
+		switch (c) {
+		case 'h':
+			fputs(plan_help, stdout);
+			return -1;
+		case 'o': p->output = optarg; break;
+		case 'k': p->profile = optarg; break;
+		case 'f': p->force = true; break;
+		case 'l': p->luo = true; break;
+		case 'H': p->hold = true; break;
+		case 'x': p->kernel = optarg; break;
+		case 'i': p->initrd = optarg; break;
+		case 'a': p->append = optarg; break;
+		default:
+			return cli_usage_error("plan", "unknown option");
+		}
+	}
+	if (argc - optind < 1 || argc - optind > 2)
+		return cli_usage_error("plan", "expects BDF[,BDF...] [SOURCE]");
+	if (strcmp(p->profile, "v4"))
+		return cli_usage_error("plan", "unknown rule profile '%s' (this build knows v4)", p->profile);
+	if (!p->output && !p->luo)
+		return cli_usage_error("plan", "needs -o FILE or --luo");
+	if ((p->hold || p->kernel) && !p->luo)
+		return cli_usage_error("plan", "--hold and --kexec hand over through LUO: add --luo");
+	if (p->luo && p->hold == !!p->kernel)
+		return cli_usage_error("plan", "--luo needs exactly one of --hold or --kexec KERNEL: "
+				       "the session is dropped when pcilu exits");
+	if ((p->initrd || p->append) && !p->kernel)
+		return cli_usage_error("plan", "--initrd and --append go with --kexec");
+	return 0;
+}
+
+static int resolve(const struct pcilu_topology *t, const char *list, int32_t **devs, size_t *n)
+{
+	char *copy = strdup(list), *save = NULL;
+	int ret = CLI_OK;
+
+	*devs = calloc(strlen(list) / 2 + 1, sizeof(**devs));
+	*n = 0;
+	if (!copy || !*devs) {
+		free(copy);
+		return CLI_ERROR;
+	}
+	for (char *tok = strtok_r(copy, ",", &save); tok && ret == CLI_OK; tok = strtok_r(NULL, ",", &save))
+		ret = cli_find_dev(t, tok, &(*devs)[(*n)++]);
+	free(copy);
+	return ret;
+}
+
+/* The one place the eligibility rules are asked; the rules engine (issue 4) replaces the call. */
+static int preflight(const struct pcilu_topology *t, const struct pcilu_lu_iommu *io,
+		     const struct pcilu_preserve_set *set, struct pcilu_plan_refusal **out, size_t *n)
+{
+	*out = calloc(set->count ? set->count : 1, sizeof(**out));
+	*n = 0;
+	if (!*out)
+		return -ENOMEM;
+	for (size_t i = 0; i < set->count; i++) {
+		struct pcilu_plan_refusal *r = &(*out)[*n];
+		int ok;
+
+		if (set->nodes[i].role != PCILU_LU_ENDPOINT)
+			continue;
+		ok = pcilu_lu_preflight_v4(t, io, set->nodes[i].dev, r->why, sizeof(r->why));
+		if (ok == 1)
+			continue;
+		r->dev = set->nodes[i].dev;
+		r->undecided = ok < 0;
+		(*n)++;
+	}
+	return 0;
+}
+
+static char *read_cmdline(void)
+{
+	char *buf = NULL;
+	size_t len;
+	struct pcilu_diag d;
+
+	pcilu_diag_init(&d);
+	if (pcilu_read_file("/proc/cmdline", &buf, &len, &d))
+		buf = NULL;
+	else
+		buf[strcspn(buf, "\n")] = '\0';
+	pcilu_diag_free(&d);
+	return buf;
+}
+
+static int load_kexec(const struct plan_opts *p)
+{
+	char *cmdline = p->append ? strdup(p->append) : read_cmdline();
+	int ret;
+
+	if (!cmdline) {
+		fprintf(stderr, "pcilu plan: no --append given and /proc/cmdline unreadable\n");
+		return CLI_ERROR;
+	}
+	if (!p->append)
+		fprintf(stderr, "pcilu plan: note: the new kernel gets this kernel's command line: %s\n", cmdline);
+	ret = pcilu_kexec_load(p->kernel, p->initrd, cmdline);
+	free(cmdline);
+	if (ret) {
+		fprintf(stderr, "pcilu plan: kexec_file_load of %s failed: %s\n", p->kernel, strerror(-ret));
+		return CLI_ERROR;
+	}
+	return CLI_OK;
+}
+
+/* Hand the manifest to LUO. Returns the session fd (to keep open), -1 when LUO is absent, or -2 on error. */
+static int luo_handover(const void *buf, size_t len, struct pcilu_plan_result *r, const struct plan_opts *p)
+{
+	int luo = pcilu_luo_open(NULL), session, ret;
+
+	if (luo == -ENOENT) {
+		r->luo = "unavailable";
+		r->luo_detail = pcilu_luo_strerror("open", luo);
+		fprintf(stderr, "pcilu plan: %s%s\n", r->luo_detail,
+			p->output ? "; the manifest is only in the file" : "");
+		return -1;
+	}
+	if (luo < 0) {
+		fprintf(stderr, "pcilu plan: %s\n", pcilu_luo_strerror("open", luo));
+		return -2;
+	}
+	session = pcilu_luo_create_session(NULL, luo, PCILU_LUO_SESSION);
+	/* Sessions outlive the /dev/liveupdate fd; only the session fd must stay open. */
+	close(luo);
+	if (session < 0) {
+		fprintf(stderr, "pcilu plan: create session: %s\n", pcilu_luo_strerror("create-session", session));
+		return -2;
+	}
+	ret = pcilu_luo_preserve_data(NULL, session, PCILU_LUO_TOKEN, buf, len);
+	if (ret) {
+		fprintf(stderr, "pcilu plan: preserve manifest: %s\n", pcilu_luo_strerror("preserve-fd", ret));
+		close(session);
+		return -2;
+	}
+	r->luo = "preserved";
+	r->luo_detail = p->hold ? "holding the session until kexec" : "rebooting into the new kernel";
+	return session;
+}
+
+static int write_manifest(struct pcilu_manifest *m, struct pcilu_plan_result *r, const struct plan_opts *p,
+			  int *session, struct pcilu_diag *d)
+{
+	void *buf;
+	size_t len;
+	int ret = pcilu_manifest_host_collect(&m->host, NULL, d);
+
+	ret = ret ?: pcilu_manifest_encode(m, &buf, &len);
+	if (ret) {
+		fprintf(stderr, "pcilu plan: cannot encode the manifest: %s\n", pcilu_strerror(ret));
+		return CLI_ERROR;
+	}
+	if (p->output) {
+		ret = pcilu_manifest_write_file(p->output, buf, len);
+		if (ret)
+			fprintf(stderr, "pcilu plan: %s: %s\n", p->output, strerror(-ret));
+		else
+			r->output = p->output;
+	}
+	if (!ret && p->luo) {
+		*session = luo_handover(buf, len, r, p);
+		if (*session == -2 || (*session == -1 && !p->output))
+			ret = -EIO;
+	}
+	/* Without a session nothing is handed over, so there is no point in the kexec. */
+	if (!ret && p->kernel && *session >= 0 && load_kexec(p) != CLI_OK) {
+		close(*session);
+		*session = -1;
+		ret = -EIO;
+	}
+	free(buf);
+	return ret ? CLI_ERROR : CLI_OK;
+}
+
+static int run_plan(const struct plan_opts *p, const struct pcilu_topology *t, const char *list,
+		    struct pcilu_diag *d, int *session)
+{
+	struct pcilu_plan_result r = { .profile = p->profile };
+	struct pcilu_preserve_set set = { 0 };
+	struct pcilu_manifest m = { 0 };
+	struct pcilu_plan_refusal *ref = NULL;
+	struct pcilu_lu_iommu io = { 0 };
+	struct pcilu_out_opts o;
+	int32_t *devs = NULL;
+	size_t n;
+	int ret = resolve(t, list, &devs, &n);
+
+	if (ret == CLI_OK && (pcilu_lu_iommu_compute(t, &io, d) ||
+			      pcilu_preserve_set_build(t, devs, n, &set, d) ||
+			      preflight(t, &io, &set, &ref, &r.nrefusals)))
+		ret = CLI_ERROR;
+	r.refusals = ref;
+	if (ret == CLI_OK && (!r.nrefusals || p->force)) {
+		m.forced = r.nrefusals > 0;
+		ret = pcilu_manifest_build(t, &set, &io, p->profile, &m, d) ? CLI_ERROR : CLI_OK;
+		if (ret == CLI_OK)
+			ret = write_manifest(&m, &r, p, session, d);
+		r.m = &m;
+	}
+	if (ret == CLI_ERROR)
+		cli_print_diag(d, PCILU_ERROR);
+	if (ret == CLI_OK) {
+		cli_out_open(&p->co, &o);
+		pcilu_print_plan(stdout, t, &r, d, &o);
+		cli_out_close(&o);
+		fflush(stdout);
+		if (r.nrefusals && !p->force)
+			ret = CLI_NEGATIVE;
+	}
+	pcilu_manifest_free(&m);
+	pcilu_preserve_set_free(&set);
+	free(ref);
+	pcilu_lu_iommu_release(&io);
+	free(devs);
+	return ret;
+}
+
+int cmd_plan(int argc, char **argv)
+{
+	struct plan_opts p = { 0 };
+	struct pcilu_topology *t;
+	struct pcilu_diag d;
+	int ret = parse(argc, argv, &p), session = -1;
+
+	if (ret)
+		return ret < 0 ? CLI_OK : CLI_ERROR;
+	pcilu_diag_init(&d);
+	ret = cli_load(argc - optind == 2 ? argv[optind + 1] : NULL, &p.co, &t, &d);
+	if (ret == CLI_OK)
+		ret = run_plan(&p, t, argv[optind], &d, &session);
+	pcilu_topology_free(t);
+	pcilu_diag_free(&d);
+	if (ret != CLI_OK || session < 0)
+		return ret;
+	if (p.hold) {
+		fprintf(stderr, "pcilu plan: holding LUO session \"%s\" (pid %d); kexec now\n",
+			PCILU_LUO_SESSION, (int)getpid());
+		for (;;)
+			pause();
+	}
+	ret = pcilu_kexec_reboot();
+	fprintf(stderr, "pcilu plan: reboot into the new kernel failed: %s\n", strerror(-ret));
+	close(session);
+	return CLI_ERROR;
+}

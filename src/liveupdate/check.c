@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pcilu check: the verdict of each device under each profile, the slots of
+ * the host, and a preserve sequence replayed as the kernel would run it
+ * (one pci_liveupdate_preserve() per device, in order; a refused call
+ * leaves nothing behind because the kernel unwinds its partial path).
+ */
+#include "liveupdate_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint16_t platform_vendor(const struct pcilu_topology *t)
+{
+	int32_t hb = pcilu_topology_find(t, 0, 0, 0);
+
+	return hb != PCILU_NONE ? t->devs[hb].vendor : 0;
+}
+
+/* Every type-0 function but host bridges: what a vfio-pci user could ask for. */
+static int all_endpoints(const struct pcilu_topology *t, int32_t **out, size_t *n)
+{
+	int32_t *v = malloc((t->ndevs ? t->ndevs : 1) * sizeof(*v));
+
+	*n = 0;
+	*out = v;
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->ndevs; i++)
+		if (!pcilu_is_bridge(&t->devs[i]) && (t->devs[i].class >> 8) != 0x0600)
+			v[(*n)++] = (int32_t)i;
+	return 0;
+}
+
+static bool seen_before(const int32_t *devs, size_t i)
+{
+	for (size_t k = 0; k < i; k++)
+		if (devs[k] == devs[i])
+			return true;
+	return false;
+}
+
+static int check_devs(struct pcilu_lu_check *c, const struct lu_ctx *x, const int32_t *devs, size_t n)
+{
+	c->devs = calloc(n ? n : 1, sizeof(*c->devs));
+	if (!c->devs)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		struct pcilu_lu_devcheck *dc;
+
+		if (seen_before(devs, i))
+			continue;
+		dc = &c->devs[c->ndevs++];
+		dc->dev = devs[i];
+		dc->group = c->iommu_on ? pcilu_iommu_group_of(c->r, devs[i]) : PCILU_NONE;
+		for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++) {
+			int ret;
+
+			if (!(c->profiles & (1u << p)))
+				continue;
+			ret = pcilu_lu_eval(x, devs[i], p, &dc->v[p]);
+			if (ret)
+				return ret;
+			if (!dc->v[p].eligible)
+				c->eligible = false;
+		}
+	}
+	return 0;
+}
+
+static const struct pcilu_lu_verdict *verdict_of(const struct pcilu_lu_check *c, int32_t dev, unsigned p)
+{
+	for (size_t i = 0; i < c->ndevs; i++)
+		if (c->devs[i].dev == dev)
+			return &c->devs[i].v[p];
+	return NULL;
+}
+
+static uint8_t first_refusal(const struct pcilu_lu_verdict *v)
+{
+	for (size_t i = 0; i < v->nreasons; i++)
+		if (v->reasons[i].sev == PCILU_LUS_REFUSE)
+			return v->reasons[i].rule;
+	return 0;
+}
+
+static bool in_set(const struct pcilu_preserve_set *s, int32_t dev)
+{
+	for (size_t i = 0; i < s->count; i++)
+		if (s->nodes[i].dev == dev)
+			return true;
+	return false;
+}
+
+/* Preserving one member of a multi-device group but not another. */
+static int partial_groups(struct pcilu_lu_check *c, struct pcilu_lu_preserve *pr)
+{
+	char b[24], o[24], msg[512];
+	bool strict = pr->profile != PCILU_LU_NEXT;
+
+	if (!c->iommu_on)
+		return 0;
+	for (size_t i = 0; i < pr->set.count; i++) {
+		const struct pcilu_preserve_node *nd = &pr->set.nodes[i];
+		const struct pcilu_group *g;
+
+		if (nd->role != PCILU_LU_ENDPOINT)
+			continue;
+		g = pcilu_iommu_group(c->r, pcilu_iommu_group_of(c->r, nd->dev));
+		for (size_t m = 0; g && m < g->nmembers; m++) {
+			struct pcilu_lu_reason t = { .rule = PCILU_LUR_PARTIAL_GROUP, .dev = nd->dev,
+						     .other = g->members[m] };
+			int ret;
+
+			if (in_set(&pr->set, g->members[m]))
+				continue;
+			t.sev = strict ? PCILU_LUS_REFUSE : PCILU_LUS_CAVEAT;
+			t.err = strict ? -EINVAL : 0;
+			snprintf(msg, sizeof(msg), "%s is preserved but %s, in the same IOMMU group %d, is not: "
+				 "after kexec the new kernel may hand it to another owner while they share DMA "
+				 "isolation%s", pcilu_bdf(&c->t->devs[nd->dev], b, sizeof(b)),
+				 pcilu_bdf(&c->t->devs[g->members[m]], o, sizeof(o)), g->id,
+				 strict ? "; refused" : " (next does not check; iommufd would refuse)");
+			ret = pcilu_lu_reason_add(&pr->conflicts, &pr->nconflicts, &t, NULL, "%s", msg);
+			if (ret)
+				return ret;
+			if (strict)
+				pr->ok = false;
+		}
+	}
+	return 0;
+}
+
+static int preserve_seq(struct pcilu_lu_check *c, unsigned p, const int32_t *devs, size_t n,
+			struct pcilu_diag *d)
+{
+	struct pcilu_lu_preserve *pr = &c->pres[p];
+	int32_t *acc = malloc((n ? n : 1) * sizeof(*acc));
+	size_t nacc = 0;
+	int ret = 0;
+
+	pr->profile = p;
+	pr->ok = true;
+	pr->reqs = calloc(n ? n : 1, sizeof(*pr->reqs));
+	if (!acc || !pr->reqs) {
+		free(acc);
+		return -ENOMEM;
+	}
+	pr->nreqs = n;
+	for (size_t i = 0; i < n; i++) {
+		const struct pcilu_lu_verdict *v = verdict_of(c, devs[i], p);
+		struct pcilu_lu_request *rq = &pr->reqs[i];
+
+		rq->dev = devs[i];
+		if (!v->eligible) {
+			rq->err = v->err;
+			rq->rule = first_refusal(v);
+		} else {
+			bool dup = false;
+
+			for (size_t k = 0; k < nacc; k++)
+				dup |= acc[k] == devs[i];
+			/* pci_liveupdate_preserve(): an endpoint already outgoing is -EBUSY */
+			if (dup) {
+				rq->err = -EBUSY;
+				rq->rule = PCILU_LUR_BUSY;
+			} else {
+				acc[nacc++] = devs[i];
+			}
+		}
+		if (rq->err)
+			pr->ok = false;
+	}
+	if (nacc)
+		ret = pcilu_preserve_set_build(c->t, acc, nacc, &pr->set, d);
+	if (!ret)
+		ret = partial_groups(c, pr);
+	free(acc);
+	if (!pr->ok)
+		c->eligible = false;
+	return ret;
+}
+
+static int run(struct pcilu_lu_check *c, struct lu_ctx *x, const int32_t *devs, size_t n, bool preserve,
+	       struct pcilu_diag *d)
+{
+	int ret = pcilu_lu_slots_build(x, &c->slots, &c->nslots);
+
+	x->slots = c->slots;
+	x->nslots = c->nslots;
+	if (!ret)
+		ret = check_devs(c, x, devs, n);
+	for (unsigned p = 0; !ret && preserve && p < PCILU_LU_NPROFILES; p++)
+		if (c->profiles & (1u << p))
+			ret = preserve_seq(c, p, devs, n, d);
+	c->has_preserve = preserve;
+	return ret;
+}
+
+int pcilu_lu_check_run(const struct pcilu_iommu *r, const struct pcilu_policy *p, unsigned profiles,
+		       const int32_t *devs, size_t n, bool preserve, struct pcilu_lu_check **out,
+		       struct pcilu_diag *d)
+{
+	const struct pcilu_topology *t = pcilu_iommu_topology(r);
+	struct pcilu_policy on = *p;	/* shallow: shares p's strings, never freed */
+	struct pcilu_iommu *r_on = NULL;
+	struct pcilu_lu_check *c;
+	int32_t *all = NULL;
+	struct lu_ctx x;
+	int ret;
+
+	*out = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (devs[i] < 0 || (size_t)devs[i] >= t->ndevs)
+			return -EINVAL;
+	if (!(profiles & PCILU_LU_ALL_PROFILES) || (preserve && !n))
+		return -EINVAL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->t = t;
+	c->r = r;
+	c->iommu_on = pcilu_policy_iommu_on(p, t);
+	c->profiles = profiles & PCILU_LU_ALL_PROFILES;
+	c->eligible = true;
+	/* What Linux 7.2 would do after a reboot with an IOMMU: names the remedy. */
+	on.acs = PCILU_ACS_LINUX;
+	on.iommu = PCILU_ON;
+	ret = pcilu_iommu_compute(t, &on, &r_on, d);
+	if (!ret && !n)
+		ret = all_endpoints(t, &all, &n);
+	if (!ret) {
+		x = (struct lu_ctx){ .t = t, .r = r, .r_on = r_on, .iommu_on = c->iommu_on,
+				     .platform_vendor = platform_vendor(t) };
+		ret = run(c, &x, all ? all : devs, n, preserve, d);
+	}
+	free(all);
+	pcilu_iommu_free(r_on);
+	if (ret) {
+		pcilu_lu_check_free(c);
+		return ret;
+	}
+	*out = c;
+	return 0;
+}
+
+void pcilu_lu_check_free(struct pcilu_lu_check *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; c->devs && i < c->ndevs; i++)
+		for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++)
+			pcilu_lu_reasons_free(c->devs[i].v[p].reasons, c->devs[i].v[p].nreasons);
+	free(c->devs);
+	pcilu_lu_slots_free(c->slots, c->nslots);
+	for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++) {
+		free(c->pres[p].reqs);
+		pcilu_preserve_set_free(&c->pres[p].set);
+		pcilu_lu_reasons_free(c->pres[p].conflicts, c->pres[p].nconflicts);
+	}
+	free(c);
+}

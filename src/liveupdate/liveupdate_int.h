@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Internal header of the liveupdate layer. */
+#ifndef PCILU_LIVEUPDATE_INT_H
+#define PCILU_LIVEUPDATE_INT_H
+
+#include "../pci/pci_int.h"
+#include <pcilu/liveupdate.h>
+
+/* ---- Preserve set, manifest, verify, LUO (issue 5) ---- */
+
+static inline struct pcilu_lu_addr pcilu_lu_addr_of(const struct pcilu_dev *d)
+{
+	return (struct pcilu_lu_addr){ .seg = d->seg, .bdf = (uint16_t)(d->bus << 8 | d->devfn) };
+}
+
+static inline bool pcilu_lu_addr_eq(struct pcilu_lu_addr a, struct pcilu_lu_addr b)
+{
+	return a.seg == b.seg && a.bdf == b.bdf;
+}
+
+static inline int32_t pcilu_lu_find(const struct pcilu_topology *t, struct pcilu_lu_addr a)
+{
+	return pcilu_topology_find(t, a.seg, (uint8_t)(a.bdf >> 8), (uint8_t)a.bdf);
+}
+
+/*
+ * Members of @dev's group (same number in @group[], or the same
+ * dev->kernel_group when @group is NULL and @kernel) as addresses, in device
+ * order. *n = 0 and no allocation when the device has no group.
+ */
+int pcilu_lu_group_members(const struct pcilu_topology *t, const int32_t *group, bool kernel,
+			   int32_t dev, struct pcilu_lu_addr **out, size_t *n);
+
+/*
+ * pci_acs_path_enabled(up, NULL, REQ_ACS_FLAGS) through the iommu layer:
+ * 1 yes, 0 no (the failing bridge, in words, in @why), -ENODATA when ACS
+ * state was not readable.
+ */
+int pcilu_lu_acs_path_ok(const struct pcilu_lu_iommu *io, int32_t up, char *why, size_t len);
+
+/* Node names: "pci-0000-00-01.0" (":" is not allowed in FDT names; "@" asks dtc for a reg). */
+#define PCILU_MANIFEST_NODE_NAME_LEN 24
+void pcilu_manifest_node_name(struct pcilu_lu_addr a, char *buf, size_t len);
+
+/* The verify checks, split by theme (verify.c, verify_group.c). */
+int pcilu_verify_add(struct pcilu_verify *v, enum pcilu_drift_kind kind, struct pcilu_lu_addr addr,
+		     long cause, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+#define PCILU_DRIFT_BIT(k) (1u << (k))
+/* Drifts of registers or identity, the usual causes of isolation drifts. */
+#define PCILU_CONFIG_DRIFTS (PCILU_DRIFT_BIT(PCILU_DRIFT_MISSING) | PCILU_DRIFT_BIT(PCILU_DRIFT_IDS) | \
+			     PCILU_DRIFT_BIT(PCILU_DRIFT_BUS_NUMBERS) | PCILU_DRIFT_BIT(PCILU_DRIFT_ACS_CTRL) | \
+			     PCILU_DRIFT_BIT(PCILU_DRIFT_ARI))
+/* Index of the first primary drift of a kind in @mask on @n (if @self) or a preserved bridge above it; -1. */
+long pcilu_verify_find_cause(const struct pcilu_verify *v, const struct pcilu_manifest *m,
+			     const struct pcilu_manifest_node *n, unsigned mask, bool self);
+/* Group checks of one present node (verify_group.c). */
+int pcilu_verify_groups(struct pcilu_verify *v, const struct pcilu_manifest *m,
+			const struct pcilu_manifest_node *n, const struct pcilu_topology *t,
+			const struct pcilu_lu_iommu *io, int32_t dev, struct pcilu_diag *d);
+
+/* ioctl wrappers: the real syscalls unless a test replaced them. */
+int pcilu_luo_sys_ioctl(const struct pcilu_luo_sys *sys, int fd, unsigned long req, void *arg);
+
+/* ---- Preflight rules engine (issue 4) ---- */
+
+#include <pcilu/iommu.h>
+
+#define LU_MAX_PATH	256	/* deeper than any bus hierarchy (256 buses per segment) */
+
+struct lu_ctx {
+	const struct pcilu_topology *t;
+	const struct pcilu_iommu *r;	/* the groups under the caller's policy */
+	const struct pcilu_iommu *r_on;	/* Linux 7.2 with an IOMMU on (what a reboot would give) */
+	bool iommu_on;
+	uint16_t platform_vendor;	/* the host bridge's vendor: whose IOMMU to turn on */
+	const struct pcilu_lu_slot *slots;
+	size_t nslots;
+};
+
+/* The bridges above @dev (nearest first); *root says whether a root bus was reached. */
+size_t pcilu_lu_path(const struct pcilu_topology *t, int32_t dev, int32_t *path, size_t max, bool *root);
+/* Append a reason (text formatted, remedy taken over). -ENOMEM. */
+int pcilu_lu_reason_add(struct pcilu_lu_reason **a, size_t *n, const struct pcilu_lu_reason *tmpl,
+			char *remedy, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void pcilu_lu_reasons_free(struct pcilu_lu_reason *a, size_t n);
+/* The verdict of @dev under @profile (rules.c). */
+int pcilu_lu_eval(const struct lu_ctx *c, int32_t dev, unsigned profile, struct pcilu_lu_verdict *v);
+/* Whether @dev's DMA can carry another requester ID; *via = the bridge or alias partner. */
+bool pcilu_lu_dma_alias(const struct lu_ctx *c, int32_t dev, int32_t *via, char *why, size_t len);
+/* slots.c: every root and downstream port, and remedies that name them. */
+int pcilu_lu_slots_build(const struct lu_ctx *c, struct pcilu_lu_slot **out, size_t *n);
+void pcilu_lu_slots_free(struct pcilu_lu_slot *s, size_t n);
+/* What would make REQ_ACS_FLAGS pass at @bridge (malloc'd, NULL on ENOMEM). */
+char *pcilu_lu_acs_remedy(const struct lu_ctx *c, int32_t bridge, const struct pcilu_acs_eval *e,
+			  unsigned profile);
+/* "move the card; slots ... : A, B" for @profile (malloc'd). */
+char *pcilu_lu_move_remedy(const struct lu_ctx *c, const char *lead, unsigned profile);
+/* pci_quirk_intel_spt_pch_acs_match(): pci=config_acs= is ignored on these ports. */
+bool pcilu_lu_is_spt_rp(const struct pcilu_dev *d);
+/* "intel_iommu=on", "amd_iommu=on" or both. */
+const char *pcilu_lu_iommu_param(const struct lu_ctx *c);
+
+/* ---- Simulation and diff (issue 9) ---- */
+
+/* Append a change; NULL when out of memory. */
+struct pcilu_change *pcilu_changes_add(struct pcilu_changes *c, enum pcilu_change_kind k,
+				       const struct pcilu_dev *dev, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void pcilu_changes_free(struct pcilu_changes *c);
+
+/* Two computed views of a host and how their devices correspond. */
+struct lu_cmp {
+	const struct pcilu_iommu *ra, *rb;
+	const struct pcilu_topology *a, *b;
+	int32_t *a2b, *b2a;		/* index on the other side, PCILU_NONE */
+	const uint8_t *preserved_b;	/* per b device: preserve role, or NULL */
+	const uint8_t *added_b;		/* per b device: why it appeared (simulate), or NULL */
+	struct pcilu_changes *out;
+};
+
+/* Match devices by address (same ids), then with @moves the rest by ids. */
+int pcilu_cmp_map(struct lu_cmp *c, bool moves);
+void pcilu_cmp_free(struct lu_cmp *c);
+int pcilu_cmp_presence(struct lu_cmp *c);	/* appeared, disappeared, moved, ids */
+int pcilu_cmp_registers(struct lu_cmp *c);	/* ACS Control, ARI Forwarding, bus numbers */
+int pcilu_cmp_groups(struct lu_cmp *c);		/* groups split or merged */
+
+/* The next kernel's raw host (sim_events.c): a copy of @t, then the events; @name names the option. */
+int pcilu_sim_raw_copy(const struct pcilu_topology *t, struct pcilu_raw_host *h);
+int pcilu_sim_add_fragment(const struct pcilu_topology *t, struct pcilu_raw_host *h, const char *text,
+			   const char *name, struct pcilu_diag *d);
+int pcilu_sim_enable_vfs(const struct pcilu_topology *t, struct pcilu_raw_host *h,
+			 const struct pcilu_sim_sriov *e, const char *name, struct pcilu_diag *d);
+
+#endif

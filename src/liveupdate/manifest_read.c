@@ -1,0 +1,512 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Reading a handover manifest. Everything is checked before it is believed:
+ * the file may be truncated, corrupt, written by another tool or by a newer
+ * pcilu, and a wrong verdict after kexec is worse than a clear refusal.
+ */
+#include "liveupdate_int.h"
+
+#include <errno.h>
+#include <libfdt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum pkind { P_U32, P_U64, P_STR, P_ADDRS, P_BUSNUM };
+
+struct pspec {
+	const char *name;
+	enum pkind kind;
+	bool required;
+	uint32_t max;		/* P_U32: largest value allowed */
+	uint32_t min;
+};
+
+#define MAX_PROPS 20
+
+static const struct pspec root_props[] = {
+	{ "compatible", P_STR, true, 0, 0 },
+	{ "pcilu-version", P_STR, true, 0, 0 },
+	{ "rule-profile", P_STR, true, 0, 0 },
+	{ "forced", P_U32, true, 1, 0 },
+};
+
+static const struct pspec host_props[] = {
+	{ "kernel-release", P_STR, false, 0, 0 },
+	{ "boot-id", P_STR, false, 0, 0 },
+	{ "machine-id", P_STR, false, 0, 0 },
+	{ "time", P_U64, true, 0, 0 },
+};
+
+enum {
+	D_SEG, D_BUS, D_DEVFN, D_VENDOR, D_DEVICE, D_SVENDOR, D_SDEVICE, D_CLASS, D_REV, D_ROLE,
+	D_REF, D_ACSCAP, D_ACSCTRL, D_BUSNUM, D_ARI, D_GROUP, D_KGROUP, D_KMEMBERS, D_COUNT
+};
+
+static const struct pspec dev_props[D_COUNT] = {
+	[D_SEG] = { "segment", P_U32, true, UINT32_MAX, 0 },
+	[D_BUS] = { "bus", P_U32, true, 0xff, 0 },
+	[D_DEVFN] = { "devfn", P_U32, true, 0xff, 0 },
+	[D_VENDOR] = { "vendor-id", P_U32, true, 0xfffe, 0 },
+	[D_DEVICE] = { "device-id", P_U32, true, 0xffff, 0 },
+	[D_SVENDOR] = { "subsystem-vendor-id", P_U32, true, 0xffff, 0 },
+	[D_SDEVICE] = { "subsystem-id", P_U32, true, 0xffff, 0 },
+	[D_CLASS] = { "class-code", P_U32, true, 0xffffff, 0 },
+	[D_REV] = { "revision-id", P_U32, true, 0xff, 0 },
+	[D_ROLE] = { "role", P_STR, true, 0, 0 },
+	[D_REF] = { "refcount", P_U32, true, PCILU_MANIFEST_MAX_NODES, 1 },
+	[D_ACSCAP] = { "acs-cap", P_U32, false, 0xffff, 0 },
+	[D_ACSCTRL] = { "acs-ctrl", P_U32, false, 0xffff, 0 },
+	[D_BUSNUM] = { "bus-numbers", P_BUSNUM, false, 0xff, 0 },
+	[D_ARI] = { "ari-forwarding", P_U32, true, 1, 0 },
+	[D_GROUP] = { "iommu-group", P_ADDRS, false, 0, 0 },
+	[D_KGROUP] = { "kernel-iommu-group", P_U32, false, INT32_MAX, 0 },
+	[D_KMEMBERS] = { "kernel-iommu-group-members", P_ADDRS, false, 0, 0 },
+};
+
+struct pval {
+	bool seen;
+	uint64_t u;
+	const char *s;
+	const fdt32_t *cells;
+	size_t ncells;
+};
+
+struct reader {
+	const void *fdt;
+	const char *file;
+	struct pcilu_diag *d;
+	char node[96];		/* path of the node being read, for messages */
+};
+
+static int bad(struct reader *r, int off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int bad(struct reader *r, int off, const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	pcilu_diag_add(r->d, PCILU_ERROR, r->file, 0,
+		       off >= 0 ? (long)fdt_off_dt_struct(r->fdt) + off : -1,
+		       "node %s: %s", r->node[0] ? r->node : "/", text);
+	return -EINVAL;
+}
+
+static bool string_ok(const char *s, int len)
+{
+	if (len < 1 || (size_t)len > PCILU_MANIFEST_STR_MAX || s[len - 1] != '\0')
+		return false;
+	for (int i = 0; i < len - 1; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+			return false;
+	return true;
+}
+
+static int check_value(struct reader *r, int off, const struct pspec *p, const void *v, int len,
+		       struct pval *out)
+{
+	const fdt32_t *c = v;
+
+	switch (p->kind) {
+	case P_U32:
+		if (len != 4)
+			return bad(r, off, "property \"%s\" has %d bytes, expected 4", p->name, len);
+		out->u = fdt32_to_cpu(c[0]);
+		if (out->u > p->max || out->u < p->min)
+			return bad(r, off, "property \"%s\" is %#llx, outside %#x..%#x", p->name,
+				   (unsigned long long)out->u, p->min, p->max);
+		return 0;
+	case P_U64:
+		if (len != 8)
+			return bad(r, off, "property \"%s\" has %d bytes, expected 8", p->name, len);
+		out->u = (uint64_t)fdt32_to_cpu(c[0]) << 32 | fdt32_to_cpu(c[1]);
+		return 0;
+	case P_STR:
+		if (!string_ok(v, len))
+			return bad(r, off, "property \"%s\" is not one printable string of at most %u bytes",
+				   p->name, PCILU_MANIFEST_STR_MAX - 1);
+		out->s = v;
+		return 0;
+	case P_BUSNUM:
+		if (len != 12)
+			return bad(r, off, "property \"%s\" has %d bytes, expected 12", p->name, len);
+		for (int i = 0; i < 3; i++)
+			if (fdt32_to_cpu(c[i]) > 0xff)
+				return bad(r, off, "property \"%s\": bus number %#x exceeds 0xff", p->name,
+					   fdt32_to_cpu(c[i]));
+		out->cells = c;
+		return 0;
+	case P_ADDRS:
+		if (len <= 0 || len % 8 || (size_t)len > PCILU_MANIFEST_MAX_GROUP * 8)
+			return bad(r, off, "property \"%s\" has %d bytes, expected a multiple of 8 from 8 to %u",
+				   p->name, len, PCILU_MANIFEST_MAX_GROUP * 8);
+		for (int i = 1; i < len / 4; i += 2)
+			if (fdt32_to_cpu(c[i]) > 0xffff)
+				return bad(r, off, "property \"%s\": bus/devfn %#x exceeds 0xffff", p->name,
+					   fdt32_to_cpu(c[i]));
+		out->cells = c;
+		out->ncells = (size_t)len / 4;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* Read every property of @node against @spec: unknown, repeated, malformed and missing ones fail. */
+static int read_props(struct reader *r, int node, const struct pspec *spec, size_t n, struct pval *vals)
+{
+	int off, ret;
+
+	if (n)
+		memset(vals, 0, n * sizeof(*vals));
+	fdt_for_each_property_offset(off, r->fdt, node) {
+		const char *name;
+		int len;
+		const void *v = fdt_getprop_by_offset(r->fdt, off, &name, &len);
+		size_t k;
+
+		if (!v || !name)
+			return bad(r, off, "unreadable property");
+		for (k = 0; k < n && strcmp(spec[k].name, name); k++)
+			;
+		if (k == n)
+			return bad(r, off, "unknown property \"%.64s\"", name);
+		if (vals[k].seen)
+			return bad(r, off, "property \"%s\" appears twice", name);
+		vals[k].seen = true;
+		ret = check_value(r, off, &spec[k], v, len, &vals[k]);
+		if (ret)
+			return ret;
+	}
+	if (off != -FDT_ERR_NOTFOUND)
+		return bad(r, -1, "property list unreadable (%s)", fdt_strerror(off));
+	for (size_t k = 0; k < n; k++)
+		if (spec[k].required && !vals[k].seen)
+			return bad(r, -1, "required property \"%s\" is missing", spec[k].name);
+	return 0;
+}
+
+static int set_node_path(struct reader *r, const char *parent, int node)
+{
+	int len;
+	const char *name = fdt_get_name(r->fdt, node, &len);
+
+	if (!name || len < 0)
+		return bad(r, -1, "node without a name");
+	snprintf(r->node, sizeof(r->node), "%s/%.*s", parent, len > 60 ? 60 : len, name);
+	return 0;
+}
+
+static int no_subnodes(struct reader *r, int node)
+{
+	int sub = fdt_first_subnode(r->fdt, node);
+
+	if (sub >= 0) {
+		const char *name = fdt_get_name(r->fdt, sub, NULL);
+
+		return bad(r, -1, "unexpected child node \"%.64s\"", name ? name : "?");
+	}
+	return 0;
+}
+
+static char *dup_str(const struct pval *v, int *ret)
+{
+	char *s;
+
+	if (!v->seen)
+		return NULL;
+	s = strdup(v->s);
+	if (!s)
+		*ret = -ENOMEM;
+	return s;
+}
+
+static int read_host(struct reader *r, int node, struct pcilu_manifest *m)
+{
+	struct pval v[4];
+	int ret = set_node_path(r, "", node);
+
+	ret = ret ?: read_props(r, node, host_props, 4, v);
+	ret = ret ?: no_subnodes(r, node);
+	if (ret)
+		return ret;
+	m->host.kernel_release = dup_str(&v[0], &ret);
+	m->host.boot_id = dup_str(&v[1], &ret);
+	m->host.machine_id = dup_str(&v[2], &ret);
+	m->host.time = v[3].u;
+	return ret;
+}
+
+static int copy_addrs(struct reader *r, const struct pval *v, struct pcilu_lu_addr self, const char *prop,
+		      struct pcilu_lu_addr **out, size_t *n)
+{
+	bool has_self = false;
+
+	*n = v->ncells / 2;
+	*out = malloc(*n * sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	for (size_t i = 0; i < *n; i++) {
+		(*out)[i].seg = fdt32_to_cpu(v->cells[2 * i]);
+		(*out)[i].bdf = (uint16_t)fdt32_to_cpu(v->cells[2 * i + 1]);
+		has_self |= pcilu_lu_addr_eq((*out)[i], self);
+		for (size_t j = 0; j < i; j++)
+			if (pcilu_lu_addr_eq((*out)[i], (*out)[j]))
+				return bad(r, -1, "property \"%s\" lists a device twice", prop);
+	}
+	if (!has_self)
+		return bad(r, -1, "property \"%s\" does not list the device itself", prop);
+	return 0;
+}
+
+static int dev_semantics(struct reader *r, const struct pval *v, struct pcilu_manifest_node *n)
+{
+	char want[PCILU_MANIFEST_NODE_NAME_LEN];
+
+	pcilu_manifest_node_name(n->addr, want, sizeof(want));
+	if (strcmp(r->node + strlen("/devices/"), want))
+		return bad(r, -1, "name does not match segment/bus/devfn (expected %s)", want);
+	if (!strcmp(v[D_ROLE].s, "endpoint"))
+		n->role = PCILU_LU_ENDPOINT;
+	else if (!strcmp(v[D_ROLE].s, "bridge"))
+		n->role = PCILU_LU_BRIDGE;
+	else
+		return bad(r, -1, "property \"role\" is \"%s\", expected \"endpoint\" or \"bridge\"", v[D_ROLE].s);
+	if (v[D_ACSCAP].seen != v[D_ACSCTRL].seen)
+		return bad(r, -1, "properties \"acs-cap\" and \"acs-ctrl\" come together");
+	if (v[D_KGROUP].seen != v[D_KMEMBERS].seen)
+		return bad(r, -1, "properties \"kernel-iommu-group\" and \"kernel-iommu-group-members\" come together");
+	if (n->role == PCILU_LU_ENDPOINT && n->refcount != 1)
+		return bad(r, -1, "an endpoint's refcount must be 1, not %u", n->refcount);
+	if (n->role == PCILU_LU_BRIDGE && !v[D_BUSNUM].seen)
+		return bad(r, -1, "required property \"bus-numbers\" of a bridge is missing");
+	if (n->role == PCILU_LU_ENDPOINT && v[D_BUSNUM].seen)
+		return bad(r, -1, "an endpoint has no \"bus-numbers\"");
+	if (n->is_bridge && (n->secondary <= (n->addr.bdf >> 8) || n->secondary > n->subordinate))
+		return bad(r, -1, "property \"bus-numbers\" <%u %u %u> is not a valid range below bus %u",
+			   n->primary, n->secondary, n->subordinate, n->addr.bdf >> 8);
+	return 0;
+}
+
+static int read_dev(struct reader *r, int node, struct pcilu_manifest_node *n)
+{
+	struct pval v[D_COUNT];
+	int ret = set_node_path(r, "/devices", node);
+
+	ret = ret ?: read_props(r, node, dev_props, D_COUNT, v);
+	ret = ret ?: no_subnodes(r, node);
+	if (ret)
+		return ret;
+	n->addr.seg = (uint32_t)v[D_SEG].u;
+	n->addr.bdf = (uint16_t)(v[D_BUS].u << 8 | v[D_DEVFN].u);
+	n->vendor = (uint16_t)v[D_VENDOR].u;
+	n->device = (uint16_t)v[D_DEVICE].u;
+	n->subsys_vendor = (uint16_t)v[D_SVENDOR].u;
+	n->subsys_device = (uint16_t)v[D_SDEVICE].u;
+	n->class = (uint32_t)v[D_CLASS].u;
+	n->revision = (uint8_t)v[D_REV].u;
+	n->refcount = (uint32_t)v[D_REF].u;
+	n->has_acs = v[D_ACSCAP].seen;
+	n->acs_cap = (uint16_t)v[D_ACSCAP].u;
+	n->acs_ctrl = (uint16_t)v[D_ACSCTRL].u;
+	n->is_bridge = v[D_BUSNUM].seen;
+	if (n->is_bridge) {
+		n->primary = (uint8_t)fdt32_to_cpu(v[D_BUSNUM].cells[0]);
+		n->secondary = (uint8_t)fdt32_to_cpu(v[D_BUSNUM].cells[1]);
+		n->subordinate = (uint8_t)fdt32_to_cpu(v[D_BUSNUM].cells[2]);
+	}
+	n->ari_fwd = v[D_ARI].u;
+	n->kgroup_id = v[D_KGROUP].seen ? (int32_t)v[D_KGROUP].u : -1;
+	ret = dev_semantics(r, v, n);
+	if (!ret && v[D_GROUP].seen) {
+		n->group_known = true;
+		ret = copy_addrs(r, &v[D_GROUP], n->addr, "iommu-group", &n->group, &n->ngroup);
+	}
+	if (!ret && v[D_KMEMBERS].seen) {
+		n->kgroup_known = true;
+		ret = copy_addrs(r, &v[D_KMEMBERS], n->addr, "kernel-iommu-group-members", &n->kgroup,
+				 &n->nkgroup);
+	}
+	return ret;
+}
+
+/* Across nodes: no address twice, and each bridge's refcount counts the endpoints below it. */
+static int check_set(struct reader *r, const struct pcilu_manifest *m)
+{
+	char a[24];
+	size_t endpoints = 0;
+
+	snprintf(r->node, sizeof(r->node), "/devices");
+	for (size_t i = 0; i < m->count; i++)
+		for (size_t j = 0; j < i; j++)
+			if (pcilu_lu_addr_eq(m->nodes[j].addr, m->nodes[i].addr))
+				return bad(r, -1, "device %s is listed twice",
+					   pcilu_lu_addr_fmt(m->nodes[i].addr, a, sizeof(a)));
+	for (size_t i = 0; i < m->count; i++) {
+		const struct pcilu_manifest_node *n = &m->nodes[i];
+		uint32_t below = 0;
+
+		endpoints += n->role == PCILU_LU_ENDPOINT;
+		for (size_t j = 0; j < m->count; j++) {
+			const struct pcilu_manifest_node *e = &m->nodes[j];
+
+			below += n->role == PCILU_LU_BRIDGE && e->role == PCILU_LU_ENDPOINT &&
+				 e->addr.seg == n->addr.seg && (e->addr.bdf >> 8) >= n->secondary &&
+				 (e->addr.bdf >> 8) <= n->subordinate;
+		}
+		if (n->role == PCILU_LU_BRIDGE && below != n->refcount)
+			return bad(r, -1, "bridge %s has refcount %u but %u preserved endpoint(s) below it",
+				   pcilu_lu_addr_fmt(n->addr, a, sizeof(a)), n->refcount, below);
+	}
+	if (!endpoints)
+		return bad(r, -1, "no preserved endpoint");
+	return 0;
+}
+
+static int read_devices(struct reader *r, int node, struct pcilu_manifest *m)
+{
+	int sub, ret = set_node_path(r, "", node);
+	size_t count = 0;
+
+	ret = ret ?: read_props(r, node, NULL, 0, NULL);
+	if (ret)
+		return ret;
+	fdt_for_each_subnode(sub, r->fdt, node)
+		if (++count > PCILU_MANIFEST_MAX_NODES)
+			return bad(r, -1, "more than %u device nodes", PCILU_MANIFEST_MAX_NODES);
+	m->nodes = calloc(count ? count : 1, sizeof(*m->nodes));
+	if (!m->nodes)
+		return -ENOMEM;
+	fdt_for_each_subnode(sub, r->fdt, node) {
+		ret = read_dev(r, sub, &m->nodes[m->count++]);
+		if (ret)
+			return ret;
+	}
+	return check_set(r, m);
+}
+
+static int check_compatible(struct reader *r, int root)
+{
+	int len;
+	const char *c = fdt_getprop(r->fdt, root, "compatible", &len);
+
+	if (!c)
+		return bad(r, -1, "no \"compatible\" property: not a pcilu manifest");
+	if (!string_ok(c, len))
+		return bad(r, -1, "\"compatible\" is not a printable string: not a pcilu manifest");
+	if (!strncmp(c, "pcilu,manifest-", strlen("pcilu,manifest-")) && strcmp(c, PCILU_MANIFEST_COMPATIBLE))
+		return bad(r, -1, "manifest format \"%s\" is not supported (this pcilu reads \"%s\")", c,
+			   PCILU_MANIFEST_COMPATIBLE);
+	if (strcmp(c, PCILU_MANIFEST_COMPATIBLE))
+		return bad(r, -1, "compatible is \"%s\", not \"%s\": not a pcilu manifest", c,
+			   PCILU_MANIFEST_COMPATIBLE);
+	return 0;
+}
+
+static int read_root(struct reader *r, struct pcilu_manifest *m)
+{
+	struct pval v[4];
+	int sub, ret, host = -1, devices = -1;
+
+	r->node[0] = '\0';
+	ret = check_compatible(r, 0);
+	ret = ret ?: read_props(r, 0, root_props, 4, v);
+	if (ret)
+		return ret;
+	fdt_for_each_subnode(sub, r->fdt, 0) {
+		const char *name = fdt_get_name(r->fdt, sub, NULL);
+		int *slot = !name ? NULL : !strcmp(name, "host") ? &host : !strcmp(name, "devices") ? &devices : NULL;
+
+		if (!slot)
+			return bad(r, -1, "unexpected child node \"%.64s\"", name ? name : "?");
+		if (*slot >= 0)
+			return bad(r, -1, "node \"%s\" appears twice", name);
+		*slot = sub;
+	}
+	if (host < 0 || devices < 0)
+		return bad(r, -1, "required node \"%s\" is missing", host < 0 ? "host" : "devices");
+	m->pcilu_version = dup_str(&v[1], &ret);
+	m->profile = dup_str(&v[2], &ret);
+	m->forced = v[3].u;
+	ret = ret ?: read_host(r, host, m);
+	return ret ?: read_devices(r, devices, m);
+}
+
+static int check_container(const void *fdt, size_t len, const char *name, struct pcilu_diag *d)
+{
+	int ret;
+
+	if (len < sizeof(struct fdt_header)) {
+		pcilu_diag_add(d, PCILU_ERROR, name, 0, -1,
+			       "truncated: %zu bytes, a device tree header alone is %zu", len,
+			       sizeof(struct fdt_header));
+		return -EINVAL;
+	}
+	if (fdt_magic(fdt) != FDT_MAGIC) {
+		pcilu_diag_add(d, PCILU_ERROR, name, 0, 0, "not a flattened device tree (bad magic %#x)",
+			       fdt_magic(fdt));
+		return -EINVAL;
+	}
+	if (fdt_totalsize(fdt) != len) {
+		pcilu_diag_add(d, PCILU_ERROR, name, 0, 4, "%s: the header says %u bytes, the file has %zu",
+			       fdt_totalsize(fdt) > len ? "truncated" : "trailing bytes", fdt_totalsize(fdt), len);
+		return -EINVAL;
+	}
+	ret = fdt_check_full(fdt, len);
+	if (ret) {
+		pcilu_diag_add(d, PCILU_ERROR, name, 0, -1, "corrupt device tree: %s", fdt_strerror(ret));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int pcilu_manifest_decode(const void *buf, size_t len, const char *name,
+			  struct pcilu_manifest *m, struct pcilu_diag *d)
+{
+	struct reader r = { .file = name, .d = d };
+	void *copy;
+	int ret;
+
+	memset(m, 0, sizeof(*m));
+	if (len > PCILU_MANIFEST_MAX_SIZE) {
+		pcilu_diag_add(d, PCILU_ERROR, name, 0, -1, "%zu bytes: larger than any manifest (limit %u)",
+			       len, PCILU_MANIFEST_MAX_SIZE);
+		return -E2BIG;
+	}
+	/* libfdt wants the blob 8-byte aligned; the caller's buffer may not be. */
+	copy = malloc(len ? len : 1);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, buf, len);
+	r.fdt = copy;
+	ret = check_container(copy, len, name, d);
+	ret = ret ?: read_root(&r, m);
+	free(copy);
+	if (ret)
+		pcilu_manifest_free(m);
+	return ret;
+}
+
+int pcilu_manifest_read_file(const char *path, struct pcilu_manifest *m, struct pcilu_diag *d)
+{
+	struct stat st;
+	char *buf;
+	size_t len;
+	int ret;
+
+	memset(m, 0, sizeof(*m));
+	if (strcmp(path, "-") && stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size > PCILU_MANIFEST_MAX_SIZE) {
+		pcilu_diag_add(d, PCILU_ERROR, path, 0, -1, "%lld bytes: larger than any manifest (limit %u)",
+			       (long long)st.st_size, PCILU_MANIFEST_MAX_SIZE);
+		return -E2BIG;
+	}
+	ret = pcilu_read_file(path, &buf, &len, d);
+	if (ret)
+		return ret;
+	ret = pcilu_manifest_decode(buf, len, path, m, d);
+	free(buf);
+	return ret;
+}

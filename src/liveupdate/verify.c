@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * After kexec: did the new kernel keep what was promised? Every preserved
+ * device at the same address with the same ids, bridges with the same bus
+ * numbers, ACS control and ARI Forwarding Enable inherited, the endpoints
+ * still isolated. A drift that follows from another (an endpoint losing its
+ * ACS path because a port's ACS control changed) points at its cause, so the
+ * report names the root problem once.
+ */
+#include "liveupdate_int.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const drift_names[] = {
+	[PCILU_DRIFT_MISSING] = "missing", [PCILU_DRIFT_IDS] = "ids",
+	[PCILU_DRIFT_BUS_NUMBERS] = "bus-numbers", [PCILU_DRIFT_ACS_CTRL] = "acs-ctrl",
+	[PCILU_DRIFT_ARI] = "ari-forwarding", [PCILU_DRIFT_ACS_PATH] = "acs-path",
+	[PCILU_DRIFT_GROUP] = "iommu-group", [PCILU_DRIFT_KERNEL_GROUP] = "kernel-iommu-group",
+};
+
+const char *pcilu_drift_kind_name(enum pcilu_drift_kind k)
+{
+	return k >= PCILU_DRIFT_MISSING && k <= PCILU_DRIFT_KERNEL_GROUP ? drift_names[k] : "unknown";
+}
+
+static const char *acs_str(uint16_t v, char *buf, size_t len)
+{
+	static const char *const bits[] = { "SV", "TB", "RR", "CR", "UF", "EC", "DT" };
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < 7 && at < len; i++)
+		if (v & (1u << i))
+			at += (size_t)snprintf(buf + at, len - at, "%s%s", at ? "|" : "", bits[i]);
+	if (!at)
+		snprintf(buf, len, "none");
+	return buf;
+}
+
+int pcilu_verify_add(struct pcilu_verify *v, enum pcilu_drift_kind kind, struct pcilu_lu_addr addr,
+		     long cause, const char *fmt, ...)
+{
+	struct pcilu_drift *dr;
+	va_list ap;
+	char *text;
+
+	if (v->count == v->cap) {
+		size_t ncap = v->cap ? v->cap * 2 : 16;
+		struct pcilu_drift *n = realloc(v->drifts, ncap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		v->drifts = n;
+		v->cap = ncap;
+	}
+	va_start(ap, fmt);
+	int len = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (len < 0)
+		return -ENOMEM;
+	dr = &v->drifts[v->count++];
+	memset(dr, 0, sizeof(*dr));
+	dr->kind = kind;
+	dr->addr = addr;
+	dr->cause = cause;
+	dr->text = text;
+	v->primary += cause < 0;
+	return 0;
+}
+
+void pcilu_verify_free(struct pcilu_verify *v)
+{
+	for (size_t i = 0; i < v->count; i++)
+		free(v->drifts[i].text);
+	free(v->drifts);
+	memset(v, 0, sizeof(*v));
+}
+
+/* Manifest bridge @b sits above node @n: same segment and @n's bus in its range. */
+static bool bridge_above(const struct pcilu_manifest_node *b, const struct pcilu_manifest_node *n)
+{
+	return b->role == PCILU_LU_BRIDGE && b->addr.seg == n->addr.seg &&
+	       (n->addr.bdf >> 8) >= b->secondary && (n->addr.bdf >> 8) <= b->subordinate;
+}
+
+/* The first drift of a kind in @mask on @n itself (if @self) or on a preserved bridge above it. */
+long pcilu_verify_find_cause(const struct pcilu_verify *v, const struct pcilu_manifest *m,
+		       const struct pcilu_manifest_node *n, unsigned mask, bool self)
+{
+	for (size_t i = 0; i < v->count; i++) {
+		const struct pcilu_drift *dr = &v->drifts[i];
+
+		if (!(mask & (1u << dr->kind)) || dr->cause >= 0)
+			continue;
+		if (self && pcilu_lu_addr_eq(dr->addr, n->addr))
+			return (long)i;
+		for (size_t k = 0; k < m->count; k++)
+			if (pcilu_lu_addr_eq(m->nodes[k].addr, dr->addr) && bridge_above(&m->nodes[k], n))
+				return (long)i;
+	}
+	return -1;
+}
+
+
+static bool same_ids(const struct pcilu_manifest_node *n, const struct pcilu_dev *p)
+{
+	return n->vendor == p->vendor && n->device == p->device && n->subsys_vendor == p->subsys_vendor &&
+	       n->subsys_device == p->subsys_device && n->class == p->class && n->revision == p->revision;
+}
+
+static int set_values(struct pcilu_verify *v, uint32_t expected, uint32_t actual)
+{
+	v->drifts[v->count - 1].expected = expected;
+	v->drifts[v->count - 1].actual = actual;
+	return 0;
+}
+
+/* Identity and registers of one node, as found at its address (@p NULL: nothing there). */
+static int check_node(struct pcilu_verify *v, const struct pcilu_manifest *m,
+		      const struct pcilu_manifest_node *n, const struct pcilu_dev *p)
+{
+	char a[24], was[48], now[48];
+	int ret = 0;
+
+	pcilu_lu_addr_fmt(n->addr, a, sizeof(a));
+	if (!p)
+		return pcilu_verify_add(v, PCILU_DRIFT_MISSING, n->addr,
+					pcilu_verify_find_cause(v, m, n, PCILU_DRIFT_BIT(PCILU_DRIFT_BUS_NUMBERS), false),
+					"%s (%04x:%04x, %s) is missing: no device at that address", a,
+					n->vendor, n->device, pcilu_lu_role_name(n->role));
+	if (!same_ids(n, p))
+		return pcilu_verify_add(v, PCILU_DRIFT_IDS, n->addr, -1,
+					"%s is now %04x:%04x subsystem %04x:%04x class %06x rev %02x, "
+					"was %04x:%04x subsystem %04x:%04x class %06x rev %02x", a,
+					p->vendor, p->device, p->subsys_vendor, p->subsys_device, p->class,
+					p->revision, n->vendor, n->device, n->subsys_vendor, n->subsys_device,
+					n->class, n->revision);
+	if (n->is_bridge && (p->primary != n->primary || p->secondary != n->secondary ||
+			     p->subordinate != n->subordinate))
+		ret = pcilu_verify_add(v, PCILU_DRIFT_BUS_NUMBERS, n->addr, -1,
+				       "bus numbers of bridge %s changed from %02x/%02x/%02x to %02x/%02x/%02x "
+				       "(primary/secondary/subordinate): the new kernel did not preserve them",
+				       a, n->primary, n->secondary, n->subordinate, p->primary, p->secondary,
+				       p->subordinate) ?:
+		      set_values(v, (uint32_t)n->primary << 16 | n->secondary << 8 | n->subordinate,
+				 (uint32_t)p->primary << 16 | p->secondary << 8 | p->subordinate);
+	if (!ret && n->has_acs && (!p->acs_pos || p->acs_ctrl != n->acs_ctrl))
+		ret = pcilu_verify_add(v, PCILU_DRIFT_ACS_CTRL, n->addr, -1,
+				       "ACS control of %s changed from %s to %s: the new kernel did not inherit it",
+				       a, acs_str(n->acs_ctrl, was, sizeof(was)),
+				       p->acs_pos ? acs_str(p->acs_ctrl, now, sizeof(now)) : "no ACS capability") ?:
+		      set_values(v, n->acs_ctrl, p->acs_pos ? p->acs_ctrl : 0);
+	if (!ret && n->ari_fwd != p->ari_fwd)
+		ret = pcilu_verify_add(v, PCILU_DRIFT_ARI, n->addr, -1,
+				       "ARI Forwarding Enable of %s changed from %s to %s: the new kernel did not adopt it",
+				       a, n->ari_fwd ? "on" : "off", p->ari_fwd ? "on" : "off") ?:
+		      set_values(v, n->ari_fwd, p->ari_fwd);
+	return ret;
+}
+
+static int check_acs_path(struct pcilu_verify *v, const struct pcilu_manifest *m,
+			  const struct pcilu_manifest_node *n, const struct pcilu_topology *t,
+			  const struct pcilu_lu_iommu *io, int32_t dev, struct pcilu_diag *d)
+{
+	char a[24], why[320];
+	int32_t up = pcilu_upstream_bridge(t, dev);
+	int ok;
+
+	if (up == PCILU_NONE || !io->r)
+		return 0;
+	ok = pcilu_lu_acs_path_ok(io, up, why, sizeof(why));
+	if (ok == 1)
+		return 0;
+	pcilu_lu_addr_fmt(n->addr, a, sizeof(a));
+	if (ok < 0 || m->forced) {
+		pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1, "%s: %s%s", a, why,
+			       ok < 0 ? " (cannot tell)" : " (the plan was forced)");
+		return 0;
+	}
+	return pcilu_verify_add(v, PCILU_DRIFT_ACS_PATH, n->addr,
+				pcilu_verify_find_cause(v, m, n, PCILU_CONFIG_DRIFTS, true),
+				"%s is no longer on a path with ACS SV|RR|CR|UF enabled up to the root (%s)",
+				a, why);
+}
+
+int pcilu_verify_manifest(const struct pcilu_manifest *m, const struct pcilu_topology *t,
+			  const struct pcilu_lu_iommu *io, struct pcilu_verify *v,
+			  struct pcilu_diag *d)
+{
+	int32_t *idx = calloc(m->count ? m->count : 1, sizeof(*idx));
+	int ret = idx ? 0 : -ENOMEM;
+
+	memset(v, 0, sizeof(*v));
+	/* Registers first, so the isolation checks below can name them as causes. */
+	for (size_t i = 0; !ret && i < m->count; i++) {
+		const struct pcilu_manifest_node *n = &m->nodes[i];
+		size_t before = v->count;
+
+		idx[i] = pcilu_lu_find(t, n->addr);
+		ret = check_node(v, m, n, idx[i] == PCILU_NONE ? NULL : &t->devs[idx[i]]);
+		if (v->count > before && (v->drifts[before].kind == PCILU_DRIFT_MISSING ||
+					  v->drifts[before].kind == PCILU_DRIFT_IDS))
+			idx[i] = PCILU_NONE;	/* not the same device: nothing more to compare */
+	}
+	for (size_t i = 0; !ret && i < m->count; i++) {
+		if (idx[i] == PCILU_NONE)
+			continue;
+		if (m->nodes[i].role == PCILU_LU_ENDPOINT)
+			ret = check_acs_path(v, m, &m->nodes[i], t, io, idx[i], d);
+		if (!ret)
+			ret = pcilu_verify_groups(v, m, &m->nodes[i], t, io, idx[i], d);
+	}
+	if (!ret && !io->group)
+		pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1,
+			       "computed IOMMU groups unavailable: group membership was not checked");
+	free(idx);
+	if (ret)
+		pcilu_verify_free(v);
+	return ret;
+}

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pcilu check: per device the verdict of each rule profile first, then the
+ * reasons in the kernel's order with their remedies; slots; a preserve
+ * sequence (schema pcilu-check/1).
+ */
+#include "output_int.h"
+#include <pcilu/iommu.h>
+#include <pcilu/liveupdate.h>
+
+#include <errno.h>
+#include <string.h>
+
+static const char *bdf_s(const struct pcilu_topology *t, int32_t dev, char *buf)
+{
+	return dev == PCILU_NONE ? "-" : pcilu_bdf(&t->devs[dev], buf, 24);
+}
+
+static struct json_object *bdf_j(const struct pcilu_topology *t, int32_t dev)
+{
+	return dev == PCILU_NONE ? NULL : pcilu_json_bdf(&t->devs[dev]);
+}
+
+static struct json_object *errno_j(struct json_object *o, int err)
+{
+	pcilu_json_add(o, "errno", json_object_new_int(err));
+	pcilu_json_add(o, "errno_name", err ? json_object_new_string(pcilu_errno_name(err)) : NULL);
+	return o;
+}
+
+static struct json_object *reason_j(const struct pcilu_topology *t, const struct pcilu_lu_reason *r)
+{
+	struct json_object *o = json_object_new_object();
+
+	pcilu_json_add(o, "rule", json_object_new_string(pcilu_lu_rule_name(r->rule)));
+	pcilu_json_add(o, "severity", json_object_new_string(pcilu_lu_severity_name(r->sev)));
+	errno_j(o, r->err);
+	pcilu_json_add(o, "device", bdf_j(t, r->dev));
+	pcilu_json_add(o, "other", bdf_j(t, r->other));
+	if (r->rule == PCILU_LUR_ACS_PATH)
+		pcilu_json_add(o, "missing", pcilu_json_acs_flags(r->missing));
+	pcilu_json_add(o, "text", json_object_new_string(r->text));
+	pcilu_json_add(o, "remedy", r->remedy ? json_object_new_string(r->remedy) : NULL);
+	return o;
+}
+
+static struct json_object *reasons_j(const struct pcilu_topology *t, const struct pcilu_lu_reason *r, size_t n)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		json_object_array_add(a, reason_j(t, &r[i]));
+	return a;
+}
+
+static struct json_object *device_j(const struct pcilu_lu_check *c, const struct pcilu_lu_devcheck *dc,
+				    struct pcilu_names *n)
+{
+	struct json_object *o = json_object_new_object(), *vs = json_object_new_array();
+
+	pcilu_json_dev_fields(o, &c->t->devs[dc->dev], n);
+	pcilu_json_add(o, "iommu_group", dc->group == PCILU_NONE ? NULL : json_object_new_int(dc->group));
+	for (unsigned p = 0; vs && p < PCILU_LU_NPROFILES; p++) {
+		const struct pcilu_lu_verdict *v = &dc->v[p];
+		struct json_object *vo;
+
+		if (!(c->profiles & (1u << p)))
+			continue;
+		vo = json_object_new_object();
+		pcilu_json_add(vo, "profile", json_object_new_string(pcilu_lu_profile_name(p)));
+		pcilu_json_add(vo, "eligible", json_object_new_boolean(v->eligible));
+		errno_j(vo, v->err);
+		pcilu_json_add(vo, "reasons", reasons_j(c->t, v->reasons, v->nreasons));
+		json_object_array_add(vs, vo);
+	}
+	pcilu_json_add(o, "verdicts", vs);
+	return o;
+}
+
+static struct json_object *profile_flags_j(const struct pcilu_lu_check *c, const bool *ok)
+{
+	struct json_object *o = json_object_new_object();
+
+	for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++)
+		if (c->profiles & (1u << p))
+			pcilu_json_add(o, pcilu_lu_profile_name(p), json_object_new_boolean(ok[p]));
+	return o;
+}
+
+static struct json_object *slots_j(const struct pcilu_lu_check *c)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; a && i < c->nslots; i++) {
+		const struct pcilu_lu_slot *s = &c->slots[i];
+		const struct pcilu_dev *p = &c->t->devs[s->port];
+		struct json_object *o = json_object_new_object(), *occ = json_object_new_array();
+
+		if (p->child_bus != PCILU_NONE)
+			for (uint32_t k = 0; occ && k < c->t->buses[p->child_bus].count; k++)
+				json_object_array_add(occ, pcilu_json_bdf(&c->t->devs[
+					c->t->bus_devs[c->t->buses[p->child_bus].first + k]]));
+		pcilu_json_add(o, "port", pcilu_json_bdf(p));
+		pcilu_json_add(o, "type", json_object_new_string(pcilu_dev_type_name(p)));
+		pcilu_json_add(o, "occupants", occ);
+		pcilu_json_add(o, "singleton", json_object_new_boolean(s->singleton));
+		pcilu_json_add(o, "acs_fail", bdf_j(c->t, s->acs_fail));
+		pcilu_json_add(o, "quirk_bridge", bdf_j(c->t, s->quirk));
+		pcilu_json_add(o, "eligible", profile_flags_j(c, s->ok));
+		pcilu_json_add(o, "text", s->text ? json_object_new_string(s->text) : NULL);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static struct json_object *preserve_j(const struct pcilu_lu_check *c)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (unsigned p = 0; a && p < PCILU_LU_NPROFILES; p++) {
+		const struct pcilu_lu_preserve *pr = &c->pres[p];
+		struct json_object *o, *rq, *nd;
+
+		if (!(c->profiles & (1u << p)))
+			continue;
+		o = json_object_new_object();
+		rq = json_object_new_array();
+		nd = json_object_new_array();
+		for (size_t i = 0; rq && i < pr->nreqs; i++) {
+			struct json_object *r = json_object_new_object();
+
+			pcilu_json_add(r, "device", pcilu_json_bdf(&c->t->devs[pr->reqs[i].dev]));
+			errno_j(r, pr->reqs[i].err);
+			pcilu_json_add(r, "rule", pr->reqs[i].rule ?
+				       json_object_new_string(pcilu_lu_rule_name(pr->reqs[i].rule)) : NULL);
+			json_object_array_add(rq, r);
+		}
+		for (size_t i = 0; nd && i < pr->set.count; i++) {
+			struct json_object *n = json_object_new_object();
+
+			pcilu_json_add(n, "device", pcilu_json_bdf(&c->t->devs[pr->set.nodes[i].dev]));
+			pcilu_json_add(n, "role", json_object_new_string(pcilu_lu_role_name(pr->set.nodes[i].role)));
+			pcilu_json_add(n, "refcount", json_object_new_int64(pr->set.nodes[i].refcount));
+			json_object_array_add(nd, n);
+		}
+		pcilu_json_add(o, "profile", json_object_new_string(pcilu_lu_profile_name(p)));
+		pcilu_json_add(o, "ok", json_object_new_boolean(pr->ok));
+		pcilu_json_add(o, "requests", rq);
+		pcilu_json_add(o, "nodes", nd);
+		pcilu_json_add(o, "conflicts", reasons_j(c->t, pr->conflicts, pr->nconflicts));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static struct json_object *assumptions_j(const struct pcilu_iommu *r)
+{
+	struct json_object *a = json_object_new_array();
+	size_t n;
+	const struct pcilu_assumption *as = pcilu_iommu_assumptions(r, &n);
+
+	for (size_t i = 0; a && i < n; i++)
+		json_object_array_add(a, json_object_new_string(as[i].text));
+	return a;
+}
+
+static int print_json(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_diag *d,
+		      const struct pcilu_out_opts *o, bool slots)
+{
+	struct json_object *root = json_object_new_object(), *src = json_object_new_object(),
+			   *profs = json_object_new_array(), *devs = json_object_new_array();
+
+	pcilu_json_add(root, "schema", json_object_new_string("pcilu-check/1"));
+	pcilu_json_add(src, "name", c->t->name ? json_object_new_string(c->t->name) : NULL);
+	pcilu_json_add(src, "kind", json_object_new_string(pcilu_source_kind_name(c->t->kind)));
+	pcilu_json_add(root, "source", src);
+	for (unsigned p = 0; profs && p < PCILU_LU_NPROFILES; p++)
+		if (c->profiles & (1u << p))
+			json_object_array_add(profs, json_object_new_string(pcilu_lu_profile_name(p)));
+	pcilu_json_add(root, "profiles", profs);
+	pcilu_json_add(root, "iommu_on", json_object_new_boolean(c->iommu_on));
+	pcilu_json_add(root, "eligible", json_object_new_boolean(c->eligible));
+	for (size_t i = 0; devs && i < c->ndevs; i++)
+		json_object_array_add(devs, device_j(c, &c->devs[i], o->names));
+	pcilu_json_add(root, "devices", devs);
+	if (slots)
+		pcilu_json_add(root, "slots", slots_j(c));
+	if (c->has_preserve)
+		pcilu_json_add(root, "preserve", preserve_j(c));
+	pcilu_json_add(root, "assumptions", assumptions_j(c->r));
+	pcilu_json_add(root, "diagnostics", pcilu_diag_json(d));
+	return pcilu_json_print(f, root);
+}
+
+static void print_reasons(FILE *f, const struct pcilu_lu_reason *r, size_t n, const char *ind)
+{
+	static const char *const tag[] = { "", "why", "caveat", "note" };
+
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "%s%s: %s\n", ind, tag[r[i].sev <= 3 ? r[i].sev : 3], r[i].text);
+		if (r[i].remedy)
+			fprintf(f, "%s  fix: %s\n", ind, r[i].remedy);
+	}
+}
+
+static void print_device(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_lu_devcheck *dc,
+			 struct pcilu_names *n)
+{
+	char b[24], label[384];
+	const char *sep = "";
+
+	fprintf(f, "%s %s: ", bdf_s(c->t, dc->dev, b), pcilu_dev_label(&c->t->devs[dc->dev], n, label, sizeof(label)));
+	for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++) {
+		if (!(c->profiles & (1u << p)))
+			continue;
+		if (dc->v[p].eligible)
+			fprintf(f, "%s%s eligible", sep, pcilu_lu_profile_name(p));
+		else
+			fprintf(f, "%s%s REFUSED (-%s)", sep, pcilu_lu_profile_name(p), pcilu_errno_name(dc->v[p].err));
+		sep = ", ";
+	}
+	fputc('\n', f);
+	for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++) {
+		const struct pcilu_lu_verdict *v = &dc->v[p];
+
+		if (!(c->profiles & (1u << p)))
+			continue;
+		if (v->eligible)
+			fprintf(f, "  %-8s eligible\n", pcilu_lu_profile_name(p));
+		else
+			fprintf(f, "  %-8s refused: -%s (%d)\n", pcilu_lu_profile_name(p),
+				pcilu_errno_name(v->err), v->err);
+		print_reasons(f, v->reasons, v->nreasons, "    ");
+	}
+	if (dc->group != PCILU_NONE)
+		fprintf(f, "  IOMMU group %d\n", dc->group);
+	fputc('\n', f);
+}
+
+static void print_slots(FILE *f, const struct pcilu_lu_check *c)
+{
+	char b[24], o[24];
+
+	fprintf(f, "Slots: what a single-function card placed below each port would get\n");
+	for (size_t i = 0; i < c->nslots; i++) {
+		const struct pcilu_lu_slot *s = &c->slots[i];
+		const struct pcilu_dev *p = &c->t->devs[s->port];
+		bool empty = p->child_bus == PCILU_NONE || !c->t->buses[p->child_bus].count;
+
+		char occ[40] = "empty";
+
+		if (!empty)
+			snprintf(occ, sizeof(occ), "holds %s%s",
+				 pcilu_bdf(&c->t->devs[c->t->bus_devs[c->t->buses[p->child_bus].first]], o, sizeof(o)),
+				 c->t->buses[p->child_bus].count > 1 ? "+" : "");
+		fprintf(f, "  %s %-15s %-20s", bdf_s(c->t, s->port, b), pcilu_dev_type_name(p), occ);
+		for (unsigned k = 0; k < PCILU_LU_NPROFILES; k++)
+			if (c->profiles & (1u << k))
+				fprintf(f, " %s:%s", pcilu_lu_profile_name(k), s->ok[k] ? "yes" : "no");
+		fputc('\n', f);
+		if (s->text)
+			fprintf(f, "      %s\n", s->text);
+	}
+	fputc('\n', f);
+}
+
+static void print_preserve(FILE *f, const struct pcilu_lu_check *c)
+{
+	char b[24];
+
+	for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++) {
+		const struct pcilu_lu_preserve *pr = &c->pres[p];
+
+		if (!(c->profiles & (1u << p)))
+			continue;
+		fprintf(f, "Preserve sequence under %s: %s\n", pcilu_lu_profile_name(p), pr->ok ? "OK" : "FAILS");
+		for (size_t i = 0; i < pr->nreqs; i++) {
+			const struct pcilu_lu_request *rq = &pr->reqs[i];
+
+			if (!rq->err)
+				fprintf(f, "  %zu. %s preserved\n", i + 1, bdf_s(c->t, rq->dev, b));
+			else
+				fprintf(f, "  %zu. %s -%s (%d): %s\n", i + 1, bdf_s(c->t, rq->dev, b),
+					pcilu_errno_name(rq->err), rq->err,
+					rq->rule == PCILU_LUR_BUSY ? "already preserved (an endpoint preserved twice)" :
+					pcilu_lu_rule_name(rq->rule));
+		}
+		fprintf(f, "  preserved nodes:%s\n", pr->set.count ? "" : " none");
+		for (size_t i = 0; i < pr->set.count; i++)
+			fprintf(f, "    %s %-8s refcount %u\n", bdf_s(c->t, pr->set.nodes[i].dev, b),
+				pcilu_lu_role_name(pr->set.nodes[i].role), pr->set.nodes[i].refcount);
+		print_reasons(f, pr->conflicts, pr->nconflicts, "  ");
+		fputc('\n', f);
+	}
+}
+
+int pcilu_print_check(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_diag *d,
+		      const struct pcilu_out_opts *o, bool slots)
+{
+	size_t n;
+	const struct pcilu_assumption *as;
+
+	if (o->json)
+		return print_json(f, c, d, o, slots);
+	for (size_t i = 0; i < c->ndevs; i++)
+		print_device(f, c, &c->devs[i], o->names);
+	if (slots)
+		print_slots(f, c);
+	if (c->has_preserve)
+		print_preserve(f, c);
+	as = pcilu_iommu_assumptions(c->r, &n);
+	if (n)
+		fprintf(f, "Notes:\n");
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "  * %s\n", as[i].text);
+	return 0;
+}

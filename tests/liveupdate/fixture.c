@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "fixture.h"
+#include "../../src/base/base_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const struct fx_dev fx_ref[FX_REF_COUNT] = {
+	{ "00:00.0", 0x8086, 0x29c0, 0x060000, 0xff, false, 0, 0, false, false, 0, 0, false, 0, 0 },
+	{ "00:01.0", 0x8086, 0x7a38, 0x060400, PCI_EXP_TYPE_ROOT_PORT, true, 1, 1, false, true,
+	  FX_ACS_ALL | PCI_ACS_TB, FX_ACS_ALL, false, 1, 1 },
+	{ "01:00.0", 0x144d, 0xa808, 0x010802, PCI_EXP_TYPE_ENDPOINT, false, 0, 0, false, false, 0, 0,
+	  false, 2, 2 },
+	{ "00:02.0", 0x8086, 0x7a3a, 0x060400, PCI_EXP_TYPE_ROOT_PORT, true, 2, 8, false, true,
+	  FX_ACS_ALL, FX_ACS_ALL, false, 3, 3 },
+	{ "02:00.0", 0x10b5, 0x8747, 0x060400, PCI_EXP_TYPE_UPSTREAM, true, 3, 8, false, false, 0, 0,
+	  false, 4, 4 },
+	{ "03:00.0", 0x10b5, 0x8747, 0x060400, PCI_EXP_TYPE_DOWNSTREAM, true, 4, 4, false, true,
+	  FX_ACS_ALL | PCI_ACS_EC, FX_ACS_ALL, true, 5, 5 },
+	{ "04:00.0", 0x8086, 0x1572, 0x020000, PCI_EXP_TYPE_ENDPOINT, false, 0, 0, true, true,
+	  FX_ACS_ALL, FX_ACS_ALL, false, 6, 6 },
+	{ "04:00.1", 0x8086, 0x1572, 0x020000, PCI_EXP_TYPE_ENDPOINT, false, 0, 0, true, true,
+	  FX_ACS_ALL, FX_ACS_ALL, false, 7, 7 },
+};
+
+static void fill_cfg(uint8_t *c, const struct fx_dev *f, uint8_t bus)
+{
+	pcilu_put16(c + PCI_VENDOR_ID, f->vendor);
+	pcilu_put16(c + PCI_DEVICE_ID, f->device);
+	pcilu_put16(c + PCI_STATUS, f->pcie_type != 0xff ? PCI_STATUS_CAP_LIST : 0);
+	c[PCI_REVISION_ID] = 0x01;
+	c[PCI_CLASS_PROG] = (uint8_t)f->class;
+	c[PCI_CLASS_DEVICE] = (uint8_t)(f->class >> 8);
+	c[PCI_CLASS_DEVICE + 1] = (uint8_t)(f->class >> 16);
+	c[PCI_HEADER_TYPE] = (f->bridge ? PCI_HEADER_TYPE_BRIDGE : 0) | (f->mfd ? PCI_HEADER_TYPE_MFD : 0);
+	if (f->bridge) {
+		c[PCI_PRIMARY_BUS] = bus;
+		c[PCI_SECONDARY_BUS] = f->secondary;
+		c[PCI_SUBORDINATE_BUS] = f->subordinate;
+	} else {
+		pcilu_put16(c + PCI_SUBSYSTEM_VENDOR_ID, f->vendor);
+		pcilu_put16(c + PCI_SUBSYSTEM_ID, 0x0001);
+	}
+	if (f->pcie_type == 0xff)
+		return;
+	c[PCI_CAPABILITY_LIST] = 0x40;
+	c[0x40] = PCI_CAP_ID_EXP;
+	pcilu_put16(c + 0x40 + PCI_EXP_FLAGS, (uint16_t)(2 | f->pcie_type << 4));
+	if (f->ari_fwd) {
+		pcilu_put32(c + 0x40 + PCI_EXP_DEVCAP2, PCI_EXP_DEVCAP2_ARI);
+		pcilu_put16(c + 0x40 + PCI_EXP_DEVCTL2, PCI_EXP_DEVCTL2_ARI);
+	}
+	if (f->has_acs) {
+		pcilu_put32(c + 0x100, PCI_EXT_CAP_ID_ACS | 1u << 16);
+		pcilu_put16(c + 0x100 + PCI_ACS_CAP, f->acs_cap);
+		pcilu_put16(c + 0x100 + PCI_ACS_CTRL, f->acs_ctrl);
+	}
+}
+
+struct pcilu_topology *fx_build(const struct fx_dev *devs, size_t n, int32_t **groups)
+{
+	struct pcilu_raw_host raw;
+	struct pcilu_topology *t = NULL;
+	struct pcilu_diag d;
+
+	pcilu_raw_host_init(&raw, PCILU_SRC_SPEC, "fixture");
+	raw.has_kernel_groups = true;
+	for (size_t i = 0; i < n; i++) {
+		struct pcilu_raw_dev *r = pcilu_raw_host_add(&raw);
+
+		if (!r || pcilu_parse_bdf(devs[i].bdf, &r->seg, &r->bus, &r->devfn))
+			abort();
+		r->cfg_len = PCILU_CFG_EXP_SIZE;
+		r->cfg = calloc(1, PCILU_CFG_EXP_SIZE);
+		if (!r->cfg)
+			abort();
+		fill_cfg(r->cfg, &devs[i], r->bus);
+		r->kernel_group = devs[i].kgroup;
+	}
+	pcilu_diag_init(&d);
+	if (pcilu_topology_build(&raw, &t, &d) || d.errors) {
+		char buf[512];
+
+		for (size_t i = 0; i < d.count; i++) {
+			pcilu_diag_format(&d.msgs[i], buf, sizeof(buf));
+			fprintf(stderr, "fixture: %s\n", buf);
+		}
+		abort();
+	}
+	pcilu_diag_free(&d);
+	pcilu_raw_host_free(&raw);
+	*groups = malloc(t->ndevs * sizeof(**groups));
+	if (!*groups)
+		abort();
+	for (size_t i = 0; i < t->ndevs; i++) {
+		char bdf[24];
+
+		pcilu_bdf(&t->devs[i], bdf, sizeof(bdf));
+		for (size_t k = 0; k < n; k++)
+			if (!strcmp(bdf + 5, devs[k].bdf))
+				(*groups)[i] = devs[k].group;
+	}
+	return t;
+}
+
+int32_t fx_find(const struct pcilu_topology *t, const char *bdf)
+{
+	uint32_t seg;
+	uint8_t bus, devfn;
+
+	if (pcilu_parse_bdf(bdf, &seg, &bus, &devfn))
+		return PCILU_NONE;
+	return pcilu_topology_find(t, seg, bus, devfn);
+}
+
+void fx_groups(const struct pcilu_topology *t, const int32_t *hand, struct pcilu_lu_iommu *io)
+{
+	struct pcilu_diag d;
+	const int32_t *g;
+
+	pcilu_diag_init(&d);
+	if (pcilu_lu_iommu_compute(t, io, &d))
+		abort();
+	g = io->group;
+	pcilu_diag_free(&d);
+	for (size_t i = 0; hand && i < t->ndevs; i++)
+		for (size_t j = 0; j < t->ndevs; j++)
+			if ((hand[i] == hand[j]) != (g[i] == g[j])) {
+				char a[24], b[24];
+
+				fprintf(stderr, "fixture: groups of %s and %s: by hand %s, computed %s\n",
+					pcilu_bdf(&t->devs[i], a, sizeof(a)), pcilu_bdf(&t->devs[j], b, sizeof(b)),
+					hand[i] == hand[j] ? "same" : "different", g[i] == g[j] ? "same" : "different");
+				abort();
+			}
+}
+
+int fx_manifest(const struct pcilu_topology *t, const int32_t *groups, const char *const *bdfs,
+		size_t n, void **buf, size_t *len)
+{
+	struct pcilu_lu_iommu io;
+	struct pcilu_preserve_set set;
+	struct pcilu_manifest m = { 0 };
+	struct pcilu_diag d;
+	int32_t devs[16];
+	int ret;
+
+	for (size_t i = 0; i < n; i++)
+		devs[i] = fx_find(t, bdfs[i]);
+	fx_groups(t, groups, &io);
+	pcilu_diag_init(&d);
+	ret = pcilu_preserve_set_build(t, devs, n, &set, &d);
+	if (!ret)
+		ret = pcilu_manifest_build(t, &set, &io, "v4", &m, &d);
+	m.host.kernel_release = strdup("7.2.13");
+	m.host.boot_id = strdup("6f1d9a8e-2c47-4f0b-9a51-3e2d7c8b1f00");
+	m.host.machine_id = strdup("0123456789abcdef0123456789abcdef");
+	m.host.time = 1790000000;
+	if (!ret)
+		ret = pcilu_manifest_encode(&m, buf, len);
+	pcilu_manifest_free(&m);
+	pcilu_preserve_set_free(&set);
+	pcilu_diag_free(&d);
+	pcilu_lu_iommu_release(&io);
+	return ret;
+}
