@@ -454,6 +454,17 @@ static int check_container(const void *fdt, size_t len, const char *name, struct
 			       fdt_totalsize(fdt) > len ? "truncated" : "trailing bytes", fdt_totalsize(fdt), len);
 		return -EINVAL;
 	}
+	/*
+	 * pcilu writes version 17 (last compatible 16) only. Older layouts lack
+	 * size_dt_strings, and libfdt 1.6.1's fdt_check_full() dereferences NULL
+	 * on some of them (found by fuzz-manifest), so refuse them first.
+	 */
+	if (fdt_version(fdt) < 16 || fdt_last_comp_version(fdt) > 17) {
+		pcilu_diag_add(d, PCILU_ERROR, name, 0, 20,
+			       "device tree version %u (last compatible %u); pcilu reads version 16 or 17",
+			       fdt_version(fdt), fdt_last_comp_version(fdt));
+		return -EINVAL;
+	}
 	ret = fdt_check_full(fdt, len);
 	if (ret) {
 		pcilu_diag_add(d, PCILU_ERROR, name, 0, -1, "corrupt device tree: %s", fdt_strerror(ret));
