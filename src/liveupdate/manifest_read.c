@@ -140,7 +140,7 @@ static int check_value(struct reader *r, int off, const struct pspec *p, const v
 		out->cells = c;
 		return 0;
 	case P_ADDRS:
-		if (len <= 0 || len % 8 || (size_t)len > PCILU_MANIFEST_MAX_GROUP * 8)
+		if (len <= 0 || len % 8 || (size_t)len > (size_t)PCILU_MANIFEST_MAX_GROUP * 8)
 			return bad(r, off, "property \"%s\" has %d bytes, expected a multiple of 8 from 8 to %u",
 				   p->name, len, PCILU_MANIFEST_MAX_GROUP * 8);
 		for (int i = 1; i < len / 4; i += 2)
