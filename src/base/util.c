@@ -21,7 +21,8 @@ void pcilu_buf_printf(struct pcilu_buf *b, const char *fmt, ...)
 		size_t room = b->cap - b->len;
 
 		va_start(ap, fmt);
-		int n = vsnprintf(b->p ? b->p + b->len : NULL, room, fmt, ap);
+		/* The checker loses the va_start above inside the loop. */
+		int n = vsnprintf(b->p ? b->p + b->len : NULL, room, fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
 		va_end(ap);
 		if (n < 0) {
 			b->oom = true;

@@ -49,6 +49,8 @@ static int push(void *arr, size_t *n, size_t size)
 
 static int add_fragment(struct sim_args *a, const char *arg, struct pcilu_diag *d)
 {
+	/* n counts what is kept, grown what was added: both start at the old count. */
+	// cppcheck-suppress duplicateAssignExpression
 	size_t n = a->nadds, grown = a->nadds, len;
 	char *buf = NULL;
 

@@ -141,7 +141,7 @@ static int check_value(struct reader *r, int off, const struct pspec *p, const v
 		out->cells = c;
 		return 0;
 	case P_ADDRS:
-		if (len <= 0 || len % 8 || (size_t)len > PCILU_MANIFEST_MAX_GROUP * 8)
+		if (len <= 0 || len % 8 || (size_t)len > (size_t)PCILU_MANIFEST_MAX_GROUP * 8)
 			return bad(r, off, "property \"%s\" has %d bytes, expected a multiple of 8 from 8 to %u",
 				   p->name, len, PCILU_MANIFEST_MAX_GROUP * 8);
 		for (int i = 1; i < len / 4; i += 2)
@@ -505,6 +505,17 @@ static int check_container(const void *fdt, size_t len, const char *name, struct
 	if (fdt_totalsize(fdt) != len) {
 		pcilu_diag_add(d, PCILU_ERROR, name, 0, 4, "%s: the header says %u bytes, the file has %zu",
 			       fdt_totalsize(fdt) > len ? "truncated" : "trailing bytes", fdt_totalsize(fdt), len);
+		return -EINVAL;
+	}
+	/*
+	 * pcilu writes version 17 (last compatible 16) only. Older layouts lack
+	 * size_dt_strings, and libfdt 1.6.1's fdt_check_full() dereferences NULL
+	 * on some of them (found by fuzz-manifest), so refuse them first.
+	 */
+	if (fdt_version(fdt) < 16 || fdt_last_comp_version(fdt) > 17) {
+		pcilu_diag_add(d, PCILU_ERROR, name, 0, 20,
+			       "device tree version %u (last compatible %u); pcilu reads version 16 or 17",
+			       fdt_version(fdt), fdt_last_comp_version(fdt));
 		return -EINVAL;
 	}
 	ret = fdt_check_full(fdt, len);

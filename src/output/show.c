@@ -208,7 +208,7 @@ static void text_show(FILE *f, const struct pcilu_topology *t, int32_t i, const 
 	if (d->acs_pos)
 		fprintf(f, "  ACS:          at 0x%03x, cap %s (0x%04x, egress vector %u bits), ctrl %s (0x%04x)\n",
 			d->acs_pos, pcilu_acs_flags_str(d->acs_cap & 0xff, a, sizeof(a)), d->acs_cap,
-			d->acs_cap >> 8, pcilu_acs_flags_str(d->acs_ctrl & 0x7f, b, sizeof(b)), d->acs_ctrl);
+			(unsigned)(d->acs_cap >> 8), pcilu_acs_flags_str(d->acs_ctrl & 0x7f, b, sizeof(b)), d->acs_ctrl);
 	else
 		fprintf(f, "  ACS:          %s\n", pcilu_acs_summary(d, a, sizeof(a)));
 	if (d->ari_pos || d->ari_fwd)

@@ -56,7 +56,7 @@ struct tree_ctx {
 	const struct pcilu_topology *t;
 	const struct pcilu_out_opts *o;
 	struct vf_index vf;
-	char prefix[1024];
+	char prefix[4 * 257 + 1];
 };
 
 static void text_device(struct tree_ctx *c, int32_t i, bool last, size_t depth);
@@ -79,7 +79,7 @@ static void text_device(struct tree_ctx *c, int32_t i, bool last, size_t depth)
 	size_t plen = strlen(c->prefix);
 
 	fprintf(c->f, "%s%s %02x:%02x.%u %s  %s", c->prefix, last ? "`--" : "+--", d->bus,
-		PCI_SLOT(d->devfn), PCI_FUNC(d->devfn), pcilu_dev_label(d, c->o->names, label, sizeof(label)),
+		(unsigned)PCI_SLOT(d->devfn), (unsigned)PCI_FUNC(d->devfn), pcilu_dev_label(d, c->o->names, label, sizeof(label)),
 		pcilu_dev_type_name(d));
 	if (d->is_virtfn)
 		fprintf(c->f, " VF of %s", d->physfn == PCILU_NONE ? "?" :
@@ -89,9 +89,10 @@ static void text_device(struct tree_ctx *c, int32_t i, bool last, size_t depth)
 	if (d->child_bus != PCILU_NONE)
 		fprintf(c->f, "  -> bus %02x-%02x", d->secondary, d->subordinate);
 	fputc('\n', c->f);
-	if (depth > 64 || plen + 8 >= sizeof(c->prefix))
+	/* Bus numbers only grow downstream, so 256 levels always fit. */
+	if (plen + 5 > sizeof(c->prefix))
 		return;
-	strcat(c->prefix, last ? "    " : "|   ");
+	memcpy(c->prefix + plen, last ? "    " : "|   ", 5);
 	size_t nvf = (size_t)(c->vf.first[i + 1] - c->vf.first[i]);
 
 	if (nvf)
@@ -153,7 +154,7 @@ static struct json_object *json_device(struct tree_ctx *c, int32_t i, size_t dep
 		pcilu_json_add(o, "secondary_bus", pcilu_json_hex(d->secondary, 2));
 		pcilu_json_add(o, "subordinate_bus", pcilu_json_hex(d->subordinate, 2));
 	}
-	if (depth > 64)
+	if (depth > 256)	/* deeper than bus numbers allow: a bug upstream */
 		return o;
 	size_t nvf = (size_t)(c->vf.first[i + 1] - c->vf.first[i]);
 

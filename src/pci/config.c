@@ -153,11 +153,21 @@ static unsigned find_ext(struct pcilu_dev *dev, uint16_t id, const char *what,
 	return ret > 0 ? (unsigned)ret : 0;
 }
 
-static bool truncated(struct pcilu_dev *dev, unsigned pos, unsigned size)
+/*
+ * A capability that does not fit in the readable bytes cannot be decoded;
+ * treating it as absent would be a guess (e.g. "no ACS"), so it is an error.
+ */
+static bool truncated(struct pcilu_dev *dev, unsigned pos, unsigned size, const char *what,
+		      const char *file, struct pcilu_diag *d)
 {
+	char bdf[24];
+
 	if (pos + size <= dev->cfg_len)
 		return false;
 	dev->cap_errors |= PCILU_CAPERR_TRUNC;
+	pcilu_diag_add(d, PCILU_ERROR, file, dev->line, (long)pos,
+		       "%s: %s capability at 0x%x needs %u bytes but config space ends at 0x%x; its fields are unknown",
+		       pcilu_bdf(dev, bdf, sizeof(bdf)), what, pos, size, dev->cfg_len);
 	return true;
 }
 
@@ -165,14 +175,14 @@ static void decode_pcie(struct pcilu_dev *dev, const char *file, struct pcilu_di
 {
 	unsigned pos = find_cap(dev, PCI_CAP_ID_EXP, "PCI Express", file, d);
 
-	if (!pos || truncated(dev, pos, 4))
+	if (!pos || truncated(dev, pos, 4, "PCI Express", file, d))
 		return;
 	dev->pcie_pos = (uint8_t)pos;
 	dev->pcie_flags = pcilu_le16(dev->cfg + pos + PCI_EXP_FLAGS);
 	dev->pcie_type = (uint8_t)((dev->pcie_flags & PCI_EXP_FLAGS_TYPE) >> 4);
 	/* Device Control 2 exists only from capability version 2 on. */
 	if ((dev->pcie_flags & PCI_EXP_FLAGS_VERS) >= 2 &&
-	    !truncated(dev, pos, PCI_EXP_DEVCTL2 + 2))
+	    !truncated(dev, pos, PCI_EXP_DEVCTL2 + 2, "PCI Express", file, d))
 		dev->ari_fwd = pcilu_le16(dev->cfg + pos + PCI_EXP_DEVCTL2) & PCI_EXP_DEVCTL2_ARI;
 }
 
@@ -181,11 +191,47 @@ static void decode_acs(struct pcilu_dev *dev, const char *file, struct pcilu_dia
 {
 	unsigned pos = find_ext(dev, PCI_EXT_CAP_ID_ACS, "ACS", file, d);
 
-	if (!pos || truncated(dev, pos, 8))
+	if (!pos || truncated(dev, pos, 8, "ACS", file, d))
 		return;
 	dev->acs_pos = (uint16_t)pos;
 	dev->acs_cap = pcilu_le16(dev->cfg + pos + PCI_ACS_CAP);
 	dev->acs_ctrl = pcilu_le16(dev->cfg + pos + PCI_ACS_CTRL);
+}
+
+/*
+ * SR-IOV states Linux never creates: sriov_enable() refuses more VFs than
+ * TotalVFs or VFs on a bus past the PF's bus range, and compute_max_vf_buses()
+ * rejects a zero offset or stride (drivers/pci/iov.c, 7.2). A dump showing
+ * them enabled is corrupt; the VF addresses it implies would be made up.
+ */
+static void check_sriov(struct pcilu_dev *dev, const char *file, struct pcilu_diag *d)
+{
+	const struct pcilu_sriov *s = &dev->sriov;
+	bool on = s->ctrl & PCI_SRIOV_CTRL_VFE;
+	unsigned n = s->num_vfs < s->total_vfs ? s->num_vfs : s->total_vfs;
+	char bdf[24];
+
+	pcilu_bdf(dev, bdf, sizeof(bdf));
+	if (!s->total_vfs)
+		return;
+	if (!s->vf_offset || (s->total_vfs > 1 && !s->vf_stride)) {
+		pcilu_diag_add(d, on ? PCILU_ERROR : PCILU_WARN, file, dev->line,
+			       (long)s->pos + PCI_SRIOV_VF_OFFSET,
+			       "%s: SR-IOV First VF Offset %u, VF Stride %u: Linux cannot use this capability%s",
+			       bdf, s->vf_offset, s->vf_stride,
+			       on ? ", yet VF Enable is set" : "");
+		return;
+	}
+	if (!on)
+		return;
+	if (s->num_vfs > s->total_vfs)
+		pcilu_diag_add(d, PCILU_ERROR, file, dev->line, (long)s->pos + PCI_SRIOV_NUM_VF,
+			       "%s: SR-IOV NumVFs %u exceeds TotalVFs %u; Linux never enables that",
+			       bdf, s->num_vfs, s->total_vfs);
+	if (n && (unsigned)dev->bus + ((dev->devfn + s->vf_offset + (unsigned)s->vf_stride * (n - 1)) >> 8) > 0xff)
+		pcilu_diag_add(d, PCILU_ERROR, file, dev->line, (long)s->pos + PCI_SRIOV_NUM_VF,
+			       "%s: SR-IOV with %u VFs (offset %u, stride %u) puts VFs past bus ff; Linux never enables that",
+			       bdf, n, s->vf_offset, s->vf_stride);
 }
 
 static void decode_sriov(struct pcilu_dev *dev, const char *file, struct pcilu_diag *d)
@@ -194,7 +240,7 @@ static void decode_sriov(struct pcilu_dev *dev, const char *file, struct pcilu_d
 	struct pcilu_sriov *s = &dev->sriov;
 	const uint8_t *c;
 
-	if (!pos || truncated(dev, pos, PCI_SRIOV_VF_DID + 2))
+	if (!pos || truncated(dev, pos, PCI_SRIOV_VF_DID + 2, "SR-IOV", file, d))
 		return;
 	c = dev->cfg + pos;
 	s->pos = (uint16_t)pos;
@@ -205,6 +251,7 @@ static void decode_sriov(struct pcilu_dev *dev, const char *file, struct pcilu_d
 	s->vf_offset = pcilu_le16(c + PCI_SRIOV_VF_OFFSET);
 	s->vf_stride = pcilu_le16(c + PCI_SRIOV_VF_STRIDE);
 	s->vf_device = pcilu_le16(c + PCI_SRIOV_VF_DID);
+	check_sriov(dev, file, d);
 }
 
 static void decode_bridge(struct pcilu_dev *dev)
@@ -240,7 +287,7 @@ static void decode_bridge_subsys(struct pcilu_dev *dev, const char *file, struct
 	if (dev->hdr_type != PCI_HEADER_TYPE_BRIDGE)
 		return;
 	pos = find_cap(dev, PCI_CAP_ID_SSVID, "bridge subsystem ids", file, d);
-	if (pos && !truncated(dev, pos, 8)) {
+	if (pos && !truncated(dev, pos, 8, "bridge subsystem id", file, d)) {
 		dev->subsys_vendor = pcilu_le16(dev->cfg + pos + 4);
 		dev->subsys_device = pcilu_le16(dev->cfg + pos + 6);
 	}
@@ -271,6 +318,12 @@ int pcilu_dev_decode(struct pcilu_dev *dev, const char *file, struct pcilu_diag 
 	dev->hdr_type = c[PCI_HEADER_TYPE] & PCI_HEADER_TYPE_MASK;
 	/* pci_setup_device() and pci_scan_slot(), drivers/pci/probe.c, 7.2 */
 	dev->multifunction = (c[PCI_HEADER_TYPE] & PCI_HEADER_TYPE_MFD) || PCI_FUNC(dev->devfn);
+	/* pci_setup_device(), drivers/pci/probe.c, 7.2: unknown layouts are ignored. */
+	if (dev->hdr_type > PCI_HEADER_TYPE_CARDBUS) {
+		pcilu_diag_add(d, PCILU_ERROR, file, dev->line, PCI_HEADER_TYPE,
+			       "%s: unknown header type %02x; Linux ignores the device", bdf, dev->hdr_type);
+		return -EINVAL;
+	}
 	decode_subsys(dev);
 	decode_bridge(dev);
 	if (dev->cfg_len < PCI_CFG_SPACE_SIZE)

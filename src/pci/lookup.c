@@ -68,7 +68,7 @@ int pcilu_parse_bdf(const char *s, uint32_t *seg, uint8_t *bus, uint8_t *devfn)
 
 char *pcilu_bdf_fmt(uint32_t seg, uint8_t bus, uint8_t devfn, char *buf, size_t len)
 {
-	snprintf(buf, len, "%04x:%02x:%02x.%u", seg, bus, PCI_SLOT(devfn), PCI_FUNC(devfn));
+	snprintf(buf, len, "%04x:%02x:%02x.%u", seg, bus, (unsigned)PCI_SLOT(devfn), (unsigned)PCI_FUNC(devfn));
 	return buf;
 }
 

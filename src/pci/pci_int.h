@@ -14,6 +14,21 @@ static inline bool pcilu_pcie_downstream_port(const struct pcilu_dev *d)
 			       d->pcie_type == PCI_EXP_TYPE_PCIE_BRIDGE);
 }
 
+/*
+ * pci_scan_bridge_extend(), drivers/pci/probe.c, 7.2: bus numbers Linux keeps
+ * as firmware left them (else it reconfigures the bridge). A primary bus of 0
+ * is the hard-wired case Linux accepts. Unconfigured (0, 0) is not sane either.
+ */
+static inline bool pcilu_bus_numbers_sane(const struct pcilu_dev *br)
+{
+	return (br->primary == br->bus || br->primary == 0) &&
+	       br->secondary > br->bus && br->subordinate >= br->secondary;
+}
+
+/* Report bridges whose bus ranges overlap a sibling's or leave their parent's. */
+void pcilu_check_bus_ranges(const struct pcilu_dev *all, size_t n, const char *file,
+			    struct pcilu_diag *d);
+
 /* set_pcie_port_type() correction for mislabelled ports, drivers/pci/probe.c, 7.2 */
 void pcilu_fixup_port_type(struct pcilu_dev *dev, const struct pcilu_dev *parent);
 

@@ -324,8 +324,10 @@ int pcilu_topology_build(struct pcilu_raw_host *raw, struct pcilu_topology **out
 	ret = take_raw(&b, raw);
 	if (!ret)
 		ret = decode_all(&b, raw);
-	if (!ret)
+	if (!ret) {
+		pcilu_check_bus_ranges(b.all, b.nall, b.file, d);
 		ret = pcilu_make_buses(&b);
+	}
 	if (!ret)
 		ret = pcilu_walk_buses(&b);
 	if (!ret)

@@ -28,13 +28,13 @@ static int cmp_raw_addr(const void *a, const void *b)
 /* Devices in address order, as lspci lists them. */
 static const struct pcilu_raw_dev **sorted(const struct pcilu_raw_host *h)
 {
-	const struct pcilu_raw_dev **v = malloc((h->count ? h->count : 1) * sizeof(*v));
+	const struct pcilu_raw_dev **v = malloc((h->count ? h->count : 1) * sizeof(*v)); // NOLINT(bugprone-sizeof-expression): an array of pointers
 
 	if (!v)
 		return NULL;
 	for (size_t i = 0; i < h->count; i++)
 		v[i] = &h->devs[i];
-	qsort(v, h->count, sizeof(*v), cmp_raw_addr);
+	qsort(v, h->count, sizeof(*v), cmp_raw_addr); // NOLINT(bugprone-sizeof-expression): an array of pointers
 	return v;
 }
 

@@ -20,7 +20,7 @@
 #include <string.h>
 
 /* Hex digit value plus one; 0 for anything that is not a hex digit. */
-#define HX(c, v) [c] = (v) + 1
+#define HX(c, v) [c] = (v) + 1	/* a designated initializer: cannot be parenthesised */ // NOLINT(bugprone-macro-parentheses)
 static const uint8_t hexv[256] = {
 	HX('0', 0), HX('1', 1), HX('2', 2), HX('3', 3), HX('4', 4),
 	HX('5', 5), HX('6', 6), HX('7', 7), HX('8', 8), HX('9', 9),
@@ -61,7 +61,7 @@ static inline unsigned hexd(char c)
 
 static const char *addr_str(const struct lp *s, char *buf, size_t len)
 {
-	snprintf(buf, len, "%04x:%02x:%02x.%u", s->seg, s->bus, s->devfn >> 3, s->devfn & 7);
+	snprintf(buf, len, "%04x:%02x:%02x.%u", s->seg, s->bus, s->devfn >> 3, (unsigned)(s->devfn & 7));
 	return buf;
 }
 

@@ -115,8 +115,19 @@ int pcilu_read_file(const char *path, char **buf, size_t *len, struct pcilu_diag
 		pcilu_diag_add(d, PCILU_ERROR, path, 0, -1, "cannot open: %s", strerror(-e));
 		return e;
 	}
-	int ret = read_fd(fd, path, buf, len, d);
+	struct stat st;
+	int ret;
 
+	/* Refuse an oversized file before reading it, not after holding 4 GiB. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (unsigned long long)st.st_size > PCILU_MAX_INPUT_SIZE) {
+		close(fd);
+		pcilu_diag_add(d, PCILU_ERROR, path, 0, -1,
+			       "input larger than the limit of %llu bytes",
+			       (unsigned long long)PCILU_MAX_INPUT_SIZE);
+		return -E2BIG;
+	}
+	ret = read_fd(fd, path, buf, len, d);
 	close(fd);
 	return ret;
 }
@@ -140,11 +151,11 @@ int pcilu_load_any(const char *arg, const struct pcilu_source_opts *opts,
 	memset(h, 0, sizeof(*h));	/* freeable whatever happens below */
 	if (!arg)
 		return pcilu_load_sysfs("/sys", opts, h, d);
-	if (strcmp(arg, "-") && stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
+	if (strcmp(arg, "-") != 0 && stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
 		return pcilu_load_sysfs(arg, opts, h, d);
 
-	char *text;
-	size_t len;
+	char *text = NULL;
+	size_t len = 0;
 	int ret = pcilu_read_file(arg, &text, &len, d);
 
 	if (ret)

@@ -255,6 +255,14 @@ static void syntax_error(struct spec_host *s, const char *text, size_t off, cons
 	pcilu_diag_add(s->d, PCILU_ERROR, s->file, line, (long)off, "column %ld: %s", col, what);
 }
 
+/* First non-blank offset from @at; the text need not be NUL-terminated. */
+static size_t skip_blank(const char *text, size_t at, size_t len)
+{
+	while (at < len && (text[at] == ' ' || text[at] == '\t' || text[at] == '\r' || text[at] == '\n'))
+		at++;
+	return at;
+}
+
 static json_object *parse_json(struct spec_host *s, const char *text, size_t len)
 {
 	/* Each bridge level is an object plus a "children" array. */
@@ -278,9 +286,8 @@ static json_object *parse_json(struct spec_host *s, const char *text, size_t len
 		syntax_error(s, text, end, e == json_tokener_continue ? "unexpected end of input" :
 			     e == json_tokener_error_depth ? "JSON nested too deeply" :
 			     json_tokener_error_desc(e));
-	} else if (end + strspn(text + end, " \t\r\n") < len) {
-		syntax_error(s, text, end + strspn(text + end, " \t\r\n"),
-			     "text after the JSON document");
+	} else if (skip_blank(text, end, len) < len) {
+		syntax_error(s, text, skip_blank(text, end, len), "text after the JSON document");
 		json_object_put(o);
 		o = NULL;
 	}

@@ -69,7 +69,10 @@ static int read_small(int dfd, const char *name, char *buf, size_t size)
 static int read_name(int dfd, const char *name, char *buf, size_t size)
 {
 	char target[PATH_MAX];
-	ssize_t n = readlinkat(dfd, name, target, sizeof(target) - 1);
+	ssize_t n;
+
+	buf[0] = '\0';	/* callers test buf[0]; never leave it unset */
+	n = readlinkat(dfd, name, target, sizeof(target) - 1);
 
 	if (n >= 0) {
 		target[n] = '\0';
