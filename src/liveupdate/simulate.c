@@ -143,7 +143,7 @@ static int build_next(struct pcilu_sim *s, const struct pcilu_sim_opts *o, struc
 	struct pcilu_lu_addr *added = NULL;
 	size_t nadded = raw.count - ncopied;
 
-	if (!ret && nadded && !(added = malloc(nadded * sizeof(*added))))
+	if (!ret && nadded && !(added = calloc(nadded, sizeof(*added))))
 		ret = -ENOMEM;
 	for (size_t i = ncopied; !ret && i < raw.count; i++)
 		added[i - ncopied] = (struct pcilu_lu_addr){ raw.devs[i].seg,
