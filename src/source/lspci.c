@@ -31,6 +31,7 @@ static const uint8_t hexv[256] = {
 
 #define ROW_BYTES	16
 #define MAX_OFF_DIGITS	8
+#define MAX_ROWS	(PCILU_CFG_EXP_SIZE / ROW_BYTES)
 
 struct lp {
 	const char *name;
@@ -49,6 +50,9 @@ struct lp {
 	uint8_t bus, devfn;
 	long dev_line;
 	unsigned hi;		/* highest written byte + 1 */
+	unsigned rows_hi;	/* highest row index seen + 1: what reset clears */
+	long row_line[MAX_ROWS];	/* line of each row seen; 0 = none */
+	uint8_t row_n[MAX_ROWS];	/* bytes that row gave */
 	int32_t group, node;
 	char *driver;
 	uint8_t cfg[PCILU_CFG_EXP_SIZE];
@@ -108,12 +112,46 @@ static void reset_record(struct lp *s)
 	/* Only the bytes written need refilling: keeps tiny dumps cheap. */
 	memset(s->cfg, 0xff, s->hi);
 	s->hi = 0;
+	memset(s->row_line, 0, s->rows_hi * sizeof(s->row_line[0]));
+	s->rows_hi = 0;
 	s->in_dev = false;
 	s->bad = false;
 	s->group = PCILU_NO_GROUP;
 	s->node = PCILU_NO_NODE;
 	free(s->driver);
 	s->driver = NULL;
+}
+
+/*
+ * A row missing (or short) before the last row would leave ff bytes that the
+ * device never showed. Only rows after the last one may be absent: that is a
+ * -x or -xxx dump ending early, which round_len() and the truncation warning
+ * deal with.
+ */
+static void check_gaps(struct lp *s)
+{
+	unsigned last = (s->hi - 1) / ROW_BYTES;
+	long line = s->line;
+
+	for (unsigned r = 0; r < last; r++) {
+		if (s->row_line[r] && s->row_n[r] == ROW_BYTES)
+			continue;
+		if (s->row_line[r]) {
+			s->line = s->row_line[r];
+			rec_error(s, "hex row at offset 0x%x has only %u bytes but is not the last row",
+				  r * ROW_BYTES, s->row_n[r]);
+		} else {
+			unsigned n = r + 1;
+
+			while (n < last && !s->row_line[n])
+				n++;
+			s->line = s->row_line[n];
+			rec_error(s, "hex rows missing: a gap from offset 0x%x to 0x%x before this row at offset 0x%x",
+				  r * ROW_BYTES, n * ROW_BYTES - 1, n * ROW_BYTES);
+		}
+		break;
+	}
+	s->line = line;
 }
 
 /* Close the current record: store it unless it was bad or empty. */
@@ -133,6 +171,8 @@ static int end_record(struct lp *s)
 		s->errors++;
 		s->bad = true;
 	}
+	if (!s->bad)
+		check_gaps(s);
 	if (s->bad)
 		goto out;
 	r = pcilu_raw_host_add(s->h);
@@ -278,6 +318,18 @@ static void parse_row(struct lp *s, const char *p, size_t len, size_t ndig)
 		rec_error(s, "hex row offset 0x%x is not a multiple of 16", off);
 		return;
 	}
+	unsigned row = off / ROW_BYTES;
+
+	if (s->row_line[row]) {
+		/* Once the record is dropped, say it once: 200,000 copies help nobody. */
+		if (!s->bad)
+			rec_error(s, "duplicate hex row offset 0x%x (first at line %ld)", off,
+				  s->row_line[row]);
+		return;
+	}
+	s->row_line[row] = s->line;
+	if (row >= s->rows_hi)
+		s->rows_hi = row + 1;
 	uint8_t *dst = s->cfg + off;
 
 	for (i = ndig + 1; i < len; i += 3) {
@@ -301,6 +353,7 @@ static void parse_row(struct lp *s, const char *p, size_t len, size_t ndig)
 		}
 		dst[count++] = (uint8_t)((a - 1) << 4 | (b - 1));
 	}
+	s->row_n[row] = (uint8_t)count;
 	if (count && off + count > s->hi)
 		s->hi = off + count;
 }

@@ -19,6 +19,9 @@
 #define ROW3 "30: 00 00 00 00 40 00 00 00 00 00 00 00 0b 01 00 00\n"
 #define X64 ROW0 ROW1 ROW2 ROW3
 #define ZROW(o) o ": 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
+/* Rows 0x40-0xf0: a -xxx dump has no gaps, so fixtures have none either. */
+#define ZROWS_40_F0 ZROW("40") ZROW("50") ZROW("60") ZROW("70") ZROW("80") ZROW("90") \
+	ZROW("a0") ZROW("b0") ZROW("c0") ZROW("d0") ZROW("e0") ZROW("f0")
 
 struct ctx {
 	struct pcilu_raw_host h;
@@ -126,27 +129,64 @@ static void test_sizes(void **state)
 	struct ctx *c = *state;
 
 	/* -xxx: 256 bytes. */
-	assert_int_equal(load(c, "00:00.0 Host\n" X64 ZROW("40") ZROW("f0")), 0);
+	assert_int_equal(load(c, "00:00.0 Host\n" X64 ZROWS_40_F0), 0);
 	assert_int_equal(c->h.devs[0].cfg_len, 256);
 	assert_int_equal(c->h.devs[0].cfg[0x40], 0x00);
-	assert_int_equal(c->h.devs[0].cfg[0x50], 0xff);	/* unwritten: ~0 like libpci */
 	assert_false(c->h.config_truncated);
-	/* -xxxx: 4096 bytes, rows need not be contiguous. */
-	assert_int_equal(load(c, "00:00.0 Host\n" X64 ZROW("100") ZROW("ff0")), 0);
+	/* Rows after the last one are unwritten: ~0 like libpci. */
+	assert_int_equal(load(c, "00:00.0 Host\n" X64 ZROW("40") ZROW("80")), -EINVAL);
+	assert_int_equal(load(c, "00:00.0 Host\n" X64 ZROW("40") ZROW("50") ZROW("60") ZROW("70") ZROW("80")), 0);
+	assert_int_equal(c->h.devs[0].cfg[0x80], 0x00);
+	assert_int_equal(c->h.devs[0].cfg[0x90], 0xff);
+	/* -xxxx: 4096 bytes; rows may come in any order, but none may be missing. */
+	char *big = malloc(64 * 1024);
+
+	assert_non_null(big);
+	strcpy(big, "00:00.0 Host\n" X64 ZROWS_40_F0);
+	for (unsigned o = 0x100; o < 0x1000; o += 0x10) {
+		if (o == 0x110)
+			continue;	/* written last: order does not matter */
+		sprintf(big + strlen(big), o == 0x100 ? "%x: 00\n" : ZROW("%x"), o);
+	}
+	strcat(big, ZROW("110"));
+	assert_int_equal(load(c, big), -EINVAL);	/* row 0x100 has 1 byte, not last */
+	assert_non_null(strstr(c->d.msgs[0].text, "0x100 has only 1 bytes but is not the last row"));
+	*strstr(big, "100: 00\n") = '\0';
+	strcat(big, ZROW("100"));
+	for (unsigned o = 0x120; o < 0x1000; o += 0x10)
+		sprintf(big + strlen(big), ZROW("%x"), o);
+	strcat(big, ZROW("110"));
+	assert_int_equal(load(c, big), 0);
 	assert_int_equal(c->h.devs[0].cfg_len, 4096);
 	assert_int_equal(c->h.devs[0].cfg[0x100], 0);
-	assert_int_equal(c->h.devs[0].cfg[0x110], 0xff);
+	assert_int_equal(c->h.devs[0].cfg[0x110], 0);
 	assert_int_equal(c->h.devs[0].cfg[0xfff], 0);
+	free(big);
+	/* A gap before the last row would be ff bytes the device never showed. */
+	expect_error(c, "00:00.0 Host\n" X64 ZROW("100") ZROW("ff0") "\n00:02.0 B\n" ROW0,
+		     "t:6: error: 0000:00:00.0: hex rows missing: a gap from offset 0x40 to 0xff",
+		     "before this row at offset 0x100", 1);
+	expect_error(c, "00:00.0 A\n" ROW0 ROW2 ROW3 "\n00:02.0 B\n" ROW0,
+		     "t:3: error: 0000:00:00.0: hex rows missing: a gap from offset 0x10 to 0x1f",
+		     "(record at line 1) is skipped", 1);
+	/* A row given twice: which one is the device's? */
+	expect_error(c, "00:00.0 A\n" X64 ROW1 "\n00:02.0 B\n" ROW0,
+		     "t:6: error: 0000:00:00.0: duplicate hex row offset 0x10 (first at line 3)",
+		     "is skipped", 1);
+	/* ... reported once per record, however many copies follow. */
+	assert_int_equal(load(c, "00:00.0 A\n" ROW0 ROW0 ROW0 ROW0 "\n00:02.0 B\n" ROW0), -EINVAL);
+	assert_int_equal(c->d.errors, 1);
+	assert_int_equal(c->d.msgs[0].line, 3);
 	/* A short last row still counts its bytes. */
-	assert_int_equal(load(c, "00:00.0 Host\n" X64 "100: 01 02\n"), 0);
+	assert_int_equal(load(c, "00:00.0 Host\n" X64 ZROWS_40_F0 "100: 01 02\n"), 0);
 	assert_int_equal(c->h.devs[0].cfg_len, 4096);
 	assert_int_equal(c->h.devs[0].cfg[0x101], 2);
 	/* CardBus -x prints 128 bytes. */
-	assert_int_equal(load(c, "00:00.0 CardBus\n" X64 ZROW("40") ZROW("70")), 0);
+	assert_int_equal(load(c, "00:00.0 CardBus\n" X64 ZROW("40") ZROW("50") ZROW("60") ZROW("70")), 0);
 	assert_int_equal(c->h.devs[0].cfg_len, 128);
 	assert_true(c->h.config_truncated);
 	/* Second and later devices do not see the first one's bytes. */
-	assert_int_equal(load(c, "00:00.0 A\n" X64 ZROW("100") "\n00:01.0 B\n" ROW0), 0);
+	assert_int_equal(load(c, "00:00.0 A\n" X64 ZROWS_40_F0 ZROW("100") "\n00:01.0 B\n" ROW0), 0);
 	assert_int_equal(c->h.count, 2);
 	assert_int_equal(c->h.devs[1].cfg_len, 64);
 	assert_int_equal(c->h.devs[1].cfg[0x20], 0xff);
@@ -193,7 +233,7 @@ static void test_vvv(void **state)
 		"\t\tACSCap:\tSrcValid+ TransBlk- ReqRedir+ CmpltRedir+ UpstreamFwd- EgressCtrl- DirectTrans-\n"
 		"\tKernel driver in use: pcieport\n"
 		"\tKernel modules: shpchp\n"
-		X64 ZROW("f0")
+		X64 ZROWS_40_F0
 		"\n"
 		"00:1f.3 Audio device: Intel Corporation Device a348\n"
 		"\tFlags: bus master, fast devsel, latency 32, IRQ 137, NUMA node 0, IOMMU group 7\n"
@@ -229,7 +269,7 @@ static void test_records(void **state)
 	assert_int_equal(load(c, "pcilib: warning\n00:00.0 A\nsome text\n" ROW0 "zz: 00\n"), 0);
 	assert_int_equal(c->h.count, 1);
 	/* Header at the end of the line, trailing space on a row, no final newline. */
-	assert_int_equal(load(c, "00:00.0\n00: 86 80 \n10: 01"), 0);
+	assert_int_equal(load(c, "00:00.0\n00: 86 80 00 00 00 00 00 00 00 00 00 00 00 00 00 00 \n10: 01"), 0);
 	assert_int_equal(c->h.devs[0].cfg[1], 0x80);
 	assert_int_equal(c->h.devs[0].cfg[0x10], 0x01);
 	/* Upper-case hex is accepted as lspci's sscanf does. */
