@@ -48,6 +48,7 @@ struct lp {
 	bool bad;		/* an error was reported: the record is dropped */
 	uint32_t seg;
 	uint8_t bus, devfn;
+	uint8_t slot, fn;	/* as written: may be out of range, devfn is not */
 	long dev_line;
 	unsigned hi;		/* highest written byte + 1 */
 	unsigned rows_hi;	/* highest row index seen + 1: what reset clears */
@@ -65,7 +66,7 @@ static inline unsigned hexd(char c)
 
 static const char *addr_str(const struct lp *s, char *buf, size_t len)
 {
-	snprintf(buf, len, "%04x:%02x:%02x.%u", s->seg, s->bus, s->devfn >> 3, (unsigned)(s->devfn & 7));
+	snprintf(buf, len, "%04x:%02x:%02x.%u", s->seg, s->bus, s->slot, (unsigned)s->fn);
 	return buf;
 }
 
@@ -280,6 +281,13 @@ static void start_record(struct lp *s, const char *p, size_t alen, uint32_t seg,
 	s->seg = seg;
 	s->bus = bus;
 	s->devfn = devfn;
+	s->slot = devfn >> 3;
+	s->fn = devfn & 7;
+	if (bad) {
+		/* pcilu_src_parse_bdf() checked the tail is "SS.F": name what was written. */
+		s->slot = (uint8_t)((hexd(p[alen - 4]) - 1) << 4 | (hexd(p[alen - 3]) - 1));
+		s->fn = (uint8_t)(p[alen - 1] - '0');
+	}
 	s->dev_line = s->line;
 	s->stray_reported = false;
 	if (path && !s->path_noted) {

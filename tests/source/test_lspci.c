@@ -335,8 +335,15 @@ static void test_malformed(void **state)
 	expect_error(c, ROW0 "00:02.0 B\n" ROW0, "t:1: error:", "outside a device", 1);
 	expect_error(c, "00:20.0 A\n" ROW0 "\n00:02.0 B\n" ROW0, "t:1: error:",
 		     "malformed device address '00:20.0'", 1);
+	/* Named as written, not wrapped into the valid 0000:00:00.0. */
+	expect_error(c, "00:20.0 A\n" ROW0 "\n00:02.0 B\n" ROW0, "t:1: error: 0000:00:20.0: ",
+		     "(record at line 1) is skipped", 1);
 	expect_error(c, "00:1f.8 A\n" ROW0 "\n00:02.0 B\n" ROW0, "t:1: error:",
 		     "malformed device address", 1);
+	expect_error(c, "0001:00:1f.8 A\n" ROW0 "10: zz\n\n00:02.0 B\n" ROW0,
+		     "t:1: error: 0001:00:1f.8: malformed device address '0001:00:1f.8'", "", 1);
+	assert_string_equal(c->d.msgs[1].text, "0001:00:1f.8: malformed hex row at offset 0x10: "
+			    "expected two hex digits at column 5");
 	expect_error(c, "00:00.0 A\n\tfoo\n\n00:02.0 B\n" ROW0, "t:1: error:", "no hex rows", 1);
 	expect_error(c, "00:00.0 A\n0: 00\n\n00:02.0 B\n" ROW0, "t:2: error:", "2 to 8 hex digits", 1);
 
