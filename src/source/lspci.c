@@ -395,14 +395,28 @@ static bool starts(const char *p, size_t len, const char *lit, size_t n)
 
 #define LIT(s) s, sizeof(s) - 1
 
+/*
+ * The group number is the kernel's answer that pcilu checks itself against:
+ * dropping one we cannot read would make "no group" out of "group unknown".
+ */
+static void bad_group(struct lp *s, const char *v, size_t n)
+{
+	rec_error(s, "IOMMU group '%.*s' is not a group number",
+		  (int)(n > 40 ? 40 : n), v);
+}
+
 /* The -v lines that carry what only sysfs knows. */
 static int parse_decode(struct lp *s, const char *p, size_t len)
 {
 	int32_t v;
 
 	if (starts(p, len, LIT("\tIOMMU group: "))) {
-		if (tail_int(p, len, sizeof("\tIOMMU group: ") - 1, &v) && v >= 0)
+		size_t at = sizeof("\tIOMMU group: ") - 1;
+
+		if (tail_int(p, len, at, &v) && v >= 0)
 			s->group = v;
+		else
+			bad_group(s, p + at, len - at);
 	} else if (starts(p, len, LIT("\tNUMA node: "))) {
 		if (tail_int(p, len, sizeof("\tNUMA node: ") - 1, &v))
 			s->node = v < 0 ? PCILU_NO_NODE : v;
@@ -422,8 +436,13 @@ static int parse_decode(struct lp *s, const char *p, size_t len)
 
 			while (e < len && p[e] >= '0' && p[e] <= '9')
 				e++;
-			if (tail_int(p, e, at, &v))
+			if (tail_int(p, e, at, &v) && (e == len || p[e] == ','))
 				s->group = v;
+			else {
+				while (e < len && p[e] != ',')
+					e++;
+				bad_group(s, p + at, e - at);
+			}
 		}
 	}
 	return 0;

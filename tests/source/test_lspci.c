@@ -250,6 +250,19 @@ static void test_vvv(void **state)
 	assert_null(c->h.devs[1].driver);
 	assert_true(c->h.has_kernel_groups);
 	assert_int_equal(c->d.errors, 0);
+	/* A group number we cannot read is an error, not "no group". */
+	expect_error(c, "00:00.0 A\n\tIOMMU group: 99999999999999999999\n" X64 "\n00:02.0 B\n" ROW0,
+		     "t:2: error: 0000:00:00.0: IOMMU group '99999999999999999999' is not a group number",
+		     "is skipped", 1);
+	expect_error(c, "00:00.0 A\n\tIOMMU group: -3\n" X64 "\n00:02.0 B\n" ROW0,
+		     "t:2: error:", "IOMMU group '-3' is not", 1);
+	expect_error(c, "00:00.0 A\n\tIOMMU group: \n" X64 "\n00:02.0 B\n" ROW0,
+		     "t:2: error:", "IOMMU group '' is not", 1);
+	expect_error(c, "00:00.0 A\n\tFlags: fast devsel, IOMMU group 7x, NUMA node 0\n" X64
+		     "\n00:02.0 B\n" ROW0, "t:2: error:", "IOMMU group '7x' is not", 1);
+	assert_false(c->h.has_kernel_groups);
+	assert_int_equal(load(c, "00:00.0 A\n\tFlags: fast devsel, IOMMU group 12, NUMA node 0\n" X64), 0);
+	assert_int_equal(c->h.devs[0].kernel_group, 12);
 	/* Without group lines the host has no kernel groups. */
 	assert_int_equal(load(c, "00:00.0 A\n\tNUMA node: -1\n" X64), 0);
 	assert_false(c->h.has_kernel_groups);
