@@ -176,6 +176,14 @@ static int end_record(struct lp *s)
 		check_gaps(s);
 	if (s->bad)
 		goto out;
+	if (s->h->count >= PCILU_MAX_DEVICES) {
+		/* Otherwise pcilu_raw_host_add()'s NULL reads as "out of memory". */
+		pcilu_diag_add(s->d, PCILU_ERROR, s->name, 0, -1,
+			       "more than %u devices (the limit PCILU_MAX_DEVICES), the next at line %ld: the dump is refused",
+			       PCILU_MAX_DEVICES, s->dev_line);
+		ret = -E2BIG;
+		goto out;
+	}
 	r = pcilu_raw_host_add(s->h);
 	if (!r) {
 		ret = -ENOMEM;

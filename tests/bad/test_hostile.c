@@ -239,6 +239,27 @@ static void test_device_limit(void **state)
 	assert_int_equal(f->h.count, PCILU_MAX_DEVICES);
 }
 
+/* ... and the lspci loader names the limit instead of "out of memory". */
+static void test_device_limit_lspci(void **state)
+{
+	struct fixture *f = *state;
+	static const size_t rec = sizeof("0000:00:00.0\n00: 86 80\n\n") - 1;
+	size_t n = (size_t)PCILU_MAX_DEVICES + 1, len = 0;
+	char *text = malloc(n * rec + 1);
+
+	assert_non_null(text);
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)sprintf(text + len, "%04zx:%02zx:%02zx.%zu\n00: 86 80\n\n", i >> 16,
+				       (i >> 8) & 0xff, (i >> 3) & 0x1f, i & 7);
+	pcilu_raw_host_free(&f->h);
+	assert_int_equal(pcilu_load_lspci("big", text, len, NULL, &f->h, &f->d), -E2BIG);
+	free(text);
+	assert_int_equal(f->d.errors, 1);
+	assert_string_equal(f->d.msgs[0].text,
+			    "more than 2097152 devices (the limit PCILU_MAX_DEVICES), the next at line 6291457: the dump is refused");
+	assert_string_equal(f->d.msgs[0].file, "big");
+}
+
 /* PCILU_MAX_INPUT_SIZE: a (sparse) file one byte over is refused unread. */
 static void test_input_size_limit(void **state)
 {
@@ -297,7 +318,7 @@ int main(void)
 		T(test_unknown_header_type), T(test_primary_mismatch),
 		T(test_primary_hardwired_zero), T(test_overlapping_siblings),
 		T(test_child_outside_parent), T(test_inconsistent_reported_once),
-		T(test_empty_host), T(test_device_limit), T(test_input_size_limit),
+		T(test_empty_host), T(test_device_limit), T(test_device_limit_lspci), T(test_input_size_limit),
 		T(test_spec_depth_limit),
 #undef T
 	};
