@@ -154,6 +154,29 @@ static int read_config(struct sf *s, int efd, const char *name, uint8_t *buf, si
 	return 0;
 }
 
+/*
+ * A group link that names no number: the kernel never makes one, so the copy
+ * is odd, but the model is still exact; only the kernel's answer is missing.
+ */
+__attribute__((format(printf, 3, 4)))
+static void group_warn(struct sf *s, const char *name, const char *fmt, ...)
+{
+	char *msg = NULL;
+	va_list ap;
+	char *path = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (asprintf(&path, "%s/%s/iommu_group", s->dir, name) < 0)
+		path = NULL;
+	pcilu_diag_add(s->d, PCILU_WARN, path ? path : s->dir, 0, -1, "%s",
+		       msg ? msg : "unreadable: the device's kernel group is unknown");
+	free(path);
+	free(msg);
+}
+
 /* The sysfs-only facts: kernel group, driver, NUMA node, PF of a VF. */
 static int read_facts(struct sf *s, int efd, const char *name, struct pcilu_raw_dev *r)
 {
@@ -167,6 +190,12 @@ static int read_facts(struct sf *s, int efd, const char *name, struct pcilu_raw_
 		s->h->has_kernel_groups = true;
 	} else if (ret == -EISDIR) {
 		s->group_dirs++;
+	} else if (!ret) {
+		group_warn(s, name, "names '%s', not an IOMMU group number: the device's kernel group is unknown",
+			   buf);
+	} else if (ret != -ENOENT) {
+		group_warn(s, name, "unreadable (%s): the device's kernel group is unknown",
+			   strerror(-ret));
 	}
 	if (!read_name(efd, "driver", buf, sizeof(buf)) && buf[0]) {
 		r->driver = strdup(buf);

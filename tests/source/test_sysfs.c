@@ -360,6 +360,37 @@ static void test_live(void **state)
 		assert_false(c->h.config_truncated);
 }
 
+/* A group link naming no number: warned with its path, the rest still loads. */
+static void test_bad_group(void **state)
+{
+	struct ctx *c = *state;
+	char d[512], want[700];
+
+	snprintf(d, sizeof(d), "%s/bus/pci/devices/0000:00:1c.0", c->root);
+	make_dev(d, 0xa294, 4096);
+	link_to(d, "iommu_group", "../../../../kernel/iommu_groups/x");
+	snprintf(d, sizeof(d), "%s/bus/pci/devices/0000:00:1d.0", c->root);
+	make_dev(d, 0xa294, 4096);
+	put(d, "iommu_group", "-4\n", 3);
+	snprintf(d, sizeof(d), "%s/bus/pci/devices/0000:00:1e.0", c->root);
+	make_dev(d, 0xa294, 4096);
+	link_to(d, "iommu_group", "../../../../kernel/iommu_groups/3");
+
+	assert_int_equal(load_opt(c, "", false), 0);
+	assert_int_equal(c->h.count, 3);
+	assert_int_equal(c->d.errors, 0);
+	assert_int_equal(c->d.count, 2);
+	snprintf(want, sizeof(want), "%s/bus/pci/devices/0000:00:1c.0/iommu_group: warning: names 'x', "
+		 "not an IOMMU group number: the device's kernel group is unknown", c->root);
+	assert_true(has_msg(c, want));
+	snprintf(want, sizeof(want), "%s/bus/pci/devices/0000:00:1d.0/iommu_group: warning: names '-4', "
+		 "not an IOMMU group number", c->root);
+	assert_true(has_msg(c, want));
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(c->h.devs[i].kernel_group,
+				 c->h.devs[i].devfn == (0x1e << 3) ? 3 : PCILU_NO_GROUP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -369,6 +400,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_sysfs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_group, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
