@@ -106,6 +106,9 @@ bool spec_get_num(struct spec_parse *p, const char *path, const char *key,
 		  struct json_object *v, int64_t min, int64_t max, bool hex, int64_t *out);
 bool spec_get_bool(struct spec_parse *p, const char *path, const char *key,
 		   struct json_object *v, bool *out);
+/* False (with an error) when a JSON string holds a NUL: C would cut it short there. */
+bool spec_str_whole(struct spec_parse *p, const char *path, const char *key,
+		    struct json_object *v);
 bool spec_get_str(struct spec_parse *p, const char *path, const char *key,
 		  struct json_object *v, const char **out);
 bool spec_get_pair(struct spec_parse *p, const char *path, const char *key,

@@ -148,7 +148,8 @@ static bool node_key(struct spec_parse *p, const char *path, struct spec_node *n
 	}
 	if (!strcmp(key, "ari_forwarding")) {
 		if (json_object_is_type(v, json_type_string) &&
-		    !strcmp(json_object_get_string(v), "supported")) {
+		    !strcmp(json_object_get_string(v), "supported") &&
+		    spec_str_whole(p, path, "ari_forwarding", v)) {
 			n->ari_fwd = 1;
 			return true;
 		}

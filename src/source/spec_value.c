@@ -59,6 +59,8 @@ bool spec_get_num(struct spec_parse *p, const char *path, const char *key, json_
 			*out = max + (max < INT64_MAX);
 	} else if (hex && json_object_is_type(v, json_type_string) &&
 		   spec_parse_hex(json_object_get_string(v), &u)) {
+		if (!spec_str_whole(p, path, key, v))
+			return false;
 		*out = u > INT64_MAX ? INT64_MAX : (int64_t)u;
 	} else {
 		spec_err(p, path, "\"%s\": expected %s", key,
@@ -83,6 +85,18 @@ bool spec_get_bool(struct spec_parse *p, const char *path, const char *key, json
 	return true;
 }
 
+bool spec_str_whole(struct spec_parse *p, const char *path, const char *key, json_object *v)
+{
+	const char *s = json_object_get_string(v);
+	size_t n = strlen(s);
+
+	if ((size_t)json_object_get_string_len(v) == n)
+		return true;
+	spec_err(p, path, "\"%s\": the string holds a NUL character (\\u0000) after \"%.40s\"; it would be cut short there",
+		 key, s);
+	return false;
+}
+
 bool spec_get_str(struct spec_parse *p, const char *path, const char *key, json_object *v,
 		    const char **out)
 {
@@ -90,6 +104,8 @@ bool spec_get_str(struct spec_parse *p, const char *path, const char *key, json_
 		spec_err(p, path, "\"%s\": expected a string", key);
 		return false;
 	}
+	if (!spec_str_whole(p, path, key, v))
+		return false;
 	*out = json_object_get_string(v);
 	return true;
 }
@@ -167,6 +183,8 @@ static bool spec_get_acs_bits(struct spec_parse *p, const char *path, const char
 	}
 	const char *s = json_object_get_string(v);
 
+	if (!spec_str_whole(p, path, key, v))
+		return false;
 	while (*s) {
 		size_t len = strcspn(s, "|, ");
 		size_t i;
