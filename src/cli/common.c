@@ -176,9 +176,17 @@ bool cli_policy_opt(int c, const char *arg, const char *cmd, struct cli_policy *
 int cli_policy_apply(struct cli_policy *cp, const struct pcilu_topology *t, struct pcilu_diag *d)
 {
 	const char *cl = cp->cmdline ? cp->cmdline : t->cmdline;
+	size_t seen = d->count;
 
 	if (cl && pcilu_policy_parse_cmdline(&cp->p, cl, d))
 		return CLI_ERROR;
+	/* cli_load() printed the loader's messages; the command line's warnings come now. */
+	for (char buf[1024]; seen < d->count; seen++) {
+		if (d->msgs[seen].sev != PCILU_WARN)
+			continue;
+		pcilu_diag_format(&d->msgs[seen], buf, sizeof(buf));
+		fprintf(stderr, "pcilu: %s\n", buf);
+	}
 	if (cp->rules && pcilu_policy_parse_rules(&cp->p, cp->rules, d))
 		return CLI_ERROR;
 	return CLI_OK;

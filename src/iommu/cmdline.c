@@ -193,6 +193,80 @@ int pcilu_config_acs_match(const struct pcilu_topology *t, int32_t dev, const ch
 	return ret == 1;
 }
 
+/*
+ * The device part of one config_acs/disable_acs_redir entry, syntax only:
+ * what pci_dev_str_match() would refuse with -EINVAL whatever the device.
+ */
+static bool dev_str_syntax(const char *p, const char **end)
+{
+	char w[CMDLINE_MAX + 1];
+	uint64_t v[4];
+	int cnt = 0;
+	char c;
+
+	if (!strncmp(p, "pci:", 4)) {
+		p += 4;
+		if (scan(p, "x:x:x:xn", v, &cnt, &c) != 4 && scan(p, "x:xn", v, &cnt, &c) != 2)
+			return false;
+		*end = p + cnt;
+		return true;
+	}
+	size_t len = strcspn(p, ";");
+	char *slash;
+
+	*end = p + len;
+	if (len > CMDLINE_MAX)
+		return false;
+	memcpy(w, p, len);
+	w[len] = 0;
+	while ((slash = strrchr(w, '/'))) {
+		if (scan(slash, "/x.xc", v, &cnt, &c) != 2)
+			return false;
+		*slash = 0;
+	}
+	return scan(w, "x:x:x.xc", v, &cnt, &c) == 4 || scan(w, "x:x.xc", v, &cnt, &c) == 3;
+}
+
+/*
+ * __pci_config_acs(), drivers/pci/pci.c, 7.2, walked as if no device matched:
+ * the message Linux logs (once per device with ACS) on reaching a bad entry,
+ * after which it leaves that device's ACS as firmware set it. NULL if none.
+ */
+static const char *config_acs_problem(const char *p, bool fixed_mask)
+{
+	while (*p) {
+		if (!fixed_mask) {
+			const char *at = strchr(p, '@');
+			uint16_t mask, flags;
+
+			if (!at)
+				return "ACS Flags missing";
+			if (parse_acs_flags(p, at, &mask, &flags))
+				return "Invalid ACS flags... Ignoring";
+			if (mask & ~(PCI_ACS_SV | PCI_ACS_TB | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF |
+				     PCI_ACS_EC | PCI_ACS_DT))
+				return "Invalid ACS flags specified";
+			p = at + 1;
+		}
+		if (!dev_str_syntax(p, &p))
+			return "PCI: Can't parse ACS command line parameter";
+		if (*p != ';' && *p != ',')
+			break;
+		p++;
+	}
+	return NULL;
+}
+
+static void check_acs_param(const char *name, const char *val, bool fixed_mask, struct pcilu_diag *d)
+{
+	const char *why = val ? config_acs_problem(val, fixed_mask) : NULL;
+
+	if (why)
+		pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1,
+			       "pci=%s=%.80s: Linux 7.2 logs \"%s\" for it and leaves ACS of the devices it reaches unchanged",
+			       name, val, why);
+}
+
 static void set_str(char **dst, const char *s, size_t n, bool *oom)
 {
 	char *c = strndup(s, n);
@@ -255,32 +329,45 @@ static bool has_opt(const char *v, size_t len, const char *opt)
 	return false;
 }
 
-static void intel_opts(struct pcilu_policy *p, const char *v, size_t len)
+/* intel_iommu_setup(), drivers/iommu/intel/iommu.c, 7.2: prefixes it knows, in its order. */
+static const char *const intel_known[] = {
+	"on", "off", "igfx_off", "intgpu_off", "forcedac", "strict", "sp_off", "sm_on", "sm_off",
+	"tboot_noforce",
+};
+
+static void intel_opts(struct pcilu_policy *p, const char *v, size_t len, struct pcilu_diag *d)
 {
 	/* intel_iommu_setup(): options in order, the last on/off wins */
 	const char *end = v + len;
 
 	while (v < end) {
 		const char *k = memchr(v, ',', (size_t)(end - v));
-		size_t n = k ? (size_t)(k - v) : (size_t)(end - v);
+		size_t n = k ? (size_t)(k - v) : (size_t)(end - v), i;
 
-		if (n >= 2 && !strncmp(v, "on", 2))
+		for (i = 0; n && i < sizeof(intel_known) / sizeof(intel_known[0]); i++)
+			if (n >= strlen(intel_known[i]) && !strncmp(v, intel_known[i], strlen(intel_known[i])))
+				break;
+		if (i == 0)
 			p->intel_off = false;
-		else if (n >= 3 && !strncmp(v, "off", 3))
+		else if (i == 1)
 			p->intel_off = true;
+		else if (n && i == sizeof(intel_known) / sizeof(intel_known[0]))
+			pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1,
+				       "intel_iommu=: unknown option '%.*s'; Linux 7.2 logs \"Unknown option\" and ignores it",
+				       (int)(n > 80 ? 80 : n), v);
 		v += n + (k != NULL);
 	}
 }
 
 static void one_param(struct pcilu_policy *p, const char *name, size_t nlen,
-		      const char *val, size_t vlen, bool *oom)
+		      const char *val, size_t vlen, bool *oom, struct pcilu_diag *d)
 {
 	if (!val)
 		return;
 	if (parameq(name, nlen, "pci"))
 		pci_opts(p, val, vlen, oom);
 	else if (parameq(name, nlen, "intel_iommu"))
-		intel_opts(p, val, vlen);
+		intel_opts(p, val, vlen, d);
 	else if (parameq(name, nlen, "amd_iommu") && has_opt(val, vlen, "off"))
 		p->amd_off = true;
 	else if (parameq(name, nlen, "iommu") && has_opt(val, vlen, "off"))
@@ -341,7 +428,12 @@ int pcilu_policy_parse_cmdline(struct pcilu_policy *p, const char *s, struct pci
 					vlen--;
 			}
 		}
-		one_param(p, name, nlen, val, vlen, &oom);
+		one_param(p, name, nlen, val, vlen, &oom, d);
+	}
+	/* The last pci=config_acs= wins, as in pci_setup(): check only that one. */
+	if (!oom) {
+		check_acs_param("config_acs", p->config_acs, false, d);
+		check_acs_param("disable_acs_redir", p->disable_acs_redir, true, d);
 	}
 	if (q_unbalanced_check(s, total))
 		pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1,

@@ -113,9 +113,64 @@ static void cmdline_parse(void **state)
 	pcilu_policy_init(&p);
 	assert_int_equal(pcilu_policy_parse_cmdline(&p, "iommu=pt,off", &d), 0);
 	assert_true(p.iommu_off);
+	assert_int_equal(d.count, 0);	/* nothing above is malformed: no warning */
 	assert_int_equal(pcilu_policy_parse_rules(&p, "acs-override=id:8086:1234,id:zz:1,id:1234", &d), 0);
 	assert_int_equal(p.override.nids, 1);
 	assert_int_equal(pcilu_policy_parse_rules(&p, "bogus", &d), -EINVAL);
+	pcilu_policy_free(&p);
+	pcilu_diag_free(&d);
+}
+
+/* What Linux 7.2 logs and ignores on the command line, pcilu warns about. */
+static void cmdline_warnings(void **state)
+{
+	static const struct {
+		const char *cmdline, *warning;	/* NULL: no warning */
+	} cases[] = {
+		{ "pci=config_acs=zz@@", "pci=config_acs=zz@@: Linux 7.2 logs \"Invalid ACS flags... Ignoring\"" },
+		{ "pci=config_acs=00:01.0", "\"ACS Flags missing\"" },
+		{ "pci=config_acs=11111111@00:01.0", "\"Invalid ACS flags specified\"" },
+		{ "pci=config_acs=1@00:01", "\"PCI: Can't parse ACS command line parameter\"" },
+		{ "pci=config_acs=1@00:01.0;1@pci:zz", "\"PCI: Can't parse ACS command line parameter\"" },
+		{ "pci=config_acs=1@00:01.0;00:02.0", "\"ACS Flags missing\"" },
+		{ "pci=disable_acs_redir=00:1c.0/00.0;pci:8086", "pci=disable_acs_redir=00:1c.0/00.0;pci:8086: Linux 7.2 logs \"PCI: Can't parse" },
+		{ "pci=config_acs=zz@@ pci=config_acs=1@00:01.0", NULL },	/* the last one wins */
+		{ "pci=config_acs=1x0@0000:00:1c.0/00.0;0@pci:8086:1234:0:0,noats", NULL },
+		{ "pci=disable_acs_redir=00:1c.0;pci:8086:0", NULL },
+		{ "intel_iommu=maybe", "intel_iommu=: unknown option 'maybe'; Linux 7.2 logs \"Unknown option\" and ignores it" },
+		{ "intel_iommu=on,,sm_onx,igfx_off,bogus,off", "unknown option 'bogus'" },
+		{ "intel_iommu=on,intgpu_off,forcedac,strict,sp_off,sm_on,sm_off,tboot_noforce,off", NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pcilu_policy p;
+		struct pcilu_diag d;
+
+		pcilu_diag_init(&d);
+		pcilu_policy_init(&p);
+		assert_int_equal(pcilu_policy_parse_cmdline(&p, cases[i].cmdline, &d), 0);
+		if (!cases[i].warning) {
+			if (d.count)
+				fail_msg("%s: unexpected '%s'", cases[i].cmdline, d.msgs[0].text);
+		} else {
+			assert_int_equal(d.count, 1);
+			assert_int_equal(d.msgs[0].sev, PCILU_WARN);
+			if (!strstr(d.msgs[0].text, cases[i].warning))
+				fail_msg("%s: got '%s', want '%s'", cases[i].cmdline, d.msgs[0].text,
+					 cases[i].warning);
+		}
+		pcilu_policy_free(&p);
+		pcilu_diag_free(&d);
+	}
+	/* "maybe" changes nothing: the IOMMU stays as the default has it. */
+	struct pcilu_policy p;
+	struct pcilu_diag d;
+
+	pcilu_diag_init(&d);
+	pcilu_policy_init(&p);
+	assert_int_equal(pcilu_policy_parse_cmdline(&p, "intel_iommu=off intel_iommu=maybe", &d), 0);
+	assert_true(p.intel_off);
 	pcilu_policy_free(&p);
 	pcilu_diag_free(&d);
 }
@@ -171,9 +226,21 @@ static void hostile(void **state)
 		}
 		s[63] = 0;
 		pcilu_policy_init(&p);
+		size_t before = h.d.count;
+
 		(void)pcilu_policy_parse_cmdline(&p, s, &h.d);
-		if (p.config_acs)
-			(void)pcilu_config_acs_match(h.t, 0, p.config_acs, 0, 0, &mask, &flags);
+		/* no warning => the kernel-mirroring matcher never meets a bad entry either */
+		bool warned = false;
+
+		for (size_t k = before; k < h.d.count; k++)
+			warned |= strstr(h.d.msgs[k].text, "pci=config_acs=") != NULL;
+
+		for (size_t dv = 0; p.config_acs && dv < h.t->ndevs; dv++) {
+			int r = pcilu_config_acs_match(h.t, (int32_t)dv, p.config_acs, 0, 0, &mask, &flags);
+
+			if (r == -EINVAL && !warned)
+				fail_msg("'%s': no warning, but device %zu meets a bad entry", p.config_acs, dv);
+		}
 		pcilu_policy_free(&p);
 	}
 	free(big);
@@ -186,6 +253,7 @@ int main(void)
 		cmocka_unit_test(str_match),
 		cmocka_unit_test(config_acs_syntax),
 		cmocka_unit_test(cmdline_parse),
+		cmocka_unit_test(cmdline_warnings),
 		cmocka_unit_test(hostile),
 	};
 
