@@ -17,15 +17,9 @@ import subprocess
 import sys
 import tempfile
 
+from pcilutest import check, finish
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-failures = 0
-
-
-def check(cond, what):
-    global failures
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures += 1
 
 
 def run(cmd):
@@ -49,7 +43,7 @@ def main():
         for n in (100, 1000, 4096):
             spec = gen(work, n)
             ph = json.loads(run([tool, "phases", spec, "--until", "groups"]).stdout)
-            check(ph["functions"] == n, "gen.py -n %d gives %d functions" % (n, ph["functions"]))
+            check("gen.py -n %d gives %d functions" % (n, ph["functions"]), ph["functions"] == n)
 
         spec = os.path.join(work, "h1000.json")
         doc = json.load(open(spec))
@@ -57,43 +51,43 @@ def main():
         pfs = [d for s in doc["segments"] for rb in s["root_buses"] for d in rb["devices"]
                if d.get("kind") == "root_port" and d.get("ari_forwarding")]
         nums = sorted(pf["sriov"]["num"] for rp in pfs for pf in rp["children"])
-        check(nums == [215, 215, 215, 215], "VFs spread evenly over the PFs: %s" % nums)
+        check("VFs spread evenly over the PFs: %s" % nums, nums == [215, 215, 215, 215])
 
         dump = os.path.join(work, "h1000.lspci")
         tree = os.path.join(work, "h1000.sys")
         ex = run([tool, "export", spec, "--lspci", dump, "--sysfs", tree])
-        check(ex.returncode == 0, "export to an lspci dump and a sysfs tree")
+        check("export to an lspci dump and a sysfs tree", ex.returncode == 0)
         trees = [run([pcilu, "tree", "--no-names", src]).stdout.split("\n", 1)[1] for src in (spec, dump, tree)]
-        check(trees[0] == trees[1], "the dump draws the same tree as the spec")
-        check(trees[0] == trees[2], "the sysfs tree draws the same tree as the spec")
-        check(trees[0].count("VF of") == 860, "860 VFs in the tree")
-        check("upstream-port" in trees[0] and "[0001:00] root bus" not in trees[0],
-              "switches; 1,000 functions fit one segment")
+        check("the dump draws the same tree as the spec", trees[0] == trees[1])
+        check("the sysfs tree draws the same tree as the spec", trees[0] == trees[2])
+        check("860 VFs in the tree", trees[0].count("VF of") == 860)
+        check("switches; 1,000 functions fit one segment",
+              "upstream-port" in trees[0] and "[0001:00] root bus" not in trees[0])
 
         addr = re.compile(r"^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7] ", re.M)
         lt = run(["lspci", "-F", dump, "-D", "-n"])
-        check(lt.returncode == 0 and len(addr.findall(lt.stdout)) == 1000, "lspci -F reads the 1,000 functions")
+        check("lspci -F reads the 1,000 functions", lt.returncode == 0 and len(addr.findall(lt.stdout)) == 1000)
         ls = run(["lspci", "-A", "linux-sysfs", "-O", "sysfs.path=%s/bus/pci" % tree, "-D", "-n"])
-        check(ls.returncode == 0 and len(addr.findall(ls.stdout)) == 1000,
-              "lspci reads the sysfs tree at DIR/bus/pci (%d functions)" % len(addr.findall(ls.stdout)))
+        check("lspci reads the sysfs tree at DIR/bus/pci (%d functions)" % len(addr.findall(ls.stdout)),
+              ls.returncode == 0 and len(addr.findall(ls.stdout)) == 1000)
 
         big = gen(work, 20000)
         out = run([pcilu, "tree", "--no-names", big]).stdout
-        check("[0006:00] root bus" in out, "20,000 functions span several segments")
+        check("20,000 functions span several segments", "[0006:00] root bus" in out)
 
         st = gen(work, 4096, "--shape", "storage", "--stacks", "16")
         st_tree = os.path.join(work, "st.sys")
-        check(run([tool, "export", st, "--sysfs", st_tree]).returncode == 0, "export the storage host")
+        check("export the storage host", run([tool, "export", st, "--sysfs", st_tree]).returncode == 0)
         lu = json.loads(run([tool, "lu", st, "--sysfs", st_tree, "--manifest",
                              os.path.join(work, "m.dtb")]).stdout)
-        check(lu["functions"] == 4096 and lu["preserved"] == 1024 and lu["refused"] == 0,
-              "1,024 NVMe drives, all eligible under v4")
-        check(lu["drifts"] == 0 and lu["manifest_nodes"] == 2336,
-              "plan then verify on the same host: no drift, 1,024 endpoints + 1,312 bridges")
-        check(lu["read_config_bytes"] == 1024 * 4096, "the baseline reads 4 KiB per drive")
+        check("1,024 NVMe drives, all eligible under v4",
+              lu["functions"] == 4096 and lu["preserved"] == 1024 and lu["refused"] == 0)
+        check("plan then verify on the same host: no drift, 1,024 endpoints + 1,312 bridges",
+              lu["drifts"] == 0 and lu["manifest_nodes"] == 2336)
+        check("the baseline reads 4 KiB per drive", lu["read_config_bytes"] == 1024 * 4096)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    sys.exit(1 if failures else 0)
+    finish()
 
 
 if __name__ == "__main__":

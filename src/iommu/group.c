@@ -317,7 +317,7 @@ static int collect(struct pcilu_iommu *r)
 {
 	size_t *count = calloc(r->ngroups ? r->ngroups : 1, sizeof(*count));
 	int32_t *pool = malloc((r->n ? r->n : 1) * sizeof(*pool));
-	struct pcilu_reason *rpool = malloc((r->n ? r->n : 1) * sizeof(*rpool));
+	struct pcilu_reason *rpool = calloc(r->n ? r->n : 1, sizeof(*rpool));	/* fresh pages: free */
 
 	if (!count || !pool || !rpool) {
 		free(count);

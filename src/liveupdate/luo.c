@@ -46,8 +46,9 @@ static int set_name(uint8_t *dst, const char *name)
 
 	if (!len || len >= LIVEUPDATE_SESSION_NAME_LENGTH)
 		return -ENAMETOOLONG;
+	/* len < the field, so the zero fill leaves the name NUL-terminated */
 	memset(dst, 0, LIVEUPDATE_SESSION_NAME_LENGTH);
-	memcpy(dst, name, len);
+	memcpy(dst, name, len + 1);
 	return 0;
 }
 

@@ -143,11 +143,14 @@ static int build_next(struct pcilu_sim *s, const struct pcilu_sim_opts *o, struc
 	struct pcilu_lu_addr *added = NULL;
 	size_t nadded = raw.count - ncopied;
 
-	if (!ret && nadded && !(added = calloc(nadded, sizeof(*added))))
-		ret = -ENOMEM;
-	for (size_t i = ncopied; !ret && i < raw.count; i++)
-		added[i - ncopied] = (struct pcilu_lu_addr){ raw.devs[i].seg,
-			(uint16_t)(raw.devs[i].bus << 8 | raw.devs[i].devfn) };
+	if (!ret && nadded) {
+		added = calloc(nadded, sizeof(*added));
+		if (!added)
+			ret = -ENOMEM;
+		for (size_t i = 0; added && i < nadded; i++)
+			added[i] = (struct pcilu_lu_addr){ raw.devs[ncopied + i].seg,
+				(uint16_t)(raw.devs[ncopied + i].bus << 8 | raw.devs[ncopied + i].devfn) };
+	}
 	if (ret) {
 		pcilu_raw_host_free(&raw);
 		free(added);

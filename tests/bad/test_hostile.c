@@ -15,33 +15,12 @@
 #include <cmocka.h>
 
 #include "../pci/cfgbuild.h"
+#include "../pci/rawfix.h"
 #include <pcilu/pci.h>
-
-struct fixture {
-	struct pcilu_raw_host h;
-	struct pcilu_topology *t;
-	struct pcilu_diag d;
-};
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	pcilu_raw_host_init(&f->h, PCILU_SRC_LSPCI, "hostile");
-	pcilu_diag_init(&f->d);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	pcilu_raw_host_free(&f->h);
-	pcilu_topology_free(f->t);
-	pcilu_diag_free(&f->d);
-	free(f);
-	return 0;
+	return rawfix_setup(state, PCILU_SRC_LSPCI, "hostile");
 }
 
 /* The first error message containing @needle, with its offset checked. */
@@ -57,7 +36,7 @@ static void assert_error(const struct pcilu_diag *d, const char *needle, long of
 	fail_msg("no error containing '%s'", needle);
 }
 
-static void build(struct fixture *f)
+static void build(struct rawfix *f)
 {
 	assert_int_equal(pcilu_topology_build(&f->h, &f->t, &f->d), 0);
 }
@@ -73,7 +52,7 @@ static struct pcilu_raw_dev *endpoint(struct pcilu_raw_host *h, uint8_t bus, uin
 /* ACS at 0xffc cannot hold its 8 bytes: unknown, never "no ACS". */
 static void test_acs_past_end(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 	struct pcilu_raw_dev *r = endpoint(&f->h, 0, 2);
 
 	cb_ext(r, 0x100, PCI_EXT_CAP_ID_ERR, 0xffc);
@@ -86,7 +65,7 @@ static void test_acs_past_end(void **state)
 /* A PCI Express v2 capability at 0xfc of a 256-byte dump runs past 0xff. */
 static void test_pcie_past_end(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 	struct pcilu_raw_dev *r = cb_dev(&f->h, 0, 2, 0, 0x8086, 0x1234, 0x020000, 0);
 
 	r->cfg_len = PCI_CFG_SPACE_SIZE;
@@ -112,7 +91,7 @@ static struct pcilu_raw_dev *pf(struct pcilu_raw_host *h, uint8_t bus, uint16_t 
 
 static void test_sriov_num_above_total(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 
 	pf(&f->h, 0, 8, 64, 1, 1);
 	build(f);
@@ -122,7 +101,7 @@ static void test_sriov_num_above_total(void **state)
 /* 65535 VFs from 01:00.0 with stride 1 end on bus 1 + 0xff: would wrap in 8 bits. */
 static void test_sriov_past_bus_ff(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 
 	pf(&f->h, 1, 0xffff, 0xffff, 1, 1);
 	build(f);
@@ -131,7 +110,7 @@ static void test_sriov_past_bus_ff(void **state)
 
 static void test_sriov_zero_stride(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 
 	pf(&f->h, 0, 4, 4, 1, 0);
 	build(f);
@@ -141,7 +120,7 @@ static void test_sriov_zero_stride(void **state)
 /* 255 VFs at stride 1 from 00:00.0 end at 01:00.7: fine, no error. */
 static void test_sriov_sane(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 
 	pf(&f->h, 0, 255, 255, 1, 1);
 	build(f);
@@ -150,7 +129,7 @@ static void test_sriov_sane(void **state)
 
 static void test_unknown_header_type(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 
 	cb_dev(&f->h, 0, 0, 0, 0x8086, 0x1234, 0x060000, 0);
 	cb_dev(&f->h, 0, 2, 0, 0x8086, 0x1234, 0x020000, 0x7f);
@@ -170,7 +149,7 @@ static struct pcilu_raw_dev *bridge(struct pcilu_raw_host *h, uint8_t bus, uint8
 
 static void test_primary_mismatch(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 
 	bridge(&f->h, 0, 1, 7, 1, 1);
 	cb_dev(&f->h, 1, 0, 0, 0x8086, 0x1234, 0x020000, 0);
@@ -181,7 +160,7 @@ static void test_primary_mismatch(void **state)
 /* Primary 0 on a bridge below bus 0 is the hard-wired case Linux accepts. */
 static void test_primary_hardwired_zero(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 
 	bridge(&f->h, 0, 1, 0, 1, 2);
 	bridge(&f->h, 1, 0, 0, 2, 2);
@@ -191,7 +170,7 @@ static void test_primary_hardwired_zero(void **state)
 
 static void test_overlapping_siblings(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 
 	bridge(&f->h, 0, 1, 0, 1, 5);
 	bridge(&f->h, 0, 2, 0, 3, 8);
@@ -201,7 +180,7 @@ static void test_overlapping_siblings(void **state)
 
 static void test_child_outside_parent(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 
 	bridge(&f->h, 0, 1, 0, 1, 2);
 	bridge(&f->h, 1, 0, 1, 7, 9);
@@ -212,7 +191,7 @@ static void test_child_outside_parent(void **state)
 /* Each inconsistent bridge is reported once, not once per pass. */
 static void test_inconsistent_reported_once(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 
 	bridge(&f->h, 0, 1, 0, 0, 5);
 	build(f);
@@ -221,7 +200,7 @@ static void test_inconsistent_reported_once(void **state)
 
 static void test_empty_host(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 
 	build(f);
 	assert_int_equal(f->t->ndevs, 0);
@@ -231,7 +210,7 @@ static void test_empty_host(void **state)
 /* PCILU_MAX_DEVICES: one more function is refused, not allocated. */
 static void test_device_limit(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 
 	for (size_t i = 0; i < PCILU_MAX_DEVICES; i++)
 		assert_non_null(pcilu_raw_host_add(&f->h));
@@ -263,7 +242,7 @@ static void test_device_limit_lspci(void **state)
 /* PCILU_MAX_INPUT_SIZE: a (sparse) file one byte over is refused unread. */
 static void test_input_size_limit(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 	char path[] = "/tmp/pcilu-limit-XXXXXX";
 	int fd = mkstemp(path);
 	char *buf = NULL;
@@ -283,7 +262,7 @@ static void test_input_size_limit(void **state)
 /* PCILU_MAX_SPEC_DEPTH: a spec nested one level deeper is refused. */
 static void test_spec_depth_limit(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 	const char *head = "{\"schema\": \"pcilu-spec/1\", \"segments\": [{\"segment\": 0, "
 			   "\"root_buses\": [{\"bus\": 0, \"devices\": [";
 	const char *open = "{\"kind\": \"pci_bridge\", \"children\": [";
@@ -311,7 +290,7 @@ static void test_spec_depth_limit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(x) cmocka_unit_test_setup_teardown(x, setup, teardown)
+#define T(x) cmocka_unit_test_setup_teardown(x, setup, rawfix_teardown)
 		T(test_acs_past_end), T(test_pcie_past_end),
 		T(test_sriov_num_above_total), T(test_sriov_past_bus_ff),
 		T(test_sriov_zero_stride), T(test_sriov_sane),

@@ -6,31 +6,20 @@ in liveupdate-series.md (§1.3 v4 08/11, §2.1, §5.1) and the 7.2 quirk tables,
 from pcilu's output."""
 import json
 import os
-import subprocess
-import sys
 
-PCILU = os.environ["PCILU"]
+import pcilutest
+from pcilutest import check, finish
+
 SRC = os.environ["PCILU_SRCDIR"]
 DATA = os.environ.get("PCILU_SHARED_DATA", "")
 RULES = os.path.join(SRC, "tests", "liveupdate", "check", "rules.json")
 OFF = os.path.join(SRC, "tests", "liveupdate", "check", "iommu_off.json")
 H310 = os.path.join(DATA, "coreboot-port-logs", "h310-ecs-h310ch5", "lspci.log")
 EINVAL, EBUSY = -22, -16
-failures = 0
 
 
 def run(*args):
-    p = subprocess.run([PCILU, "check", "--no-names", *args], capture_output=True, text=True, timeout=60)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(name, cond, detail=""):
-    global failures
-    if cond:
-        print(f"ok - {name}")
-    else:
-        failures += 1
-        print(f"not ok - {name} {detail}")
+    return pcilutest.run("check", "--no-names", *args)
 
 
 def doc(*args):
@@ -209,4 +198,4 @@ else:
 rc, out, _ = run(RULES, "04:00.0")
 check("text: verdict first", out.splitlines()[0].startswith(
     "0000:04:00.0 8086:1533: v4 REFUSED (-EINVAL), next eligible, iommufd REFUSED (-EINVAL)"), out[:200])
-sys.exit(1 if failures else 0)
+finish()

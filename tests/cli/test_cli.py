@@ -4,34 +4,12 @@
 against lspci's own -vvv decode in the same file (ACSCap/ACSCtl lines)."""
 import json
 import os
-import subprocess
-import sys
 
-PCILU = os.environ["PCILU"]
+from pcilutest import check, finish, have_shared, run
+
 DATA = os.environ["PCILU_SHARED_DATA"]
 H310 = os.path.join(DATA, "coreboot-port-logs", "h310-ecs-h310ch5", "lspci.log")
-failures = 0
-
-
-def run(*args, stdin=None):
-    p = subprocess.run([PCILU, *args], capture_output=True, text=True, input=stdin, timeout=60)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(name, cond, detail=""):
-    global failures
-    if cond:
-        print(f"ok - {name}")
-    else:
-        failures += 1
-        print(f"not ok - {name} {detail}")
-
-
-if not os.path.exists(H310):
-    if os.environ.get("CI") == "true":
-        sys.exit(f"shared data missing: {H310}")
-    print("SKIP: shared research data not found")
-    sys.exit(77)
+have_shared(H310)
 
 rc, out, err = run("tree", H310)
 check("tree exits 0", rc == 0, err)
@@ -67,4 +45,4 @@ check("unknown command exits 2", rc == 2)
 rc, out, err = run("tree", "-", stdin=open(H310).read())
 check("stdin source", rc == 0 and "00:1c.0" in out, err)
 
-sys.exit(1 if failures else 0)
+finish()

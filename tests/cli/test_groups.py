@@ -6,28 +6,17 @@ recorded in the inputs (h310 lspci -v dump: 'IOMMU group' lines; QEMU captures:
 import glob
 import json
 import os
-import subprocess
-import sys
 
-PCILU = os.environ["PCILU"]
+import pcilutest
+from pcilutest import check, finish
+
 SRC = os.environ["PCILU_SRCDIR"]
 DATA = os.environ["PCILU_SHARED_DATA"]
 H310 = os.path.join(DATA, "coreboot-port-logs", "h310-ecs-h310ch5", "lspci.log")
-failures = 0
 
 
 def run(*args):
-    p = subprocess.run([PCILU, *args], capture_output=True, text=True, timeout=120)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(name, cond, detail=""):
-    global failures
-    if cond:
-        print(f"ok - {name}")
-    else:
-        failures += 1
-        print(f"not ok - {name} {detail}")
+    return pcilutest.run(*args, timeout=120)
 
 
 goldens = sorted(glob.glob(os.path.join(SRC, "tests", "qemu", "golden", "*", "sysfs")))
@@ -81,6 +70,4 @@ if os.path.exists(H310):
     os.unlink(tmp.name)
     check("compare without kernel groups exits 2", rc == 2 and "no kernel IOMMU groups" in err, out + err)
 
-if not goldens and not os.path.exists(H310):
-    sys.exit(77)
-sys.exit(1 if failures else 0)
+finish(skipped=not goldens and not os.path.exists(H310))

@@ -19,27 +19,11 @@ the derivation is in the comment of each case. The host (pcilu tree):
 import copy
 import json
 import os
-import subprocess
-import sys
 import tempfile
 
-PCILU = os.environ["PCILU"]
+from pcilutest import check, finish, run
+
 HOST = os.path.join(os.environ["PCILU_SRCDIR"], "tests", "liveupdate", "data", "sim", "host.json")
-failures = 0
-
-
-def run(*args):
-    p = subprocess.run([PCILU, *args], capture_output=True, text=True, timeout=60)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(name, cond, detail=""):
-    global failures
-    if cond:
-        print(f"ok - {name}")
-    else:
-        failures += 1
-        print(f"not ok - {name} {detail}")
 
 
 def sim(*args):
@@ -237,4 +221,4 @@ with tempfile.TemporaryDirectory() as tmp:
     rc, out, err = run("diff", HOST)
     check("diff needs two", rc == 2)
 
-sys.exit(1 if failures else 0)
+finish()

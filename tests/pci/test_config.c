@@ -7,16 +7,11 @@
 #include <cmocka.h>
 
 #include "cfgbuild.h"
+#include "rawfix.h"
 #include <pcilu/pci.h>
 
-struct fixture {
-	struct pcilu_raw_host h;
-	struct pcilu_dev dev;
-	struct pcilu_diag d;
-};
-
 /* Decode raw device 0 of f->h in place (the raw host keeps ownership of cfg). */
-static int decode(struct fixture *f, struct pcilu_raw_dev *r)
+static int decode(struct rawfix *f, struct pcilu_raw_dev *r)
 {
 	memset(&f->dev, 0, sizeof(f->dev));
 	f->dev.bus = r->bus;
@@ -28,27 +23,12 @@ static int decode(struct fixture *f, struct pcilu_raw_dev *r)
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	pcilu_raw_host_init(&f->h, PCILU_SRC_SPEC, "test");
-	pcilu_diag_init(&f->d);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	pcilu_raw_host_free(&f->h);
-	pcilu_diag_free(&f->d);
-	free(f);
-	return 0;
+	return rawfix_setup(state, PCILU_SRC_SPEC, "test");
 }
 
 static void test_header_fields(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 	struct pcilu_raw_dev *r = cb_dev(&f->h, 3, 0, 1, 0x10de, 0x10f0, 0x040300, 0x80);
 
 	cb_w16(r->cfg, PCI_SUBSYSTEM_VENDOR_ID, 0x1458);
@@ -69,7 +49,7 @@ static void test_header_fields(void **state)
 /* pci_scan_slot(), drivers/pci/probe.c, 7.2: a non-zero function is multifunction without bit 7. */
 static void test_function_nonzero_is_multifunction(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 	struct pcilu_raw_dev *r = cb_dev(&f->h, 0, 0x1f, 3, 0x8086, 0xa348, 0x040300, 0x00);
 
 	assert_int_equal(decode(f, r), 0);
@@ -78,7 +58,7 @@ static void test_function_nonzero_is_multifunction(void **state)
 
 static void test_bridge_and_acs(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 	struct pcilu_raw_dev *r = cb_dev(&f->h, 0, 0x1c, 0, 0x8086, 0xa110, 0x060400, 0x81);
 
 	cb_bridge_buses(r, 0, 2, 5);
@@ -104,7 +84,7 @@ static void test_bridge_and_acs(void **state)
 
 static void test_sriov(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 	struct pcilu_raw_dev *r = cb_dev(&f->h, 4, 0, 0, 0x8086, 0x1572, 0x020000, 0x80);
 	uint8_t bus, devfn;
 
@@ -135,7 +115,7 @@ static void test_sriov(void **state)
 
 static void test_legacy_loop(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 	struct pcilu_raw_dev *r = cb_dev(&f->h, 0, 1, 0, 0x1234, 0x5678, 0x020000, 0);
 
 	cb_cap(r, 0x50, PCI_CAP_ID_PM, 0x60);
@@ -150,7 +130,7 @@ static void test_legacy_loop(void **state)
 
 static void test_legacy_pointer_into_header(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 	struct pcilu_raw_dev *r = cb_dev(&f->h, 0, 1, 0, 0x1234, 0x5678, 0x020000, 0);
 
 	cb_cap(r, 0x50, PCI_CAP_ID_PM, 0x10);	/* into the BARs */
@@ -162,7 +142,7 @@ static void test_legacy_pointer_into_header(void **state)
 /* A self-loop in the extended list must stop, not spin: -ELOOP. */
 static void test_ext_loop(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 	struct pcilu_raw_dev *r = cb_dev(&f->h, 1, 0, 0, 0x1234, 0x5678, 0x020000, 0);
 
 	cb_pcie(r, PCI_EXP_TYPE_ENDPOINT, 0);
@@ -177,7 +157,7 @@ static void test_ext_loop(void **state)
 
 static void test_ext_pointer_below_0x100(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 	struct pcilu_raw_dev *r = cb_dev(&f->h, 1, 0, 0, 0x1234, 0x5678, 0x020000, 0);
 
 	cb_pcie(r, PCI_EXP_TYPE_ENDPOINT, 0);
@@ -190,7 +170,7 @@ static void test_ext_pointer_below_0x100(void **state)
 /* 256 bytes of a PCIe device: ACS is unknown, not absent. */
 static void test_truncated_extended_space(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 	struct pcilu_raw_dev *r = cb_dev(&f->h, 0, 1, 0, 0x8086, 0x1901, 0x060400, 1);
 
 	cb_pcie(r, PCI_EXP_TYPE_ROOT_PORT, 0);
@@ -205,7 +185,7 @@ static void test_truncated_extended_space(void **state)
 /* A non-root sysfs read: 64 bytes, capabilities unknown. */
 static void test_64_bytes(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 	struct pcilu_raw_dev *r = cb_dev(&f->h, 0, 1, 0, 0x8086, 0x1901, 0x060400, 1);
 
 	cb_pcie(r, PCI_EXP_TYPE_ROOT_PORT, 0);
@@ -217,7 +197,7 @@ static void test_64_bytes(void **state)
 
 static void test_all_ff(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 	struct pcilu_raw_dev *r = cb_dev(&f->h, 0, 1, 0, 0xffff, 0xffff, 0xffffff, 0xff);
 
 	memset(r->cfg, 0xff, r->cfg_len);
@@ -227,7 +207,7 @@ static void test_all_ff(void **state)
 
 static void test_too_short(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 	struct pcilu_raw_dev *r = cb_dev(&f->h, 0, 1, 0, 0x8086, 0x1234, 0, 0);
 
 	r->cfg_len = 16;
@@ -238,7 +218,7 @@ static void test_too_short(void **state)
 /* A PCIe capability at 0xfc: its header fits, Device Control 2 does not: flagged, not read. */
 static void test_cap_at_end(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 	struct pcilu_raw_dev *r = cb_dev(&f->h, 0, 1, 0, 0x8086, 0x1234, 0x020000, 0);
 	uint16_t w;
 
@@ -279,19 +259,19 @@ static void test_parse_bdf(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_header_fields, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_function_nonzero_is_multifunction, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bridge_and_acs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sriov, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_legacy_loop, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_legacy_pointer_into_header, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ext_loop, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ext_pointer_below_0x100, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_truncated_extended_space, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_64_bytes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_all_ff, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_too_short, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cap_at_end, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_header_fields, setup, rawfix_teardown),
+		cmocka_unit_test_setup_teardown(test_function_nonzero_is_multifunction, setup, rawfix_teardown),
+		cmocka_unit_test_setup_teardown(test_bridge_and_acs, setup, rawfix_teardown),
+		cmocka_unit_test_setup_teardown(test_sriov, setup, rawfix_teardown),
+		cmocka_unit_test_setup_teardown(test_legacy_loop, setup, rawfix_teardown),
+		cmocka_unit_test_setup_teardown(test_legacy_pointer_into_header, setup, rawfix_teardown),
+		cmocka_unit_test_setup_teardown(test_ext_loop, setup, rawfix_teardown),
+		cmocka_unit_test_setup_teardown(test_ext_pointer_below_0x100, setup, rawfix_teardown),
+		cmocka_unit_test_setup_teardown(test_truncated_extended_space, setup, rawfix_teardown),
+		cmocka_unit_test_setup_teardown(test_64_bytes, setup, rawfix_teardown),
+		cmocka_unit_test_setup_teardown(test_all_ff, setup, rawfix_teardown),
+		cmocka_unit_test_setup_teardown(test_too_short, setup, rawfix_teardown),
+		cmocka_unit_test_setup_teardown(test_cap_at_end, setup, rawfix_teardown),
 		cmocka_unit_test(test_parse_bdf),
 	};
 	return cmocka_run_group_tests_name("pci-config", tests, NULL, NULL);

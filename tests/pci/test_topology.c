@@ -7,33 +7,12 @@
 #include <cmocka.h>
 
 #include "cfgbuild.h"
+#include "rawfix.h"
 #include <pcilu/pci.h>
-
-struct fixture {
-	struct pcilu_raw_host h;
-	struct pcilu_topology *t;
-	struct pcilu_diag d;
-};
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	pcilu_raw_host_init(&f->h, PCILU_SRC_SPEC, "test");
-	pcilu_diag_init(&f->d);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	pcilu_raw_host_free(&f->h);
-	pcilu_topology_free(f->t);
-	pcilu_diag_free(&f->d);
-	free(f);
-	return 0;
+	return rawfix_setup(state, PCILU_SRC_SPEC, "test");
 }
 
 static struct pcilu_raw_dev *port(struct pcilu_raw_host *h, uint8_t bus, uint8_t dev, uint8_t type,
@@ -67,7 +46,7 @@ static int32_t find(const struct pcilu_topology *t, uint8_t bus, uint8_t dev, ui
 /* Input order is scrambled on purpose: the probe order must not depend on it. */
 static void test_switch_and_order(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 	char buf[24];
 
 	endpoint(&f->h, 0x80, 0, 0);			/* a second root bus */
@@ -101,7 +80,7 @@ static void test_switch_and_order(void **state)
 /* set_pcie_port_type(), drivers/pci/probe.c, 7.2: a "downstream" port below a root port is an upstream port. */
 static void test_port_type_fixup(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 
 	port(&f->h, 0, 1, PCI_EXP_TYPE_ROOT_PORT, 1, 3);
 	port(&f->h, 1, 0, PCI_EXP_TYPE_DOWNSTREAM, 2, 3);	/* mislabelled upstream port */
@@ -121,7 +100,7 @@ static bool diag_has(const struct pcilu_diag *d, const char *needle)
 
 static void test_unreachable(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 
 	port(&f->h, 0, 1, PCI_EXP_TYPE_ROOT_PORT, 4, 6);
 	endpoint(&f->h, 4, 0, 0);
@@ -136,7 +115,7 @@ static void test_unreachable(void **state)
 
 static void test_duplicate(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 
 	endpoint(&f->h, 0, 2, 0)->line = 10;
 	cb_dev(&f->h, 0, 2, 0, 0x1af4, 0x1000, 0x020000, 0)->line = 20;
@@ -151,7 +130,7 @@ static void test_duplicate(void **state)
 /* A bridge whose secondary bus is not below it would make a cycle: refused. */
 static void test_bus_cycle(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 
 	port(&f->h, 0, 1, PCI_EXP_TYPE_ROOT_PORT, 1, 1);
 	port(&f->h, 1, 0, PCI_EXP_TYPE_UPSTREAM, 1, 1);	/* secondary == its own bus */
@@ -176,7 +155,7 @@ static void add_pf(struct pcilu_raw_host *h, uint8_t bus, uint16_t offset, uint1
 /* VFs read vendor ffff; pci_iov_add_virtfn() (drivers/pci/iov.c, 7.2) takes ids from the PF. */
 static void test_vfs(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 	char buf[24];
 
 	port(&f->h, 0, 1, PCI_EXP_TYPE_ROOT_PORT, 1, 2);
@@ -207,7 +186,7 @@ static void test_vfs(void **state)
 
 static void test_unconfigured_bridge(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 
 	port(&f->h, 0, 1, PCI_EXP_TYPE_ROOT_PORT, 0, 0);
 	assert_int_equal(pcilu_topology_build(&f->h, &f->t, &f->d), 0);
@@ -217,7 +196,7 @@ static void test_unconfigured_bridge(void **state)
 
 static void test_empty(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 
 	assert_int_equal(pcilu_topology_build(&f->h, &f->t, &f->d), 0);
 	assert_int_equal(f->t->ndevs, 0);
@@ -227,14 +206,14 @@ static void test_empty(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_switch_and_order, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_port_type_fixup, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unreachable, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_duplicate, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bus_cycle, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_vfs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unconfigured_bridge, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_switch_and_order, setup, rawfix_teardown),
+		cmocka_unit_test_setup_teardown(test_port_type_fixup, setup, rawfix_teardown),
+		cmocka_unit_test_setup_teardown(test_unreachable, setup, rawfix_teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate, setup, rawfix_teardown),
+		cmocka_unit_test_setup_teardown(test_bus_cycle, setup, rawfix_teardown),
+		cmocka_unit_test_setup_teardown(test_vfs, setup, rawfix_teardown),
+		cmocka_unit_test_setup_teardown(test_unconfigured_bridge, setup, rawfix_teardown),
+		cmocka_unit_test_setup_teardown(test_empty, setup, rawfix_teardown),
 	};
 	return cmocka_run_group_tests_name("pci-topology", tests, NULL, NULL);
 }
