@@ -221,7 +221,7 @@ static void test_device_limit(void **state)
 /* ... and the lspci loader names the limit instead of "out of memory". */
 static void test_device_limit_lspci(void **state)
 {
-	struct fixture *f = *state;
+	struct rawfix *f = *state;
 	static const size_t rec = sizeof("0000:00:00.0\n00: 86 80\n\n") - 1;
 	size_t n = (size_t)PCILU_MAX_DEVICES + 1, len = 0;
 	char *text = malloc(n * rec + 1);
