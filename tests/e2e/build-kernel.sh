@@ -38,6 +38,8 @@ done
 
 log() { echo "build-kernel: $*" >&2; }
 die() { echo "build-kernel: ERROR: $*" >&2; exit 1; }
+# shellcheck source-path=SCRIPTDIR source=../qemu/lib.sh
+. "$HERE/../qemu/lib.sh"	# sid_apt_download: the system's apt setup is never touched
 
 find_deb() { # package -> newest cached .deb, or nothing
 	local d f best=""
@@ -48,31 +50,6 @@ find_deb() { # package -> newest cached .deb, or nothing
 		[ -z "$best" ] || { echo "$best"; return 0; }
 	done
 	return 0
-}
-
-# Same private-apt download as tests/qemu/fetch-kernel.sh: the system's apt
-# configuration is never touched.
-apt_download() { # packages...
-	command -v apt-get >/dev/null || die "apt-get not found; put the .deb of $* into $DEBS by hand"
-	local S=$CACHE/apt o kr=""
-	mkdir -p "$S/lists/partial" "$S/cache/archives/partial" "$DEBS"
-	if [ -z "$MIRROR" ]; then
-		MIRROR=$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1 | awk '{print $2}' || true)
-		case $MIRROR in *debian*) ;; *) MIRROR=http://deb.debian.org/debian ;; esac
-	fi
-	[ -r /usr/share/keyrings/debian-archive-keyring.gpg ] &&
-		kr="[signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] "
-	echo "deb ${kr}$MIRROR sid main" > "$S/sources.list"
-	o="-q -o Dir::Etc::SourceList=$S/sources.list -o Dir::Etc::SourceParts=/dev/null"
-	o="$o -o Dir::State::Lists=$S/lists -o Dir::Cache=$S/cache"
-	# as root, do not drop to _apt (it cannot write into $HOME/.cache)
-	[ "$(id -u)" != 0 ] || o="$o -o APT::Sandbox::User=root"
-	log "apt-get update (private sid list, $MIRROR)"
-	# shellcheck disable=SC2086
-	apt-get $o update >&2 || die "apt-get update of the private sid list failed"
-	log "apt-get download $*"
-	# shellcheck disable=SC2086
-	(cd "$DEBS" && apt-get $o download "$@" >&2) || die "apt-get download $* failed"
 }
 
 [ -r "$FRAGMENT" ] || die "missing $FRAGMENT"
@@ -87,7 +64,7 @@ done
 DEB=$(find_deb linux-source-7.2)
 [ $cached = 0 ] || [ -n "$DEB" ] || exit 1
 if [ -z "$DEB" ]; then
-	apt_download linux-source-7.2
+	sid_apt_download linux-source-7.2
 	DEB=$(find_deb linux-source-7.2)
 	[ -n "$DEB" ] || die "linux-source-7.2 .deb not found after download"
 fi

@@ -48,6 +48,8 @@ done
 
 log() { echo "run.sh: $name: $*" >&2; }
 die() { echo "run.sh: $name: ERROR: $*" >&2; exit 1; }
+# shellcheck source-path=SCRIPTDIR source=../qemu/lib.sh
+. "$HERE/../qemu/lib.sh"
 
 # shellcheck source-path=SCRIPTDIR source=scenarios.sh
 . "$HERE/scenarios.sh"
@@ -97,16 +99,7 @@ W=$OUT/.work
 rm -rf "$W" && mkdir -p "$W/root/bin" "$W/root/boot" "$W/root/etc/e2e" "$W/root/usr/bin"
 rm -f "$OUT/console.log" "$OUT/results.txt"
 
-BUSYBOX=${PCILU_BUSYBOX:-}
-if [ -z "$BUSYBOX" ]; then
-	for b in /bin/busybox /usr/bin/busybox "$(command -v busybox 2>/dev/null || true)"; do
-		[ -x "$b" ] && { BUSYBOX=$b; break; }
-	done
-fi
-[ -n "$BUSYBOX" ] || die "busybox not found (apt-get install busybox-static)"
-if command -v file >/dev/null 2>&1 && ! file -L "$BUSYBOX" | grep -q 'statically linked'; then
-	die "$BUSYBOX is not statically linked (apt-get install busybox-static)"
-fi
+BUSYBOX=$(find_static_busybox)
 cp "$BUSYBOX" "$W/root/bin/busybox"
 ln -s busybox "$W/root/bin/sh"
 cp "$HERE/init.sh" "$W/root/init" && chmod 755 "$W/root/init"

@@ -34,6 +34,8 @@ done
 
 die() { echo "capture.sh: ERROR: $*" >&2; exit 1; }
 log() { echo "capture.sh: $*" >&2; }
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$HERE/lib.sh"
 
 if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
     echo "SKIP: qemu-system-x86_64 not found"
@@ -62,16 +64,7 @@ KERNEL=$KDIR/vmlinuz
 [ -s "$KERNEL" ] || die "no kernel at $KERNEL"
 
 # ---- initramfs --------------------------------------------------------------
-BUSYBOX=${PCILU_BUSYBOX:-}
-if [ -z "$BUSYBOX" ]; then
-    for b in /bin/busybox /usr/bin/busybox "$(command -v busybox 2>/dev/null || true)"; do
-        [ -x "$b" ] && { BUSYBOX=$b; break; }
-    done
-fi
-[ -n "$BUSYBOX" ] || die "busybox not found (apt-get install busybox-static)"
-if command -v file >/dev/null 2>&1 && ! file -L "$BUSYBOX" | grep -q 'statically linked'; then
-    die "$BUSYBOX is not statically linked (apt-get install busybox-static)"
-fi
+BUSYBOX=$(find_static_busybox)
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 WORK=$OUT/.work

@@ -29,6 +29,8 @@ done
 
 log() { echo "fetch-kernel: $*" >&2; }
 die() { echo "fetch-kernel: ERROR: $*" >&2; exit 1; }
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 mkdir -p "$DEBS"
 
@@ -41,29 +43,6 @@ find_deb() { # name -> path of a cached .deb or nothing
     return 0
 }
 
-apt_download() { # packages...
-    command -v apt-get >/dev/null || die "apt-get not found; put the .deb of $* into $DEBS by hand"
-    S=$CACHE/apt
-    mkdir -p "$S/lists/partial" "$S/cache/archives/partial"
-    if [ -z "$MIRROR" ]; then
-        MIRROR=$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1 | awk '{print $2}')
-        case $MIRROR in *debian*) ;; *) MIRROR=http://deb.debian.org/debian ;; esac
-    fi
-    kr=""
-    [ -r /usr/share/keyrings/debian-archive-keyring.gpg ] &&
-        kr="[signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] "
-    echo "deb ${kr}$MIRROR sid main" > "$S/sources.list"
-    o="-q -o Dir::Etc::SourceList=$S/sources.list -o Dir::Etc::SourceParts=/dev/null"
-    o="$o -o Dir::State::Lists=$S/lists -o Dir::Cache=$S/cache"
-    # as root, do not drop to _apt (it cannot write into $HOME/.cache)
-    [ "$(id -u)" != 0 ] || o="$o -o APT::Sandbox::User=root"
-    log "apt-get update (private sid list, $MIRROR)"
-    # shellcheck disable=SC2086
-    apt-get $o update >&2 || die "apt-get update of the private sid list failed"
-    log "apt-get download $*"
-    # shellcheck disable=SC2086
-    (cd "$DEBS" && apt-get $o download "$@" >&2) || die "apt-get download $* failed"
-}
 
 need=""
 for p in linux-binary linux-base; do  # vmlinuz; config + System.map
@@ -72,7 +51,7 @@ done
 [ "$with_modules" = 0 ] || [ -e "$KDIR/modules/.done" ] || [ -n "$(find_deb "linux-modules-$KVER")" ] ||
     need="$need linux-modules-$KVER"
 # shellcheck disable=SC2086
-[ -z "$need" ] || apt_download $need
+[ -z "$need" ] || sid_apt_download $need
 
 if [ ! -s "$KDIR/vmlinuz" ]; then
     rm -rf "$KDIR.tmp" && mkdir -p "$KDIR.tmp/x"
