@@ -23,7 +23,14 @@ static int cmp_bus(const void *a, const void *b)
 	return (kx > ky) - (kx < ky);
 }
 
-static int32_t find_bus_in(const struct pcilu_bus *buses, size_t n, uint32_t seg, uint8_t nr);
+/* Index in @buses (sorted by segment and number) of a bus, or PCILU_NONE. */
+static int32_t find_bus_in(const struct pcilu_bus *buses, size_t n, uint32_t seg, uint8_t nr)
+{
+	const struct pcilu_bus key = { .seg = seg, .number = nr };
+	const struct pcilu_bus *hit = n ? bsearch(&key, buses, n, sizeof(*buses), cmp_bus) : NULL;
+
+	return hit ? (int32_t)(hit - buses) : PCILU_NONE;
+}
 
 static int32_t find_bus(const struct pcilu_builder *b, uint32_t seg, uint8_t nr)
 {
@@ -69,25 +76,6 @@ static bool bridge_usable(struct pcilu_builder *b, const struct pcilu_dev *br)
 		return false;
 	}
 	return true;
-}
-
-static int32_t find_bus_in(const struct pcilu_bus *buses, size_t n, uint32_t seg, uint8_t nr)
-{
-	uint64_t key = bus_key(seg, nr);
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		uint64_t k = bus_key(buses[mid].seg, buses[mid].number);
-
-		if (k == key)
-			return (int32_t)mid;
-		if (k < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return PCILU_NONE;
 }
 
 /* One bus object per (segment, number): those with devices, and bridges' empty secondaries. */

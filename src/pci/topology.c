@@ -18,36 +18,29 @@ uint64_t pcilu_dev_key(const struct pcilu_dev *d)
 	return (uint64_t)d->seg << 16 | (uint64_t)d->bus << 8 | d->devfn;
 }
 
+static int cmp_addr(const void *a, const void *b)
+{
+	uint64_t kx = pcilu_dev_key(a), ky = pcilu_dev_key(b);
+
+	return (kx > ky) - (kx < ky);
+}
+
 static int cmp_dev(const void *a, const void *b)
 {
 	const struct pcilu_dev *x = a, *y = b;
-	uint64_t kx = pcilu_dev_key(x), ky = pcilu_dev_key(y);
+	int c = cmp_addr(a, b);
 
-	if (kx != ky)
-		return kx < ky ? -1 : 1;
-	return (x->line > y->line) - (x->line < y->line);	/* keep input order */
+	return c ? c : (x->line > y->line) - (x->line < y->line);	/* keep input order */
 }
 
-/* Index in b->all of an address, by binary search, or PCILU_NONE. */
+/* Index in b->all (sorted by address) of an address, or PCILU_NONE. */
 static int32_t find_all(const struct pcilu_builder *b, uint32_t seg, uint8_t bus, uint8_t devfn)
 {
-	uint64_t key = (uint64_t)seg << 16 | (uint64_t)bus << 8 | devfn;
-	size_t lo = 0, hi = b->nall;
+	const struct pcilu_dev key = { .seg = seg, .bus = bus, .devfn = devfn };
+	const struct pcilu_dev *hit = b->nall ? bsearch(&key, b->all, b->nall, sizeof(*b->all), cmp_addr) : NULL;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		uint64_t k = pcilu_dev_key(&b->all[mid]);
-
-		if (k == key)
-			return (int32_t)mid;
-		if (k < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return PCILU_NONE;
+	return hit ? (int32_t)(hit - b->all) : PCILU_NONE;
 }
-
 
 static void drop_dev(struct pcilu_dev *d)
 {
