@@ -133,6 +133,35 @@ static inline void fuzz_consume(struct pcilu_raw_host *raw, struct pcilu_diag *d
 	fuzz_consume_policy(raw, d, NULL);
 }
 
+typedef int (*fuzz_text_loader)(const char *name, const char *text, size_t len,
+				const struct pcilu_source_opts *opts, struct pcilu_raw_host *h,
+				struct pcilu_diag *d);
+
+/* A text loader on exactly @size bytes (no NUL terminator to lean on), strict then lenient. */
+static inline int fuzz_text_source(const uint8_t *data, size_t size, fuzz_text_loader load, const char *name)
+{
+	struct pcilu_raw_host raw;
+	struct pcilu_diag d;
+	char *text = malloc(size ? size : 1);
+
+	if (!text)
+		return 0;
+	memcpy(text, data, size);
+	for (int lenient = 0; lenient < 2; lenient++) {
+		struct pcilu_source_opts opts = { .lenient = lenient };
+
+		pcilu_diag_init(&d);
+		if (load(name, text, size, &opts, &raw, &d) == 0)
+			fuzz_consume(&raw, &d);
+		else
+			pcilu_raw_host_free(&raw);
+		fuzz_diag_format(&d);
+		pcilu_diag_free(&d);
+	}
+	free(text);
+	return 0;
+}
+
 /*
  * Device records straight from fuzz bytes (the fuzz-config format):
  *   byte 0     segment (0..3 used; more would only spread devices thin)
