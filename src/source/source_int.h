@@ -99,6 +99,9 @@ struct spec_parse {
 	struct spec_host *s;
 	size_t errors;
 };
+/* "file: /json/path: message" as an error; spec_err also counts it. */
+void spec_verr(struct spec_host *s, const char *path, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 void spec_err(struct spec_parse *p, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 char *spec_subpath(const char *path, const char *key, long idx);

@@ -30,13 +30,11 @@ static void serr(struct synth *sy, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void serr(struct synth *sy, const char *path, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	spec_verr(sy->s, path, fmt, ap);
 	va_end(ap);
-	pcilu_diag_add(sy->s->d, PCILU_ERROR, sy->s->file, 0, -1, "%s: %s", *path ? path : "/", msg);
 	sy->errors++;
 }
 

@@ -14,15 +14,21 @@
 
 static const char *const acs_names[] = { "SV", "TB", "RR", "CR", "UF", "EC", "DT", "ENH" };
 
-void spec_err(struct spec_parse *p, const char *path, const char *fmt, ...)
+void spec_verr(struct spec_host *s, const char *path, const char *fmt, va_list ap)
 {
 	char msg[512];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	pcilu_diag_add(s->d, PCILU_ERROR, s->file, 0, -1, "%s: %s", *path ? path : "/", msg);
+}
+
+void spec_err(struct spec_parse *p, const char *path, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	spec_verr(p->s, path, fmt, ap);
 	va_end(ap);
-	pcilu_diag_add(p->s->d, PCILU_ERROR, p->s->file, 0, -1, "%s: %s", *path ? path : "/", msg);
 	p->errors++;
 }
 
