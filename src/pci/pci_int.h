@@ -51,7 +51,6 @@ struct pcilu_builder {
 	bool *reached;
 };
 
-uint64_t pcilu_dev_key(const struct pcilu_dev *d);
 /* One bus object per (segment, number), bridges linked to the buses they create. */
 int pcilu_make_buses(struct pcilu_builder *b);
 /* Root buses, the DFS of the kernel's scan, then VFs: fills b->order and b->bus_order. */

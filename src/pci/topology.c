@@ -13,14 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-uint64_t pcilu_dev_key(const struct pcilu_dev *d)
+static uint64_t dev_key(const struct pcilu_dev *d)
 {
 	return (uint64_t)d->seg << 16 | (uint64_t)d->bus << 8 | d->devfn;
 }
 
 static int cmp_addr(const void *a, const void *b)
 {
-	uint64_t kx = pcilu_dev_key(a), ky = pcilu_dev_key(b);
+	uint64_t kx = dev_key(a), ky = dev_key(b);
 
 	return (kx > ky) - (kx < ky);
 }
@@ -82,7 +82,7 @@ static int take_raw(struct pcilu_builder *b, struct pcilu_raw_host *raw)
 	for (size_t i = 0; i < b->nall; i++) {
 		char bdf[24];
 
-		if (out && pcilu_dev_key(&b->all[out - 1]) == pcilu_dev_key(&b->all[i])) {
+		if (out && dev_key(&b->all[out - 1]) == dev_key(&b->all[i])) {
 			pcilu_diag_add(b->d, PCILU_ERROR, b->file, b->all[i].line, -1,
 				       "%s: duplicate address; the first record is kept",
 				       pcilu_bdf(&b->all[i], bdf, sizeof(bdf)));
