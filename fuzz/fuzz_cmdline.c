@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pcilu_raw_host_init(&raw, PCILU_SRC_SYSFS, "fuzz.cmdline");
 		fuzz_raw_from_records(&raw, data + at, size - at);
 		raw.cmdline = strdup(cmdline);
-		fuzz_consume_policy(&raw, &d, &p);
+		fuzz_consume_policy(&raw, &d, &p, fuzz_pick(data, size));
 		pcilu_raw_host_free(&raw);
 	}
 	fuzz_diag_format(&d);

@@ -7,6 +7,7 @@
 #ifndef PCILU_FUZZ_COMMON_H
 #define PCILU_FUZZ_COMMON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -65,9 +66,44 @@ static inline void fuzz_check_topology(const struct pcilu_topology *t)
 	}
 }
 
-/* IOMMU groups under @p, and everything that explains or prints them. */
+/*
+ * Rendering every output for every input made the slow targets run at a few
+ * hundred inputs a second. Each input now renders one output, chosen by a
+ * hash of its bytes: deterministic (a crash reproduces), and over a campaign
+ * the coverage feedback still steers inputs into every renderer. Replays
+ * (fuzz/replay.c, built with PCILU_FUZZ_RENDER_ALL) render everything, so a
+ * seed is checked against all outputs on every test run.
+ */
+enum fuzz_render {
+	FUZZ_TREE, FUZZ_TREE_JSON, FUZZ_SHOW, FUZZ_SHOW_JSON, FUZZ_GROUPS,
+	FUZZ_GROUPS_JSON, FUZZ_DOT, FUZZ_EXPLAIN, FUZZ_COMPARE, FUZZ_NRENDER
+};
+
+static inline unsigned fuzz_pick(const uint8_t *data, size_t size)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a over the ends: cheap, and any edit moves it */
+
+	for (size_t i = 0; i < size && i < 16; i++)
+		h = (h ^ data[i]) * 16777619u;
+	for (size_t i = size > 16 ? size - 16 : size; i < size; i++)
+		h = (h ^ data[i]) * 16777619u;
+	return (unsigned)((h ^ (uint32_t)size) % FUZZ_NRENDER);
+}
+
+static inline bool fuzz_renders(unsigned pick, enum fuzz_render r)
+{
+#ifdef PCILU_FUZZ_RENDER_ALL
+	(void)pick;
+	(void)r;
+	return true;
+#else
+	return pick == (unsigned)r;
+#endif
+}
+
+/* IOMMU groups under @p, what explains them, and the picked rendering of them. */
 static inline void fuzz_groups(const struct pcilu_topology *t, const struct pcilu_policy *p,
-			       struct pcilu_diag *d)
+			       struct pcilu_diag *d, unsigned pick)
 {
 	struct pcilu_iommu *r = NULL;
 	struct pcilu_out_opts o = { 0 };
@@ -87,50 +123,64 @@ static inline void fuzz_groups(const struct pcilu_topology *t, const struct pcil
 		(void)pcilu_acs_path_enabled(r, (int32_t)i, 0x1d, &fail, &e);
 		(void)pcilu_iommu_group_of(r, (int32_t)i);
 	}
-	pcilu_print_groups(fuzz_sink(), r, d, &o, NULL);
-	pcilu_print_groups_dot(fuzz_sink(), r, &o);
-	if (t->ndevs)
+	if (fuzz_renders(pick, FUZZ_GROUPS))
+		pcilu_print_groups(fuzz_sink(), r, d, &o, NULL);
+	if (fuzz_renders(pick, FUZZ_DOT))
+		pcilu_print_groups_dot(fuzz_sink(), r, &o);
+	if (fuzz_renders(pick, FUZZ_EXPLAIN) && t->ndevs)
 		pcilu_print_explain(fuzz_sink(), r, 0, &o);
 	o.json = true;
-	pcilu_print_groups(fuzz_sink(), r, d, &o, NULL);
-	if (pcilu_groups_compare(fuzz_sink(), r, true, &cmp) >= 0)
+	if (fuzz_renders(pick, FUZZ_GROUPS_JSON))
+		pcilu_print_groups(fuzz_sink(), r, d, &o, NULL);
+	if (fuzz_renders(pick, FUZZ_COMPARE) && pcilu_groups_compare(fuzz_sink(), r, true, &cmp) >= 0)
 		json_object_put(cmp);
 	pcilu_iommu_free(r);
 }
 
+/* The tree and per-device renderings the pick asks for. */
+static inline void fuzz_render_topology(const struct pcilu_topology *t, struct pcilu_diag *d,
+					unsigned pick)
+{
+	struct pcilu_out_opts o = { 0 };
+
+	if (fuzz_renders(pick, FUZZ_TREE))
+		pcilu_print_tree(fuzz_sink(), t, d, &o);
+	/* show is per device: a few are enough to reach every decoder. */
+	if (fuzz_renders(pick, FUZZ_SHOW))
+		for (size_t i = 0; i < t->ndevs && i < 8; i++)
+			pcilu_print_show(fuzz_sink(), t, (int32_t)i, &o);
+	o.json = true;
+	if (fuzz_renders(pick, FUZZ_TREE_JSON))
+		pcilu_print_tree(fuzz_sink(), t, d, &o);
+	if (fuzz_renders(pick, FUZZ_SHOW_JSON) && t->ndevs)
+		pcilu_print_show(fuzz_sink(), t, (int32_t)(t->ndevs - 1), &o);
+}
+
 /* Takes the raw host (freed here whatever happens); @p NULL: the default policy. */
 static inline void fuzz_consume_policy(struct pcilu_raw_host *raw, struct pcilu_diag *d,
-				       const struct pcilu_policy *p)
+				       const struct pcilu_policy *p, unsigned pick)
 {
 	struct pcilu_topology *t = NULL;
-	struct pcilu_out_opts o = { 0 };
 	struct pcilu_policy def;
 
 	if (pcilu_topology_build(raw, &t, d) == 0) {
 		fuzz_check_topology(t);
-		pcilu_print_tree(fuzz_sink(), t, d, &o);
-		/* show is per device: a few are enough to reach every decoder. */
-		for (size_t i = 0; i < t->ndevs && i < 8; i++)
-			pcilu_print_show(fuzz_sink(), t, (int32_t)i, &o);
-		o.json = true;
-		pcilu_print_tree(fuzz_sink(), t, d, &o);
-		if (t->ndevs)
-			pcilu_print_show(fuzz_sink(), t, (int32_t)(t->ndevs - 1), &o);
+		fuzz_render_topology(t, d, pick);
 		if (!p) {
 			pcilu_policy_init(&def);
-			fuzz_groups(t, &def, d);
+			fuzz_groups(t, &def, d, pick);
 			pcilu_policy_free(&def);
 		} else {
-			fuzz_groups(t, p, d);
+			fuzz_groups(t, p, d, pick);
 		}
 		pcilu_topology_free(t);
 	}
 	fuzz_diag_format(d);
 }
 
-static inline void fuzz_consume(struct pcilu_raw_host *raw, struct pcilu_diag *d)
+static inline void fuzz_consume(struct pcilu_raw_host *raw, struct pcilu_diag *d, unsigned pick)
 {
-	fuzz_consume_policy(raw, d, NULL);
+	fuzz_consume_policy(raw, d, NULL, pick);
 }
 
 typedef int (*fuzz_text_loader)(const char *name, const char *text, size_t len,
@@ -147,16 +197,21 @@ static inline int fuzz_text_source(const uint8_t *data, size_t size, fuzz_text_l
 	if (!text)
 		return 0;
 	memcpy(text, data, size);
+	/* Lenient only relaxes errors: after a strict success it would load the same host. */
 	for (int lenient = 0; lenient < 2; lenient++) {
 		struct pcilu_source_opts opts = { .lenient = lenient };
+		int err;
 
 		pcilu_diag_init(&d);
-		if (load(name, text, size, &opts, &raw, &d) == 0)
-			fuzz_consume(&raw, &d);
+		err = load(name, text, size, &opts, &raw, &d);
+		if (err == 0)
+			fuzz_consume(&raw, &d, fuzz_pick(data, size));
 		else
 			pcilu_raw_host_free(&raw);
 		fuzz_diag_format(&d);
 		pcilu_diag_free(&d);
+		if (err == 0)
+			break;
 	}
 	free(text);
 	return 0;

@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pcilu_raw_host_init(&raw, PCILU_SRC_SYSFS, "fuzz.cfg");
 	pcilu_diag_init(&d);
 	fuzz_raw_from_records(&raw, data, size);
-	fuzz_consume(&raw, &d);
+	fuzz_consume(&raw, &d, fuzz_pick(data, size));
 	pcilu_raw_host_free(&raw);	/* already emptied by the builder */
 	pcilu_diag_free(&d);
 	return 0;
