@@ -226,13 +226,16 @@ static inline int fuzz_text_source(const uint8_t *data, size_t size, fuzz_text_l
  *              bit 3: the source says "VF" (sysfs physfn); bit 4: kernel group
  *   bytes 4-5  n, little endian: how many config bytes follow (capped by size)
  *   n bytes    the first n bytes of config space; the rest is the fill
+ * At most 64 devices: every topology and grouping rule needs only a few, and
+ * hosts of 512 spent the fuzzer's time in malloc and memset (the device limit
+ * itself is tested in tests/bad/test_hostile.c).
  */
 static inline void fuzz_raw_from_records(struct pcilu_raw_host *raw, const uint8_t *data, size_t size)
 {
 	static const uint16_t cfg_sizes[4] = { 64, 128, 256, 4096 };
 	size_t at = 0;
 
-	while (size - at >= 6 && raw->count < 512) {
+	while (size - at >= 6 && raw->count < 64) {
 		const uint8_t *h = data + at;
 		size_t n = (size_t)h[4] | (size_t)h[5] << 8;
 		struct pcilu_raw_dev *r = pcilu_raw_host_add(raw);

@@ -24,7 +24,7 @@ bin=$build/fuzz/fuzz-$target
 # Inputs larger than this only slow the fuzzer down; every format's
 # interesting structure fits (a 4096-byte config block is 4102 bytes).
 case $target in
-config) max_len=16384 ;;
+config) max_len=8192 ;;
 *) max_len=12288 ;;
 esac
 opts=(-max_total_time="$secs" -timeout=5 -rss_limit_mb=2048 -max_len="$max_len"
