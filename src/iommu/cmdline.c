@@ -293,20 +293,85 @@ static bool parameq(const char *a, size_t alen, const char *b)
 	return true;
 }
 
-/* pci_setup(), drivers/pci/pci.c, 7.2: options separated by ','. */
-static void pci_opts(struct pcilu_policy *p, const char *v, size_t len, bool *oom)
+/*
+ * Every pci= option an x86-64 Linux 7.2 accepts, in the order it tries them:
+ * pcibios_setup() (arch/x86/pci/common.c, with CONFIG_PCI_DIRECT and
+ * CONFIG_PCI_MMCONFIG, without the 32-bit CONFIG_PCI_BIOS), then
+ * pci_setup_cardbus() and pci_setup() (drivers/pci). @prefix: matched with
+ * strncmp() on the name's length, as the kernel does. @unmodelled: why the
+ * option changes what pcilu computes and is not modelled.
+ */
+struct pci_opt {
+	const char *name;
+	bool prefix;
+	const char *unmodelled;
+};
+
+static const struct pci_opt pci_known[] = {
+	{ "off", false, "Linux does not scan PCI at all, so no device gets an IOMMU group" },
+	{ "bfsort", false, NULL }, { "nobfsort", false, NULL },
+	{ "conf1", false, NULL }, { "conf2", false, NULL },
+	{ "nommconf", false, "without MMCONFIG Linux reads no extended config space, so it finds no ACS capability" },
+	{ "check_enable_amd_mmconf", false, NULL },
+	{ "noacpi", false, NULL }, { "noearly", false, NULL }, { "usepirqmask", false, NULL },
+	{ "irqmask=", true, NULL }, { "lastbus=", true, NULL },
+	{ "rom", false, NULL }, { "norom", false, NULL }, { "nobar", false, NULL },
+	{ "assign-busses", false, "Linux renumbers every bridge's buses; pcilu keeps the numbers it read" },
+	{ "use_crs", false, NULL }, { "nocrs", false, NULL },
+	{ "use_e820", false, NULL }, { "no_e820", false, NULL }, { "big_root_window", false, NULL },
+	{ "routeirq", false, NULL }, { "skip_isa_align", false, NULL },
+	{ "noioapicquirk", false, NULL }, { "ioapicreroute", false, NULL },
+	{ "noioapicreroute", false, NULL },
+	{ "cbiosize=", true, NULL }, { "cbmemsize=", true, NULL },
+	{ "nomsi", false, NULL }, { "noats", true, NULL }, { "noaer", false, NULL },
+	{ "earlydump", false, NULL }, { "realloc=", true, NULL }, { "realloc", true, NULL },
+	{ "nodomains", false, NULL },
+	{ "noari", true, "Linux enables ARI Forwarding on no bridge; pcilu takes ARI Forwarding as read" },
+	{ "notph", true, NULL }, { "resource_alignment=", true, NULL }, { "ecrc=", true, NULL },
+	{ "hpiosize=", true, NULL }, { "hpmmiosize=", true, NULL }, { "hpmmioprefsize=", true, NULL },
+	{ "hpmemsize=", true, NULL }, { "hpbussize=", true, NULL },
+	{ "pcie_bus_tune_off", true, NULL }, { "pcie_bus_safe", true, NULL },
+	{ "pcie_bus_perf", true, NULL }, { "pcie_bus_peer2peer", true, NULL },
+	{ "pcie_scan_all", true, NULL },
+	{ "disable_acs_redir=", true, NULL }, { "config_acs=", true, NULL },
+};
+
+static const struct pci_opt *pci_opt_find(const char *v, size_t n)
+{
+	for (size_t i = 0; i < sizeof(pci_known) / sizeof(pci_known[0]); i++) {
+		const struct pci_opt *o = &pci_known[i];
+		size_t l = strlen(o->name);
+
+		if (o->prefix ? n >= l && !strncmp(v, o->name, l) : n == l && !strncmp(v, o->name, l))
+			return o;
+	}
+	return NULL;
+}
+
+/* pci_setup(), drivers/pci/pci.c, 7.2: options separated by ','; empty ones skipped. */
+static void pci_opts(struct pcilu_policy *p, const char *v, size_t len, bool *oom,
+		     struct pcilu_diag *d)
 {
 	const char *end = v + len;
 
 	while (v < end) {
 		const char *k = memchr(v, ',', (size_t)(end - v));
 		size_t n = k ? (size_t)(k - v) : (size_t)(end - v);
+		const struct pci_opt *o = n ? pci_opt_find(v, n) : NULL;
+		int shown = (int)(n > 80 ? 80 : n);
 
-		if (n >= 18 && !strncmp(v, "disable_acs_redir=", 18))
+		if (n && !o)
+			pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1,
+				       "pci=%.*s: unknown option; Linux 7.2 logs \"PCI: Unknown option\" and ignores it",
+				       shown, v);
+		else if (o && o->unmodelled)
+			pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1, "pci=%.*s: not modelled: %s",
+				       shown, v, o->unmodelled);
+		else if (o && !strcmp(o->name, "disable_acs_redir="))
 			set_str(&p->disable_acs_redir, v + 18, n - 18, oom);
-		else if (n >= 11 && !strncmp(v, "config_acs=", 11))
+		else if (o && !strcmp(o->name, "config_acs="))
 			set_str(&p->config_acs, v + 11, n - 11, oom);
-		else if (n >= 5 && !strncmp(v, "noats", 5))
+		else if (o && !strcmp(o->name, "noats"))
 			p->ats_disabled = true;
 		v += n + (k != NULL);
 	}
@@ -365,7 +430,7 @@ static void one_param(struct pcilu_policy *p, const char *name, size_t nlen,
 	if (!val)
 		return;
 	if (parameq(name, nlen, "pci"))
-		pci_opts(p, val, vlen, oom);
+		pci_opts(p, val, vlen, oom, d);
 	else if (parameq(name, nlen, "intel_iommu"))
 		intel_opts(p, val, vlen, d);
 	else if (parameq(name, nlen, "amd_iommu") && has_opt(val, vlen, "off"))

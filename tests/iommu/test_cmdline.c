@@ -140,6 +140,17 @@ static void cmdline_warnings(void **state)
 		{ "intel_iommu=maybe", "intel_iommu=: unknown option 'maybe'; Linux 7.2 logs \"Unknown option\" and ignores it" },
 		{ "intel_iommu=on,,sm_onx,igfx_off,bogus,off", "unknown option 'bogus'" },
 		{ "intel_iommu=on,intgpu_off,forcedac,strict,sp_off,sm_on,sm_off,tboot_noforce,off", NULL },
+		/* pci_setup() and x86-64's pcibios_setup(), 7.2: strcmp() or strncmp() per option */
+		{ "pci=foo", "pci=foo: unknown option; Linux 7.2 logs \"PCI: Unknown option\" and ignores it" },
+		{ "pci=nomsix", "pci=nomsix: unknown option" },
+		{ "pci=Off", "pci=Off: unknown option" },
+		{ "pci=bios", "pci=bios: unknown option" },	/* CONFIG_PCI_BIOS is 32-bit only */
+		{ "pci=config_acs=1@00:01.0,bogus", "pci=bogus: unknown option" },
+		{ "pci=,,nomsi,noatsx,reallocx,earlydump,pcie_bus_perf,hpbussize=4,nocrs,conf1", NULL },
+		{ "pci=nommconf,realloc=off,cbmemsize=1M,lastbus=3", "pci=nommconf: not modelled: without MMCONFIG" },
+		{ "pci=assign-busses", "pci=assign-busses: not modelled: Linux renumbers every bridge's buses" },
+		{ "pci=noarix", "pci=noarix: not modelled: Linux enables ARI Forwarding on no bridge" },
+		{ "pci=off", "pci=off: not modelled: Linux does not scan PCI at all" },
 	};
 
 	(void)state;
@@ -171,6 +182,11 @@ static void cmdline_warnings(void **state)
 	pcilu_policy_init(&p);
 	assert_int_equal(pcilu_policy_parse_cmdline(&p, "intel_iommu=off intel_iommu=maybe", &d), 0);
 	assert_true(p.intel_off);
+	pcilu_policy_free(&p);
+	/* A prefix match is the option itself: "noatsx" disables ATS as "noats" does. */
+	pcilu_policy_init(&p);
+	assert_int_equal(pcilu_policy_parse_cmdline(&p, "pci=noatsx", &d), 0);
+	assert_true(p.ats_disabled);
 	pcilu_policy_free(&p);
 	pcilu_diag_free(&d);
 }
