@@ -426,8 +426,15 @@ static int parse_decode(struct lp *s, const char *p, size_t len)
 		else
 			bad_group(s, p + at, len - at);
 	} else if (starts(p, len, LIT("\tNUMA node: "))) {
-		if (tail_int(p, len, sizeof("\tNUMA node: ") - 1, &v))
+		size_t at = sizeof("\tNUMA node: ") - 1;
+
+		/* sysfs says -1 for "no node"; the node is not part of any rule, so a warning */
+		if (tail_int(p, len, at, &v) && v >= -1)
 			s->node = v < 0 ? PCILU_NO_NODE : v;
+		else
+			pcilu_diag_add(s->d, PCILU_WARN, s->name, s->line, -1,
+				       "NUMA node '%.*s' is not a node number; taken as unknown",
+				       (int)(len - at > 40 ? 40 : len - at), p + at);
 	} else if (starts(p, len, LIT("\tKernel driver in use: "))) {
 		size_t at = sizeof("\tKernel driver in use: ") - 1;
 

@@ -267,6 +267,21 @@ static void test_vvv(void **state)
 	assert_int_equal(load(c, "00:00.0 A\n\tNUMA node: -1\n" X64), 0);
 	assert_false(c->h.has_kernel_groups);
 	assert_int_equal(c->h.devs[0].numa_node, PCILU_NO_NODE);
+	for (size_t i = 0; i < c->d.count; i++)
+		assert_null(strstr(c->d.msgs[i].text, "NUMA"));
+	/* No kernel writes these: the node is dropped, with a warning at the line. */
+	static const char *const bad_nodes[] = { "-2", "x", "", "1.5", "99999999999" };
+
+	for (size_t i = 0; i < sizeof(bad_nodes) / sizeof(bad_nodes[0]); i++) {
+		char dump[256], buf[256];
+
+		snprintf(dump, sizeof(dump), "00:00.0 A\n\tNUMA node: %s\n" X64, bad_nodes[i]);
+		assert_int_equal(load(c, dump), 0);
+		assert_int_equal(c->h.devs[0].numa_node, PCILU_NO_NODE);
+		msg(c, PCILU_WARN, buf, sizeof(buf));
+		assert_non_null(strstr(buf, "t:2: warning: NUMA node '"));
+		assert_non_null(strstr(buf, "' is not a node number; taken as unknown"));
+	}
 }
 
 static void test_records(void **state)
