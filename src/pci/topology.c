@@ -100,27 +100,73 @@ static bool reads_absent(const struct pcilu_dev *d)
 	return d->cfg_len >= 2 && pcilu_le16(d->cfg) == 0xffff;
 }
 
+static void mark_vf(struct pcilu_builder *b, size_t pf, int32_t j)
+{
+	if (j == PCILU_NONE || (size_t)j == pf)
+		return;
+	b->all[j].is_virtfn = true;
+	b->all[j].physfn = (int32_t)pf;
+}
+
+/* Index of the first device at or after (@seg, @rid) in b->all. */
+static size_t lower_bound(const struct pcilu_builder *b, uint32_t seg, uint32_t rid)
+{
+	uint64_t key = (uint64_t)seg << 16 | rid;
+	size_t lo = 0, hi = b->nall;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (dev_key(&b->all[mid]) < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The devices at the addresses the PF's SR-IOV state gives its VFs. A PF
+ * may claim 65535 VFs while few devices exist, so walk the devices inside
+ * the VFs' routing-ID range, not the VF numbers. A range past bus ff was
+ * reported by check_sriov(); its wrapped addresses are looked up one by one.
+ */
+static void mark_vfs_of(struct pcilu_builder *b, size_t i)
+{
+	const struct pcilu_dev *pf = &b->all[i];
+	const struct pcilu_sriov *s = &pf->sriov;
+	unsigned n = s->num_vfs < s->total_vfs ? s->num_vfs : s->total_vfs;
+	uint32_t first = ((uint32_t)pf->bus << 8) + pf->devfn + s->vf_offset;
+	uint64_t last = first + (uint64_t)s->vf_stride * (n ? n - 1 : 0);
+
+	if (!n)
+		return;
+	if (last > 0xffff) {
+		for (unsigned v = 0; v < n; v++) {
+			uint8_t bus, devfn;
+
+			pcilu_sriov_vf_addr(pf, v, &bus, &devfn);
+			mark_vf(b, i, find_all(b, pf->seg, bus, devfn));
+		}
+		return;
+	}
+	for (size_t j = lower_bound(b, pf->seg, first); j < b->nall; j++) {
+		const struct pcilu_dev *d = &b->all[j];
+		uint32_t rid = (uint32_t)d->bus << 8 | d->devfn;
+
+		if (d->seg != pf->seg || rid > last)
+			break;
+		if (s->vf_stride ? (rid - first) % s->vf_stride == 0 : rid == first)
+			mark_vf(b, i, (int32_t)j);
+	}
+}
+
 /* A VF answers config reads of its ids with ~0; the kernel takes them from the PF. */
 static void mark_vfs(struct pcilu_builder *b)
 {
-	for (size_t i = 0; i < b->nall; i++) {
-		const struct pcilu_dev *pf = &b->all[i];
-		const struct pcilu_sriov *s = &pf->sriov;
-
-		if (!s->pos || !(s->ctrl & PCI_SRIOV_CTRL_VFE))
-			continue;
-		for (unsigned v = 0; v < s->num_vfs && v < s->total_vfs; v++) {
-			uint8_t bus, devfn;
-			int32_t j;
-
-			pcilu_sriov_vf_addr(pf, v, &bus, &devfn);
-			j = find_all(b, pf->seg, bus, devfn);
-			if (j == PCILU_NONE || (size_t)j == i)
-				continue;
-			b->all[j].is_virtfn = true;
-			b->all[j].physfn = (int32_t)i;
-		}
-	}
+	for (size_t i = 0; i < b->nall; i++)
+		if (b->all[i].sriov.pos && (b->all[i].sriov.ctrl & PCI_SRIOV_CTRL_VFE))
+			mark_vfs_of(b, i);
 }
 
 /* Link VFs named by sysfs (physfn) that the PF's SR-IOV state did not imply. */

@@ -184,6 +184,64 @@ static void test_vfs(void **state)
 	assert_string_equal(bdf_at(f->t, pcilu_upstream_bridge(f->t, 4), buf), "0000:00:01.0");
 }
 
+/*
+ * mark_vfs() walks devices in the VFs' routing-ID range instead of every VF
+ * number; checked against the definition (VF v at PF RID + offset + v *
+ * stride, v < min(NumVFs, TotalVFs)) on seeded random PFs and devices.
+ */
+static void test_vf_ranges(void **state)
+{
+	uint32_t x = 0x9e3779b9;
+
+	(void)state;
+	for (int round = 0; round < 300; round++) {
+		struct pcilu_raw_host h;
+		struct pcilu_topology *t = NULL;
+		struct pcilu_diag d;
+		bool is_vf[256] = { false };
+#define NEXT() (x ^= x << 13, x ^= x >> 17, x ^= x << 5, x)
+		uint16_t offset = (uint16_t)(1 + NEXT() % 40), stride = (uint16_t)(1 + NEXT() % 5);
+		uint16_t num = (uint16_t)(NEXT() % 80), total = (uint16_t)(round % 3 ? 65535 : 1 + NEXT() % 80);
+		unsigned n = num < total ? num : total;
+
+		pcilu_raw_host_init(&h, PCILU_SRC_SPEC, "t");
+		pcilu_diag_init(&d);
+		add_pf(&h, 0, offset, stride, num);
+		cb_w16(h.devs[0].cfg, 0x100 + PCI_SRIOV_TOTAL_VF, total);
+		cb_w16(h.devs[0].cfg, 0x00, 0x8086);	/* 00:00.0, multifunction: every fn is scanned */
+		h.devs[0].cfg[PCI_HEADER_TYPE] |= 0x80;
+		for (unsigned v = 0; v < n; v++)
+			if (offset + v * stride < 256)
+				is_vf[offset + v * stride] = true;
+		for (unsigned devfn = 1; devfn < 256; devfn++) {
+			if (NEXT() % 3)
+				continue;
+			struct pcilu_raw_dev *r = endpoint(&h, 0, (uint8_t)PCI_SLOT(devfn), (uint8_t)PCI_FUNC(devfn));
+
+			if (is_vf[devfn])
+				cb_w16(r->cfg, 0x00, 0xffff);	/* a VF reads ~0 ids */
+			r->cfg[PCI_HEADER_TYPE] |= PCI_FUNC(devfn) ? 0 : 0x80;
+		}
+		assert_int_equal(pcilu_topology_build(&h, &t, &d), 0);
+		for (size_t i = 0; i < t->ndevs; i++) {
+			const struct pcilu_dev *dv = &t->devs[i];
+
+			if (dv->bus != 0 || dv->devfn == 0)
+				continue;
+			if (dv->is_virtfn != is_vf[dv->devfn])
+				fail_msg("round %d: 00:%02x.%d offset %u stride %u num %u total %u: is_virtfn %d",
+					 round, PCI_SLOT(dv->devfn), PCI_FUNC(dv->devfn), offset, stride, num,
+					 total, dv->is_virtfn);
+			if (dv->is_virtfn)
+				assert_int_equal(t->devs[dv->physfn].devfn, 0);
+		}
+#undef NEXT
+		pcilu_topology_free(t);
+		pcilu_raw_host_free(&h);
+		pcilu_diag_free(&d);
+	}
+}
+
 static void test_unconfigured_bridge(void **state)
 {
 	struct rawfix *f = *state;
@@ -212,6 +270,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_duplicate, setup, rawfix_teardown),
 		cmocka_unit_test_setup_teardown(test_bus_cycle, setup, rawfix_teardown),
 		cmocka_unit_test_setup_teardown(test_vfs, setup, rawfix_teardown),
+		cmocka_unit_test(test_vf_ranges),
 		cmocka_unit_test_setup_teardown(test_unconfigured_bridge, setup, rawfix_teardown),
 		cmocka_unit_test_setup_teardown(test_empty, setup, rawfix_teardown),
 	};
