@@ -29,6 +29,10 @@ static inline void pcilu_put32(uint8_t *p, uint32_t v)
  */
 int pcilu_write_atomic(const char *path, const void *data, size_t len);
 
+/* bsearch()'s twin for absent keys: the index of the first element >= @key in sorted @base. */
+size_t pcilu_lower_bound(const void *key, const void *base, size_t n, size_t size,
+			 int (*cmp)(const void *, const void *));
+
 /* Growable byte buffer for output text. */
 struct pcilu_buf {
 	char *p;

@@ -113,3 +113,19 @@ out:
 	free(dircopy);
 	return ret;
 }
+
+size_t pcilu_lower_bound(const void *key, const void *base, size_t n, size_t size,
+			 int (*cmp)(const void *, const void *))
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp((const char *)base + mid * size, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}

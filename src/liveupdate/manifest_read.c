@@ -351,22 +351,6 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Index of the first key >= @k in the sorted @v[0..n). */
-static size_t lower_bound(const uint64_t *v, size_t n, uint64_t k)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v[mid] < k)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /*
  * Across nodes: no address twice, and each bridge's refcount counts the
  * endpoints below it. Sorted keys, not a comparison of every pair: a
@@ -398,13 +382,16 @@ static int check_set(struct reader *r, const struct pcilu_manifest *m)
 	for (size_t i = 0; !ret && i < m->count; i++) {
 		const struct pcilu_manifest_node *n = &m->nodes[i];
 		uint64_t seg = (uint64_t)n->addr.seg << 16;
+		uint64_t lo, hi;
 		size_t below;
 
 		if (n->role != PCILU_LU_BRIDGE)
 			continue;
 		/* Endpoints on buses secondary..subordinate of the bridge's segment. */
-		below = lower_bound(ep, nep, seg + ((uint64_t)n->subordinate + 1) * 256) -
-			lower_bound(ep, nep, seg + (uint64_t)n->secondary * 256);
+		hi = seg + ((uint64_t)n->subordinate + 1) * 256;
+		lo = seg + (uint64_t)n->secondary * 256;
+		below = pcilu_lower_bound(&hi, ep, nep, sizeof(*ep), cmp_u64) -
+			pcilu_lower_bound(&lo, ep, nep, sizeof(*ep), cmp_u64);
 		if (below != n->refcount)
 			ret = bad(r, -1, "bridge %s has refcount %u but %zu preserved endpoint(s) below it",
 				  pcilu_lu_addr_fmt(n->addr, a, sizeof(a)), n->refcount, below);

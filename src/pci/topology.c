@@ -108,23 +108,6 @@ static void mark_vf(struct pcilu_builder *b, size_t pf, int32_t j)
 	b->all[j].physfn = (int32_t)pf;
 }
 
-/* Index of the first device at or after (@seg, @rid) in b->all. */
-static size_t lower_bound(const struct pcilu_builder *b, uint32_t seg, uint32_t rid)
-{
-	uint64_t key = (uint64_t)seg << 16 | rid;
-	size_t lo = 0, hi = b->nall;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (dev_key(&b->all[mid]) < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /*
  * The devices at the addresses the PF's SR-IOV state gives its VFs. A PF
  * may claim 65535 VFs while few devices exist, so walk the devices inside
@@ -150,7 +133,9 @@ static void mark_vfs_of(struct pcilu_builder *b, size_t i)
 		}
 		return;
 	}
-	for (size_t j = lower_bound(b, pf->seg, first); j < b->nall; j++) {
+	const struct pcilu_dev key = { .seg = pf->seg, .bus = (uint8_t)(first >> 8), .devfn = (uint8_t)first };
+
+	for (size_t j = pcilu_lower_bound(&key, b->all, b->nall, sizeof(*b->all), cmp_addr); j < b->nall; j++) {
 		const struct pcilu_dev *d = &b->all[j];
 		uint32_t rid = (uint32_t)d->bus << 8 | d->devfn;
 
