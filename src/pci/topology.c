@@ -109,10 +109,34 @@ static void mark_vf(struct pcilu_builder *b, size_t pf, int32_t j)
 }
 
 /*
+ * Whether VF number v < @n sits at @rid, for a PF whose VF v is at
+ * (@first + v * @stride) mod 2^16 (pci_iov_virtfn_bus()/_devfn(), iov.c 7.2, with the
+ * bus truncated to 8 bits). Solving v * stride == rid - first (mod 2^16)
+ * costs the same for 65535 VFs as for one: a stride is 2^k times an odd
+ * number, and odd numbers have an inverse modulo a power of two.
+ */
+static bool vf_at(uint32_t first, uint16_t stride, unsigned n, uint32_t rid)
+{
+	uint32_t d = (rid - first) & 0xffff, odd, inv;
+	unsigned k = 0;
+
+	if (!stride)
+		return d == 0;
+	while (!(stride >> k & 1))
+		k++;
+	if (d & ((1u << k) - 1))
+		return false;
+	odd = inv = stride >> k;
+	for (int i = 0; i < 3; i++)	/* Newton doubles the correct low bits: 3, 6, 12, 24 >= 16 */
+		inv *= 2 - odd * inv;
+	return ((d >> k) * inv & (0xffffu >> k)) < n;
+}
+
+/*
  * The devices at the addresses the PF's SR-IOV state gives its VFs. A PF
- * may claim 65535 VFs while few devices exist, so walk the devices inside
- * the VFs' routing-ID range, not the VF numbers. A range past bus ff was
- * reported by check_sriov(); its wrapped addresses are looked up one by one.
+ * may claim 65535 VFs while few devices exist, so walk devices, not VF
+ * numbers: those inside the VFs' routing-ID range, or, when the range runs
+ * past bus ff (reported by check_sriov()) and wraps, the PF's whole segment.
  */
 static void mark_vfs_of(struct pcilu_builder *b, size_t i)
 {
@@ -121,27 +145,22 @@ static void mark_vfs_of(struct pcilu_builder *b, size_t i)
 	unsigned n = s->num_vfs < s->total_vfs ? s->num_vfs : s->total_vfs;
 	uint32_t first = ((uint32_t)pf->bus << 8) + pf->devfn + s->vf_offset;
 	uint64_t last = first + (uint64_t)s->vf_stride * (n ? n - 1 : 0);
+	bool wraps = last > 0xffff;
+	struct pcilu_dev key = { .seg = pf->seg };
 
 	if (!n)
 		return;
-	if (last > 0xffff) {
-		for (unsigned v = 0; v < n; v++) {
-			uint8_t bus, devfn;
-
-			pcilu_sriov_vf_addr(pf, v, &bus, &devfn);
-			mark_vf(b, i, find_all(b, pf->seg, bus, devfn));
-		}
-		return;
+	if (!wraps) {
+		key.bus = (uint8_t)(first >> 8);
+		key.devfn = (uint8_t)first;
 	}
-	const struct pcilu_dev key = { .seg = pf->seg, .bus = (uint8_t)(first >> 8), .devfn = (uint8_t)first };
-
 	for (size_t j = pcilu_lower_bound(&key, b->all, b->nall, sizeof(*b->all), cmp_addr); j < b->nall; j++) {
 		const struct pcilu_dev *d = &b->all[j];
 		uint32_t rid = (uint32_t)d->bus << 8 | d->devfn;
 
 		if (d->seg != pf->seg || rid > last)
 			break;
-		if (s->vf_stride ? (rid - first) % s->vf_stride == 0 : rid == first)
+		if (vf_at(first, s->vf_stride, n, rid))
 			mark_vf(b, i, (int32_t)j);
 	}
 }

@@ -185,23 +185,29 @@ static void test_vfs(void **state)
 }
 
 /*
- * mark_vfs() walks devices in the VFs' routing-ID range instead of every VF
- * number; checked against the definition (VF v at PF RID + offset + v *
- * stride, v < min(NumVFs, TotalVFs)) on seeded random PFs and devices.
+ * mark_vfs() walks devices, not VF numbers, and solves for the VF number
+ * when the range wraps past bus ff; checked against the definition (VF v
+ * at (PF RID + offset + v * stride) mod 2^16, v < min(NumVFs, TotalVFs)) on
+ * seeded random PFs and devices. Every other round wraps onto bus 00.
  */
 static void test_vf_ranges(void **state)
 {
+	static const uint16_t wrap_strides[] = { 1, 2, 3, 6, 8, 255, 256, 257, 0x0ffa, 0x1000, 0x1ffe, 0x2ff4, 0x8001, 0xfff1, 0xfff2 };
 	uint32_t x = 0x9e3779b9;
 
 	(void)state;
-	for (int round = 0; round < 300; round++) {
+	for (int round = 0; round < 600; round++) {
 		struct pcilu_raw_host h;
 		struct pcilu_topology *t = NULL;
 		struct pcilu_diag d;
-		bool is_vf[256] = { false };
+		bool is_vf[256] = { false }, made[256] = { false };
 #define NEXT() (x ^= x << 13, x ^= x >> 17, x ^= x << 5, x)
-		uint16_t offset = (uint16_t)(1 + NEXT() % 40), stride = (uint16_t)(1 + NEXT() % 5);
-		uint16_t num = (uint16_t)(NEXT() % 80), total = (uint16_t)(round % 3 ? 65535 : 1 + NEXT() % 80);
+		bool wrap = round % 2;
+		uint16_t offset = (uint16_t)(wrap ? 0xffff - NEXT() % 512 : 1 + NEXT() % 40);
+		uint16_t stride = wrap ? wrap_strides[NEXT() % 15] : (uint16_t)(1 + NEXT() % 5);
+		uint32_t span = NEXT() % 2 ? 2000 : 65535;	/* a wrap needs v past 2^16 / stride */
+		uint16_t num = (uint16_t)(!wrap ? NEXT() % 80 : NEXT() % 3 ? 1 + NEXT() % span : 65535);
+		uint16_t total = (uint16_t)(wrap || round % 3 ? 65535 : 1 + NEXT() % 80);
 		unsigned n = num < total ? num : total;
 
 		pcilu_raw_host_init(&h, PCILU_SRC_SPEC, "t");
@@ -210,19 +216,29 @@ static void test_vf_ranges(void **state)
 		cb_w16(h.devs[0].cfg, 0x100 + PCI_SRIOV_TOTAL_VF, total);
 		cb_w16(h.devs[0].cfg, 0x00, 0x8086);	/* 00:00.0, multifunction: every fn is scanned */
 		h.devs[0].cfg[PCI_HEADER_TYPE] |= 0x80;
-		for (unsigned v = 0; v < n; v++)
-			if (offset + v * stride < 256)
-				is_vf[offset + v * stride] = true;
+		for (unsigned v = 0; v < n; v++) {
+			uint32_t rid = (offset + v * (uint32_t)stride) & 0xffff;
+
+			if (rid < 256)
+				is_vf[rid] = true;
+		}
 		for (unsigned devfn = 1; devfn < 256; devfn++) {
 			if (NEXT() % 3)
 				continue;
 			struct pcilu_raw_dev *r = endpoint(&h, 0, (uint8_t)PCI_SLOT(devfn), (uint8_t)PCI_FUNC(devfn));
+
+			made[devfn] = true;
 
 			if (is_vf[devfn])
 				cb_w16(r->cfg, 0x00, 0xffff);	/* a VF reads ~0 ids */
 			r->cfg[PCI_HEADER_TYPE] |= PCI_FUNC(devfn) ? 0 : 0x80;
 		}
 		assert_int_equal(pcilu_topology_build(&h, &t, &d), 0);
+		/* A VF left unmarked reads vendor ffff and is dropped as absent: look for each. */
+		for (unsigned devfn = 1; devfn < 256; devfn++)
+			if (made[devfn] && is_vf[devfn] && pcilu_topology_find(t, 0, 0, (uint8_t)devfn) == PCILU_NONE)
+				fail_msg("round %d: VF 00:%02x.%d (offset %u stride %u num %u) is missing",
+					 round, PCI_SLOT(devfn), PCI_FUNC(devfn), offset, stride, num);
 		for (size_t i = 0; i < t->ndevs; i++) {
 			const struct pcilu_dev *dv = &t->devs[i];
 
