@@ -298,43 +298,57 @@ static bool parameq(const char *a, size_t alen, const char *b)
  * pcibios_setup() (arch/x86/pci/common.c, with CONFIG_PCI_DIRECT and
  * CONFIG_PCI_MMCONFIG, without the 32-bit CONFIG_PCI_BIOS), then
  * pci_setup_cardbus() and pci_setup() (drivers/pci). @prefix: matched with
- * strncmp() on the name's length, as the kernel does. @unmodelled: why the
- * option changes what pcilu computes and is not modelled.
+ * strncmp() on the name's length, as the kernel does. @use: what the policy
+ * takes from it. @unmodelled: why the option changes what pcilu computes and
+ * is not modelled.
  */
+enum pci_opt_use { PCI_OPT_IGNORED, PCI_OPT_ACS_REDIR, PCI_OPT_CONFIG_ACS, PCI_OPT_NOATS };
+
 struct pci_opt {
 	const char *name;
 	bool prefix;
+	enum pci_opt_use use;
 	const char *unmodelled;
 };
 
+/* Most options change nothing pcilu models: a name, matched whole or as a prefix. */
+#define OPT(name) { name, false, PCI_OPT_IGNORED, NULL }
+#define OPT_PREFIX(name) { name, true, PCI_OPT_IGNORED, NULL }
+
 static const struct pci_opt pci_known[] = {
-	{ "off", false, "Linux does not scan PCI at all, so no device gets an IOMMU group" },
-	{ "bfsort", false, NULL }, { "nobfsort", false, NULL },
-	{ "conf1", false, NULL }, { "conf2", false, NULL },
-	{ "nommconf", false, "without MMCONFIG Linux reads no extended config space, so it finds no ACS capability" },
-	{ "check_enable_amd_mmconf", false, NULL },
-	{ "noacpi", false, NULL }, { "noearly", false, NULL }, { "usepirqmask", false, NULL },
-	{ "irqmask=", true, NULL }, { "lastbus=", true, NULL },
-	{ "rom", false, NULL }, { "norom", false, NULL }, { "nobar", false, NULL },
-	{ "assign-busses", false, "Linux renumbers every bridge's buses; pcilu keeps the numbers it read" },
-	{ "use_crs", false, NULL }, { "nocrs", false, NULL },
-	{ "use_e820", false, NULL }, { "no_e820", false, NULL }, { "big_root_window", false, NULL },
-	{ "routeirq", false, NULL }, { "skip_isa_align", false, NULL },
-	{ "noioapicquirk", false, NULL }, { "ioapicreroute", false, NULL },
-	{ "noioapicreroute", false, NULL },
-	{ "cbiosize=", true, NULL }, { "cbmemsize=", true, NULL },
-	{ "nomsi", false, NULL }, { "noats", true, NULL }, { "noaer", false, NULL },
-	{ "earlydump", false, NULL }, { "realloc=", true, NULL }, { "realloc", true, NULL },
-	{ "nodomains", false, NULL },
-	{ "noari", true, "Linux enables ARI Forwarding on no bridge; pcilu takes ARI Forwarding as read" },
-	{ "notph", true, NULL }, { "resource_alignment=", true, NULL }, { "ecrc=", true, NULL },
-	{ "hpiosize=", true, NULL }, { "hpmmiosize=", true, NULL }, { "hpmmioprefsize=", true, NULL },
-	{ "hpmemsize=", true, NULL }, { "hpbussize=", true, NULL },
-	{ "pcie_bus_tune_off", true, NULL }, { "pcie_bus_safe", true, NULL },
-	{ "pcie_bus_perf", true, NULL }, { "pcie_bus_peer2peer", true, NULL },
-	{ "pcie_scan_all", true, NULL },
-	{ "disable_acs_redir=", true, NULL }, { "config_acs=", true, NULL },
+	{ "off", false, PCI_OPT_IGNORED,
+	  "Linux does not scan PCI at all, so no device gets an IOMMU group" },
+	OPT("bfsort"), OPT("nobfsort"),
+	OPT("conf1"), OPT("conf2"),
+	{ "nommconf", false, PCI_OPT_IGNORED,
+	  "without MMCONFIG Linux reads no extended config space, so it finds no ACS capability" },
+	OPT("check_enable_amd_mmconf"),
+	OPT("noacpi"), OPT("noearly"), OPT("usepirqmask"),
+	OPT_PREFIX("irqmask="), OPT_PREFIX("lastbus="),
+	OPT("rom"), OPT("norom"), OPT("nobar"),
+	{ "assign-busses", false, PCI_OPT_IGNORED,
+	  "Linux renumbers every bridge's buses; pcilu keeps the numbers it read" },
+	OPT("use_crs"), OPT("nocrs"),
+	OPT("use_e820"), OPT("no_e820"), OPT("big_root_window"),
+	OPT("routeirq"), OPT("skip_isa_align"),
+	OPT("noioapicquirk"), OPT("ioapicreroute"),
+	OPT("noioapicreroute"),
+	OPT_PREFIX("cbiosize="), OPT_PREFIX("cbmemsize="),
+	OPT("nomsi"), { "noats", true, PCI_OPT_NOATS, NULL }, OPT("noaer"),
+	OPT("earlydump"), OPT_PREFIX("realloc="), OPT_PREFIX("realloc"),
+	OPT("nodomains"),
+	{ "noari", true, PCI_OPT_IGNORED,
+	  "Linux enables ARI Forwarding on no bridge; pcilu takes ARI Forwarding as read" },
+	OPT_PREFIX("notph"), OPT_PREFIX("resource_alignment="), OPT_PREFIX("ecrc="),
+	OPT_PREFIX("hpiosize="), OPT_PREFIX("hpmmiosize="), OPT_PREFIX("hpmmioprefsize="),
+	OPT_PREFIX("hpmemsize="), OPT_PREFIX("hpbussize="),
+	OPT_PREFIX("pcie_bus_tune_off"), OPT_PREFIX("pcie_bus_safe"),
+	OPT_PREFIX("pcie_bus_perf"), OPT_PREFIX("pcie_bus_peer2peer"),
+	OPT_PREFIX("pcie_scan_all"),
+	{ "disable_acs_redir=", true, PCI_OPT_ACS_REDIR, NULL }, { "config_acs=", true, PCI_OPT_CONFIG_ACS, NULL },
 };
+#undef OPT
+#undef OPT_PREFIX
 
 static const struct pci_opt *pci_opt_find(const char *v, size_t n)
 {
@@ -367,11 +381,11 @@ static void pci_opts(struct pcilu_policy *p, const char *v, size_t len, bool *oo
 		else if (o && o->unmodelled)
 			pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1, "pci=%.*s: not modelled: %s",
 				       shown, v, o->unmodelled);
-		else if (o && !strcmp(o->name, "disable_acs_redir="))
-			set_str(&p->disable_acs_redir, v + 18, n - 18, oom);
-		else if (o && !strcmp(o->name, "config_acs="))
-			set_str(&p->config_acs, v + 11, n - 11, oom);
-		else if (o && !strcmp(o->name, "noats"))
+		else if (o && o->use == PCI_OPT_ACS_REDIR)
+			set_str(&p->disable_acs_redir, v + strlen(o->name), n - strlen(o->name), oom);
+		else if (o && o->use == PCI_OPT_CONFIG_ACS)
+			set_str(&p->config_acs, v + strlen(o->name), n - strlen(o->name), oom);
+		else if (o && o->use == PCI_OPT_NOATS)
 			p->ats_disabled = true;
 		v += n + (k != NULL);
 	}
