@@ -36,6 +36,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	pcilu_diag_init(&d);
 	pcilu_policy_init(&p);
+	/*
+	 * pci=config_acs= and disable_acs_redir= only reach a device in the
+	 * mode that models pci_enable_acs(); as read, their device matchers
+	 * never ran (0 % of them in the session 3 coverage). The low bits of
+	 * the size pick the mode and firmware base: one inserted byte flips them.
+	 */
+	p.acs = size & 1 ? PCILU_ACS_LINUX : PCILU_ACS_AS_READ;
+	p.fw_base = size & 2 ? PCILU_FW_ZERO : PCILU_FW_AS_READ;
 	if (pcilu_policy_parse_cmdline(&p, cmdline, &d) == 0 &&
 	    (!*rules || pcilu_policy_parse_rules(&p, rules, &d) == 0)) {
 		pcilu_raw_host_init(&raw, PCILU_SRC_SYSFS, "fuzz.cmdline");
