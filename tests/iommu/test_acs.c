@@ -198,6 +198,84 @@ static void zhaoxin_ports(void **state)
 	th_free(&h);
 }
 
+/*
+ * The root-port quirks of pci_dev_acs_enabled[], drivers/pci/quirks.c, 7.2.13, and
+ * pci_quirk_wangxun_nic_acs(). None of these devices has an ACS capability, so
+ * without a quirk answer a port reads "no capability" and a single-function
+ * endpoint reads "single function" (pci_acs_enabled()). Worked out from the source.
+ */
+struct quirk_case {
+	uint16_t ven, dev;
+	int type;
+	bool mf;
+	bool enabled;
+	enum pcilu_acs_why why;
+};
+
+static const struct quirk_case quirk_cases[] = {
+	/* pci_quirk_cavium_acs(): root ports a000-a7ff, af84, b884 only */
+	{ 0x177d, 0xa000, RP, false, true, PCILU_ACSW_QUIRK_YES },
+	{ 0x177d, 0xa7ff, RP, false, true, PCILU_ACSW_QUIRK_YES },
+	{ 0x177d, 0xaf84, RP, false, true, PCILU_ACSW_QUIRK_YES },
+	{ 0x177d, 0xb884, RP, false, true, PCILU_ACSW_QUIRK_YES },
+	{ 0x177d, 0xa800, RP, false, false, PCILU_ACSW_NO_CAP },
+	{ 0x177d, 0xa000, DSP, false, false, PCILU_ACSW_NO_CAP },
+	/* pci_quirk_xgene_acs(): no type check */
+	{ 0x10e8, 0xe004, RP, false, true, PCILU_ACSW_QUIRK_YES },
+	{ 0x1def, 0xe005, DSP, false, true, PCILU_ACSW_QUIRK_YES },
+	{ 0x1def, 0xe00c, RP, false, true, PCILU_ACSW_QUIRK_YES },
+	{ 0x1def, 0xe00d, RP, false, false, PCILU_ACSW_NO_CAP },
+	/* pci_quirk_qcom_rp_acs(), QCOM and HXT ids */
+	{ 0x17cb, 0x0400, RP, false, true, PCILU_ACSW_QUIRK_YES },
+	{ 0x17cb, 0x0120, RP, false, true, PCILU_ACSW_QUIRK_YES },
+	{ 0x1dbf, 0x0401, RP, false, true, PCILU_ACSW_QUIRK_YES },
+	{ 0x17cb, 0x0402, RP, false, false, PCILU_ACSW_NO_CAP },
+	/* pci_quirk_brcm_acs() */
+	{ 0x14e4, 0xd714, RP, false, true, PCILU_ACSW_QUIRK_YES },
+	/* pci_quirk_loongson_acs() */
+	{ 0x0014, 0x3c09, RP, false, true, PCILU_ACSW_QUIRK_YES },
+	{ 0x0014, 0x7a69, RP, false, true, PCILU_ACSW_QUIRK_YES },
+	{ 0x0014, 0x7a79, RP, false, false, PCILU_ACSW_NO_CAP },
+	/* pci_quirk_al_acs(): root ports only */
+	{ 0x1c36, 0x0031, RP, false, true, PCILU_ACSW_QUIRK_YES },
+	{ 0x1c36, 0x0031, DSP, false, false, PCILU_ACSW_NO_CAP },
+	/* pci_quirk_nxp_rp_acs() */
+	{ 0x1957, 0x8d81, RP, false, true, PCILU_ACSW_QUIRK_YES },
+	{ 0x1957, 0x8d9b, RP, false, true, PCILU_ACSW_QUIRK_YES },
+	{ 0x1957, 0x8d84, RP, false, false, PCILU_ACSW_NO_CAP },
+	/*
+	 * pci_quirk_wangxun_nic_acs() answers "false", not -ENOTTY, for ids it does
+	 * not know: even a single-function endpoint then reads as not isolated.
+	 */
+	{ 0x8088, 0x0100, PCI_EXP_TYPE_ENDPOINT, true, true, PCILU_ACSW_QUIRK_YES },
+	{ 0x8088, 0x5140, PCI_EXP_TYPE_ENDPOINT, true, true, PCILU_ACSW_QUIRK_YES },
+	{ 0x8088, 0x0110, PCI_EXP_TYPE_ENDPOINT, false, false, PCILU_ACSW_QUIRK_NO },
+	{ 0x1234, 0x0110, PCI_EXP_TYPE_ENDPOINT, false, true, PCILU_ACSW_SINGLE_FUNCTION },
+};
+
+static void port_and_nic_quirks(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(quirk_cases) / sizeof(quirk_cases[0]); i++) {
+		const struct quirk_case *c = &quirk_cases[i];
+		bool port = c->type == RP || c->type == DSP;
+		struct pcilu_acs_eval e;
+		struct th h;
+
+		th_init(&h);
+		th_add(&h, (struct th_dev){ .bdf = "00:01.0", .ven = c->ven, .dev = c->dev,
+					    .type = c->type, .mf = c->mf, .sec = port ? 1 : 0 });
+		th_run(&h);
+		e = ev(&h, "00:01.0");
+		if (e.enabled != c->enabled || e.why != c->why)
+			print_error("case %zu (%04x:%04x): enabled %d why %d\n", i, c->ven, c->dev,
+				    e.enabled, (int)e.why);
+		assert_int_equal(e.enabled, c->enabled);
+		assert_int_equal(e.why, c->why);
+		th_free(&h);
+	}
+}
+
 /* pci_quirk_amd_sb_acs(): root-bus multifunction SB functions, needs IVRS (assumed). */
 static void amd_sb(void **state)
 {
@@ -307,6 +385,7 @@ int main(void)
 		cmocka_unit_test(spt_dword_layout),
 		cmocka_unit_test(intel_pch_quirk),
 		cmocka_unit_test(zhaoxin_ports),
+		cmocka_unit_test(port_and_nic_quirks),
 		cmocka_unit_test(amd_sb),
 		cmocka_unit_test(linux_mode_enabling),
 		cmocka_unit_test(cmdline_config_acs),
