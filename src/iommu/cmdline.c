@@ -372,6 +372,7 @@ static void pci_opts(struct pcilu_policy *p, const char *v, size_t len, bool *oo
 		const char *k = memchr(v, ',', (size_t)(end - v));
 		size_t n = k ? (size_t)(k - v) : (size_t)(end - v);
 		const struct pci_opt *o = n ? pci_opt_find(v, n) : NULL;
+		size_t l = o ? strlen(o->name) : 0;	/* the value follows the name */
 		int shown = (int)(n > 80 ? 80 : n);
 
 		if (n && !o)
@@ -382,9 +383,9 @@ static void pci_opts(struct pcilu_policy *p, const char *v, size_t len, bool *oo
 			pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1, "pci=%.*s: not modelled: %s",
 				       shown, v, o->unmodelled);
 		else if (o && o->use == PCI_OPT_ACS_REDIR)
-			set_str(&p->disable_acs_redir, v + strlen(o->name), n - strlen(o->name), oom);
+			set_str(&p->disable_acs_redir, v + l, n - l, oom);
 		else if (o && o->use == PCI_OPT_CONFIG_ACS)
-			set_str(&p->config_acs, v + strlen(o->name), n - strlen(o->name), oom);
+			set_str(&p->config_acs, v + l, n - l, oom);
 		else if (o && o->use == PCI_OPT_NOATS)
 			p->ats_disabled = true;
 		v += n + (k != NULL);
