@@ -51,6 +51,9 @@ struct pcilu_dev {
 	uint8_t hdr_type;	/* low 7 bits */
 	bool multifunction;	/* the kernel's dev->multifunction */
 	bool is_virtfn;
+	bool dead;		/* reads all-ones: present (the kernel enumerated it), nothing decoded */
+	bool caps_unknown;	/* the capability list was not readable (< 256 bytes, dead):
+				   whether it is PCI Express, and everything below, is unknown */
 	uint8_t cap_errors;	/* PCILU_CAPERR_* */
 	uint8_t ext_state;	/* enum pcilu_ext_state */
 
@@ -101,6 +104,9 @@ struct pcilu_topology {
 	bool has_kernel_groups;
 	bool config_truncated;
 	bool live;		/* the running system itself (its /sys), not a capture */
+	uint8_t iommu;		/* enum pcilu_iommu_fact, from the source */
+	uint8_t iommu_from;	/* enum pcilu_fact_origin */
+	size_t ndead;		/* devices reading all-ones */
 	char *kernel_release;
 	char *cmdline;
 	/* address -> index hash (open addressing) */

@@ -20,6 +20,28 @@ extern "C" {
 #define PCILU_NO_GROUP		(-1)	/* kernel IOMMU group unknown */
 #define PCILU_NO_NODE		(-1)
 
+/*
+ * What a source says about the IOMMU of the kernel that produced it. A fact
+ * the source states is used as is; only PCILU_IOMMU_UNKNOWN leaves room for
+ * a default, which the output names once (docs/rules.md, "Source facts").
+ */
+enum pcilu_iommu_fact {
+	PCILU_IOMMU_UNKNOWN = 0,	/* the source does not say */
+	PCILU_IOMMU_PRESENT,		/* the kernel formed IOMMU groups */
+	PCILU_IOMMU_ABSENT,		/* the kernel formed none: no IOMMU was on */
+};
+
+/* Where a fact about the source's kernel comes from. */
+enum pcilu_fact_origin {
+	PCILU_FROM_DEFAULT = 0,	/* nothing said it: pcilu's default (named at the top) */
+	PCILU_FROM_GROUPS,	/* devices carry the kernel's groups (iommu_group links, "IOMMU group:" lines) */
+	PCILU_FROM_SYSFS,	/* /sys: kernel/iommu_groups empty or missing and no iommu_group link */
+	PCILU_FROM_SPEC,	/* the spec's own "iommu" field */
+	PCILU_FROM_CMDLINE,	/* the kernel command line (recorded or --cmdline) */
+	PCILU_FROM_ACS,		/* every ACS-capable port reads Control 0: Linux did not enable ACS */
+	PCILU_FROM_USER,	/* --iommu on|off */
+};
+
 enum pcilu_source_kind {
 	PCILU_SRC_SYSFS = 1,	/* live /sys or a copied tree */
 	PCILU_SRC_LSPCI,	/* lspci -x/-xxx/-xxxx text */
@@ -37,6 +59,8 @@ struct pcilu_raw_dev {
 	char *driver;		/* bound driver name, NULL when unknown or none */
 	bool physfn_known;	/* the source says whether this is a VF */
 	bool is_virtfn;
+	bool dead;		/* reads all-ones (D3cold, powered down): the kernel enumerated it,
+				   so it is present, but its config bytes say nothing */
 	uint32_t pf_seg;	/* the PF's address when is_virtfn */
 	uint8_t pf_bus, pf_devfn;
 	long line;		/* where the record starts in the input (0 if n/a) */
@@ -50,6 +74,9 @@ struct pcilu_raw_host {
 	bool has_kernel_groups;	/* at least one device carries the kernel's group */
 	bool config_truncated;	/* some device had only 64 bytes readable (non-root sysfs) */
 	bool live;		/* read from this running system's /sys: the host facts are its own */
+	uint8_t iommu;		/* enum pcilu_iommu_fact */
+	uint8_t iommu_from;	/* enum pcilu_fact_origin of that fact */
+	size_t ndead;		/* devices reading all-ones */
 	/* Host facts a spec or sysfs may carry (0-terminated strings or NULL). */
 	char *kernel_release;
 	char *cmdline;		/* the kernel command line the host booted with */

@@ -69,6 +69,7 @@ static int take_raw(struct pcilu_builder *b, struct pcilu_raw_host *raw)
 		d->numa_node = r->numa_node;
 		d->driver = r->driver;
 		d->is_virtfn = r->physfn_known && r->is_virtfn;
+		d->dead = r->dead;
 		d->line = r->line;	/* 0: the source has no lines (spec, sysfs) */
 		d->bus_idx = d->child_bus = d->physfn = PCILU_NONE;
 		r->cfg = NULL;
@@ -359,6 +360,9 @@ int pcilu_topology_build(struct pcilu_raw_host *raw, struct pcilu_topology **out
 	t->has_kernel_groups = raw->has_kernel_groups;
 	t->config_truncated = raw->config_truncated;
 	t->live = raw->live;
+	t->iommu = raw->iommu;
+	t->iommu_from = raw->iommu_from;
+	t->ndead = raw->ndead;
 	t->name = raw->name;
 	t->kernel_release = raw->kernel_release;
 	t->cmdline = raw->cmdline;
