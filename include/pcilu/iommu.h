@@ -66,6 +66,13 @@ struct pcilu_policy {
 	struct pcilu_acs_override override;	/* rules acs-override=... */
 	char *cmdline_override;	/* pcie_acs_override= value on the command line (owned) */
 	bool intel_off, amd_off, iommu_off;	/* what the command line said */
+	bool intel_on;				/* intel_iommu=on is there (the last on/off) */
+	/*
+	 * The command line is not the one the source booted with (--cmdline,
+	 * a simulated next kernel): what the source observed of its IOMMU
+	 * no longer applies, only what this command line says.
+	 */
+	bool cmdline_foreign;
 };
 
 void pcilu_policy_init(struct pcilu_policy *p);
@@ -78,8 +85,19 @@ void pcilu_policy_free(struct pcilu_policy *p);
 int pcilu_policy_parse_cmdline(struct pcilu_policy *p, const char *cmdline, struct pcilu_diag *d);
 /* "linux" or "acs-override=downstream,multifunction,id:vvvv:dddd". */
 int pcilu_policy_parse_rules(struct pcilu_policy *p, const char *rules, struct pcilu_diag *d);
-/* Whether an IOMMU would be on (so ACS requested) under @p for @t. */
+/*
+ * Whether an IOMMU is on (so groups exist and ACS was requested) under @p
+ * for @t, and what says so (@from, enum pcilu_fact_origin; may be NULL).
+ * In order: --iommu; the source's own fact (unless the command line is
+ * foreign, or --acs=linux asks for the boot with the IOMMU on); the command
+ * line; a capture whose ACS-capable ports all read Control 0; the default.
+ */
+bool pcilu_policy_iommu(const struct pcilu_policy *p, const struct pcilu_topology *t, uint8_t *from);
 bool pcilu_policy_iommu_on(const struct pcilu_policy *p, const struct pcilu_topology *t);
+/* "the kernel formed IOMMU groups", ...: what an origin means, for people. */
+const char *pcilu_fact_origin_text(uint8_t from, bool on);
+/* "groups", "sysfs", ...: stable JSON names. */
+const char *pcilu_fact_origin_name(uint8_t from);
 
 /* Why pci_acs_enabled() answered as it did. */
 enum pcilu_acs_why {
@@ -91,6 +109,7 @@ enum pcilu_acs_why {
 	PCILU_ACSW_CTRL_OK,		/* capability present, required controls enabled */
 	PCILU_ACSW_CTRL_MISSING,	/* capable but not (all) enabled */
 	PCILU_ACSW_SINGLE_FUNCTION,	/* single-function endpoint/USP/RCiEP: no P2P possible */
+	PCILU_ACSW_UNREADABLE,		/* its capability list was not readable (< 256 bytes, all-ones) */
 };
 
 /* Flags on evaluations, reasons and groups. */
@@ -165,6 +184,9 @@ struct pcilu_assumption {
 };
 
 struct pcilu_iommu;
+
+/* Whether the IOMMU is on in this result, and what says so. */
+bool pcilu_iommu_is_on(const struct pcilu_iommu *r, uint8_t *from);
 
 /* Compute the groups of @t under @p. 0 or a negative errno. */
 int pcilu_iommu_compute(const struct pcilu_topology *t, const struct pcilu_policy *p,

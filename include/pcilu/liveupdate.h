@@ -103,6 +103,10 @@ struct pcilu_manifest_host {
 	char *machine_id;	/* /etc/machine-id of the machine that ran plan */
 	uint64_t time;		/* seconds since the epoch when the plan was made */
 	enum pcilu_host_source source;
+	/* What plan knew of the source's kernel (absent in manifests before pcilu 0.2). */
+	bool facts_recorded;
+	bool iommu_on;		/* the IOMMU was on for the plan's verdicts */
+	uint8_t pci_lu;		/* enum pcilu_klu: can the source's kernel preserve PCI devices */
 };
 
 /* A device address: segment plus bus << 8 | devfn (the kernel's pci_dev_id()). */
@@ -277,12 +281,27 @@ enum pcilu_lu_rule {
 	PCILU_LUR_DMA_ALIAS,	/* DMA from the device can carry another requester ID */
 	PCILU_LUR_BUSY,		/* preserve set: endpoint already preserved */
 	PCILU_LUR_PARTIAL_GROUP,/* preserve set: a member of its group is not preserved */
+	PCILU_LUR_UNREADABLE,	/* the device reads all-ones: nothing about it can be decided */
 };
 
 enum pcilu_lu_severity {
 	PCILU_LUS_REFUSE = 1,	/* the kernel refuses: the verdict is negative */
 	PCILU_LUS_CAVEAT,	/* allowed, but isolation is weaker than it looks */
 	PCILU_LUS_NOTE,		/* allowed; worth knowing */
+	PCILU_LUS_UNDECIDED,	/* the rule needs bytes or facts the source lacks */
+};
+
+/* A verdict has three states: unknown never becomes "eligible" or "refused". */
+enum pcilu_lu_state {
+	PCILU_LU_ELIGIBLE = 0,
+	PCILU_LU_REFUSED,	/* some rule refuses for certain */
+	PCILU_LU_UNDECIDED,	/* nothing refuses for certain, but some rule could not be decided */
+};
+
+/* What enforces a rule under a profile: code that exists, or a policy review agreed on. */
+enum pcilu_lu_basis {
+	PCILU_LU_CODE = 0,	/* the profile's kernel code refuses (as posted or staged) */
+	PCILU_LU_POLICY,	/* agreed in review, in no posted code (the iommufd singleton group) */
 };
 
 struct pcilu_lu_reason {
@@ -293,13 +312,15 @@ struct pcilu_lu_reason {
 	int32_t dev;		/* where the rule failed: the device or a bridge on its path */
 	int32_t other;		/* GROUP: a fellow member; DMA_ALIAS: the aliasing bridge; PARTIAL: the member left out */
 	uint16_t missing;	/* ACS_PATH: REQ_ACS_FLAGS bits capable but not enabled (or required, no cap) */
+	uint8_t basis;		/* enum pcilu_lu_basis */
 	char *text;		/* English sentence */
-	char *remedy;		/* what would change the verdict, or NULL */
+	char *remedy;		/* what would change the verdict (or, undecided, what to capture), or NULL */
 };
 
 struct pcilu_lu_verdict {
 	unsigned profile;
-	bool eligible;
+	uint8_t state;		/* enum pcilu_lu_state */
+	bool eligible;		/* state == PCILU_LU_ELIGIBLE */
 	int err;		/* 0, or what pci_liveupdate_preserve()/the iommufd step returns first */
 	struct pcilu_lu_reason *reasons;	/* in the kernel's order of checks */
 	size_t nreasons;
@@ -324,6 +345,7 @@ struct pcilu_lu_slot {
 /* One pci_liveupdate_preserve() call of a sequence. */
 struct pcilu_lu_request {
 	int32_t dev;
+	uint8_t state;		/* enum pcilu_lu_state of the device's verdict */
 	int err;		/* 0 or the errno of this call */
 	uint8_t rule;		/* the rule that refused it, 0 when preserved */
 };
@@ -336,12 +358,51 @@ struct pcilu_lu_preserve {
 	struct pcilu_lu_reason *conflicts;	/* partial groups, ... */
 	size_t nconflicts;
 	bool ok;		/* every request succeeded and nothing was refused */
+	uint8_t state;		/* enum pcilu_lu_state: undecided when a request rests on unknowns */
 };
+
+/* Whether a kernel can preserve PCI devices at all (the PCI Live Update series). */
+enum pcilu_klu {
+	PCILU_KLU_UNKNOWN = 0,
+	PCILU_KLU_NO,
+	PCILU_KLU_YES,
+};
+
+/* How that was decided. */
+enum pcilu_klu_how {
+	PCILU_KLU_BY_NOTHING = 0,	/* no release, no config: nothing to decide by */
+	PCILU_KLU_BY_RELEASE,		/* the release: no PCI Live Update before 7.4 */
+	PCILU_KLU_BY_CONFIG,		/* CONFIG_PCI_LIVEUPDATE in the running kernel's config */
+};
+
+struct pcilu_lu_kernel {
+	char release[128];	/* the source's kernel release, "" when unknown */
+	uint8_t pci_lu;		/* enum pcilu_klu */
+	uint8_t how;		/* enum pcilu_klu_how */
+	int8_t luo;		/* /dev/liveupdate exists: 1, 0, -1 unknown (not live) */
+	char config[160];	/* the config file read, "" when none */
+};
+
+/*
+ * What the kernel that produced @t can do. A live topology's kernel config
+ * (@root "/boot/config-RELEASE", NULL root = "/") decides when readable;
+ * otherwise the release: before 7.4 no kernel carries the PCI series; 7.4
+ * and later stay unknown (staged for 7.4, merge not confirmed). 0 always.
+ */
+int pcilu_lu_kernel_probe(const struct pcilu_topology *t, const char *root, struct pcilu_lu_kernel *k);
+/* "the running kernel cannot preserve PCI devices (...)": one sentence. */
+const char *pcilu_lu_kernel_text(const struct pcilu_lu_kernel *k, char *buf, size_t len);
+const char *pcilu_lu_klu_name(unsigned v);	/* "no", "yes", "unknown" */
+const char *pcilu_lu_klu_how_name(unsigned v);	/* "config", "release", "none" */
 
 struct pcilu_lu_check {
 	const struct pcilu_topology *t;
 	const struct pcilu_iommu *r;
 	bool iommu_on;
+	uint8_t iommu_from;		/* enum pcilu_fact_origin */
+	struct pcilu_lu_kernel kernel;	/* what the source's kernel can do */
+	uint8_t state;			/* enum pcilu_lu_state over every verdict and preserve sequence */
+	size_t nrefused, nundecided;	/* devices with at least one such verdict */
 	unsigned profiles;		/* bit mask of enum pcilu_lu_profile */
 	struct pcilu_lu_devcheck *devs;
 	size_t ndevs;
@@ -370,6 +431,10 @@ const char *pcilu_lu_acs_ops_match(const struct pcilu_dev *dev);
 char *pcilu_lu_config_acs_str(const struct pcilu_dev *dev, uint16_t missing, char *buf, size_t len);
 const char *pcilu_lu_rule_name(unsigned rule);
 const char *pcilu_lu_severity_name(unsigned sev);
+const char *pcilu_lu_state_name(unsigned state);	/* "eligible", "refused", "undecided" */
+const char *pcilu_lu_basis_name(unsigned basis);	/* "code", "policy" */
+/* What a profile stands for: "liveupdate.git next, staged for 7.4 (code)". */
+const char *pcilu_lu_profile_basis(unsigned profile);
 /* "EINVAL" for -EINVAL; "0" for 0. */
 const char *pcilu_errno_name(int err);
 /* ---- 5. Next-kernel simulation and snapshot diff (issue 9) ----------------- */

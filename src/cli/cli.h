@@ -17,6 +17,7 @@ enum {
 	CLI_OK = 0,		/* success, all good */
 	CLI_NEGATIVE = 1,	/* a negative verdict: not eligible, drift, difference */
 	CLI_ERROR = 2,		/* usage or input error */
+	CLI_UNDECIDED = 3,	/* not enough information: some verdict is undecided, none negative */
 };
 
 /* Options every command takes; parse with cli_common_opt() from a getopt loop. */

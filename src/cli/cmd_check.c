@@ -24,8 +24,9 @@ static const char check_help[] =
 	"  --json               machine-readable output (schema pcilu-check/1)\n"
 	"  --lenient            skip malformed records instead of failing\n"
 	"  --no-names           vendor and device ids only\n"
-	"Exit status: 0 every device eligible under the selected profile(s), 1 some are not,\n"
-	"2 usage or input error.\n";
+	"Exit status: 0 every device eligible under the selected profile(s), 1 some device (or the\n"
+	"preserve sequence) is refused, 2 usage or input error, 3 undecided: none refused, but\n"
+	"some verdict needs what the source lacks (full config space, a function reading all-ones).\n";
 
 struct check_opts {
 	const char *preserve;
@@ -91,7 +92,12 @@ static int run_check(const struct check_opts *g, struct pcilu_topology *t, char 
 	if (ret == CLI_OK) {
 		cli_out_open(co, &o);
 		ret = pcilu_print_check(stdout, c, d, &o, g->slots) ? CLI_ERROR :
-		      c->eligible ? CLI_OK : CLI_NEGATIVE;
+		      c->state == PCILU_LU_REFUSED ? CLI_NEGATIVE :
+		      c->state == PCILU_LU_UNDECIDED ? CLI_UNDECIDED : CLI_OK;
+		if (ret == CLI_NEGATIVE || ret == CLI_UNDECIDED)
+			fprintf(stderr, "pcilu check: %zu device(s) refused, %zu undecided (of %zu)%s\n",
+				c->nrefused, c->nundecided, c->ndevs,
+				c->nrefused || c->nundecided ? "" : "; the preserve sequence decides");
 		cli_out_close(&o);
 	}
 	pcilu_lu_check_free(c);

@@ -30,7 +30,8 @@ static const char plan_help[] =
 	"  --append CMDLINE   kernel command line for --kexec (default: /proc/cmdline)\n"
 	"  --json             machine-readable output (schema pcilu-plan/1)\n"
 	"  --lenient, --no-names as for every command\n"
-	"Exit: 0 planned, 1 a device cannot be preserved, 2 usage or input error.\n";
+	"Exit: 0 planned, 1 a device cannot be preserved, 2 usage or input error, 3 undecided\n"
+	"(the source lacks what a rule needs; nothing is written without --force).\n";
 
 struct plan_opts {
 	struct cli_common co;
@@ -182,6 +183,11 @@ static int write_manifest(const struct pcilu_topology *t, struct pcilu_manifest 
 	size_t len;
 	int ret = pcilu_manifest_host_for(&m->host, t, d);
 
+	if (r->check) {
+		m->host.facts_recorded = true;
+		m->host.iommu_on = r->check->iommu_on;
+		m->host.pci_lu = r->check->kernel.pci_lu;
+	}
 	ret = ret ?: pcilu_manifest_encode(m, &buf, &len);
 	if (ret) {
 		fprintf(stderr, "pcilu plan: cannot encode the manifest: %s\n", pcilu_strerror(ret));
@@ -209,6 +215,16 @@ static int write_manifest(const struct pcilu_topology *t, struct pcilu_manifest 
 	return ret ? CLI_ERROR : CLI_OK;
 }
 
+/* A plan on a kernel that cannot preserve PCI devices is for the kernel it updates to: say so. */
+static void warn_kernel(const struct pcilu_lu_check *c)
+{
+	char buf[512];
+
+	if (c->kernel.pci_lu != PCILU_KLU_YES)
+		fprintf(stderr, "pcilu plan: warning: %s; the verdicts are those of the rule profile\n",
+			pcilu_lu_kernel_text(&c->kernel, buf, sizeof(buf)));
+}
+
 static int run_plan(struct plan_opts *p, const struct pcilu_topology *t, const char *list,
 		    struct pcilu_diag *d, int *session)
 {
@@ -231,6 +247,8 @@ static int run_plan(struct plan_opts *p, const struct pcilu_topology *t, const c
 		ret = CLI_ERROR;
 	r.check = c;
 	r.refused = c && !c->eligible;
+	if (c)
+		warn_kernel(c);
 	if (ret == CLI_OK && (!r.refused || p->force)) {
 		m.forced = r.refused;
 		ret = pcilu_manifest_build(t, &set, &io, pcilu_lu_profile_name(p->profile), &m, d) ?
@@ -247,7 +265,7 @@ static int run_plan(struct plan_opts *p, const struct pcilu_topology *t, const c
 		cli_out_close(&o);
 		fflush(stdout);
 		if (r.refused && !p->force)
-			ret = CLI_NEGATIVE;
+			ret = c->state == PCILU_LU_UNDECIDED ? CLI_UNDECIDED : CLI_NEGATIVE;
 	}
 	pcilu_manifest_free(&m);
 	pcilu_preserve_set_free(&set);

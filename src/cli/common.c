@@ -180,6 +180,8 @@ int cli_policy_apply(struct cli_policy *cp, const struct pcilu_topology *t, stru
 
 	if (cl && pcilu_policy_parse_cmdline(&cp->p, cl, d))
 		return CLI_ERROR;
+	/* Another command line than the source's: what the source observed of its IOMMU no longer holds. */
+	cp->p.cmdline_foreign = cp->cmdline && (!t->cmdline || strcmp(cp->cmdline, t->cmdline));
 	/* cli_load() printed the loader's messages; the command line's warnings come now. */
 	for (char buf[1024]; seen < d->count; seen++) {
 		if (d->msgs[seen].sev != PCILU_WARN)

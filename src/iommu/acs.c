@@ -80,6 +80,12 @@ static struct pcilu_acs_eval acs_enabled(struct pcilu_iommu *r, int32_t dev, uin
 
 	if (pcilu_dev_specific_acs_enabled(r, dev, flags, st, &e) >= 0)
 		return e;
+	if (d->caps_unknown) {
+		e.why = PCILU_ACSW_UNREADABLE;	/* PCIe or not, ACS or not: unknown */
+		e.missing = flags;
+		e.flags |= PCILU_RF_UNKNOWN;
+		return e;
+	}
 	if (!d->pcie_pos) {
 		e.why = PCILU_ACSW_NOT_PCIE;
 		e.missing = flags;

@@ -428,9 +428,9 @@ static void intel_opts(struct pcilu_policy *p, const char *v, size_t len, struct
 			if (n >= strlen(intel_known[i]) && !strncmp(v, intel_known[i], strlen(intel_known[i])))
 				break;
 		if (i == 0)
-			p->intel_off = false;
+			p->intel_off = false, p->intel_on = true;
 		else if (i == 1)
-			p->intel_off = true;
+			p->intel_off = true, p->intel_on = false;
 		else if (n && i == sizeof(intel_known) / sizeof(intel_known[0]))
 			pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1,
 				       "intel_iommu=: unknown option '%.*s'; Linux 7.2 logs \"Unknown option\" and ignores it",

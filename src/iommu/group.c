@@ -99,6 +99,7 @@ static struct found alias_group(struct pcilu_iommu *r, int32_t dev, uint64_t *vi
 struct walk {
 	int32_t last;
 	uint8_t via;
+	uint8_t flags;	/* PCILU_RF_UNKNOWN: a bridge on the way could not be typed */
 };
 
 /* get_pci_alias_or_group() as the callback of pci_for_each_dma_alias() */
@@ -129,6 +130,15 @@ static bool for_each_dma_alias(const struct pcilu_iommu *r, int32_t dev, struct 
 		if (r->devf[br] & DEVF_BRIDGE_XLATE_ROOT)
 			return false;
 		bd = &t->devs[br];
+		/*
+		 * Capabilities unreadable: PCIe-to-PCI or a port? Taken as a port
+		 * (requester ID kept, as on nearly every modern bridge), and the
+		 * group is marked as resting on that guess.
+		 */
+		if (bd->caps_unknown) {
+			w->flags |= PCILU_RF_UNKNOWN;
+			continue;
+		}
 		if (bd->pcie_pos) {
 			switch (ktype(bd)) {
 			case PCI_EXP_TYPE_PCI_BRIDGE:
@@ -214,14 +224,17 @@ static int device_group(struct pcilu_iommu *r, int32_t dev)
 	const struct pcilu_topology *t = r->t;
 	struct pcilu_reason *j = &r->join[dev];
 	uint64_t visited[4] = { 0 };
-	struct walk w = { dev, 0 };
+	struct walk w = { dev, 0, 0 };
 	struct found f;
 	int32_t base, fail = PCILU_NONE;
 
 	r->cur_flags = 0;
 	*j = (struct pcilu_reason){ .dev = dev, .other = PCILU_NONE, .bridge = PCILU_NONE,
 				    .eval.quirk = -1 };
-	if (for_each_dma_alias(r, dev, &w)) {
+	bool met = for_each_dma_alias(r, dev, &w);
+
+	r->cur_flags |= w.flags;
+	if (met) {
 		j->kind = PCILU_R_DMA_ALIAS_WALK;
 		j->via = w.via;
 		j->other = w.last;

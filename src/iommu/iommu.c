@@ -78,16 +78,15 @@ static void policy_notes(struct pcilu_iommu *r)
 {
 	const struct pcilu_policy *p = r->p;
 
-	if (p->iommu == PCILU_AUTO && r->iommu_on)
-		pcilu_assume(r, PCILU_AS_IOMMU_DEFAULT, PCILU_NONE,
-			     "an IOMMU is assumed on: Debian's 7.2 kernel enables Intel DMA remapping "
-			     "by default (CONFIG_INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF=y) and AMD-Vi whenever "
-			     "the firmware describes it, and the command line does not turn it off");
+	/* Only a default is an assumption; a fact of the source is stated by the caller. */
+	if (r->iommu_from == PCILU_FROM_DEFAULT)
+		pcilu_assume(r, PCILU_AS_IOMMU_DEFAULT, PCILU_NONE, "an IOMMU is %s",
+			     pcilu_fact_origin_text(r->iommu_from, true));
 	if (!r->iommu_on)
 		pcilu_assume(r, PCILU_AS_IOMMU_OFF, PCILU_NONE,
-			     "no IOMMU is on under this policy (%s): Linux creates no IOMMU groups and "
-			     "requests no ACS; the groups shown are what an IOMMU would get",
-			     p->iommu == PCILU_OFF ? "--iommu off" : "the command line turns it off");
+			     "no IOMMU is on (%s): Linux creates no IOMMU groups and requests no ACS; "
+			     "the groups shown are what an IOMMU would get",
+			     pcilu_fact_origin_text(r->iommu_from, false));
 	if (p->cmdline_override && !p->override.enabled)
 		pcilu_assume(r, PCILU_AS_OVERRIDE_IGNORED, PCILU_NONE,
 			     "the command line has pcie_acs_override=, which only kernels carrying the "
@@ -112,7 +111,7 @@ int pcilu_iommu_compute(const struct pcilu_topology *t, const struct pcilu_polic
 	r->p = p;
 	r->n = t->ndevs;
 	r->probing = -1;
-	r->iommu_on = pcilu_policy_iommu_on(p, t);
+	r->iommu_on = pcilu_policy_iommu(p, t, &r->iommu_from);
 	ret = alloc_arrays(r);
 	if (!ret) {
 		policy_notes(r);
@@ -193,6 +192,13 @@ const struct pcilu_assumption *pcilu_iommu_assumptions(const struct pcilu_iommu 
 {
 	*n = r->nas;
 	return r->as;
+}
+
+bool pcilu_iommu_is_on(const struct pcilu_iommu *r, uint8_t *from)
+{
+	if (from)
+		*from = r->iommu_from;
+	return r->iommu_on;
 }
 
 const struct pcilu_topology *pcilu_iommu_topology(const struct pcilu_iommu *r)

@@ -29,6 +29,7 @@ struct pcilu_iommu {
 	const struct pcilu_topology *t;
 	const struct pcilu_policy *p;
 	bool iommu_on;
+	uint8_t iommu_from;	/* enum pcilu_fact_origin: what says whether it is on */
 	size_t n;
 	uint8_t *devf;		/* DEVF_* */
 	uint16_t *acs_cap;	/* capability after pci_disable_broken_acs_cap() */

@@ -145,23 +145,120 @@ static uint16_t platform_vendor(const struct pcilu_topology *t)
 }
 
 /*
+ * A capture whose ACS-capable root and downstream ports all read Control 0
+ * was taken with no IOMMU on: pci_enable_acs() (drivers/pci/pci.c, 7.2)
+ * runs only after an IOMMU driver called pci_request_acs(), and then sets
+ * every one of SV, RR, CR, UF the capability has. pci=config_acs= could
+ * clear them on purpose, so a command line with it proves nothing.
+ */
+static bool acs_says_off(const struct pcilu_policy *p, const struct pcilu_topology *t)
+{
+	size_t ports = 0;
+
+	if (!t || p->config_acs)
+		return false;
+	for (size_t i = 0; i < t->ndevs; i++) {
+		const struct pcilu_dev *d = &t->devs[i];
+		uint16_t cap = d->acs_cap & PCILU_REQ_ACS_FLAGS;
+
+		/* Sunrise Point ports keep ACS in dwords: the words read here mean nothing. */
+		if (!d->acs_pos || !cap || !d->pcie_pos || pcilu_quirk_intel_spt_pch_acs_match(d) ||
+		    (d->pcie_type != PCI_EXP_TYPE_ROOT_PORT && d->pcie_type != PCI_EXP_TYPE_DOWNSTREAM))
+			continue;
+		if (d->acs_ctrl & cap)
+			return false;
+		ports++;
+	}
+	return ports > 0;
+}
+
+/*
  * detect_intel_iommu()/dmar_required() and amd_iommu_detect(), 7.2, with
  * Debian's config (CONFIG_INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF=y, so Intel
  * DMA remapping is on unless intel_iommu=off; AMD-Vi on unless amd_iommu=off;
  * iommu=off turns both off).
  */
-bool pcilu_policy_iommu_on(const struct pcilu_policy *p, const struct pcilu_topology *t)
+static bool cmdline_says_on(const struct pcilu_policy *p, const struct pcilu_topology *t)
 {
-	uint16_t v;
+	uint16_t v = t ? platform_vendor(t) : 0;
 
-	if (p->iommu != PCILU_AUTO)
-		return p->iommu == PCILU_ON;
 	if (p->iommu_off)
 		return false;
-	v = t ? platform_vendor(t) : 0;
 	if (v == 0x8086)
 		return !p->intel_off;
 	if (v == 0x1022 || v == 0x1002)
 		return !p->amd_off;
 	return !(p->intel_off || p->amd_off);
+}
+
+bool pcilu_policy_iommu(const struct pcilu_policy *p, const struct pcilu_topology *t, uint8_t *from)
+{
+	uint8_t dummy;
+	bool on;
+
+	if (!from)
+		from = &dummy;
+	if (p->iommu != PCILU_AUTO) {
+		*from = PCILU_FROM_USER;
+		return p->iommu == PCILU_ON;
+	}
+	/* The source's observation, for the boot it was taken from. */
+	if (t && t->iommu != PCILU_IOMMU_UNKNOWN && !p->cmdline_foreign &&
+	    !(p->acs == PCILU_ACS_LINUX && t->iommu == PCILU_IOMMU_ABSENT)) {
+		*from = t->iommu_from;
+		return t->iommu == PCILU_IOMMU_PRESENT;
+	}
+	on = cmdline_says_on(p, t);
+	if (!on) {
+		*from = PCILU_FROM_CMDLINE;
+		return false;
+	}
+	if (!p->cmdline_foreign && p->acs == PCILU_ACS_AS_READ && acs_says_off(p, t)) {
+		*from = PCILU_FROM_ACS;
+		return false;
+	}
+	*from = PCILU_FROM_DEFAULT;
+	return true;
+}
+
+bool pcilu_policy_iommu_on(const struct pcilu_policy *p, const struct pcilu_topology *t)
+{
+	return pcilu_policy_iommu(p, t, NULL);
+}
+
+const char *pcilu_fact_origin_name(uint8_t from)
+{
+	static const char *const n[] = {
+		[PCILU_FROM_DEFAULT] = "default", [PCILU_FROM_GROUPS] = "kernel-groups",
+		[PCILU_FROM_SYSFS] = "sysfs", [PCILU_FROM_SPEC] = "spec", [PCILU_FROM_CMDLINE] = "cmdline",
+		[PCILU_FROM_ACS] = "acs-controls", [PCILU_FROM_USER] = "option",
+	};
+
+	return from < sizeof(n) / sizeof(n[0]) ? n[from] : "unknown";
+}
+
+const char *pcilu_fact_origin_text(uint8_t from, bool on)
+{
+	switch (from) {
+	case PCILU_FROM_GROUPS:
+		return on ? "the kernel formed IOMMU groups (the source carries them)" :
+			    "the kernel formed no IOMMU group";
+	case PCILU_FROM_SYSFS:
+		return "the kernel formed no IOMMU group (kernel/iommu_groups is empty and no device "
+		       "has an iommu_group link)";
+	case PCILU_FROM_SPEC:
+		return "the spec says so (its \"iommu\" field)";
+	case PCILU_FROM_CMDLINE:
+		return on ? "the kernel command line" : "the kernel command line turns it off";
+	case PCILU_FROM_ACS:
+		return "every ACS-capable root and downstream port reads ACS Control 0, which no kernel "
+		       "with an IOMMU leaves (pci_enable_acs() sets SV|RR|CR|UF); the capture was taken "
+		       "with the IOMMU off";
+	case PCILU_FROM_USER:
+		return "--iommu";
+	default:
+		return "assumed: the source does not say; Debian's 7.2 kernel enables Intel DMA "
+		       "remapping by default (CONFIG_INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF=y) and AMD-Vi "
+		       "whenever the firmware describes it, and the command line does not turn it off";
+	}
 }

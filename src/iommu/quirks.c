@@ -230,7 +230,7 @@ static int quirk_override(struct pcilu_iommu *r, const struct pcilu_dev *d, int3
 {
 	const struct pcilu_acs_override *o = &r->p->override;
 
-	if (!o->enabled || !d->pcie_pos)
+	if (!o->enabled || (!d->pcie_pos && !d->caps_unknown))
 		return QUIRK_NO_ANSWER;
 	if (r->devf[dev] & DEVF_ACS_UNKNOWN)
 		e->flags |= PCILU_RF_UNKNOWN;	/* the patch would see a capability we cannot */

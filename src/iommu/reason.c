@@ -20,6 +20,10 @@ static const char *type_name(const struct pcilu_dev *d)
 		[PCI_EXP_TYPE_RC_EC] = "root-complex event collector",
 	};
 
+	if (d->dead)
+		return "function reading all-ones";
+	if (d->caps_unknown)
+		return pcilu_is_bridge(d) ? "bridge of unknown type" : "device of unknown type";
 	if (!d->pcie_pos)
 		return pcilu_is_bridge(d) ? "conventional PCI bridge" : "conventional PCI device";
 	if (d->pcie_type < sizeof(names) / sizeof(names[0]) && names[d->pcie_type])
@@ -83,6 +87,11 @@ static void eval_sentence(const struct pcilu_iommu *r, int32_t dev, const struct
 		put(s, "%s is a %s (no PCI Express capability), which Linux never treats as isolated",
 		    bdf, type_name(d));
 		break;
+	case PCILU_ACSW_UNREADABLE:
+		put(s, "%s is a %s: its capability list was not readable (%s), so whether it is PCI "
+		    "Express and has ACS is unknown", bdf, type_name(d),
+		    d->dead ? "it reads all-ones" : "fewer than 256 bytes; run as root or use lspci -xxxx");
+		break;
 	case PCILU_ACSW_BRIDGE_TYPE:
 		put(s, "%s is a %s, which Linux never treats as isolated", bdf, type_name(d));
 		break;
@@ -112,7 +121,7 @@ static void eval_sentence(const struct pcilu_iommu *r, int32_t dev, const struct
 static void flag_notes(uint8_t flags, struct sb *s)
 {
 	if (flags & PCILU_RF_UNKNOWN)
-		put(s, " [depends on ACS state not visible in config space: unknown]");
+		put(s, " [depends on config space that was not readable: unknown]");
 	if (flags & PCILU_RF_ASSUMED)
 		put(s, " [depends on chipset/firmware state: assumption]");
 }

@@ -42,6 +42,14 @@ static bool seen_before(const int32_t *devs, size_t i)
 	return false;
 }
 
+/* Refused outranks undecided, which outranks eligible: one certain "no" is the answer. */
+static uint8_t worse(uint8_t a, uint8_t b)
+{
+	if (a == PCILU_LU_REFUSED || b == PCILU_LU_REFUSED)
+		return PCILU_LU_REFUSED;
+	return a == PCILU_LU_UNDECIDED || b == PCILU_LU_UNDECIDED ? PCILU_LU_UNDECIDED : PCILU_LU_ELIGIBLE;
+}
+
 static int check_devs(struct pcilu_lu_check *c, const struct lu_ctx *x, const int32_t *devs, size_t n)
 {
 	c->devs = calloc(n ? n : 1, sizeof(*c->devs));
@@ -55,6 +63,8 @@ static int check_devs(struct pcilu_lu_check *c, const struct lu_ctx *x, const in
 		dc = &c->devs[c->ndevs++];
 		dc->dev = devs[i];
 		dc->group = c->iommu_on ? pcilu_iommu_group_of(c->r, devs[i]) : PCILU_NONE;
+		uint8_t worst = PCILU_LU_ELIGIBLE;
+
 		for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++) {
 			int ret;
 
@@ -63,9 +73,11 @@ static int check_devs(struct pcilu_lu_check *c, const struct lu_ctx *x, const in
 			ret = pcilu_lu_eval(x, devs[i], p, &dc->v[p]);
 			if (ret)
 				return ret;
-			if (!dc->v[p].eligible)
-				c->eligible = false;
+			worst = worse(worst, dc->v[p].state);
 		}
+		c->nrefused += worst == PCILU_LU_REFUSED;
+		c->nundecided += worst == PCILU_LU_UNDECIDED;
+		c->state = worse(c->state, worst);
 	}
 	return 0;
 }
@@ -78,10 +90,10 @@ static const struct pcilu_lu_verdict *verdict_of(const struct pcilu_lu_check *c,
 	return NULL;
 }
 
-static uint8_t first_refusal(const struct pcilu_lu_verdict *v)
+static uint8_t first_reason(const struct pcilu_lu_verdict *v, uint8_t sev)
 {
 	for (size_t i = 0; i < v->nreasons; i++)
-		if (v->reasons[i].sev == PCILU_LUS_REFUSE)
+		if (v->reasons[i].sev == sev)
 			return v->reasons[i].rule;
 	return 0;
 }
@@ -112,21 +124,29 @@ static int partial_groups(struct pcilu_lu_check *c, struct pcilu_lu_preserve *pr
 		for (size_t m = 0; g && m < g->nmembers; m++) {
 			struct pcilu_lu_reason t = { .rule = PCILU_LUR_PARTIAL_GROUP, .dev = nd->dev,
 						     .other = g->members[m] };
+			bool unknown;
 			int ret;
 
 			if (in_set(&pr->set, g->members[m]))
 				continue;
-			t.sev = strict ? PCILU_LUS_REFUSE : PCILU_LUS_CAVEAT;
-			t.err = strict ? -EINVAL : 0;
+			/* A group resting on unread bytes may be smaller: the conflict is undecided. */
+			unknown = strict && (g->flags & PCILU_RF_UNKNOWN);
+			t.sev = unknown ? PCILU_LUS_UNDECIDED : strict ? PCILU_LUS_REFUSE : PCILU_LUS_CAVEAT;
+			t.err = strict && !unknown ? -EINVAL : 0;
+			t.flags = g->flags;
+			t.basis = pcilu_lu_rule_basis(pr->profile, PCILU_LUR_PARTIAL_GROUP);
 			snprintf(msg, sizeof(msg), "%s is preserved but %s, in the same IOMMU group %d, is not: "
 				 "after kexec the new kernel may hand it to another owner while they share DMA "
 				 "isolation%s", pcilu_bdf(&c->t->devs[nd->dev], b, sizeof(b)),
 				 pcilu_bdf(&c->t->devs[g->members[m]], o, sizeof(o)), g->id,
+				 unknown ? "; undecided: the group rests on config space that was not read" :
 				 strict ? "; refused" : " (next does not check; iommufd would refuse)");
 			ret = pcilu_lu_reason_add(&pr->conflicts, &pr->nconflicts, &t, NULL, "%s", msg);
 			if (ret)
 				return ret;
-			if (strict)
+			if (unknown)
+				pr->state = worse(pr->state, PCILU_LU_UNDECIDED);
+			else if (strict)
 				pr->ok = false;
 		}
 	}
@@ -154,10 +174,16 @@ static int preserve_seq(struct pcilu_lu_check *c, unsigned p, const int32_t *dev
 		struct pcilu_lu_request *rq = &pr->reqs[i];
 
 		rq->dev = devs[i];
-		if (!v->eligible) {
+		rq->state = v->state;
+		if (v->state == PCILU_LU_REFUSED) {
 			rq->err = v->err;
-			rq->rule = first_refusal(v);
+			rq->rule = first_reason(v, PCILU_LUS_REFUSE);
 		} else {
+			/* Undecided: replayed as if it passed, and the sequence stays undecided. */
+			if (v->state == PCILU_LU_UNDECIDED) {
+				rq->rule = first_reason(v, PCILU_LUS_UNDECIDED);
+				pr->state = worse(pr->state, PCILU_LU_UNDECIDED);
+			}
 			bool dup = false;
 
 			for (size_t k = 0; k < nacc; k++)
@@ -179,7 +205,8 @@ static int preserve_seq(struct pcilu_lu_check *c, unsigned p, const int32_t *dev
 		ret = partial_groups(c, pr);
 	free(acc);
 	if (!pr->ok)
-		c->eligible = false;
+		pr->state = PCILU_LU_REFUSED;
+	c->state = worse(c->state, pr->state);
 	return ret;
 }
 
@@ -206,6 +233,7 @@ int pcilu_lu_check_run(const struct pcilu_iommu *r, const struct pcilu_policy *p
 	const struct pcilu_topology *t = pcilu_iommu_topology(r);
 	struct pcilu_policy on = *p;	/* shallow: shares p's strings, never freed */
 	struct pcilu_iommu *r_on = NULL;
+	struct pcilu_lu_gindex kx = { 0 };
 	struct pcilu_lu_check *c;
 	int32_t *all = NULL;
 	struct lu_ctx x;
@@ -222,20 +250,25 @@ int pcilu_lu_check_run(const struct pcilu_iommu *r, const struct pcilu_policy *p
 		return -ENOMEM;
 	c->t = t;
 	c->r = r;
-	c->iommu_on = pcilu_policy_iommu_on(p, t);
+	c->iommu_on = pcilu_iommu_is_on(r, &c->iommu_from);
 	c->profiles = profiles & PCILU_LU_ALL_PROFILES;
-	c->eligible = true;
+	pcilu_lu_kernel_probe(t, NULL, &c->kernel);
 	/* What Linux 7.2 would do after a reboot with an IOMMU: names the remedy. */
 	on.acs = PCILU_ACS_LINUX;
 	on.iommu = PCILU_ON;
 	ret = pcilu_iommu_compute(t, &on, &r_on, d);
 	if (!ret && !n)
 		ret = all_endpoints(t, &all, &n);
+	if (!ret && t->has_kernel_groups)
+		ret = pcilu_lu_gindex_build(t, NULL, true, &kx);
 	if (!ret) {
-		x = (struct lu_ctx){ .t = t, .r = r, .r_on = r_on, .iommu_on = c->iommu_on,
+		x = (struct lu_ctx){ .t = t, .r = r, .r_on = r_on, .p = p, .kx = kx.e ? &kx : NULL,
+				     .iommu_on = c->iommu_on, .iommu_from = c->iommu_from,
 				     .platform_vendor = platform_vendor(t) };
 		ret = run(c, &x, all ? all : devs, n, preserve, d);
 	}
+	c->eligible = c->state == PCILU_LU_ELIGIBLE;
+	pcilu_lu_gindex_free(&kx);
 	free(all);
 	pcilu_iommu_free(r_on);
 	if (ret) {

@@ -94,14 +94,14 @@ void pcilu_lu_gindex_free(struct pcilu_lu_gindex *x)
 	memset(x, 0, sizeof(*x));
 }
 
-int pcilu_lu_group_members(const struct pcilu_topology *t, const struct pcilu_lu_gindex *x,
-			   int32_t dev, struct pcilu_lu_addr **out, size_t *n)
+/* The entries of @dev's group in @x: [*first, *first + return). */
+static size_t group_range(const struct pcilu_topology *t, const struct pcilu_lu_gindex *x, int32_t dev,
+			  size_t *first)
 {
 	int32_t g = gindex_key(t, x, (size_t)dev);
 	size_t lo = 0, hi = x->n, count = 0;
 
-	*out = NULL;
-	*n = 0;
+	*first = 0;
 	if (g < 0)
 		return 0;
 	while (lo < hi) {	/* first entry of group g */
@@ -114,13 +114,38 @@ int pcilu_lu_group_members(const struct pcilu_topology *t, const struct pcilu_lu
 	}
 	while (lo + count < x->n && x->e[lo + count].group == g)
 		count++;
-	*out = malloc((count ? count : 1) * sizeof(**out));
+	*first = lo;
+	return count;
+}
+
+int pcilu_lu_group_members(const struct pcilu_topology *t, const struct pcilu_lu_gindex *x,
+			   int32_t dev, struct pcilu_lu_addr **out, size_t *n)
+{
+	size_t lo, count = group_range(t, x, dev, &lo);
+
+	*out = NULL;
+	*n = 0;
+	if (!count)
+		return 0;
+	*out = malloc(count * sizeof(**out));
 	if (!*out)
 		return -ENOMEM;
 	for (size_t k = 0; k < count; k++)
 		(*out)[k] = pcilu_lu_addr_of(&t->devs[x->e[lo + k].dev]);
 	*n = count;
 	return 0;
+}
+
+size_t pcilu_lu_group_count(const struct pcilu_topology *t, const struct pcilu_lu_gindex *x,
+			    int32_t dev, int32_t *other)
+{
+	size_t lo, count = group_range(t, x, dev, &lo);
+
+	*other = PCILU_NONE;
+	for (size_t k = 0; k < count && *other == PCILU_NONE; k++)
+		if (x->e[lo + k].dev != dev)
+			*other = x->e[lo + k].dev;
+	return count;
 }
 
 int pcilu_lu_acs_path_ok(const struct pcilu_iommu *r, int32_t up, int32_t *fail, struct pcilu_acs_eval *e,

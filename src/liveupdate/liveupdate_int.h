@@ -46,6 +46,9 @@ void pcilu_lu_gindex_free(struct pcilu_lu_gindex *x);
  */
 int pcilu_lu_group_members(const struct pcilu_topology *t, const struct pcilu_lu_gindex *x,
 			   int32_t dev, struct pcilu_lu_addr **out, size_t *n);
+/* How many devices share @dev's group in @x (0: none), and the first other one (*other). */
+size_t pcilu_lu_group_count(const struct pcilu_topology *t, const struct pcilu_lu_gindex *x,
+			    int32_t dev, int32_t *other);
 
 /*
  * pci_acs_path_enabled(up, NULL, REQ_ACS_FLAGS) through the iommu layer, the
@@ -91,7 +94,10 @@ struct lu_ctx {
 	const struct pcilu_topology *t;
 	const struct pcilu_iommu *r;	/* the groups under the caller's policy */
 	const struct pcilu_iommu *r_on;	/* Linux 7.2 with an IOMMU on (what a reboot would give) */
+	const struct pcilu_policy *p;	/* the caller's policy: what the command line already has */
+	const struct pcilu_lu_gindex *kx;	/* the source's own kernel groups, NULL when it has none */
 	bool iommu_on;
+	uint8_t iommu_from;		/* enum pcilu_fact_origin */
 	uint16_t platform_vendor;	/* the host bridge's vendor: whose IOMMU to turn on */
 	const struct pcilu_lu_slot *slots;
 	size_t nslots;
@@ -115,8 +121,13 @@ char *pcilu_lu_acs_remedy(const struct lu_ctx *c, int32_t bridge, const struct p
 			  unsigned profile);
 /* "move the card; slots ... : A, B" for @profile (malloc'd). */
 char *pcilu_lu_move_remedy(const struct lu_ctx *c, const char *lead, unsigned profile);
-/* "intel_iommu=on", "amd_iommu=on" or both. */
-const char *pcilu_lu_iommu_param(const struct lu_ctx *c);
+/*
+ * What turns the IOMMU on, read against the command line the host has: never
+ * an option it already has (then: what else keeps it off, how to check).
+ */
+const char *pcilu_lu_iommu_fix(const struct lu_ctx *c, char *buf, size_t len);
+/* Under @profile, code or policy enforces @rule (enum pcilu_lu_basis). */
+uint8_t pcilu_lu_rule_basis(unsigned profile, uint8_t rule);
 
 /* ---- Simulation and diff (issue 9) ---- */
 

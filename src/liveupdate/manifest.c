@@ -275,6 +275,10 @@ static int put_tree(void *fdt, const struct pcilu_manifest *m)
 	r = r ?: put_str(fdt, "machine-id", m->host.machine_id);
 	r = r ?: fdt_property_u64(fdt, "time", m->host.time);
 	r = r ?: put_str(fdt, "source", pcilu_host_source_name(m->host.source));
+	if (m->host.facts_recorded) {
+		r = r ?: put_str(fdt, "iommu", m->host.iommu_on ? "on" : "off");
+		r = r ?: put_str(fdt, "pci-liveupdate", pcilu_lu_klu_name(m->host.pci_lu));
+	}
 	r = r ?: fdt_end_node(fdt);
 	r = r ?: fdt_begin_node(fdt, "devices");
 	for (size_t i = 0; !r && i < m->count; i++)

@@ -38,7 +38,19 @@ static const struct pspec host_props[] = {
 	{ "machine-id", P_STR, false, 0, 0 },
 	{ "time", P_U64, true, 0, 0 },
 	{ "source", P_STR, false, 0, 0 },	/* absent in manifests of pcilu 0.1.0 */
+	{ "iommu", P_STR, false, 0, 0 },	/* "iommu" and "pci-liveupdate": pcilu 0.2 on */
+	{ "pci-liveupdate", P_STR, false, 0, 0 },
 };
+#define NHOST_PROPS (sizeof(host_props) / sizeof(host_props[0]))
+
+/* "no", "yes", "unknown" as pcilu_lu_klu_name() writes them; -1 for anything else. */
+static int klu_parse(const char *s)
+{
+	for (unsigned v = PCILU_KLU_UNKNOWN; v <= PCILU_KLU_YES; v++)
+		if (!strcmp(s, pcilu_lu_klu_name(v)))
+			return (int)v;
+	return -1;
+}
 
 enum {
 	D_SEG, D_BUS, D_DEVFN, D_VENDOR, D_DEVICE, D_SVENDOR, D_SDEVICE, D_CLASS, D_REV, D_ROLE,
@@ -226,10 +238,10 @@ static char *dup_str(const struct pval *v, int *ret)
 
 static int read_host(struct reader *r, int node, struct pcilu_manifest *m)
 {
-	struct pval v[5];
+	struct pval v[NHOST_PROPS];
 	int ret = set_node_path(r, "", node);
 
-	ret = ret ?: read_props(r, node, host_props, 5, v);
+	ret = ret ?: read_props(r, node, host_props, NHOST_PROPS, v);
 	ret = ret ?: no_subnodes(r, node);
 	if (ret)
 		return ret;
@@ -239,6 +251,20 @@ static int read_host(struct reader *r, int node, struct pcilu_manifest *m)
 		m->host.source = PCILU_HOST_CAPTURE;
 	else if (v[4].seen)
 		return bad(r, -1, "property \"source\" is \"%s\", expected \"live\" or \"capture\"", v[4].s);
+	if (v[5].seen != v[6].seen)
+		return bad(r, -1, "properties \"iommu\" and \"pci-liveupdate\" come together");
+	if (v[5].seen) {
+		int k = klu_parse(v[6].s);
+
+		if (strcmp(v[5].s, "on") && strcmp(v[5].s, "off"))
+			return bad(r, -1, "property \"iommu\" is \"%s\", expected \"on\" or \"off\"", v[5].s);
+		if (k < 0)
+			return bad(r, -1, "property \"pci-liveupdate\" is \"%s\", expected \"no\", \"yes\" or "
+				   "\"unknown\"", v[6].s);
+		m->host.facts_recorded = true;
+		m->host.iommu_on = !strcmp(v[5].s, "on");
+		m->host.pci_lu = (uint8_t)k;
+	}
 	m->host.kernel_release = dup_str(&v[0], &ret);
 	m->host.boot_id = dup_str(&v[1], &ret);
 	m->host.machine_id = dup_str(&v[2], &ret);

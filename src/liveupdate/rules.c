@@ -37,7 +37,7 @@ const char *pcilu_lu_rule_name(unsigned rule)
 		[PCILU_LUR_NO_PATH] = "no-path", [PCILU_LUR_NO_GROUP] = "no-group",
 		[PCILU_LUR_GROUP] = "group", [PCILU_LUR_ACS_PATH] = "acs-path",
 		[PCILU_LUR_DMA_ALIAS] = "dma-alias", [PCILU_LUR_BUSY] = "busy",
-		[PCILU_LUR_PARTIAL_GROUP] = "partial-group",
+		[PCILU_LUR_PARTIAL_GROUP] = "partial-group", [PCILU_LUR_UNREADABLE] = "unreadable",
 	};
 
 	return rule < sizeof(n) / sizeof(n[0]) && n[rule] ? n[rule] : "unknown";
@@ -45,7 +45,51 @@ const char *pcilu_lu_rule_name(unsigned rule)
 
 const char *pcilu_lu_severity_name(unsigned sev)
 {
-	return sev == PCILU_LUS_REFUSE ? "refuse" : sev == PCILU_LUS_CAVEAT ? "caveat" : "note";
+	return sev == PCILU_LUS_REFUSE ? "refuse" : sev == PCILU_LUS_CAVEAT ? "caveat" :
+	       sev == PCILU_LUS_UNDECIDED ? "undecided" : "note";
+}
+
+const char *pcilu_lu_state_name(unsigned state)
+{
+	return state == PCILU_LU_REFUSED ? "refused" : state == PCILU_LU_UNDECIDED ? "undecided" : "eligible";
+}
+
+const char *pcilu_lu_basis_name(unsigned basis)
+{
+	return basis == PCILU_LU_POLICY ? "policy" : "code";
+}
+
+/* research: liveupdate-series.md §1.3, liveupdate-2026-12.md §2 and §4 */
+const char *pcilu_lu_profile_basis(unsigned profile)
+{
+	switch (profile) {
+	case PCILU_LU_V4:
+		return "PCI Live Update v4 as posted (2026-04; never merged): code";
+	case PCILU_LU_NEXT:
+		return "PCI Live Update v9 as staged for 7.4 in liveupdate.git next: code";
+	default:
+		return "next + the iommufd preservation code as posted (v5, 2026-09): code; "
+		       "+ a singleton IOMMU group: policy agreed in review, checked by no posted code";
+	}
+}
+
+/*
+ * Under iommufd, the group rules (a group at all, singleton, ACS path, whole
+ * groups) are the policy review asked iommufd to enforce. iommufd as posted
+ * checks none of them, and preserves a noiommu device at the PCI level only
+ * (vfio calls iommufd_device_preserve() only for an iommufd-attached device).
+ */
+static uint8_t rule_basis(unsigned profile, uint8_t rule)
+{
+	if (profile != PCILU_LU_IOMMUFD)
+		return PCILU_LU_CODE;
+	return rule == PCILU_LUR_GROUP || rule == PCILU_LUR_ACS_PATH || rule == PCILU_LUR_PARTIAL_GROUP ||
+	       rule == PCILU_LUR_NO_GROUP ? PCILU_LU_POLICY : PCILU_LU_CODE;
+}
+
+uint8_t pcilu_lu_rule_basis(unsigned profile, uint8_t rule)
+{
+	return rule_basis(profile, rule);
 }
 
 const char *pcilu_errno_name(int err)
@@ -194,6 +238,8 @@ bool pcilu_lu_dma_alias(const struct lu_ctx *c, int32_t dev, int32_t *via, char 
 	for (size_t i = 0; i < n; i++) {
 		const struct pcilu_dev *br = &c->t->devs[path[i]];
 
+		if (br->caps_unknown)
+			continue;	/* its type is unknown; the group rules say so */
 		if (!br->pcie_pos || br->pcie_type == PCI_EXP_TYPE_PCI_BRIDGE ||
 		    br->pcie_type == PCI_EXP_TYPE_PCIE_BRIDGE) {
 			*via = path[i];
@@ -208,6 +254,7 @@ bool pcilu_lu_dma_alias(const struct lu_ctx *c, int32_t dev, int32_t *via, char 
 struct ev {
 	const struct lu_ctx *c;
 	int32_t dev;
+	bool ungrouped;		/* the kernel gave it no group: the group rules have nothing to judge */
 	unsigned profile;
 	struct pcilu_lu_verdict *v;
 	int32_t path[LU_MAX_PATH];
@@ -215,22 +262,33 @@ struct ev {
 	bool root;
 };
 
+/*
+ * A rule that fails on bytes the source did not have (PCILU_RF_UNKNOWN) is
+ * undecided, not refused: unknown never turns into a verdict.
+ */
 static int refuse(struct ev *e, uint8_t rule, int32_t where, int32_t other, uint16_t missing,
 		  uint8_t flags, char *remedy, const char *text)
 {
-	struct pcilu_lu_reason t = { .rule = rule, .sev = PCILU_LUS_REFUSE, .err = -EINVAL,
-				     .dev = where, .other = other, .missing = missing, .flags = flags };
+	bool unknown = flags & PCILU_RF_UNKNOWN;
+	struct pcilu_lu_reason t = { .rule = rule, .sev = unknown ? PCILU_LUS_UNDECIDED : PCILU_LUS_REFUSE,
+				     .err = unknown ? 0 : -EINVAL, .dev = where, .other = other,
+				     .missing = missing, .flags = flags,
+				     .basis = rule_basis(e->profile, rule) };
 
-	if (e->v->eligible) {
-		e->v->eligible = false;
+	e->v->eligible = false;
+	if (!unknown && e->v->state != PCILU_LU_REFUSED) {
+		e->v->state = PCILU_LU_REFUSED;
 		e->v->err = -EINVAL;
+	} else if (unknown && e->v->state == PCILU_LU_ELIGIBLE) {
+		e->v->state = PCILU_LU_UNDECIDED;
 	}
 	return pcilu_lu_reason_add(&e->v->reasons, &e->v->nreasons, &t, remedy, "%s", text);
 }
 
 static int soft(struct ev *e, uint8_t rule, uint8_t sev, int32_t where, int32_t other, const char *text)
 {
-	struct pcilu_lu_reason t = { .rule = rule, .sev = sev, .dev = where, .other = other };
+	struct pcilu_lu_reason t = { .rule = rule, .sev = sev, .dev = where, .other = other,
+				     .basis = rule_basis(e->profile, rule) };
 
 	return pcilu_lu_reason_add(&e->v->reasons, &e->v->nreasons, &t, NULL, "%s", text);
 }
@@ -317,6 +375,40 @@ static char *group_remedy(struct ev *e, const struct pcilu_group *g, bool path_f
 	return pcilu_lu_move_remedy(e->c, "move the card", e->profile);
 }
 
+static const char *singleton_src(const struct ev *e)
+{
+	return e->profile == PCILU_LU_V4 ?
+	       "pci_device_group_immutable_singleton(), v4 08/11: \"Device preservation limited to "
+	       "immutable singleton iommu groups\"" :
+	       "policy: review agreed iommufd should require a singleton group; the iommufd code as "
+	       "posted does not check it";
+}
+
+/*
+ * The computed group rests on bytes that were not read, but the source
+ * carries the kernel's own group: that decides. 1 decided (alone or
+ * refused), 0 not decidable this way, negative errno.
+ */
+static int kernel_group_rule(struct ev *e, const struct pcilu_group *g)
+{
+	const struct pcilu_topology *t = e->c->t;
+	int32_t other;
+	size_t k;
+	char msg[512], b[24], o[24];
+
+	if (!(g->flags & PCILU_RF_UNKNOWN) || !e->c->kx || t->devs[e->dev].kernel_group == PCILU_NO_GROUP)
+		return 0;
+	k = pcilu_lu_group_count(t, e->c->kx, e->dev, &other);
+	if (k == 1)
+		return 1;
+	snprintf(msg, sizeof(msg), "the kernel put %s in IOMMU group %d with %zu other device%s (first %s); "
+		 "pcilu cannot recompute that group from the bytes read, the kernel's own answer decides (%s)",
+		 bdf_of(e->c, e->dev, b), t->devs[e->dev].kernel_group, k - 1, k == 2 ? "" : "s",
+		 bdf_of(e->c, other, o), singleton_src(e));
+	return refuse(e, PCILU_LUR_GROUP, e->dev, other, 0, 0, pcilu_lu_move_remedy(e->c, "move the card",
+										    e->profile), msg) ?: 1;
+}
+
 /* Who else is in the group, and (strict) why, with the iommu layer's reasons. */
 static int rule_group(struct ev *e, bool strict)
 {
@@ -328,8 +420,19 @@ static int rule_group(struct ev *e, bool strict)
 	size_t shown = 0;
 	int ret;
 
-	if (!g || g->nmembers == 1)
+	if (!g)
 		return 0;
+	if (strict && (ret = kernel_group_rule(e, g)))
+		return ret < 0 ? ret : 0;
+	if (g->nmembers == 1) {
+		if (!strict || !(g->flags & PCILU_RF_UNKNOWN))
+			return 0;
+		snprintf(rs, sizeof(rs), "%s is alone in its computed IOMMU group, but the group rests on config "
+			 "space that was not readable, so a fuller read may put others with it (%s)",
+			 bdf_of(e->c, e->dev, b), singleton_src(e));
+		return refuse(e, PCILU_LUR_GROUP, e->dev, PCILU_NONE, 0, g->flags,
+			      strdup("capture the whole config space: run as root, or lspci -xxxx"), rs);
+	}
 	pcilu_buf_printf(&s, "IOMMU group %d also holds", g->id);
 	for (size_t i = 0; i < g->nmembers; i++) {
 		if (g->members[i] == e->dev)
@@ -348,9 +451,7 @@ static int rule_group(struct ev *e, bool strict)
 		if (reason_concerns(&g->reasons[i], e->dev) || (i + 1 == g->nreasons && !shown))
 			pcilu_buf_printf(&s, "%s %s", shown++ ? ";" : ":",
 					 pcilu_reason_str(r, &g->reasons[i], rs, sizeof(rs)));
-	pcilu_buf_printf(&s, " (%s)", e->profile == PCILU_LU_V4 ?
-			 "pci_device_group_immutable_singleton(), v4 08/11: \"Device preservation limited to "
-			 "immutable singleton iommu groups\"" : "singleton group required at the iommufd step");
+	pcilu_buf_printf(&s, " (%s)", singleton_src(e));
 	if (s.oom) {
 		pcilu_buf_free(&s);
 		return -ENOMEM;
@@ -379,28 +480,50 @@ static int rule_acs_path(struct ev *e)
 }
 
 /* The noiommu case: no IOMMU, so no group (Jacob Pan on v4 08/11). */
-static int rule_no_group(struct ev *e)
+static int rule_no_iommu(struct ev *e)
 {
-	char msg[512], rem[512];
+	char msg[768], rem[768], fix[512];
 	const char *after = "with it on, Linux 7.2 would give this device an immutable singleton group";
 	int32_t g = pcilu_iommu_group_of(e->c->r_on, e->dev);
 	const struct pcilu_group *grp = pcilu_iommu_group(e->c->r_on, g);
 	int32_t fail = PCILU_NONE;
 	int32_t up = e->npath ? e->path[0] : PCILU_NONE;
 
-	if (e->c->iommu_on)
-		return 0;
 	if ((grp && grp->nmembers > 1) ||
 	    (up != PCILU_NONE && !pcilu_acs_path_enabled(e->c->r_on, up, PCILU_REQ_ACS_FLAGS, &fail, NULL)))
 		after = "even with it on, this device would not be alone in an ACS-isolated group (see "
 			"`pcilu groups --iommu on --acs linux`)";
-	snprintf(msg, sizeof(msg), "no IOMMU is on, so the device has no IOMMU group (noiommu): %s returns false "
-		 "without a group%s", e->profile == PCILU_LU_V4 ? "pci_device_group_immutable_singleton()" :
-		 "the iommufd singleton check",
-		 e->profile == PCILU_LU_IOMMUFD ? "; assumed -EINVAL as in v4 and as iommu_preserve_device() "
-		 "returns for a device without a group" : "");
-	snprintf(rem, sizeof(rem), "boot with %s (%s)", pcilu_lu_iommu_param(e->c), after);
+	snprintf(msg, sizeof(msg), "no IOMMU is on (%s), so the device has no IOMMU group (noiommu): %s",
+		 pcilu_fact_origin_text(e->c->iommu_from, false),
+		 e->profile == PCILU_LU_V4 ? "pci_device_group_immutable_singleton() returns false without a group" :
+		 "the singleton-group policy needs a group (iommufd as posted would preserve it at the PCI "
+		 "level only, with no IOMMU state)");
+	snprintf(rem, sizeof(rem), "%s (%s)", pcilu_lu_iommu_fix(e->c, fix, sizeof(fix)), after);
 	return refuse(e, PCILU_LUR_NO_GROUP, e->dev, PCILU_NONE, 0, 0, strdup(rem), msg);
+}
+
+/* The kernel formed groups, but none holds this device: no IOMMU translates its DMA. */
+static int rule_ungrouped(struct ev *e)
+{
+	char msg[512], b[24];
+
+	e->ungrouped = true;
+	snprintf(msg, sizeof(msg), "the kernel formed IOMMU groups but put %s in none: no IOMMU translates "
+		 "its DMA (an IOMMU's own PCI function, or a device outside every DMAR/IVRS scope), so %s",
+		 bdf_of(e->c, e->dev, b), e->profile == PCILU_LU_V4 ?
+		 "pci_device_group_immutable_singleton() returns false" :
+		 "the singleton-group policy cannot be met (iommu_preserve_device() returns -EINVAL without a group)");
+	return refuse(e, PCILU_LUR_NO_GROUP, e->dev, PCILU_NONE, 0, 0,
+		      strdup("none on this host: no IOMMU covers this device"), msg);
+}
+
+static int rule_no_group(struct ev *e)
+{
+	if (!e->c->iommu_on)
+		return rule_no_iommu(e);
+	if (e->c->iommu_from == PCILU_FROM_GROUPS && e->c->t->devs[e->dev].kernel_group == PCILU_NO_GROUP)
+		return rule_ungrouped(e);
+	return 0;
 }
 
 static int rule_alias(struct ev *e)
@@ -428,9 +551,9 @@ static int eval_steps(struct ev *e)
 	if (e->profile == PCILU_LU_NEXT)
 		return e->c->iommu_on ? rule_group(e, false) : 0;
 	ret = rule_no_group(e);
-	if (!ret && e->c->iommu_on)
+	if (!ret && e->c->iommu_on && !e->ungrouped)
 		ret = rule_group(e, true);
-	if (!ret && e->c->iommu_on)
+	if (!ret && e->c->iommu_on && !e->ungrouped)
 		ret = rule_acs_path(e);
 	if (!ret && e->profile == PCILU_LU_IOMMUFD)
 		ret = rule_alias(e);
@@ -445,6 +568,14 @@ int pcilu_lu_eval(const struct lu_ctx *c, int32_t dev, unsigned profile, struct 
 	memset(v, 0, sizeof(*v));
 	v->profile = profile;
 	v->eligible = true;
+	v->state = PCILU_LU_ELIGIBLE;
+	if (c->t->devs[dev].dead) {
+		snprintf(msg, sizeof(msg), "%s reads all-ones (powered down, D3cold?): its ids, type and "
+			 "capabilities are unknown, so no rule can be decided", bdf_of(c, dev, b));
+		return refuse(&e, PCILU_LUR_UNREADABLE, dev, PCILU_NONE, 0, PCILU_RF_UNKNOWN,
+			      strdup("wake it (its driver, or `echo on > power/control` in its sysfs folder) "
+				     "and capture again"), msg);
+	}
 	if (pcilu_is_bridge(&c->t->devs[dev])) {
 		snprintf(msg, sizeof(msg), "%s is a bridge: bridges are preserved for the devices below them "
 			 "(vfio-pci, the only preserving driver, binds only type-0 functions)", bdf_of(c, dev, b));

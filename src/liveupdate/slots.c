@@ -11,13 +11,39 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *pcilu_lu_iommu_param(const struct lu_ctx *c)
+/*
+ * intel_iommu=on is Intel's switch; AMD-Vi has no "on" (amd_iommu_setup(),
+ * 7.2, logs "Unknown option" for it): it comes up whenever the firmware's
+ * IVRS table describes it, unless amd_iommu=off or iommu=off.
+ */
+const char *pcilu_lu_iommu_fix(const struct lu_ctx *c, char *buf, size_t len)
 {
-	if (c->platform_vendor == 0x8086)
-		return "intel_iommu=on";
-	if (c->platform_vendor == 0x1022 || c->platform_vendor == 0x1002)
-		return "amd_iommu=on";
-	return "intel_iommu=on / amd_iommu=on";
+	static const char check[] = "check that it came up with `dmesg | grep -i -e DMAR -e AMD-Vi`";
+	const struct pcilu_policy *p = c->p;
+	bool intel = c->platform_vendor == 0x8086;
+	bool amd = c->platform_vendor == 0x1022 || c->platform_vendor == 0x1002;
+
+	if (p && p->iommu_off)
+		snprintf(buf, len, "remove iommu=off from the kernel command line; %s", check);
+	else if (p && p->intel_off && !amd)
+		snprintf(buf, len, "remove intel_iommu=off from the kernel command line; %s", check);
+	else if (p && p->amd_off && !intel)
+		snprintf(buf, len, "remove amd_iommu=off from the kernel command line; %s", check);
+	else if (p && p->intel_on && !amd)
+		snprintf(buf, len, "the command line already has intel_iommu=on, yet %s: %s (VT-d disabled in "
+			 "the firmware setup, no DMAR table)%s", c->iommu_from == PCILU_FROM_ACS ?
+			 "ACS Control reads 0 on every port" : "no IOMMU came up", check,
+			 c->iommu_from == PCILU_FROM_ACS ? ", or something cleared ACS Control after boot "
+			 "(setpci, a device reset, hot-plug); `--acs=linux` shows the boot with the IOMMU on" : "");
+	else if (amd)
+		snprintf(buf, len, "enable the IOMMU (AMD-Vi) in the firmware setup; Linux turns it on whenever "
+			 "the IVRS table describes it; %s", check);
+	else if (intel)
+		snprintf(buf, len, "boot with intel_iommu=on and VT-d enabled in the firmware setup; %s", check);
+	else
+		snprintf(buf, len, "boot with the IOMMU on (intel_iommu=on on Intel; on AMD, AMD-Vi enabled in "
+			 "the firmware setup); %s", check);
+	return buf;
 }
 
 static bool is_slot_port(const struct pcilu_dev *d)
@@ -171,16 +197,16 @@ static char *ctrl_missing_remedy(const struct lu_ctx *c, int32_t bridge, const s
 {
 	const struct pcilu_dev *d = &c->t->devs[bridge];
 	struct pcilu_buf b = { 0 };
-	char bdf[24], fl[64];
+	char bdf[24], fl[64], fix[512];
 
 	pcilu_buf_printf(&b, "ACS is capable but disabled on %s: ", pcilu_bdf(d, bdf, sizeof(bdf)));
 	if (!c->iommu_on)
-		pcilu_buf_printf(&b, "no IOMMU is on, so Linux does not enable it; boot with %s",
-				 pcilu_lu_iommu_param(c));
+		pcilu_buf_printf(&b, "no IOMMU is on, so Linux does not enable it; %s",
+				 pcilu_lu_iommu_fix(c, fix, sizeof(fix)));
 	else if (pcilu_acs_enabled(c->r_on, bridge, PCILU_REQ_ACS_FLAGS).enabled)
 		pcilu_buf_printf(&b, "Linux 7.2 enables it at boot when an IOMMU is on, so these values come "
-				 "from a boot with the IOMMU off (or were cleared since); boot with %s",
-				 pcilu_lu_iommu_param(c));
+				 "from a boot with the IOMMU off or were cleared since (setpci, a device reset, "
+				 "hot-plug); %s", pcilu_lu_iommu_fix(c, fix, sizeof(fix)));
 	else
 		pcilu_buf_printf(&b, "Linux leaves it off here (pci=disable_acs_redir= or pci=config_acs= on "
 				 "the command line, or a quirk)");
@@ -200,12 +226,14 @@ char *pcilu_lu_acs_remedy(const struct lu_ctx *c, int32_t bridge, const struct p
 			  unsigned profile)
 {
 	const struct pcilu_dev *d = &c->t->devs[bridge];
-	char lead[256], bdf[24];
+	char lead[768], bdf[24], fix[512];
 
 	pcilu_bdf(d, bdf, sizeof(bdf));
 	if (e->flags & PCILU_RF_UNKNOWN) {
-		snprintf(lead, sizeof(lead), "%s's extended config space was not readable, so its ACS is "
-			 "unknown: capture as root (lspci -xxxx, or a copy of /sys made by root)", bdf);
+		snprintf(lead, sizeof(lead), "%s's config space was not fully readable (%s), so its ACS is "
+			 "unknown: capture as root (lspci -xxxx, or a copy of /sys made by root)", bdf,
+			 d->dead ? "it reads all-ones; wake it first" : d->caps_unknown ?
+			 "no capability list" : "no extended config space");
 		return strdup(lead);
 	}
 	switch (e->why) {
@@ -214,7 +242,7 @@ char *pcilu_lu_acs_remedy(const struct lu_ctx *c, int32_t bridge, const struct p
 	case PCILU_ACSW_QUIRK_NO:
 		if (!c->iommu_on) {
 			snprintf(lead, sizeof(lead), "the ACS quirk of %s isolates only after Linux enables it, "
-				 "which needs an IOMMU: boot with %s", bdf, pcilu_lu_iommu_param(c));
+				 "which needs an IOMMU: %s", bdf, pcilu_lu_iommu_fix(c, fix, sizeof(fix)));
 			return strdup(lead);
 		}
 		snprintf(lead, sizeof(lead), "the ACS quirk of %s reports isolation off (chipset state): "

@@ -34,6 +34,8 @@ static struct json_object *reason_j(const struct pcilu_topology *t, const struct
 
 	pcilu_json_add(o, "rule", json_object_new_string(pcilu_lu_rule_name(r->rule)));
 	pcilu_json_add(o, "severity", json_object_new_string(pcilu_lu_severity_name(r->sev)));
+	pcilu_json_add(o, "basis", json_object_new_string(pcilu_lu_basis_name(r->basis)));
+	pcilu_json_add(o, "unknown", json_object_new_boolean((r->flags & PCILU_RF_UNKNOWN) != 0));
 	pcilu_check_errno_json(o, r->err);
 	pcilu_json_add(o, "device", bdf_j(t, r->dev));
 	pcilu_json_add(o, "other", bdf_j(t, r->other));
@@ -69,6 +71,7 @@ static struct json_object *device_j(const struct pcilu_lu_check *c, const struct
 			continue;
 		vo = json_object_new_object();
 		pcilu_json_add(vo, "profile", json_object_new_string(pcilu_lu_profile_name(p)));
+		pcilu_json_add(vo, "state", json_object_new_string(pcilu_lu_state_name(v->state)));
 		pcilu_json_add(vo, "eligible", json_object_new_boolean(v->eligible));
 		pcilu_check_errno_json(vo, v->err);
 		pcilu_json_add(vo, "reasons", pcilu_check_reasons_json(c->t, v->reasons, v->nreasons));
@@ -131,6 +134,7 @@ static struct json_object *preserve_j(const struct pcilu_lu_check *c)
 			struct json_object *r = json_object_new_object();
 
 			pcilu_json_add(r, "device", pcilu_json_bdf(&c->t->devs[pr->reqs[i].dev]));
+			pcilu_json_add(r, "state", json_object_new_string(pcilu_lu_state_name(pr->reqs[i].state)));
 			pcilu_check_errno_json(r, pr->reqs[i].err);
 			pcilu_json_add(r, "rule", pr->reqs[i].rule ?
 				       json_object_new_string(pcilu_lu_rule_name(pr->reqs[i].rule)) : NULL);
@@ -146,6 +150,7 @@ static struct json_object *preserve_j(const struct pcilu_lu_check *c)
 		}
 		pcilu_json_add(o, "profile", json_object_new_string(pcilu_lu_profile_name(p)));
 		pcilu_json_add(o, "ok", json_object_new_boolean(pr->ok));
+		pcilu_json_add(o, "state", json_object_new_string(pcilu_lu_state_name(pr->state)));
 		pcilu_json_add(o, "requests", rq);
 		pcilu_json_add(o, "nodes", nd);
 		pcilu_json_add(o, "conflicts", pcilu_check_reasons_json(c->t, pr->conflicts, pr->nconflicts));
@@ -165,22 +170,69 @@ static struct json_object *assumptions_j(const struct pcilu_iommu *r)
 	return a;
 }
 
+/* What the source says of its kernel, shared with plan (schema pcilu-check/2 "host"). */
+struct json_object *pcilu_check_host_json(const struct pcilu_topology *t, bool iommu_on, uint8_t from,
+					  const struct pcilu_lu_kernel *k)
+{
+	struct json_object *h = json_object_new_object();
+	char buf[512];
+
+	pcilu_json_add(h, "iommu", json_object_new_string(iommu_on ? "on" : "off"));
+	pcilu_json_add(h, "iommu_from", json_object_new_string(pcilu_fact_origin_name(from)));
+	pcilu_json_add(h, "iommu_text", json_object_new_string(pcilu_fact_origin_text(from, iommu_on)));
+	pcilu_json_add(h, "kernel_release", k->release[0] ? json_object_new_string(k->release) : NULL);
+	pcilu_json_add(h, "cmdline", t->cmdline ? json_object_new_string(t->cmdline) : NULL);
+	pcilu_json_add(h, "live", json_object_new_boolean(t->live));
+	pcilu_json_add(h, "pci_liveupdate", json_object_new_string(pcilu_lu_klu_name(k->pci_lu)));
+	pcilu_json_add(h, "pci_liveupdate_by", json_object_new_string(pcilu_lu_klu_how_name(k->how)));
+	pcilu_json_add(h, "pci_liveupdate_text", json_object_new_string(pcilu_lu_kernel_text(k, buf, sizeof(buf))));
+	pcilu_json_add(h, "luo", k->luo < 0 ? NULL : json_object_new_boolean(k->luo));
+	pcilu_json_add(h, "config_truncated", json_object_new_boolean(t->config_truncated));
+	pcilu_json_add(h, "dead_functions", json_object_new_int64((int64_t)t->ndead));
+	return h;
+}
+
+static struct json_object *counts_j(const struct pcilu_lu_check *c)
+{
+	struct json_object *o = json_object_new_object();
+
+	for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++) {
+		size_t n[3] = { 0 };
+		struct json_object *po;
+
+		if (!(c->profiles & (1u << p)))
+			continue;
+		for (size_t i = 0; i < c->ndevs; i++)
+			n[c->devs[i].v[p].state <= 2 ? c->devs[i].v[p].state : 2]++;
+		po = json_object_new_object();
+		pcilu_json_add(po, "eligible", json_object_new_int64((int64_t)n[PCILU_LU_ELIGIBLE]));
+		pcilu_json_add(po, "refused", json_object_new_int64((int64_t)n[PCILU_LU_REFUSED]));
+		pcilu_json_add(po, "undecided", json_object_new_int64((int64_t)n[PCILU_LU_UNDECIDED]));
+		pcilu_json_add(po, "basis", json_object_new_string(pcilu_lu_profile_basis(p)));
+		pcilu_json_add(o, pcilu_lu_profile_name(p), po);
+	}
+	return o;
+}
+
 static int print_json(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_diag *d,
 		      const struct pcilu_out_opts *o, bool slots)
 {
 	struct json_object *root = json_object_new_object(), *src = json_object_new_object(),
 			   *profs = json_object_new_array(), *devs = json_object_new_array();
 
-	pcilu_json_add(root, "schema", json_object_new_string("pcilu-check/1"));
+	pcilu_json_add(root, "schema", json_object_new_string("pcilu-check/2"));
 	pcilu_json_add(src, "name", c->t->name ? json_object_new_string(c->t->name) : NULL);
 	pcilu_json_add(src, "kind", json_object_new_string(pcilu_source_kind_name(c->t->kind)));
 	pcilu_json_add(root, "source", src);
+	pcilu_json_add(root, "host", pcilu_check_host_json(c->t, c->iommu_on, c->iommu_from, &c->kernel));
 	for (unsigned p = 0; profs && p < PCILU_LU_NPROFILES; p++)
 		if (c->profiles & (1u << p))
 			json_object_array_add(profs, json_object_new_string(pcilu_lu_profile_name(p)));
 	pcilu_json_add(root, "profiles", profs);
 	pcilu_json_add(root, "iommu_on", json_object_new_boolean(c->iommu_on));
+	pcilu_json_add(root, "state", json_object_new_string(pcilu_lu_state_name(c->state)));
 	pcilu_json_add(root, "eligible", json_object_new_boolean(c->eligible));
+	pcilu_json_add(root, "counts", counts_j(c));
 	for (size_t i = 0; devs && i < c->ndevs; i++)
 		json_object_array_add(devs, device_j(c, &c->devs[i], o->names));
 	pcilu_json_add(root, "devices", devs);
@@ -195,10 +247,11 @@ static int print_json(FILE *f, const struct pcilu_lu_check *c, const struct pcil
 
 void pcilu_check_print_reasons(FILE *f, const struct pcilu_lu_reason *r, size_t n, const char *ind)
 {
-	static const char *const tag[] = { "", "why", "caveat", "note" };
+	static const char *const tag[] = { "", "why", "caveat", "note", "unknown" };
 
 	for (size_t i = 0; i < n; i++) {
-		fprintf(f, "%s%s: %s\n", ind, tag[r[i].sev <= 3 ? r[i].sev : 3], r[i].text);
+		fprintf(f, "%s%s%s: %s\n", ind, tag[r[i].sev <= 4 ? r[i].sev : 3],
+			r[i].basis == PCILU_LU_POLICY ? " (policy)" : "", r[i].text);
 		if (r[i].remedy)
 			fprintf(f, "%s  fix: %s\n", ind, r[i].remedy);
 	}
@@ -214,8 +267,10 @@ void pcilu_check_print_device(FILE *f, const struct pcilu_lu_check *c, const str
 	for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++) {
 		if (!(c->profiles & (1u << p)))
 			continue;
-		if (dc->v[p].eligible)
+		if (dc->v[p].state == PCILU_LU_ELIGIBLE)
 			fprintf(f, "%s%s eligible", sep, pcilu_lu_profile_name(p));
+		else if (dc->v[p].state == PCILU_LU_UNDECIDED)
+			fprintf(f, "%s%s UNDECIDED", sep, pcilu_lu_profile_name(p));
 		else
 			fprintf(f, "%s%s REFUSED (-%s)", sep, pcilu_lu_profile_name(p), pcilu_errno_name(dc->v[p].err));
 		sep = ", ";
@@ -226,8 +281,10 @@ void pcilu_check_print_device(FILE *f, const struct pcilu_lu_check *c, const str
 
 		if (!(c->profiles & (1u << p)))
 			continue;
-		if (v->eligible)
+		if (v->state == PCILU_LU_ELIGIBLE)
 			fprintf(f, "  %-8s eligible\n", pcilu_lu_profile_name(p));
+		else if (v->state == PCILU_LU_UNDECIDED)
+			fprintf(f, "  %-8s undecided: the source lacks what a rule needs\n", pcilu_lu_profile_name(p));
 		else
 			fprintf(f, "  %-8s refused: -%s (%d)\n", pcilu_lu_profile_name(p),
 				pcilu_errno_name(v->err), v->err);
@@ -274,11 +331,15 @@ static void print_preserve(FILE *f, const struct pcilu_lu_check *c)
 
 		if (!(c->profiles & (1u << p)))
 			continue;
-		fprintf(f, "Preserve sequence under %s: %s\n", pcilu_lu_profile_name(p), pr->ok ? "OK" : "FAILS");
+		fprintf(f, "Preserve sequence under %s: %s\n", pcilu_lu_profile_name(p),
+			!pr->ok ? "FAILS" : pr->state == PCILU_LU_UNDECIDED ? "UNDECIDED" : "OK");
 		for (size_t i = 0; i < pr->nreqs; i++) {
 			const struct pcilu_lu_request *rq = &pr->reqs[i];
 
-			if (!rq->err)
+			if (!rq->err && rq->state == PCILU_LU_UNDECIDED)
+				fprintf(f, "  %zu. %s undecided (%s)\n", i + 1, bdf_s(c->t, rq->dev, b),
+					pcilu_lu_rule_name(rq->rule));
+			else if (!rq->err)
 				fprintf(f, "  %zu. %s preserved\n", i + 1, bdf_s(c->t, rq->dev, b));
 			else
 				fprintf(f, "  %zu. %s -%s (%d): %s\n", i + 1, bdf_s(c->t, rq->dev, b),
@@ -295,6 +356,43 @@ static void print_preserve(FILE *f, const struct pcilu_lu_check *c)
 	}
 }
 
+/* The facts the verdicts rest on, once, before any device (shared with plan). */
+void pcilu_check_print_facts(FILE *f, const struct pcilu_topology *t, bool iommu_on, uint8_t from,
+			     const struct pcilu_lu_kernel *k)
+{
+	char buf[512];
+
+	fprintf(f, "Source: %s (%s%s)\n", t->name ? t->name : "/sys", pcilu_source_kind_name(t->kind),
+		t->live ? ", this running system" : ", a capture");
+	fprintf(f, "IOMMU: %s (%s)\n", iommu_on ? "on" : "off", pcilu_fact_origin_text(from, iommu_on));
+	fprintf(f, "Kernel: %s\n", pcilu_lu_kernel_text(k, buf, sizeof(buf)));
+	if (t->config_truncated)
+		fprintf(f, "Config space: some devices show only 64 bytes (a non-root read or lspci -x): what "
+			"needs more is undecided; run as root or capture with lspci -xxxx\n");
+	if (t->ndead)
+		fprintf(f, "Config space: %zu function%s read%s all-ones (powered down): kept, undecided\n",
+			t->ndead, t->ndead == 1 ? "" : "s", t->ndead == 1 ? "s" : "");
+}
+
+static void print_totals(FILE *f, const struct pcilu_lu_check *c)
+{
+	for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++) {
+		size_t n[3] = { 0 };
+
+		if (!(c->profiles & (1u << p)))
+			continue;
+		for (size_t i = 0; i < c->ndevs; i++)
+			n[c->devs[i].v[p].state <= 2 ? c->devs[i].v[p].state : 2]++;
+		fprintf(f, "%-8s %zu of %zu eligible", pcilu_lu_profile_name(p), n[PCILU_LU_ELIGIBLE], c->ndevs);
+		if (n[PCILU_LU_REFUSED])
+			fprintf(f, ", %zu refused", n[PCILU_LU_REFUSED]);
+		if (n[PCILU_LU_UNDECIDED])
+			fprintf(f, ", %zu undecided", n[PCILU_LU_UNDECIDED]);
+		fprintf(f, "   [%s]\n", pcilu_lu_profile_basis(p));
+	}
+	fputc('\n', f);
+}
+
 int pcilu_print_check(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_diag *d,
 		      const struct pcilu_out_opts *o, bool slots)
 {
@@ -303,6 +401,8 @@ int pcilu_print_check(FILE *f, const struct pcilu_lu_check *c, const struct pcil
 
 	if (o->json)
 		return print_json(f, c, d, o, slots);
+	pcilu_check_print_facts(f, c->t, c->iommu_on, c->iommu_from, &c->kernel);
+	print_totals(f, c);
 	for (size_t i = 0; i < c->ndevs; i++)
 		pcilu_check_print_device(f, c, &c->devs[i], o->names);
 	if (slots)
@@ -310,9 +410,11 @@ int pcilu_print_check(FILE *f, const struct pcilu_lu_check *c, const struct pcil
 	if (c->has_preserve)
 		print_preserve(f, c);
 	as = pcilu_iommu_assumptions(c->r, &n);
-	if (n)
-		fprintf(f, "Notes:\n");
-	for (size_t i = 0; i < n; i++)
-		fprintf(f, "  * %s\n", as[i].text);
+	for (size_t i = 0, shown = 0; i < n; i++) {
+		/* Whether the IOMMU is on was said once, at the top. */
+		if (as[i].kind == PCILU_AS_IOMMU_DEFAULT || as[i].kind == PCILU_AS_IOMMU_OFF)
+			continue;
+		fprintf(f, "%s  * %s\n", shown++ ? "" : "Notes:\n", as[i].text);
+	}
 	return 0;
 }

@@ -79,6 +79,10 @@ static struct json_object *json_host(const struct pcilu_manifest *m)
 	pcilu_json_add(h, "time", json_object_new_int64((int64_t)m->host.time));
 	pcilu_json_add(h, "source", pcilu_host_source_name(m->host.source) ?
 		       json_object_new_string(pcilu_host_source_name(m->host.source)) : NULL);
+	pcilu_json_add(h, "iommu", m->host.facts_recorded ?
+		       json_object_new_string(m->host.iommu_on ? "on" : "off") : NULL);
+	pcilu_json_add(h, "pci_liveupdate", m->host.facts_recorded ?
+		       json_object_new_string(pcilu_lu_klu_name(m->host.pci_lu)) : NULL);
 	return h;
 }
 
@@ -109,25 +113,26 @@ static void text_node(FILE *f, const struct pcilu_manifest_node *n)
 
 static const char *plan_verdict(const struct pcilu_plan_result *r)
 {
-	return !r->m ? "refused" : r->refused ? "forced" : "planned";
+	if (r->m)
+		return r->refused ? "forced" : "planned";
+	return r->check && r->check->state == PCILU_LU_UNDECIDED ? "undecided" : "refused";
 }
 
-/* The first refusing reason of a verdict, or NULL. */
+/* The reason that decided a negative verdict: the first refusal, else the first undecided rule. */
 static const struct pcilu_lu_reason *first_refusal(const struct pcilu_lu_verdict *v)
 {
+	uint8_t sev = v->state == PCILU_LU_UNDECIDED ? PCILU_LUS_UNDECIDED : PCILU_LUS_REFUSE;
+
 	for (size_t i = 0; i < v->nreasons; i++)
-		if (v->reasons[i].sev == PCILU_LUS_REFUSE)
+		if (v->reasons[i].sev == sev)
 			return &v->reasons[i];
 	return NULL;
 }
 
-/* Refused because a fact was missing from the input, not because the fact says no. */
+/* Not refused: a fact was missing from the input. */
 static bool undecided(const struct pcilu_lu_verdict *v)
 {
-	for (size_t i = 0; i < v->nreasons; i++)
-		if (v->reasons[i].sev == PCILU_LUS_REFUSE && (v->reasons[i].flags & PCILU_RF_UNKNOWN))
-			return true;
-	return false;
+	return v->state == PCILU_LU_UNDECIDED;
 }
 
 static struct json_object *json_refusals(const struct pcilu_plan_result *r)
@@ -144,6 +149,7 @@ static struct json_object *json_refusals(const struct pcilu_plan_result *r)
 			continue;
 		x = json_object_new_object();
 		pcilu_json_add(x, "bdf", pcilu_json_bdf(&c->t->devs[c->devs[i].dev]));
+		pcilu_json_add(x, "state", json_object_new_string(pcilu_lu_state_name(v->state)));
 		pcilu_json_add(x, "undecided", json_object_new_boolean(undecided(v)));
 		pcilu_json_add(x, "reason", why ? json_object_new_string(why->text) : NULL);
 		pcilu_json_add(x, "rule", why ? json_object_new_string(pcilu_lu_rule_name(why->rule)) : NULL);
@@ -174,8 +180,11 @@ static int json_plan(FILE *f, const struct pcilu_topology *t, const struct pcilu
 	const struct pcilu_lu_preserve *pr = r->check ? &r->check->pres[r->profile] : NULL;
 	struct json_object *root = json_object_new_object();
 
-	pcilu_json_add(root, "schema", json_object_new_string("pcilu-plan/1"));
+	pcilu_json_add(root, "schema", json_object_new_string("pcilu-plan/2"));
 	pcilu_json_add(root, "source", t->name ? json_object_new_string(t->name) : NULL);
+	if (r->check)
+		pcilu_json_add(root, "source_host", pcilu_check_host_json(t, r->check->iommu_on, r->check->iommu_from,
+									  &r->check->kernel));
 	pcilu_json_add(root, "profile", json_object_new_string(pcilu_lu_profile_name(r->profile)));
 	pcilu_json_add(root, "verdict", json_object_new_string(plan_verdict(r)));
 	pcilu_json_add(root, "refusals", json_refusals(r));
@@ -208,11 +217,16 @@ static void text_verdicts(FILE *f, const struct pcilu_plan_result *r, const stru
 		const struct pcilu_lu_verdict *v = &c->devs[i].v[r->profile];
 		const struct pcilu_lu_reason *why = first_refusal(v);
 
-		if (!v->eligible)
-			fprintf(f, "%s %s under %s: -%s, rule %s%s\n", r->m ? "forced past" : "cannot preserve",
+		if (undecided(v))
+			fprintf(f, "%s %s under %s: undecided, rule %s (the input lacks a fact)\n",
+				r->m ? "forced past" : "cannot vouch for", pcilu_bdf(&c->t->devs[c->devs[i].dev], bdf,
+										 sizeof(bdf)),
+				pcilu_lu_profile_name(r->profile), why ? pcilu_lu_rule_name(why->rule) : "?");
+		else if (!v->eligible)
+			fprintf(f, "%s %s under %s: -%s, rule %s\n", r->m ? "forced past" : "cannot preserve",
 				pcilu_bdf(&c->t->devs[c->devs[i].dev], bdf, sizeof(bdf)),
 				pcilu_lu_profile_name(r->profile), pcilu_errno_name(v->err),
-				why ? pcilu_lu_rule_name(why->rule) : "?", undecided(v) ? " (undecided: input lacks a fact)" : "");
+				why ? pcilu_lu_rule_name(why->rule) : "?");
 	}
 }
 
@@ -223,10 +237,13 @@ int pcilu_print_plan(FILE *f, const struct pcilu_topology *t, const struct pcilu
 
 	if (o->json)
 		return json_plan(f, t, r, d);
-	if (r->check)
+	if (r->check) {
+		pcilu_check_print_facts(f, t, r->check->iommu_on, r->check->iommu_from, &r->check->kernel);
+		fputc('\n', f);
 		text_verdicts(f, r, o);
+	}
 	if (!r->m) {
-		fprintf(f, "plan refused (profile %s); --force writes the manifest anyway\n", profile);
+		fprintf(f, "plan %s (profile %s); --force writes the manifest anyway\n", plan_verdict(r), profile);
 		return 0;
 	}
 	fprintf(f, "preserved (profile %s%s, %zu node(s)):\n", profile, r->refused ? ", forced" : "", r->m->count);

@@ -39,5 +39,12 @@ void pcilu_check_print_reasons(FILE *f, const struct pcilu_lu_reason *r, size_t 
 struct json_object *pcilu_check_errno_json(struct json_object *o, int err);
 struct json_object *pcilu_check_reasons_json(const struct pcilu_topology *t, const struct pcilu_lu_reason *r,
 					     size_t n);
+struct pcilu_lu_kernel;
+/* What the source says of its kernel (IOMMU, release, PCI Live Update), once, at the top. */
+void pcilu_check_print_facts(FILE *f, const struct pcilu_topology *t, bool iommu_on, uint8_t from,
+			     const struct pcilu_lu_kernel *k);
+/* The same as the "host" object of pcilu-check/2 and pcilu-plan. */
+struct json_object *pcilu_check_host_json(const struct pcilu_topology *t, bool iommu_on, uint8_t from,
+					  const struct pcilu_lu_kernel *k);
 
 #endif

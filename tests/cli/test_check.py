@@ -38,7 +38,10 @@ def rules(v):
 
 rc, d, err = doc(RULES)
 check("rules host: exit 1 (some device refused)", rc == 1, err)
-check("schema pcilu-check/1", d["schema"] == "pcilu-check/1" and d["profiles"] == ["v4", "next", "iommufd"])
+check("schema pcilu-check/2", d["schema"] == "pcilu-check/2" and d["profiles"] == ["v4", "next", "iommufd"])
+# rules.json states no IOMMU fact and no kernel: the default is named once, in "host".
+check("host: IOMMU on by default, kernel unknown", d["host"]["iommu"] == "on"
+      and d["host"]["iommu_from"] == "default" and d["host"]["pci_liveupdate"] == "unknown", d["host"])
 check("host bridge and bridges are not checked", not any(x["bdf"] in ("0000:00:00.0", "0000:00:01.0")
                                                           for x in d["devices"]))
 
@@ -169,7 +172,11 @@ check("slots: 03:08.0 (no ACS) fails at itself", slots["0000:03:08.0"]["acs_fail
 rc, d8, _ = doc(OFF)
 v = verdicts(d8, "0000:01:00.0")
 check("IOMMU off: v4 -EINVAL no-group", rules(v["v4"]) == ["no-group"] and v["v4"]["errno"] == EINVAL, v)
-check("IOMMU off: remedy intel_iommu=on", "boot with intel_iommu=on" in v["v4"]["reasons"][0]["remedy"])
+# The recorded command line has intel_iommu=off: the fix removes it, never adds intel_iommu=on.
+check("IOMMU off: remedy removes intel_iommu=off", "remove intel_iommu=off" in v["v4"]["reasons"][0]["remedy"]
+      and "intel_iommu=on" not in v["v4"]["reasons"][0]["remedy"], v["v4"]["reasons"][0])
+check("IOMMU off: the fact comes from the command line", d8["host"]["iommu"] == "off"
+      and d8["host"]["iommu_from"] == "cmdline", d8["host"])
 check("IOMMU off: next eligible, iommufd -EINVAL", v["next"]["eligible"] and v["iommufd"]["errno"] == EINVAL)
 # The same dump judged as if the IOMMU were on: control 0 fails the path at 00:01.0;
 # pci_enable_acs() would set SV|RR|CR|UF (cap has TB too, but TB is not requested).
@@ -177,7 +184,7 @@ rc, d9, _ = doc("--iommu", "on", "--kernel", "v4", OFF)
 acs = [r for r in verdicts(d9, "0000:01:00.0")["v4"]["reasons"] if r["rule"] == "acs-path"][0]
 check("IOMMU-off dump judged with IOMMU: capable but disabled remedy",
       "ACS is capable but disabled on 0000:00:01.0" in acs["remedy"]
-      and "pci=config_acs=111x1@0000:00:01.0" in acs["remedy"] and "intel_iommu=on" in acs["remedy"], acs)
+      and "pci=config_acs=111x1@0000:00:01.0" in acs["remedy"] and "remove intel_iommu=off" in acs["remedy"], acs)
 rc, d10, _ = doc("--iommu", "on", "--acs", "linux", "--kernel", "v4", OFF)
 check("--acs linux: Linux would enable ACS, so eligible", rc == 0, d10["devices"][0]["verdicts"])
 
@@ -196,6 +203,9 @@ else:
     print("SKIP: shared research data not found (H310 cases)")
 
 rc, out, _ = run(RULES, "04:00.0")
-check("text: verdict first", out.splitlines()[0].startswith(
-    "0000:04:00.0 8086:1533: v4 REFUSED (-EINVAL), next eligible, iommufd REFUSED (-EINVAL)"), out[:200])
+lines = out.splitlines()
+check("text: facts first, once", lines[0].startswith("Source: ") and lines[1].startswith("IOMMU: on (assumed")
+      and lines[2].startswith("Kernel: ") and out.count("IOMMU is assumed") + out.count("(assumed") == 1, out[:600])
+check("text: totals, then the verdict", "v4       0 of 1 eligible, 1 refused" in out and
+      "0000:04:00.0 8086:1533: v4 REFUSED (-EINVAL), next eligible, iommufd REFUSED (-EINVAL)" in out, out[:900])
 finish()

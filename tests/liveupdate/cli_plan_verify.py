@@ -41,7 +41,7 @@ def main():
     rc, out, err = run("plan", "01:00.0,04:00.0", host, "-o", m, "--json")
     check(f"plan exit 0 (got {rc}: {err})", rc == 0)
     doc = json.loads(out)
-    check("plan json schema/verdict", doc["schema"] == "pcilu-plan/1" and doc["verdict"] == "planned")
+    check("plan json schema/verdict", doc["schema"] == "pcilu-plan/2" and doc["verdict"] == "planned")
     # An lspci dump is a capture that records no kernel: not this machine's uname -r.
     check(f"host facts of a capture {doc['host']}",
           doc["host"]["source"] == "capture" and doc["host"]["kernel_release"] is None)
@@ -83,7 +83,11 @@ def main():
     check("refused plan writes nothing", not os.path.exists(m2))
     # The reasons, errno and fix are pcilu check's, word for word.
     rc2, cout, _ = run("check", refused, "--kernel", "iommufd", "04:00.1")
-    check("plan prints check's block", rc2 == 1 and cout.split("\n\n")[0] == out.split("\n\n")[0])
+    def block(text, bdf):
+        return [b for b in text.split("\n\n") if b.startswith(bdf)]
+    check("plan prints check's block", rc2 == 1 and block(cout, "0000:04:00.1")
+          and block(cout, "0000:04:00.1") == block(out, "0000:04:00.1"))
+    check("plan and check state the same facts first", cout.split("\n\n")[0].startswith(out.split("\n\n")[0]))
     rc, out, err = run("plan", "04:00.1", refused, "-o", m2, "--kernel", "v4")
     check("v4 refuses the shared group too", rc == 1 and "under v4: -EINVAL, rule group" in out)
     rc, out, err = run("plan", "04:00.1", refused, "-o", m2, "--json")

@@ -324,7 +324,10 @@ static void test_plan_refusal(void **state)
 	free(d);
 }
 
-/* ACS of 00:02.0 unreadable (256 bytes of config space): refused, and marked as resting on an unknown. */
+/*
+ * ACS of 00:02.0 unreadable (256 bytes of config space): undecided, not
+ * refused, and marked as resting on an unknown.
+ */
 static void test_plan_undecided(void **state)
 {
 	struct fx_dev *d = copy_ref(0);
@@ -339,8 +342,16 @@ static void test_plan_undecided(void **state)
 	t = fx_build(d, FX_REF_COUNT, &g);
 	c = plan_check(t, "04:00.0", PCILU_LU_IOMMUFD, &r);
 	assert_false(c->eligible);
-	why = refusal(c, PCILU_LU_IOMMUFD, PCILU_LUR_ACS_PATH);
+	assert_int_equal(c->state, PCILU_LU_UNDECIDED);
+	assert_int_equal(c->devs[0].v[PCILU_LU_IOMMUFD].state, PCILU_LU_UNDECIDED);
+	assert_int_equal(c->devs[0].v[PCILU_LU_IOMMUFD].err, 0);
+	assert_null(refusal(c, PCILU_LU_IOMMUFD, PCILU_LUR_ACS_PATH));
+	why = NULL;
+	for (size_t i = 0; i < c->devs[0].v[PCILU_LU_IOMMUFD].nreasons; i++)
+		if (c->devs[0].v[PCILU_LU_IOMMUFD].reasons[i].rule == PCILU_LUR_ACS_PATH)
+			why = &c->devs[0].v[PCILU_LU_IOMMUFD].reasons[i];
 	assert_non_null(why);
+	assert_int_equal(why->sev, PCILU_LUS_UNDECIDED);
 	assert_int_equal(why->dev, fx_find(t, "00:02.0"));
 	assert_true(why->flags & PCILU_RF_UNKNOWN);
 	pcilu_lu_check_free(c);
