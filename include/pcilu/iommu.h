@@ -73,6 +73,12 @@ struct pcilu_policy {
 	 * no longer applies, only what this command line says.
 	 */
 	bool cmdline_foreign;
+	/*
+	 * Evaluate a fresh boot with Linux programming ACS (--acs=linux asked
+	 * for it): a capture's IOMMU that was off is not carried over; only
+	 * the command line can keep it off.
+	 */
+	bool fresh_boot;
 };
 
 void pcilu_policy_init(struct pcilu_policy *p);
@@ -89,11 +95,17 @@ int pcilu_policy_parse_rules(struct pcilu_policy *p, const char *rules, struct p
  * Whether an IOMMU is on (so groups exist and ACS was requested) under @p
  * for @t, and what says so (@from, enum pcilu_fact_origin; may be NULL).
  * In order: --iommu; the source's own fact (unless the command line is
- * foreign, or --acs=linux asks for the boot with the IOMMU on); the command
+ * foreign, or a fresh boot with the IOMMU on is asked for); the command
  * line; a capture whose ACS-capable ports all read Control 0; the default.
  */
 bool pcilu_policy_iommu(const struct pcilu_policy *p, const struct pcilu_topology *t, uint8_t *from);
 bool pcilu_policy_iommu_on(const struct pcilu_policy *p, const struct pcilu_topology *t);
+/*
+ * Whether @t itself was taken with no IOMMU on, whatever boot is asked
+ * about: its own fact, or ACS-capable ports all reading Control 0 (@p only
+ * for pci=config_acs=, which can clear them on purpose).
+ */
+bool pcilu_policy_capture_iommu_off(const struct pcilu_policy *p, const struct pcilu_topology *t, uint8_t *from);
 /* "the kernel formed IOMMU groups", ...: what an origin means, for people. */
 const char *pcilu_fact_origin_text(uint8_t from, bool on);
 /* "groups", "sysfs", ...: stable JSON names. */

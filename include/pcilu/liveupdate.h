@@ -400,6 +400,8 @@ struct pcilu_lu_check {
 	const struct pcilu_iommu *r;
 	bool iommu_on;
 	uint8_t iommu_from;		/* enum pcilu_fact_origin */
+	bool capture_off;		/* the IOMMU is judged on, but the capture itself had none */
+	uint8_t capture_from;		/* what says so */
 	struct pcilu_lu_kernel kernel;	/* what the source's kernel can do */
 	uint8_t state;			/* enum pcilu_lu_state over every verdict and preserve sequence */
 	size_t nrefused, nundecided;	/* devices with at least one such verdict */

@@ -155,6 +155,7 @@ bool cli_policy_opt(int c, const char *arg, const char *cmd, struct cli_policy *
 		k = pick(cmd, "--acs", arg, acs, 2);
 		if (k >= 0)
 			cp->p.acs = k ? PCILU_ACS_LINUX : PCILU_ACS_AS_READ;
+		cp->p.fresh_boot = k == 1;
 		break;
 	case CLI_OPT_FW_BASE:
 		k = pick(cmd, "--fw-base", arg, fw, 2);

@@ -204,7 +204,7 @@ bool pcilu_policy_iommu(const struct pcilu_policy *p, const struct pcilu_topolog
 	}
 	/* The source's observation, for the boot it was taken from. */
 	if (t && t->iommu != PCILU_IOMMU_UNKNOWN && !p->cmdline_foreign &&
-	    !(p->acs == PCILU_ACS_LINUX && t->iommu == PCILU_IOMMU_ABSENT)) {
+	    !(p->fresh_boot && t->iommu == PCILU_IOMMU_ABSENT)) {
 		*from = t->iommu_from;
 		return t->iommu == PCILU_IOMMU_PRESENT;
 	}
@@ -224,6 +224,16 @@ bool pcilu_policy_iommu(const struct pcilu_policy *p, const struct pcilu_topolog
 bool pcilu_policy_iommu_on(const struct pcilu_policy *p, const struct pcilu_topology *t)
 {
 	return pcilu_policy_iommu(p, t, NULL);
+}
+
+bool pcilu_policy_capture_iommu_off(const struct pcilu_policy *p, const struct pcilu_topology *t, uint8_t *from)
+{
+	if (t->iommu != PCILU_IOMMU_UNKNOWN) {
+		*from = t->iommu_from;
+		return t->iommu == PCILU_IOMMU_ABSENT;
+	}
+	*from = PCILU_FROM_ACS;
+	return acs_says_off(p, t);
 }
 
 const char *pcilu_fact_origin_name(uint8_t from)

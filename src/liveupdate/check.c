@@ -251,6 +251,7 @@ int pcilu_lu_check_run(const struct pcilu_iommu *r, const struct pcilu_policy *p
 	c->t = t;
 	c->r = r;
 	c->iommu_on = pcilu_iommu_is_on(r, &c->iommu_from);
+	c->capture_off = c->iommu_on && pcilu_policy_capture_iommu_off(p, t, &c->capture_from);
 	c->profiles = profiles & PCILU_LU_ALL_PROFILES;
 	pcilu_lu_kernel_probe(t, NULL, &c->kernel);
 	/* What Linux 7.2 would do after a reboot with an IOMMU: names the remedy. */

@@ -521,7 +521,8 @@ static int rule_no_group(struct ev *e)
 {
 	if (!e->c->iommu_on)
 		return rule_no_iommu(e);
-	if (e->c->iommu_from == PCILU_FROM_GROUPS && e->c->t->devs[e->dev].kernel_group == PCILU_NO_GROUP)
+	if (e->c->iommu_from == PCILU_FROM_GROUPS && e->c->t->has_kernel_groups &&
+	    e->c->t->devs[e->dev].kernel_group == PCILU_NO_GROUP)
 		return rule_ungrouped(e);
 	return 0;
 }

@@ -33,6 +33,7 @@ int pcilu_sim_raw_copy(const struct pcilu_topology *t, struct pcilu_raw_host *h)
 		r->line = d->line;
 		r->physfn_known = true;
 		r->is_virtfn = d->is_virtfn;
+		r->dead = d->dead;
 		if (d->is_virtfn && d->physfn != PCILU_NONE) {
 			const struct pcilu_dev *pf = &t->devs[d->physfn];
 
@@ -47,6 +48,10 @@ int pcilu_sim_raw_copy(const struct pcilu_topology *t, struct pcilu_raw_host *h)
 	}
 	if (t->config_truncated)
 		h->config_truncated = true;
+	/* Same hardware, same IOMMU: the fact holds unless another command line is given. */
+	h->iommu = t->iommu;
+	h->iommu_from = t->iommu_from;
+	h->ndead = t->ndead;
 	return 0;
 }
 

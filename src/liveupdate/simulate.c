@@ -108,6 +108,7 @@ static int policy_next(struct pcilu_sim *s, const struct pcilu_sim_opts *o, stru
 		return -ENOMEM;
 	pcilu_policy_init(s->pol_next);
 	s->pol_next->acs = PCILU_ACS_LINUX;
+	s->pol_next->cmdline_foreign = o->cmdline && (!s->now->cmdline || strcmp(o->cmdline, s->now->cmdline));
 	if (cl && pcilu_policy_parse_cmdline(s->pol_next, cl, d))
 		return -EINVAL;
 	if (o->rules && pcilu_policy_parse_rules(s->pol_next, o->rules, d))

@@ -171,15 +171,21 @@ static struct json_object *assumptions_j(const struct pcilu_iommu *r)
 }
 
 /* What the source says of its kernel, shared with plan (schema pcilu-check/2 "host"). */
-struct json_object *pcilu_check_host_json(const struct pcilu_topology *t, bool iommu_on, uint8_t from,
-					  const struct pcilu_lu_kernel *k)
+struct json_object *pcilu_check_host_json(const struct pcilu_lu_check *c)
 {
+	const struct pcilu_topology *t = c->t;
+	const struct pcilu_lu_kernel *k = &c->kernel;
+	bool iommu_on = c->iommu_on;
+	uint8_t from = c->iommu_from;
 	struct json_object *h = json_object_new_object();
 	char buf[512];
 
 	pcilu_json_add(h, "iommu", json_object_new_string(iommu_on ? "on" : "off"));
 	pcilu_json_add(h, "iommu_from", json_object_new_string(pcilu_fact_origin_name(from)));
 	pcilu_json_add(h, "iommu_text", json_object_new_string(pcilu_fact_origin_text(from, iommu_on)));
+	pcilu_json_add(h, "capture_iommu", json_object_new_string(c->capture_off ? "off" : iommu_on ? "on" : "off"));
+	pcilu_json_add(h, "capture_iommu_from", c->capture_off ?
+		       json_object_new_string(pcilu_fact_origin_name(c->capture_from)) : NULL);
 	pcilu_json_add(h, "kernel_release", k->release[0] ? json_object_new_string(k->release) : NULL);
 	pcilu_json_add(h, "cmdline", t->cmdline ? json_object_new_string(t->cmdline) : NULL);
 	pcilu_json_add(h, "live", json_object_new_boolean(t->live));
@@ -224,7 +230,7 @@ static int print_json(FILE *f, const struct pcilu_lu_check *c, const struct pcil
 	pcilu_json_add(src, "name", c->t->name ? json_object_new_string(c->t->name) : NULL);
 	pcilu_json_add(src, "kind", json_object_new_string(pcilu_source_kind_name(c->t->kind)));
 	pcilu_json_add(root, "source", src);
-	pcilu_json_add(root, "host", pcilu_check_host_json(c->t, c->iommu_on, c->iommu_from, &c->kernel));
+	pcilu_json_add(root, "host", pcilu_check_host_json(c));
 	for (unsigned p = 0; profs && p < PCILU_LU_NPROFILES; p++)
 		if (c->profiles & (1u << p))
 			json_object_array_add(profs, json_object_new_string(pcilu_lu_profile_name(p)));
@@ -357,15 +363,18 @@ static void print_preserve(FILE *f, const struct pcilu_lu_check *c)
 }
 
 /* The facts the verdicts rest on, once, before any device (shared with plan). */
-void pcilu_check_print_facts(FILE *f, const struct pcilu_topology *t, bool iommu_on, uint8_t from,
-			     const struct pcilu_lu_kernel *k)
+void pcilu_check_print_facts(FILE *f, const struct pcilu_lu_check *c)
 {
+	const struct pcilu_topology *t = c->t;
 	char buf[512];
 
 	fprintf(f, "Source: %s (%s%s)\n", t->name ? t->name : "/sys", pcilu_source_kind_name(t->kind),
 		t->live ? ", this running system" : ", a capture");
-	fprintf(f, "IOMMU: %s (%s)\n", iommu_on ? "on" : "off", pcilu_fact_origin_text(from, iommu_on));
-	fprintf(f, "Kernel: %s\n", pcilu_lu_kernel_text(k, buf, sizeof(buf)));
+	fprintf(f, "IOMMU: %s (%s)\n", c->iommu_on ? "on" : "off", pcilu_fact_origin_text(c->iommu_from, c->iommu_on));
+	if (c->capture_off)
+		fprintf(f, "  but the source itself had no IOMMU on (%s): the verdicts are for the boot asked "
+			"about, not for the one captured\n", pcilu_fact_origin_text(c->capture_from, false));
+	fprintf(f, "Kernel: %s\n", pcilu_lu_kernel_text(&c->kernel, buf, sizeof(buf)));
 	if (t->config_truncated)
 		fprintf(f, "Config space: some devices show only 64 bytes (a non-root read or lspci -x): what "
 			"needs more is undecided; run as root or capture with lspci -xxxx\n");
@@ -401,7 +410,7 @@ int pcilu_print_check(FILE *f, const struct pcilu_lu_check *c, const struct pcil
 
 	if (o->json)
 		return print_json(f, c, d, o, slots);
-	pcilu_check_print_facts(f, c->t, c->iommu_on, c->iommu_from, &c->kernel);
+	pcilu_check_print_facts(f, c);
 	print_totals(f, c);
 	for (size_t i = 0; i < c->ndevs; i++)
 		pcilu_check_print_device(f, c, &c->devs[i], o->names);

@@ -183,8 +183,7 @@ static int json_plan(FILE *f, const struct pcilu_topology *t, const struct pcilu
 	pcilu_json_add(root, "schema", json_object_new_string("pcilu-plan/2"));
 	pcilu_json_add(root, "source", t->name ? json_object_new_string(t->name) : NULL);
 	if (r->check)
-		pcilu_json_add(root, "source_host", pcilu_check_host_json(t, r->check->iommu_on, r->check->iommu_from,
-									  &r->check->kernel));
+		pcilu_json_add(root, "source_host", pcilu_check_host_json(r->check));
 	pcilu_json_add(root, "profile", json_object_new_string(pcilu_lu_profile_name(r->profile)));
 	pcilu_json_add(root, "verdict", json_object_new_string(plan_verdict(r)));
 	pcilu_json_add(root, "refusals", json_refusals(r));
@@ -238,7 +237,7 @@ int pcilu_print_plan(FILE *f, const struct pcilu_topology *t, const struct pcilu
 	if (o->json)
 		return json_plan(f, t, r, d);
 	if (r->check) {
-		pcilu_check_print_facts(f, t, r->check->iommu_on, r->check->iommu_from, &r->check->kernel);
+		pcilu_check_print_facts(f, r->check);
 		fputc('\n', f);
 		text_verdicts(f, r, o);
 	}

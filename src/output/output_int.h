@@ -41,10 +41,8 @@ struct json_object *pcilu_check_reasons_json(const struct pcilu_topology *t, con
 					     size_t n);
 struct pcilu_lu_kernel;
 /* What the source says of its kernel (IOMMU, release, PCI Live Update), once, at the top. */
-void pcilu_check_print_facts(FILE *f, const struct pcilu_topology *t, bool iommu_on, uint8_t from,
-			     const struct pcilu_lu_kernel *k);
+void pcilu_check_print_facts(FILE *f, const struct pcilu_lu_check *c);
 /* The same as the "host" object of pcilu-check/2 and pcilu-plan. */
-struct json_object *pcilu_check_host_json(const struct pcilu_topology *t, bool iommu_on, uint8_t from,
-					  const struct pcilu_lu_kernel *k);
+struct json_object *pcilu_check_host_json(const struct pcilu_lu_check *c);
 
 #endif
