@@ -35,6 +35,11 @@ static const char *const pcie_type_names[16] = {
 
 const char *pcilu_dev_type_name(const struct pcilu_dev *dev)
 {
+	if (dev->dead)
+		return "dead";
+	/* Without a readable capability list, "no PCIe capability" is a guess. */
+	if (dev->caps_unknown)
+		return pcilu_is_bridge(dev) ? "bridge-unknown-type" : "unknown-type";
 	if (!dev->pcie_pos)
 		return pcilu_is_bridge(dev) ? "pci-bridge" : "pci";
 	return pcie_type_names[dev->pcie_type & 0xf] ? pcie_type_names[dev->pcie_type & 0xf] : "pcie-unknown";
@@ -77,7 +82,7 @@ static const char *acs_state(const struct pcilu_dev *dev)
 {
 	if (dev->acs_pos)
 		return "present";
-	if (dev->ext_state == PCILU_EXT_UNKNOWN || (dev->cfg_len < PCI_CFG_SPACE_SIZE))
+	if (dev->caps_unknown || dev->ext_state == PCILU_EXT_UNKNOWN)
 		return "unknown";
 	return "absent";
 }
@@ -119,6 +124,10 @@ const char *pcilu_dev_label(const struct pcilu_dev *dev, struct pcilu_names *n, 
 {
 	char vn[128], dn[128];
 
+	if (dev->dead) {
+		snprintf(buf, len, "ffff:ffff (reads all-ones: powered down or gone)");
+		return buf;
+	}
 	if (!n) {
 		snprintf(buf, len, "%04x:%04x", dev->vendor, dev->device);
 		return buf;

@@ -60,7 +60,7 @@ static void walk_std(const struct pcilu_dev *d, struct cap_list *l)
 
 	l->n = 0;
 	l->stop = NULL;
-	if (d->cfg_len < PCI_CFG_SPACE_SIZE || !(pcilu_le16(d->cfg + PCI_STATUS) & PCI_STATUS_CAP_LIST))
+	if (d->dead || d->cfg_len < PCI_CFG_SPACE_SIZE || !(pcilu_le16(d->cfg + PCI_STATUS) & PCI_STATUS_CAP_LIST))
 		return;
 	pos = d->cfg[d->hdr_type == PCI_HEADER_TYPE_CARDBUS ? PCI_CB_CAPABILITY_LIST : PCI_CAPABILITY_LIST];
 	while (pos && l->n < PCI_FIND_CAP_TTL && l->n < MAX_CAPS) {
@@ -119,6 +119,8 @@ static const char *ext_state_text(const struct pcilu_dev *d)
 	case PCILU_EXT_NONE:
 		return "none (not PCI Express)";
 	case PCILU_EXT_UNKNOWN:
+		if (d->caps_unknown)
+			return "unknown: the capability list was not readable";
 		return "unknown: extended config space not readable (need 4096 bytes)";
 	case PCILU_EXT_EMPTY:
 		return "none";
@@ -133,7 +135,9 @@ static void text_caps(FILE *f, const struct pcilu_dev *d)
 
 	walk_std(d, &l);
 	fprintf(f, "  capabilities: ");
-	if (d->cfg_len < PCI_CFG_SPACE_SIZE)
+	if (d->dead)
+		fprintf(f, "unknown (reads all-ones: powered down or gone)");
+	else if (d->cfg_len < PCI_CFG_SPACE_SIZE)
 		fprintf(f, "unknown (only %u bytes readable; run as root)", d->cfg_len);
 	for (size_t i = 0; i < l.n; i++)
 		fprintf(f, "%s[%02x] %s", i ? ", " : "", l.pos[i],
@@ -219,8 +223,10 @@ static void text_show(FILE *f, const struct pcilu_topology *t, int32_t i, const 
 	if (d->is_virtfn && d->physfn != PCILU_NONE)
 		fprintf(f, "  physfn:       %s\n", pcilu_bdf(&t->devs[d->physfn], bdf, sizeof(bdf)));
 	text_path(f, t, i);
-	if (d->kernel_group != PCILU_NO_GROUP || d->driver)
+	if (d->kernel_group != PCILU_NO_GROUP)
 		fprintf(f, "  kernel:       IOMMU group %d, driver %s\n", d->kernel_group, d->driver ? d->driver : "none");
+	else if (d->driver)
+		fprintf(f, "  kernel:       IOMMU group not given by the source, driver %s\n", d->driver);
 }
 
 static struct json_object *json_caps(const struct cap_list *l, bool ext)

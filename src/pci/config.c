@@ -293,6 +293,21 @@ static void decode_bridge_subsys(struct pcilu_dev *dev, const char *file, struct
 	}
 }
 
+static int decode_dead(struct pcilu_dev *dev, const char *bdf, const char *file,
+		       struct pcilu_diag *d)
+{
+	pcilu_diag_add(d, PCILU_WARN, file, dev->line, PCI_VENDOR_ID,
+		       "%s: reads all-ones (powered down or gone); kept with nothing known but its address",
+		       bdf);
+	dev->class = 0xffffff;
+	dev->hdr_type = PCI_HEADER_TYPE_NORMAL;
+	/* pci_scan_slot() only looked past function 0 if it was multifunction. */
+	dev->multifunction = PCI_FUNC(dev->devfn) != 0;
+	dev->caps_unknown = true;
+	dev->ext_state = PCILU_EXT_UNKNOWN;
+	return 0;
+}
+
 int pcilu_dev_decode(struct pcilu_dev *dev, const char *file, struct pcilu_diag *d)
 {
 	char bdf[24];
@@ -307,7 +322,16 @@ int pcilu_dev_decode(struct pcilu_dev *dev, const char *file, struct pcilu_diag 
 	}
 	dev->vendor = pcilu_le16(c + PCI_VENDOR_ID);
 	dev->device = pcilu_le16(c + PCI_DEVICE_ID);
-	/* A VF reads ~0 ids by design (the PF's SR-IOV capability names them). */
+	/*
+	 * A VF reads ~0 ids by design (the PF's SR-IOV capability names them).
+	 * Any other function reading ~0 was enumerated by the kernel (the source
+	 * lists it) and has since stopped answering (D3cold, powered down, or a
+	 * link down): it is still in the kernel's topology, so it stays in ours,
+	 * with nothing known but its address (pci_dev_is_disconnected() and the
+	 * ~0 read convention, drivers/pci/access.c, 7.2).
+	 */
+	if (dev->vendor == 0xffff && !dev->is_virtfn && dev->dead)
+		return decode_dead(dev, bdf, file, d);
 	if ((dev->vendor == 0xffff && !dev->is_virtfn) || dev->vendor == 0) {
 		pcilu_diag_add(d, PCILU_ERROR, file, dev->line, PCI_VENDOR_ID,
 			       "%s: vendor id %04x means no device answered", bdf, dev->vendor);
@@ -326,8 +350,13 @@ int pcilu_dev_decode(struct pcilu_dev *dev, const char *file, struct pcilu_diag 
 	}
 	decode_subsys(dev);
 	decode_bridge(dev);
-	if (dev->cfg_len < PCI_CFG_SPACE_SIZE)
-		return 0;	/* capabilities unknown: the caller reports truncation */
+	if (dev->cfg_len < PCI_CFG_SPACE_SIZE) {
+		/* The capability list lies past the header: whether this is even
+		 * PCI Express is unknown, and must not read as "no". */
+		dev->caps_unknown = true;
+		dev->ext_state = PCILU_EXT_UNKNOWN;
+		return 0;	/* the caller reports truncation */
+	}
 	decode_pcie(dev, file, d);
 	decode_bridge_subsys(dev, file, d);
 	if (!dev->pcie_pos) {

@@ -221,9 +221,17 @@ static int decode_all(struct pcilu_builder *b, const struct pcilu_raw_host *raw)
 	}
 	mark_vfs(b);
 	link_known_vfs(b, raw);
-	for (size_t i = 0; i < b->nall; i++)
-		if (!done[i] && reads_absent(&b->all[i]))
-			done[i] = pcilu_dev_decode(&b->all[i], b->file, b->d) == 0;
+	/*
+	 * Pass 2: what still reads ~0 and is no VF was enumerated by the kernel
+	 * (every source lists only devices the kernel has) and has stopped
+	 * answering since: dead, kept, nothing decoded.
+	 */
+	for (size_t i = 0; i < b->nall; i++) {
+		if (done[i] || !reads_absent(&b->all[i]))
+			continue;
+		b->all[i].dead = b->all[i].dead || !b->all[i].is_virtfn;
+		done[i] = pcilu_dev_decode(&b->all[i], b->file, b->d) == 0;
+	}
 	vf_ids_from_pf(b);
 	remap = malloc((b->nall ? b->nall : 1) * sizeof(*remap));
 	if (!remap) {
@@ -362,7 +370,6 @@ int pcilu_topology_build(struct pcilu_raw_host *raw, struct pcilu_topology **out
 	t->live = raw->live;
 	t->iommu = raw->iommu;
 	t->iommu_from = raw->iommu_from;
-	t->ndead = raw->ndead;
 	t->name = raw->name;
 	t->kernel_release = raw->kernel_release;
 	t->cmdline = raw->cmdline;
@@ -382,8 +389,11 @@ int pcilu_topology_build(struct pcilu_raw_host *raw, struct pcilu_topology **out
 	if (!ret) {
 		for (size_t i = 0; i < b.nall; i++)	/* ownership moved to t */
 			b.all[i].cfg = NULL, b.all[i].driver = NULL;
+		t->ndead = 0;
 		for (size_t i = 0; i < t->ndevs; i++) {
 			int32_t up = pcilu_upstream_bridge(t, (int32_t)i);
+
+			t->ndead += t->devs[i].dead;
 
 			pcilu_fixup_port_type(&t->devs[i], up == PCILU_NONE ? NULL : &t->devs[up]);
 		}
