@@ -539,6 +539,17 @@ static int rule_alias(struct ev *e)
 	return soft(e, PCILU_LUR_DMA_ALIAS, PCILU_LUS_CAVEAT, e->dev, via, msg);
 }
 
+/* The PCI core checks no IOMMU state: without one, it keeps the device alone. */
+static int rule_next_noiommu(struct ev *e)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "no IOMMU is on (%s): the PCI core would preserve the device at the "
+		 "PCI level only, its DMA untranslated across the kexec; iommufd and vfio have nothing to keep",
+		 pcilu_fact_origin_text(e->c->iommu_from, false));
+	return soft(e, PCILU_LUR_NO_GROUP, PCILU_LUS_NOTE, e->dev, PCILU_NONE, msg);
+}
+
 static int eval_steps(struct ev *e)
 {
 	int ret = rule_vf(e);
@@ -550,7 +561,7 @@ static int eval_steps(struct ev *e)
 	if (ret)
 		return ret;
 	if (e->profile == PCILU_LU_NEXT)
-		return e->c->iommu_on ? rule_group(e, false) : 0;
+		return e->c->iommu_on ? rule_group(e, false) : rule_next_noiommu(e);
 	ret = rule_no_group(e);
 	if (!ret && e->c->iommu_on && !e->ungrouped)
 		ret = rule_group(e, true);

@@ -370,6 +370,11 @@ int pcilu_topology_build(struct pcilu_raw_host *raw, struct pcilu_topology **out
 	t->live = raw->live;
 	t->iommu = raw->iommu;
 	t->iommu_from = raw->iommu_from;
+	/* A kernel group on any device proves the IOMMU was on, whatever the format. */
+	if (raw->has_kernel_groups && raw->iommu == PCILU_IOMMU_UNKNOWN) {
+		t->iommu = PCILU_IOMMU_PRESENT;
+		t->iommu_from = PCILU_FROM_GROUPS;
+	}
 	t->name = raw->name;
 	t->kernel_release = raw->kernel_release;
 	t->cmdline = raw->cmdline;

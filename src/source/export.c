@@ -294,5 +294,12 @@ int pcilu_export_sysfs(const char *dir, const struct pcilu_raw_host *h, struct p
 	for (size_t i = 0; i < h->count && !ret; i++)
 		ret = export_dev(&t, h, &h->devs[i]);
 	free(t.root);
+	/* An empty kernel/iommu_groups is how sysfs says "no IOMMU"; unknown writes none. */
+	if (!ret && h->iommu == PCILU_IOMMU_ABSENT) {
+		if (asprintf(&t.root, "%s/kernel/iommu_groups", dir) < 0)
+			return -ENOMEM;
+		ret = mkdir_p(&t, t.root);
+		free(t.root);
+	}
 	return ret;
 }

@@ -91,7 +91,7 @@ static void rec_error(struct lp *s, const char *fmt, ...)
 		return;
 	}
 	pcilu_diag_add(s->d, PCILU_ERROR, s->name, s->line, -1,
-		       "%s: %s; the device (record at line %ld) is skipped",
+		       "%s: %s; the device (record at line %ld) cannot be read (--lenient leaves it out)",
 		       addr_str(s, bdf, sizeof(bdf)), msg, s->dev_line);
 	s->bad = true;
 	s->errors++;
@@ -473,8 +473,15 @@ static int parse_line(struct lp *s, const char *p, size_t len)
 		return s->in_dev && !s->bad ? parse_decode(s, p, len) : 0;
 	while (n < len && n <= MAX_OFF_DIGITS && hexd(p[n]))
 		n++;
-	if (!n || n == len || p[n] != ':')
-		return 0;	/* some other line: ignored, as lspci does */
+	if (!n || n == len || p[n] != ':') {
+		/* Ignored, as lspci does; inside a record's rows it is most likely
+		 * a message (pcilib: ...) that went to the same file: say so. */
+		if (s->in_dev && !s->bad && s->rows_hi)
+			pcilu_diag_add(s->d, PCILU_WARN, s->name, s->line, -1,
+				       "a line that is neither a hex row nor a decoded field inside the record at line %ld (a message mixed into the dump?): ignored",
+				       s->dev_line);
+		return 0;
+	}
 	if (n + 1 == len || p[n + 1] == ' ') {
 		parse_row(s, p, len, n);
 		return 0;

@@ -87,6 +87,7 @@ struct spec_host {
 	struct pcilu_diag *d;
 	unsigned cfg_bytes;
 	char *kernel, *cmdline;
+	uint8_t iommu;		/* enum pcilu_iommu_fact from "iommu" */
 	struct spec_segment *segs;
 	size_t nsegs;
 	size_t nfuncs;		/* functions including VFs, for the limit */

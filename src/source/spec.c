@@ -160,7 +160,7 @@ static bool parse_segments(struct spec_parse *p, json_object *v, struct spec_hos
 
 static bool parse_host(struct spec_parse *p, json_object *o, struct spec_host *s)
 {
-	static const char *const keys[] = { "schema", "kernel", "cmdline", "config_bytes",
+	static const char *const keys[] = { "schema", "kernel", "cmdline", "iommu", "config_bytes",
 		"segments", "root_buses", "devices", "comment", "name", NULL };
 	json_object *v;
 	const char *str;
@@ -181,6 +181,14 @@ static bool parse_host(struct spec_parse *p, json_object *o, struct spec_host *s
 		s->kernel = strdup(str);
 	if (json_object_object_get_ex(o, "cmdline", &v) && (ok = spec_get_str(p, "", "cmdline", v, &str) && ok))
 		s->cmdline = strdup(str);
+	if (json_object_object_get_ex(o, "iommu", &v) && (ok = spec_get_str(p, "", "iommu", v, &str) && ok)) {
+		if (!strcmp(str, "on"))
+			s->iommu = PCILU_IOMMU_PRESENT;
+		else if (!strcmp(str, "off"))
+			s->iommu = PCILU_IOMMU_ABSENT;
+		else
+			spec_err(p, "", "\"iommu\": \"%s\" is neither \"on\" nor \"off\"", str), ok = false;
+	}
 	if (json_object_object_get_ex(o, "config_bytes", &v)) {
 		int64_t x = 0;
 
@@ -296,6 +304,21 @@ static json_object *parse_json(struct spec_host *s, const char *text, size_t len
 }
 
 /* opts->lenient does not apply: a half-read spec would silently be a different machine. */
+/* The spec's "iommu" field; groups given with "iommu": "off" contradict it. */
+static int spec_iommu(const struct spec_host *s, struct pcilu_raw_host *h)
+{
+	if (s->iommu == PCILU_IOMMU_UNKNOWN)
+		return 0;
+	if (s->iommu == PCILU_IOMMU_ABSENT && h->has_kernel_groups) {
+		pcilu_diag_add(s->d, PCILU_ERROR, s->file, 0, -1,
+			       "\"iommu\": \"off\" but functions carry \"iommu_group\": a kernel without an IOMMU forms no group");
+		return -EINVAL;
+	}
+	h->iommu = s->iommu;
+	h->iommu_from = PCILU_FROM_SPEC;
+	return 0;
+}
+
 int pcilu_load_spec(const char *name, const char *text, size_t len,
 		    const struct pcilu_source_opts *opts,
 		    struct pcilu_raw_host *h, struct pcilu_diag *d)
@@ -328,6 +351,7 @@ int pcilu_load_spec(const char *name, const char *text, size_t len,
 		h->kernel_release = s.kernel;
 		h->cmdline = s.cmdline;
 		s.kernel = s.cmdline = NULL;
+		ret = spec_iommu(&s, h);
 	}
 	spec_host_free(&s);
 	return ret;

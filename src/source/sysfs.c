@@ -383,6 +383,53 @@ static int host_facts(struct pcilu_raw_host *h, const char *root)
 	return 0;
 }
 
+/*
+ * Whether /sys/kernel/iommu_groups holds a group: 1 yes, 0 empty or missing,
+ * -1 not knowable here (a copy of the devices folder alone).
+ * iommu_group_alloc() (drivers/iommu/iommu.c, 7.2) adds one entry per group.
+ */
+static int groups_dir_used(const char *root, bool live)
+{
+	char *path;
+	DIR *dir;
+	struct dirent *e;
+	int used = 0;
+
+	if (asprintf(&path, "%s/kernel/iommu_groups", root) < 0)
+		return -1;
+	dir = opendir(path);
+	free(path);
+	if (!dir)
+		return live ? 0 : -1;
+	while (!used && (e = readdir(dir)))
+		used = e->d_name[0] != '.';
+	closedir(dir);
+	return used;
+}
+
+/*
+ * What the tree says of its kernel's IOMMU. A group link on any device is
+ * proof it was on. No link anywhere proves it off only where the tree shows
+ * the kernel's group list (the live /sys, or a copy that kept
+ * kernel/iommu_groups): a copy of the devices folder alone says nothing.
+ */
+static void iommu_fact(struct sf *s, const char *root)
+{
+	struct pcilu_raw_host *h = s->h;
+	int used;
+
+	if (h->has_kernel_groups || s->group_dirs) {
+		h->iommu = PCILU_IOMMU_PRESENT;
+		h->iommu_from = PCILU_FROM_GROUPS;
+		return;
+	}
+	used = groups_dir_used(root, h->live);
+	if (used < 0)
+		return;
+	h->iommu = used ? PCILU_IOMMU_PRESENT : PCILU_IOMMU_ABSENT;
+	h->iommu_from = PCILU_FROM_SYSFS;
+}
+
 static void report(struct sf *s)
 {
 	if (s->truncated) {
@@ -419,6 +466,7 @@ int pcilu_load_sysfs(const char *root, const struct pcilu_source_opts *opts,
 		if (h->count)
 			qsort(h->devs, h->count, sizeof(*h->devs), cmp_raw);
 		report(&s);
+		iommu_fact(&s, root);
 		if (!h->count) {
 			pcilu_diag_add(d, PCILU_ERROR, s.dir, 0, -1, "no devices found");
 			ret = -EINVAL;

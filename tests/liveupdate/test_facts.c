@@ -40,6 +40,17 @@ static struct fx_dev *ref_copy(void)
 	return d;
 }
 
+/* The fixture carries kernel groups, which prove an IOMMU: forget them, so
+ * that only the command line, ACS and the default can speak. */
+static void forget_facts(struct pcilu_topology *t)
+{
+	t->has_kernel_groups = false;
+	t->iommu = PCILU_IOMMU_UNKNOWN;
+	t->iommu_from = PCILU_FROM_DEFAULT;
+	for (size_t i = 0; i < t->ndevs; i++)
+		t->devs[i].kernel_group = PCILU_NO_GROUP;
+}
+
 /* Check @bdfs (NULL: every endpoint) of @t under @cmdline (may be NULL). */
 static void run_check(struct run *x, const char *cmdline, const char *const *bdfs, size_t n)
 {
@@ -129,6 +140,7 @@ static void test_default_named(void **state)
 
 	(void)state;
 	x.t = fx_build(fx_ref, FX_REF_COUNT, &x.g);
+	forget_facts(x.t);
 	run_check(&x, NULL, ep, 1);
 	assert_true(x.c->iommu_on);
 	assert_int_equal(x.c->iommu_from, PCILU_FROM_DEFAULT);
@@ -263,6 +275,7 @@ static void test_acs_says_off(void **state)
 	d[1].acs_ctrl = d[3].acs_ctrl = d[5].acs_ctrl = 0;
 	d[6].acs_ctrl = d[7].acs_ctrl = 0;
 	x.t = fx_build(d, FX_REF_COUNT, &x.g);
+	forget_facts(x.t);
 	run_check(&x, "intel_iommu=on", ep, 1);
 	assert_false(x.c->iommu_on);
 	assert_int_equal(x.c->iommu_from, PCILU_FROM_ACS);
@@ -300,6 +313,7 @@ static void test_acs_config_acs_excluded(void **state)
 	(void)state;
 	d[1].acs_ctrl = d[3].acs_ctrl = d[5].acs_ctrl = 0;
 	x.t = fx_build(d, FX_REF_COUNT, &x.g);
+	forget_facts(x.t);
 	pcilu_policy_init(&x.p);
 	pcilu_diag_init(&dg);
 	assert_int_equal(pcilu_policy_parse_cmdline(&x.p, "pci=config_acs=0000@0000:00:01.0", &dg), 0);
@@ -321,6 +335,7 @@ static void test_remedy_removes_off(void **state)
 
 	(void)state;
 	x.t = fx_build(fx_ref, FX_REF_COUNT, &x.g);
+	forget_facts(x.t);
 	run_check(&x, "quiet intel_iommu=off", ep, 1);
 	assert_int_equal(x.c->iommu_from, PCILU_FROM_CMDLINE);
 	why = reason(verdict(&x, "01:00.0", PCILU_LU_V4), PCILU_LUR_NO_GROUP);

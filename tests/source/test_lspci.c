@@ -168,11 +168,11 @@ static void test_sizes(void **state)
 		     "before this row at offset 0x100", 1);
 	expect_error(c, "00:00.0 A\n" ROW0 ROW2 ROW3 "\n00:02.0 B\n" ROW0,
 		     "t:3: error: 0000:00:00.0: hex rows missing: a gap from offset 0x10 to 0x1f",
-		     "(record at line 1) is skipped", 1);
+		     "(record at line 1) cannot be read (--lenient leaves it out)", 1);
 	/* A row given twice: which one is the device's? */
 	expect_error(c, "00:00.0 A\n" X64 ROW1 "\n00:02.0 B\n" ROW0,
 		     "t:6: error: 0000:00:00.0: duplicate hex row offset 0x10 (first at line 3)",
-		     "is skipped", 1);
+		     "cannot be read (--lenient leaves it out)", 1);
 	/* ... reported once per record, however many copies follow. */
 	assert_int_equal(load(c, "00:00.0 A\n" ROW0 ROW0 ROW0 ROW0 "\n00:02.0 B\n" ROW0), -EINVAL);
 	assert_int_equal(c->d.errors, 1);
@@ -253,7 +253,7 @@ static void test_vvv(void **state)
 	/* A group number we cannot read is an error, not "no group". */
 	expect_error(c, "00:00.0 A\n\tIOMMU group: 99999999999999999999\n" X64 "\n00:02.0 B\n" ROW0,
 		     "t:2: error: 0000:00:00.0: IOMMU group '99999999999999999999' is not a group number",
-		     "is skipped", 1);
+		     "cannot be read (--lenient leaves it out)", 1);
 	expect_error(c, "00:00.0 A\n\tIOMMU group: -3\n" X64 "\n00:02.0 B\n" ROW0,
 		     "t:2: error:", "IOMMU group '-3' is not", 1);
 	expect_error(c, "00:00.0 A\n\tIOMMU group: \n" X64 "\n00:02.0 B\n" ROW0,
@@ -365,7 +365,7 @@ static void test_malformed(void **state)
 		     "malformed device address '00:20.0'", 1);
 	/* Named as written, not wrapped into the valid 0000:00:00.0. */
 	expect_error(c, "00:20.0 A\n" ROW0 "\n00:02.0 B\n" ROW0, "t:1: error: 0000:00:20.0: ",
-		     "(record at line 1) is skipped", 1);
+		     "(record at line 1) cannot be read (--lenient leaves it out)", 1);
 	expect_error(c, "00:1f.8 A\n" ROW0 "\n00:02.0 B\n" ROW0, "t:1: error:",
 		     "malformed device address", 1);
 	expect_error(c, "0001:00:1f.8 A\n" ROW0 "10: zz\n\n00:02.0 B\n" ROW0,
@@ -379,7 +379,7 @@ static void test_malformed(void **state)
 	char text[512];
 
 	snprintf(text, sizeof(text), "00:00.0 A\n%s%s10: zz\n%s", ROW0, "\tIOMMU group: 1\n", good);
-	expect_error(c, text, "t:4: error:", "the device (record at line 1) is skipped", 1);
+	expect_error(c, text, "t:4: error:", "the device (record at line 1) cannot be read (--lenient leaves it out)", 1);
 	assert_int_equal(c->h.devs[0].devfn, 2 << 3);
 	assert_false(c->h.has_kernel_groups);
 
