@@ -251,13 +251,14 @@ const char *pcilu_fact_origin_text(uint8_t from, bool on)
 {
 	switch (from) {
 	case PCILU_FROM_GROUPS:
-		return on ? "the kernel formed IOMMU groups (the source carries them)" :
+		return on ? "the source carries the kernel's IOMMU groups" :
 			    "the kernel formed no IOMMU group";
 	case PCILU_FROM_SYSFS:
-		return "the kernel formed no IOMMU group (kernel/iommu_groups is empty and no device "
-		       "has an iommu_group link)";
+		return on ? "kernel/iommu_groups in sysfs holds groups" :
+			    "kernel/iommu_groups is empty and no device has an iommu_group link: the kernel "
+			    "formed no IOMMU group";
 	case PCILU_FROM_SPEC:
-		return "the spec says so (its \"iommu\" field)";
+		return "the spec's \"iommu\" field";
 	case PCILU_FROM_CMDLINE:
 		return on ? "the kernel command line" : "the kernel command line turns it off";
 	case PCILU_FROM_ACS:

@@ -184,8 +184,8 @@ struct json_object *pcilu_check_host_json(const struct pcilu_lu_check *c)
 	pcilu_json_add(h, "iommu_from", json_object_new_string(pcilu_fact_origin_name(from)));
 	pcilu_json_add(h, "iommu_text", json_object_new_string(pcilu_fact_origin_text(from, iommu_on)));
 	pcilu_json_add(h, "capture_iommu", json_object_new_string(c->capture_off ? "off" : iommu_on ? "on" : "off"));
-	pcilu_json_add(h, "capture_iommu_from", c->capture_off ?
-		       json_object_new_string(pcilu_fact_origin_name(c->capture_from)) : NULL);
+	pcilu_json_add(h, "capture_iommu_from",
+		       json_object_new_string(pcilu_fact_origin_name(c->capture_off ? c->capture_from : from)));
 	pcilu_json_add(h, "kernel_release", k->release[0] ? json_object_new_string(k->release) : NULL);
 	pcilu_json_add(h, "cmdline", t->cmdline ? json_object_new_string(t->cmdline) : NULL);
 	pcilu_json_add(h, "live", json_object_new_boolean(t->live));
