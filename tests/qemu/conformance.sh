@@ -26,8 +26,56 @@ for topo in ${*:-$TOPOLOGIES}; do
 	fi
 done
 fail=0 n=0
+# The IOMMU-off control (no group at all): every verdict must be "no IOMMU",
+# from the copied sysfs (empty kernel/iommu_groups) and from the dump alone
+# (ACS Control 0 everywhere); and the boot with the IOMMU on (--acs=linux)
+# must give the groups the kernel gave the same devices with it on.
+iommu_off() {
+	local dir=$1 topo=$2 src want
+	for src in "$dir/sysfs" "$dir/lspci.txt"; do
+		n=$((n + 1))
+		want=sysfs
+		[ "${src##*/}" = sysfs ] || want=acs-controls
+		"$pcilu" check --no-names --json "$src" >"$dir/check.json" 2>"$dir/check.err" && rc=0 || rc=$?
+		if [ "$rc" = 1 ] && python3 - "$dir/check.json" "$want" <<-'PY'
+			import json, sys
+			d = json.load(open(sys.argv[1]))
+			assert d["host"]["iommu"] == "off" and d["host"]["iommu_from"] == sys.argv[2], d["host"]
+			assert d["devices"], "no device checked"
+			for x in d["devices"]:
+			    v = {p["profile"]: p for p in x["verdicts"]}
+			    for p in ("v4", "iommufd"):
+			        assert v[p]["state"] == "refused", (x["bdf"], p, v[p])
+			        assert [r["rule"] for r in v[p]["reasons"] if r["severity"] == "refuse"] == ["no-group"], x["bdf"]
+			PY
+		then
+			echo "ok - $topo: $(basename "$src") every device refused: no IOMMU ($want)"
+		else
+			fail=$((fail + 1))
+			echo "not ok - $topo: $(basename "$src") exit $rc, want 1 and no-IOMMU verdicts"
+			sed 's/^/    /' "$dir/check.err"
+		fi
+	done
+	[ -s "$out/realistic/groups.txt" ] || return 0
+	n=$((n + 1))
+	if "$pcilu" groups --no-names --json --acs linux --iommu on "$dir/lspci.txt" >"$dir/groups-on.json" &&
+	   python3 -c 'import json,sys
+g = json.load(open(sys.argv[1]))["groups"]
+part = sorted(" ".join(sorted(x["devices"])) for x in g)
+want = open(sys.argv[2]).read().splitlines()
+sys.exit(0 if part == want else "%s vs kernel %s" % (part, want))' "$dir/groups-on.json" "$out/realistic/groups.txt"; then
+		echo "ok - $topo: --acs linux --iommu on gives the groups the kernel gave with the IOMMU on"
+	else
+		fail=$((fail + 1))
+		echo "not ok - $topo: --acs linux groups differ from realistic's"
+	fi
+}
 for dir in "$out"/*/; do
 	topo=$(basename "$dir")
+	if [ ! -s "$dir/groups.txt" ]; then
+		iommu_off "$dir" "$topo"
+		continue
+	fi
 	for src in "$dir/sysfs" "$dir/lspci.txt"; do
 		n=$((n + 1))
 		if "$pcilu" groups --compare --no-names "$src" >"$dir/compare.out" 2>&1; then

@@ -45,6 +45,8 @@ def parse(text):
             cur = None
         elif key in ("UNAME", "CMDLINE"):
             meta[key.lower()] = rest
+        elif key == "SYSGROUPDIR":
+            meta["sysgroupdir"] = True
         elif key == "SYSGROUP":
             g, _, members = rest.partition(" ")
             meta["sysgroups"][g] = members.split()
@@ -105,6 +107,8 @@ def main():
     sysfs = os.path.join(d, "sysfs")
     devdir = os.path.join(sysfs, "bus", "pci", "devices")
     os.makedirs(devdir, exist_ok=True)
+    if meta.get("sysgroupdir"):
+        os.makedirs(os.path.join(sysfs, "kernel", "iommu_groups"), exist_ok=True)
     groups = {}
     for dev in devs:
         bdf = dev["bdf"]

@@ -62,6 +62,8 @@ capture() {
         echo "ENDDEV $d"
         n=$((n+1))
     done
+    # The folder exists whenever the kernel has the IOMMU API; empty, it says "no IOMMU".
+    [ -d /sys/kernel/iommu_groups ] && echo "SYSGROUPDIR present"
     for g in /sys/kernel/iommu_groups/*; do
         [ -d "$g/devices" ] || continue
         echo "SYSGROUP ${g##*/} $(ls "$g/devices" | tr '\n' ' ' | sed 's/ *$//')"

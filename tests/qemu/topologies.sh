@@ -10,7 +10,7 @@
 # q35 itself always contributes 00:00.0 (host bridge) and 00:1f.{0,2,3}
 # (LPC, AHCI, SMBus; multifunction, no ACS).
 
-TOPOLOGIES="pcie-root-port ioh3420 pcie-pci-bridge pci-bridge switch multifunction pxb-pcie sriov realistic"
+TOPOLOGIES="pcie-root-port ioh3420 pcie-pci-bridge pci-bridge switch multifunction pxb-pcie sriov realistic iommu-off"
 
 # 1. generic root ports: one with ACS, one with disable-acs=on
 topo_pcie-root-port() {
@@ -135,4 +135,13 @@ topo_realistic() {
         -device pcie-root-port,id=rp5,bus=pxb1,addr=00.0,chassis=7,slot=7
         -device e1000e,bus=rp5,addr=00.0
     )
+}
+
+# 10. the realistic host booted with the IOMMU off (intel_iommu=off after the
+#     default intel_iommu=on: the last one wins): no group, the control for
+#     "no IOMMU" verdicts
+topo_iommu-off() {
+    topo_realistic
+    KARGS="intel_iommu=off"
+    NOGROUPS=1
 }
