@@ -167,7 +167,7 @@ static int end_record(struct lp *s)
 		char bdf[24];
 
 		pcilu_diag_add(s->d, PCILU_ERROR, s->name, s->dev_line, -1,
-			       "%s: no hex rows (was the dump made without -x?); the device is skipped",
+			       "%s: no hex rows (was the dump made without -x?): the device cannot be read (--lenient leaves it out)",
 			       addr_str(s, bdf, sizeof(bdf)));
 		s->errors++;
 		s->bad = true;

@@ -115,7 +115,7 @@ static void dev_error(struct sf *s, const char *name, const char *file, const ch
 	if (asprintf(&path, "%s/%s%s%s", s->dir, name, file ? "/" : "", file ? file : "") < 0)
 		path = NULL;
 	pcilu_diag_add(s->d, PCILU_ERROR, path ? path : s->dir, 0, -1,
-		       "%s; the device is skipped", msg ? msg : "unreadable");
+		       "%s: the device cannot be read (--lenient leaves it out)", msg ? msg : "unreadable");
 	free(path);
 	free(msg);
 	s->errors++;
