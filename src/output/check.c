@@ -60,9 +60,13 @@ static struct json_object *device_j(const struct pcilu_lu_check *c, const struct
 				    struct pcilu_names *n)
 {
 	struct json_object *o = json_object_new_object(), *vs = json_object_new_array();
+	const struct pcilu_group *g;
 
 	pcilu_json_dev_fields(o, &c->t->devs[dc->dev], n);
 	pcilu_json_add(o, "iommu_group", dc->group == PCILU_NONE ? NULL : json_object_new_int(dc->group));
+	/* The computed group rests on bytes the source did not show (docs/json.md). */
+	g = c->iommu_on ? pcilu_iommu_group(c->r, pcilu_iommu_group_of(c->r, dc->dev)) : NULL;
+	pcilu_json_add(o, "group_unknown", json_object_new_boolean(g && (g->flags & PCILU_RF_UNKNOWN)));
 	for (unsigned p = 0; vs && p < PCILU_LU_NPROFILES; p++) {
 		const struct pcilu_lu_verdict *v = &dc->v[p];
 		struct json_object *vo;

@@ -218,6 +218,8 @@ v = states(d, "0000:04:00.1")
 check("D3cold: exit 3, its verdicts undecided (unreadable)", rc == 3 and all(
       v[p]["state"] == "undecided" and v[p]["reasons"][0]["rule"] == "unreadable" for p in v), (rc, v))
 check("D3cold: counted in host.dead_functions", d["host"]["dead_functions"] == 1, d["host"])
+check("D3cold: its group is marked as resting on unknown bytes, the others not",
+      [x["bdf"] for x in d["devices"] if x["group_unknown"]] == ["0000:04:00.1"], d["devices"])
 rc, out, err = pcilutest.run("groups", "--no-names", "--json", d3)
 g = json.loads(out) if rc == 0 else {}
 grp = [x for x in g.get("groups", []) if "0000:04:00.1" in x["devices"]]
