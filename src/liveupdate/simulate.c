@@ -36,10 +36,12 @@ static int sim_eligible(const struct pcilu_iommu *r, const struct pcilu_policy *
 			unsigned profile, char *why, size_t len)
 {
 	const struct pcilu_topology *t = pcilu_iommu_topology(r);
-	struct lu_ctx c = { .t = t, .r = r, .r_on = r, .iommu_on = pcilu_policy_iommu_on(p, t),
-			    .platform_vendor = host_vendor(t) };
+	struct lu_ctx c = { .t = t, .r = r, .r_on = r, .platform_vendor = host_vendor(t) };
 	struct pcilu_lu_verdict v;
-	int ret = pcilu_lu_eval(&c, dev, profile, &v);
+	int ret;
+
+	c.iommu_on = pcilu_policy_iommu(p, t, &c.iommu_from);	/* the origin words the reasons */
+	ret = pcilu_lu_eval(&c, dev, profile, &v);
 	bool unknown = false;
 
 	why[0] = 0;

@@ -154,12 +154,17 @@ static void print_assumptions_text(FILE *f, const struct pcilu_iommu *r)
 int pcilu_print_groups(FILE *f, const struct pcilu_iommu *r, const struct pcilu_diag *d,
 		       const struct pcilu_out_opts *o, struct json_object *extra)
 {
+	uint8_t from;
+	bool on = pcilu_iommu_is_on(r, &from);
+
 	if (o->json) {
 		struct json_object *root = json_object_new_object();
 		const struct pcilu_topology *t = pcilu_iommu_topology(r);
 
 		pcilu_json_add(root, "schema", json_object_new_string("pcilu-groups/1"));
 		pcilu_json_add(root, "source", t->name ? json_object_new_string(t->name) : NULL);
+		pcilu_json_add(root, "iommu", json_object_new_string(on ? "on" : "off"));
+		pcilu_json_add(root, "iommu_from", json_object_new_string(pcilu_fact_origin_name(from)));
 		pcilu_json_add(root, "groups", groups_json(r));
 		pcilu_json_add(root, "devices", devices_json(r));
 		pcilu_json_add(root, "assumptions", assumptions_json(r));
@@ -168,6 +173,10 @@ int pcilu_print_groups(FILE *f, const struct pcilu_iommu *r, const struct pcilu_
 		pcilu_json_add(root, "diagnostics", pcilu_diag_json(d));
 		return pcilu_json_print(f, root);
 	}
+	/* Lead with the fact the groups rest on; a default is named in the notes. */
+	if (from != PCILU_FROM_DEFAULT)
+		fprintf(f, "IOMMU: %s (%s)%s\n\n", on ? "on" : "off", pcilu_fact_origin_text(from, on),
+			on ? "" : "; below, the groups an IOMMU would give");
 	for (size_t g = 0; g < pcilu_iommu_ngroups(r); g++) {
 		if (g)
 			fputc('\n', f);

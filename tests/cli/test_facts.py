@@ -147,12 +147,15 @@ for bdf in ENDPOINTS:
     check(f"no IOMMU: {bdf} next eligible, noted", v["next"]["state"] == "eligible"
           and any(r["rule"] == "no-group" for r in v["next"]["reasons"]), v["next"])
     check(f"no IOMMU: {bdf} has no group number", [x for x in d["devices"] if x["bdf"] == bdf][0]
-          .get("group") is None)
+          ["iommu_group"] is None)
 rc, out, err = pcilutest.run("check", "--no-names", sysfs)
 check("no IOMMU: text says so at the top, never 'IOMMU group N'",
       out.startswith("Source:") and "IOMMU: off" in out.splitlines()[1] and not re.search(r"IOMMU group \d", out),
       out[:400])
 check("no IOMMU: the IOMMU default is not invoked", "Debian's 7.2 kernel enables" not in out, out[:400])
+rc, out, err = pcilutest.run("groups", "--no-names", sysfs)
+check("no IOMMU: groups leads with it", rc == 0 and out.startswith("IOMMU: off (kernel/iommu_groups is empty")
+      and "the groups an IOMMU would give" in out.splitlines()[0], out[:300])
 # The same tree without kernel/ at all (a copy of bus/pci/devices only): nothing is known.
 sysfs = write_sysfs(os.path.join(T, "sys-nokernel"), base_recs(), groups=False, iommu_groups_dir=False)
 rc, d, err = check_json(sysfs)
