@@ -44,6 +44,13 @@ bool cli_common_opt(int c, struct cli_common *co);
 int cli_load(const char *source, const struct cli_common *co,
 	     struct pcilu_topology **t, struct pcilu_diag *d);
 void cli_print_diag(const struct pcilu_diag *d, enum pcilu_severity min);
+/*
+ * A library call of command @cmd failed with @err (negative errno): print the
+ * errors @d gained from message @mark on, or, when it gained none (out of
+ * memory, an output error), @err itself, so no failure exits silently.
+ * @d may be NULL. Returns CLI_ERROR.
+ */
+int cli_fail(const char *cmd, int err, const struct pcilu_diag *d, size_t mark);
 /* Resolve a BDF argument to a device index, printing an error if absent. */
 int cli_find_dev(const struct pcilu_topology *t, const char *arg, int32_t *idx);
 /*
@@ -80,7 +87,7 @@ void cli_policy_init(struct cli_policy *cp);
 void cli_policy_free(struct cli_policy *cp);
 /* Handle a policy option of command @cmd: true when @c was one (*ret: CLI_OK or CLI_ERROR). */
 bool cli_policy_opt(int c, const char *arg, const char *cmd, struct cli_policy *cp, int *ret);
-/* Parse --cmdline (default: @t's own) and --rules into cp->p; CLI_ERROR with the reason in @d. */
+/* Parse --cmdline (default: @t's own) and --rules into cp->p; 0 or a negative errno, the reason in @d. */
 int cli_policy_apply(struct cli_policy *cp, const struct pcilu_topology *t, struct pcilu_diag *d);
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Output options with names from pci.ids unless --no-names; close with cli_out_close(). */

@@ -74,24 +74,21 @@ static int run_check(const struct check_opts *g, struct pcilu_topology *t, char 
 	struct pcilu_lu_check *c = NULL;
 	struct pcilu_out_opts o;
 	int32_t *devs = NULL;
-	size_t n = 0;
-	int ret;
+	size_t n = 0, mark = d->count;
+	int ret, err;
 
-	if (cli_policy_apply(cp, t, d)) {
-		cli_print_diag(d, PCILU_ERROR);
-		return CLI_ERROR;
-	}
+	if ((err = cli_policy_apply(cp, t, d)))
+		return cli_fail("check", err, d, mark);
 	ret = cli_find_devs(t, bdfs, nbdfs, g->preserve, &devs, &n);
 	if (ret == CLI_OK && g->preserve && !n)
 		ret = cli_usage_error("check", "--preserve needs at least one BDF");
-	if (ret == CLI_OK && (pcilu_iommu_compute(t, &cp->p, &r, d) ||
-			      pcilu_lu_check_run(r, &cp->p, g->profiles, devs, n, g->preserve != NULL, &c, d))) {
-		cli_print_diag(d, PCILU_ERROR);
-		ret = CLI_ERROR;
-	}
+	if (ret == CLI_OK && ((err = pcilu_iommu_compute(t, &cp->p, &r, d)) ||
+			      (err = pcilu_lu_check_run(r, &cp->p, g->profiles, devs, n, g->preserve != NULL, &c, d))))
+		ret = cli_fail("check", err, d, mark);
 	if (ret == CLI_OK) {
 		cli_out_open(co, &o);
-		ret = pcilu_print_check(stdout, c, d, &o, g->slots) ? CLI_ERROR :
+		err = pcilu_print_check(stdout, c, d, &o, g->slots);
+		ret = err ? cli_fail("check", err, NULL, 0) :
 		      c->state == PCILU_LU_REFUSED ? CLI_NEGATIVE :
 		      c->state == PCILU_LU_UNDECIDED ? CLI_UNDECIDED : CLI_OK;
 		if (ret == CLI_NEGATIVE || ret == CLI_UNDECIDED)

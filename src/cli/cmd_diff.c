@@ -22,7 +22,7 @@ int cmd_diff(int argc, char **argv)
 	struct pcilu_diff *df = NULL;
 	struct pcilu_out_opts o;
 	struct pcilu_diag d, db;
-	int c, ret;
+	int c, ret, err;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (cli_common_opt(c, &co))
@@ -41,13 +41,12 @@ int cmd_diff(int argc, char **argv)
 	ret = cli_load(argv[optind], &co, &a, &d);
 	if (ret == CLI_OK)
 		ret = cli_load(argv[optind + 1], &co, &b, &db);
-	if (ret == CLI_OK && pcilu_diff(a, b, &df, &d)) {
-		cli_print_diag(&d, PCILU_ERROR);
-		ret = CLI_ERROR;
-	}
+	if (ret == CLI_OK && (err = pcilu_diff(a, b, &df, &d)))
+		ret = cli_fail("diff", err, &d, d.count);
 	if (ret == CLI_OK) {
 		cli_out_open(&co, &o);
-		ret = pcilu_print_diff(stdout, df, &d, &o) ? CLI_ERROR : df->ch.count ? CLI_NEGATIVE : CLI_OK;
+		err = pcilu_print_diff(stdout, df, &d, &o);
+		ret = err ? cli_fail("diff", err, NULL, 0) : df->ch.count ? CLI_NEGATIVE : CLI_OK;
 		cli_out_close(&o);
 	}
 	pcilu_diff_free(df);

@@ -50,15 +50,18 @@ static int output(const struct groups_opts *g, const struct pcilu_iommu *r, cons
 	const struct pcilu_topology *t = pcilu_iommu_topology(r);
 	struct json_object *cmp = NULL;
 	int32_t dev;
-	int n = 0;
+	int n = 0, err;
 
 	if (g->explain) {
 		if (cli_find_dev(t, g->explain, &dev))
 			return CLI_ERROR;
-		return pcilu_print_explain(stdout, r, dev, o) ? CLI_ERROR : CLI_OK;
+		err = pcilu_print_explain(stdout, r, dev, o);
+		return err ? cli_fail("groups", err, NULL, 0) : CLI_OK;
 	}
-	if (g->dot)
-		return pcilu_print_groups_dot(stdout, r, o) ? CLI_ERROR : CLI_OK;
+	if (g->dot) {
+		err = pcilu_print_groups_dot(stdout, r, o);
+		return err ? cli_fail("groups", err, NULL, 0) : CLI_OK;
+	}
 	if (g->compare) {
 		if (!co->json)
 			printf("Differences from the kernel's groups:\n");
@@ -68,14 +71,14 @@ static int output(const struct groups_opts *g, const struct pcilu_iommu *r, cons
 			return CLI_ERROR;
 		}
 		if (n < 0)
-			return CLI_ERROR;
+			return cli_fail("groups", n, NULL, 0);
 		if (!co->json) {
 			printf(n ? "%d difference(s)\n" : "  none: the partitions are identical\n", n);
 			return n ? CLI_NEGATIVE : CLI_OK;
 		}
 	}
-	if (pcilu_print_groups(stdout, r, d, o, cmp))
-		return CLI_ERROR;
+	if ((err = pcilu_print_groups(stdout, r, d, o, cmp)))
+		return cli_fail("groups", err, NULL, 0);
 	return n ? CLI_NEGATIVE : CLI_OK;
 }
 
@@ -116,16 +119,19 @@ int cmd_groups(int argc, char **argv)
 	}
 	pcilu_diag_init(&d);
 	ret = cli_load(optind < argc ? argv[optind] : NULL, &co, &t, &d);
-	if (ret == CLI_OK)
-		ret = cli_policy_apply(&p, t, &d);
-	if (ret == CLI_OK && pcilu_iommu_compute(t, &p.p, &r, &d))
-		ret = CLI_ERROR;
+	if (ret == CLI_OK) {
+		size_t mark = d.count;
+		int err = cli_policy_apply(&p, t, &d);
+
+		if (!err)
+			err = pcilu_iommu_compute(t, &p.p, &r, &d);
+		if (err)
+			ret = cli_fail("groups", err, &d, mark);
+	}
 	if (ret == CLI_OK) {
 		cli_out_open(&co, &o);
 		ret = output(&g, r, &d, &co, &o);
 		cli_out_close(&o);
-	} else {
-		cli_print_diag(&d, PCILU_ERROR);
 	}
 	pcilu_iommu_free(r);
 	pcilu_topology_free(t);

@@ -99,12 +99,14 @@ static int parse(int argc, char **argv, struct plan_opts *p)
 static int preflight(struct plan_opts *p, const struct pcilu_topology *t, const int32_t *devs, size_t n,
 		     struct pcilu_iommu **r, struct pcilu_lu_check **c, struct pcilu_diag *d)
 {
-	if (cli_policy_apply(&p->pol, t, d))
-		return CLI_ERROR;
-	if (pcilu_iommu_compute(t, &p->pol.p, r, d) ||
-	    pcilu_lu_check_run(*r, &p->pol.p, 1u << p->profile, devs, n, true, c, d))
-		return CLI_ERROR;
-	return CLI_OK;
+	size_t mark = d->count;
+	int err = cli_policy_apply(&p->pol, t, d);
+
+	if (!err)
+		err = pcilu_iommu_compute(t, &p->pol.p, r, d);
+	if (!err)
+		err = pcilu_lu_check_run(*r, &p->pol.p, 1u << p->profile, devs, n, true, c, d);
+	return err ? cli_fail("plan", err, d, mark) : CLI_OK;
 }
 
 static char *read_cmdline(void)
@@ -237,34 +239,39 @@ static int run_plan(struct plan_opts *p, const struct pcilu_topology *t, const c
 	struct pcilu_out_opts o;
 	int32_t *devs = NULL;
 	size_t n;
-	int ret = cli_find_devs(t, NULL, 0, list, &devs, &n);
+	size_t mark = d->count;
+	int err, ret = cli_find_devs(t, NULL, 0, list, &devs, &n);
 
 	if (ret == CLI_OK && !n)
 		ret = cli_usage_error("plan", "expects BDF[,BDF...]");
 	/* The preserve set first: a duplicate or a bridge is an input error, not a verdict. */
-	if (ret == CLI_OK && (pcilu_preserve_set_build(t, devs, n, &set, d) ||
-			      preflight(p, t, devs, n, &ir, &c, d) || pcilu_lu_iommu_use(ir, &io)))
-		ret = CLI_ERROR;
+	if (ret == CLI_OK && (err = pcilu_preserve_set_build(t, devs, n, &set, d)))
+		ret = cli_fail("plan", err, d, mark);
+	if (ret == CLI_OK)
+		ret = preflight(p, t, devs, n, &ir, &c, d);
+	if (ret == CLI_OK && (err = pcilu_lu_iommu_use(ir, &io)))
+		ret = cli_fail("plan", err, d, d->count);
 	r.check = c;
 	r.refused = c && !c->eligible;
 	if (c)
 		warn_kernel(c);
 	if (ret == CLI_OK && (!r.refused || p->force)) {
 		m.forced = r.refused;
-		ret = pcilu_manifest_build(t, &set, &io, pcilu_lu_profile_name(p->profile), &m, d) ?
-		      CLI_ERROR : CLI_OK;
+		mark = d->count;
+		err = pcilu_manifest_build(t, &set, &io, pcilu_lu_profile_name(p->profile), &m, d);
+		ret = err ? cli_fail("plan", err, d, mark) : CLI_OK;
 		if (ret == CLI_OK)
 			ret = write_manifest(t, &m, &r, p, session, d);
 		r.m = &m;
 	}
-	if (ret == CLI_ERROR)
-		cli_print_diag(d, PCILU_ERROR);
 	if (ret == CLI_OK) {
 		cli_out_open(&p->co, &o);
-		pcilu_print_plan(stdout, t, &r, d, &o);
+		err = pcilu_print_plan(stdout, t, &r, d, &o);
 		cli_out_close(&o);
 		fflush(stdout);
-		if (r.refused && !p->force)
+		if (err)
+			ret = cli_fail("plan", err, NULL, 0);
+		else if (r.refused && !p->force)
 			ret = c->state == PCILU_LU_UNDECIDED ? CLI_UNDECIDED : CLI_NEGATIVE;
 	}
 	pcilu_manifest_free(&m);

@@ -36,8 +36,12 @@ int cmd_show(int argc, char **argv)
 	if (ret == CLI_OK)
 		ret = cli_find_dev(t, argv[optind], &idx);
 	if (ret == CLI_OK) {
+		int err;
+
 		cli_out_open(&co, &o);
-		ret = pcilu_print_show(stdout, t, idx, &o) ? CLI_ERROR : CLI_OK;
+		err = pcilu_print_show(stdout, t, idx, &o);
+
+		ret = err ? cli_fail("show", err, NULL, 0) : CLI_OK;
 		cli_out_close(&o);
 	}
 	pcilu_topology_free(t);

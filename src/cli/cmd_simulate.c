@@ -55,7 +55,7 @@ static int add_fragment(struct sim_args *a, const char *arg, struct pcilu_diag *
 	char *buf = NULL;
 
 	if (push(&a->adds, &grown, sizeof(*a->adds)) || push(&a->files, &a->nadds, sizeof(*a->files)))
-		return CLI_ERROR;
+		return cli_fail("simulate", -ENOMEM, NULL, 0);
 	a->files[n] = NULL;
 	a->adds[n] = arg;
 	if (arg[0] == '@') {
@@ -87,7 +87,7 @@ static int add_sriov(struct sim_args *a, const char *arg)
 		return cli_usage_error("simulate", "--sriov takes BDF=N, N a decimal count of VFs");
 	e.num = (uint16_t)num;
 	if (push(&a->sriov, &a->nsriov, sizeof(*a->sriov)))
-		return CLI_ERROR;
+		return cli_fail("simulate", -ENOMEM, NULL, 0);
 	a->sriov[a->nsriov - 1] = e;
 	return CLI_OK;
 }
@@ -97,7 +97,7 @@ static int parse_opt(int c, const char *arg, struct sim_args *a, struct pcilu_di
 	switch (c) {
 	case 'p':
 		if (push(&a->preserve, &a->npreserve, sizeof(*a->preserve)))
-			return CLI_ERROR;
+			return cli_fail("simulate", -ENOMEM, NULL, 0);
 		a->preserve[a->npreserve - 1] = arg;
 		return CLI_OK;
 	case 'k':
@@ -136,7 +136,7 @@ static int resolve_preserve(const struct sim_args *a, const struct pcilu_topolog
 		len += strlen(a->preserve[i]) + 1;
 	all = calloc(1, len);
 	if (!all)
-		return CLI_ERROR;
+		return cli_fail("simulate", -ENOMEM, NULL, 0);
 	for (size_t i = 0; i < a->npreserve; i++) {
 		strcat(all, a->preserve[i]);
 		strcat(all, ",");
@@ -164,14 +164,18 @@ static int run(struct sim_args *a, const char *source, const struct cli_common *
 		a->so.nadds = a->nadds;
 		a->so.sriov = a->sriov;
 		a->so.nsriov = a->nsriov;
-		if (pcilu_simulate(t, devs, n, &a->so, &s, d)) {
-			cli_print_diag(d, PCILU_ERROR);
-			ret = CLI_ERROR;
-		}
+		size_t mark = d->count;
+		int err = pcilu_simulate(t, devs, n, &a->so, &s, d);
+
+		if (err)
+			ret = cli_fail("simulate", err, d, mark);
 	}
 	if (ret == CLI_OK) {
+		int err;
+
 		cli_out_open(co, &o);
-		ret = pcilu_print_simulate(stdout, s, d, &o) ? CLI_ERROR : s->failing ? CLI_NEGATIVE : CLI_OK;
+		err = pcilu_print_simulate(stdout, s, d, &o);
+		ret = err ? cli_fail("simulate", err, NULL, 0) : s->failing ? CLI_NEGATIVE : CLI_OK;
 		cli_out_close(&o);
 	}
 	pcilu_sim_free(s);

@@ -34,8 +34,12 @@ int cmd_tree(int argc, char **argv)
 	pcilu_diag_init(&d);
 	ret = cli_load(optind < argc ? argv[optind] : NULL, &co, &t, &d);
 	if (ret == CLI_OK) {
+		int err;
+
 		cli_out_open(&co, &o);
-		ret = pcilu_print_tree(stdout, t, &d, &o) ? CLI_ERROR : CLI_OK;
+		err = pcilu_print_tree(stdout, t, &d, &o);
+
+		ret = err ? cli_fail("tree", err, NULL, 0) : CLI_OK;
 		cli_out_close(&o);
 	}
 	pcilu_topology_free(t);

@@ -170,21 +170,26 @@ int cmd_verify(int argc, char **argv)
 	ret = read_manifest(&vo, &m, &origin, &d);
 	if (ret == CLI_OK)
 		ret = cli_load(source, &vo.co, &t, &d);
-	if (ret == CLI_OK && (pcilu_lu_iommu_compute(t, &io, &d) ||
-			      pcilu_verify_manifest(&m, t, &io, &v, &d))) {
-		cli_print_diag(&d, PCILU_ERROR);
-		fprintf(stderr, "pcilu verify: the IOMMU groups or the comparison could not be computed\n");
-		ret = CLI_ERROR;
+	if (ret == CLI_OK) {
+		size_t mark = d.count;
+		int err = pcilu_lu_iommu_compute(t, &io, &d);
+
+		if (!err)
+			err = pcilu_verify_manifest(&m, t, &io, &v, &d);
+		if (err)
+			ret = cli_fail("verify", err, &d, mark);
 	}
 	if (ret == CLI_OK)
 		same_boot_note(&m, &d);
 	if (ret == CLI_OK) {
+		int err;
+
 		if (!vo.co.json)
 			cli_print_diag(&d, PCILU_WARN);
 		cli_out_open(&vo.co, &o);
-		pcilu_print_verify(stdout, &m, origin, &v, &d, &o);
+		err = pcilu_print_verify(stdout, &m, origin, &v, &d, &o);
 		cli_out_close(&o);
-		ret = v.count ? CLI_NEGATIVE : CLI_OK;
+		ret = err ? cli_fail("verify", err, NULL, 0) : v.count ? CLI_NEGATIVE : CLI_OK;
 	}
 	pcilu_verify_free(&v);
 	pcilu_manifest_free(&m);

@@ -38,6 +38,23 @@ void cli_print_diag(const struct pcilu_diag *d, enum pcilu_severity min)
 		fprintf(stderr, "pcilu: some messages were lost (out of memory)\n");
 }
 
+int cli_fail(const char *cmd, int err, const struct pcilu_diag *d, size_t mark)
+{
+	char buf[1024];
+	bool said = false;
+
+	for (size_t i = mark; d && i < d->count; i++) {
+		if (d->msgs[i].sev < PCILU_ERROR)
+			continue;
+		pcilu_diag_format(&d->msgs[i], buf, sizeof(buf));
+		fprintf(stderr, "pcilu: %s\n", buf);
+		said = true;
+	}
+	if (!said || (d && d->lost))
+		fprintf(stderr, "pcilu %s: %s\n", cmd, pcilu_strerror(err < 0 ? err : -EIO));
+	return CLI_ERROR;
+}
+
 int cli_load(const char *source, const struct cli_common *co,
 	     struct pcilu_topology **t, struct pcilu_diag *d)
 {
@@ -178,9 +195,10 @@ int cli_policy_apply(struct cli_policy *cp, const struct pcilu_topology *t, stru
 {
 	const char *cl = cp->cmdline ? cp->cmdline : t->cmdline;
 	size_t seen = d->count;
+	int ret;
 
-	if (cl && pcilu_policy_parse_cmdline(&cp->p, cl, d))
-		return CLI_ERROR;
+	if (cl && (ret = pcilu_policy_parse_cmdline(&cp->p, cl, d)))
+		return ret;
 	/* Another command line than the source's: what the source observed of its IOMMU no longer holds. */
 	cp->p.cmdline_foreign = cp->cmdline && (!t->cmdline || strcmp(cp->cmdline, t->cmdline));
 	/* cli_load() printed the loader's messages; the command line's warnings come now. */
@@ -190,9 +208,7 @@ int cli_policy_apply(struct cli_policy *cp, const struct pcilu_topology *t, stru
 		pcilu_diag_format(&d->msgs[seen], buf, sizeof(buf));
 		fprintf(stderr, "pcilu: %s\n", buf);
 	}
-	if (cp->rules && pcilu_policy_parse_rules(&cp->p, cp->rules, d))
-		return CLI_ERROR;
-	return CLI_OK;
+	return cp->rules ? pcilu_policy_parse_rules(&cp->p, cp->rules, d) : 0;
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -166,9 +166,12 @@ int pcilu_manifest_build(const struct pcilu_topology *t, const struct pcilu_pres
 	struct pcilu_lu_gindex gx[2];
 	int ret;
 
-	(void)d;
-	if (set->count > PCILU_MANIFEST_MAX_NODES)
+	if (set->count > PCILU_MANIFEST_MAX_NODES) {
+		pcilu_diag_add(d, PCILU_ERROR, t->name, 0, -1,
+			       "the plan preserves %zu nodes (endpoints and bridges); a manifest holds at most %d",
+			       set->count, PCILU_MANIFEST_MAX_NODES);
 		return -E2BIG;
+	}
 	m->pcilu_version = strdup(PCILU_VERSION_STRING);
 	m->profile = strdup(profile ? profile : "v4");
 	m->nodes = calloc(set->count ? set->count : 1, sizeof(*m->nodes));
@@ -181,6 +184,14 @@ int pcilu_manifest_build(const struct pcilu_topology *t, const struct pcilu_pres
 	for (size_t i = 0; !ret && i < set->count; i++) {
 		m->count++;
 		ret = fill_node(t, &set->nodes[i], gx, &m->nodes[i]);
+	}
+	if (ret == -E2BIG) {
+		char b[24];
+
+		pcilu_diag_add(d, PCILU_ERROR, t->name, 0, -1,
+			       "the IOMMU group of %s has more than %d members, more than a manifest records",
+			       pcilu_bdf(&t->devs[set->nodes[m->count - 1].dev], b, sizeof(b)),
+			       PCILU_MANIFEST_MAX_GROUP);
 	}
 	pcilu_lu_gindex_free(&gx[0]);
 	pcilu_lu_gindex_free(&gx[1]);

@@ -230,7 +230,7 @@ static int print_json(FILE *f, const struct pcilu_lu_check *c, const struct pcil
 	struct json_object *root = json_object_new_object(), *src = json_object_new_object(),
 			   *profs = json_object_new_array(), *devs = json_object_new_array();
 
-	pcilu_json_add(root, "schema", json_object_new_string("pcilu-check/2"));
+	pcilu_json_schema(root, "pcilu-check/2");
 	pcilu_json_add(src, "name", c->t->name ? json_object_new_string(c->t->name) : NULL);
 	pcilu_json_add(src, "kind", json_object_new_string(pcilu_source_kind_name(c->t->kind)));
 	pcilu_json_add(root, "source", src);

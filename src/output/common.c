@@ -103,14 +103,29 @@ struct json_object *pcilu_json_acs(const struct pcilu_dev *dev)
 	return o;
 }
 
+/*
+ * Start a document. json-c reports a failed allocation only as a NULL value,
+ * which pcilu_json_add() cannot tell from a deliberate null; but malloc sets
+ * errno to ENOMEM and nothing else does. So errno is cleared here and looked
+ * at in pcilu_json_print(): a document that lost a value is never printed.
+ */
+void pcilu_json_schema(struct json_object *root, const char *schema)
+{
+	errno = 0;
+	pcilu_json_add(root, "schema", json_object_new_string(schema));
+}
+
 int pcilu_json_print(FILE *f, struct json_object *root)
 {
 	const char *s;
 
-	if (!root)
+	if (!root || errno == ENOMEM) {
+		json_object_put(root);
 		return -ENOMEM;
+	}
 	s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (!s) {
+	/* A failed printbuf growth leaves json-c's text short, not NULL. */
+	if (!s || errno == ENOMEM) {
 		json_object_put(root);
 		return -ENOMEM;
 	}

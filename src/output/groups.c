@@ -161,7 +161,7 @@ int pcilu_print_groups(FILE *f, const struct pcilu_iommu *r, const struct pcilu_
 		struct json_object *root = json_object_new_object();
 		const struct pcilu_topology *t = pcilu_iommu_topology(r);
 
-		pcilu_json_add(root, "schema", json_object_new_string("pcilu-groups/1"));
+		pcilu_json_schema(root, "pcilu-groups/1");
 		pcilu_json_add(root, "source", t->name ? json_object_new_string(t->name) : NULL);
 		pcilu_json_add(root, "iommu", json_object_new_string(on ? "on" : "off"));
 		pcilu_json_add(root, "iommu_from", json_object_new_string(pcilu_fact_origin_name(from)));
@@ -201,7 +201,7 @@ int pcilu_print_explain(FILE *f, const struct pcilu_iommu *r, int32_t dev, const
 	if (o->json) {
 		struct json_object *root = json_object_new_object();
 
-		pcilu_json_add(root, "schema", json_object_new_string("pcilu-groups/1"));
+		pcilu_json_schema(root, "pcilu-groups/1");
 		pcilu_json_add(root, "device", pcilu_json_bdf(&t->devs[dev]));
 		pcilu_json_add(root, "group", json_object_new_int(g));
 		pcilu_json_add(root, "join", reason_json(r, j));

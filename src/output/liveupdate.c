@@ -180,7 +180,7 @@ static int json_plan(FILE *f, const struct pcilu_topology *t, const struct pcilu
 	const struct pcilu_lu_preserve *pr = r->check ? &r->check->pres[r->profile] : NULL;
 	struct json_object *root = json_object_new_object();
 
-	pcilu_json_add(root, "schema", json_object_new_string("pcilu-plan/2"));
+	pcilu_json_schema(root, "pcilu-plan/2");
 	pcilu_json_add(root, "source", t->name ? json_object_new_string(t->name) : NULL);
 	if (r->check)
 		pcilu_json_add(root, "source_host", pcilu_check_host_json(r->check));
@@ -279,7 +279,7 @@ int pcilu_print_verify(FILE *f, const struct pcilu_manifest *m, const char *orig
 	if (o->json) {
 		struct json_object *root = json_object_new_object(), *a = json_object_new_array();
 
-		pcilu_json_add(root, "schema", json_object_new_string("pcilu-verify/1"));
+		pcilu_json_schema(root, "pcilu-verify/1");
 		pcilu_json_add(root, "manifest", json_object_new_string(origin));
 		pcilu_json_add(root, "profile", json_object_new_string(m->profile));
 		pcilu_json_add(root, "forced", json_object_new_boolean(m->forced));

@@ -18,6 +18,7 @@ struct json_object *pcilu_json_acs(const struct pcilu_dev *dev);
 /* Print a JSON document and free it; -ENOMEM when it could not be built. */
 int pcilu_json_print(FILE *f, struct json_object *root);
 /* "8086:1234 Vendor Device" into buf. */
+void pcilu_json_schema(struct json_object *root, const char *schema);
 const char *pcilu_dev_label(const struct pcilu_dev *dev, struct pcilu_names *n, char *buf, size_t len);
 /* One-line ACS summary for text output: "ACS cap SV|RR ctl SV", "ACS unknown (...)". */
 const char *pcilu_acs_summary(const struct pcilu_dev *dev, char *buf, size_t len);

@@ -120,7 +120,7 @@ static struct json_object *sim_json(const struct pcilu_sim *s, const struct pcil
 	struct json_object *pres = json_object_new_array(), *eps = json_object_new_array();
 	const struct pcilu_policy *p = s->pol_next;
 
-	pcilu_json_add(root, "schema", json_object_new_string("pcilu-simulate/1"));
+	pcilu_json_schema(root, "pcilu-simulate/1");
 	pcilu_json_add(root, "source", s->now->name ? json_object_new_string(s->now->name) : NULL);
 	pcilu_json_add(root, "profile", json_object_new_string(pcilu_lu_profile_name(s->profile)));
 	pcilu_json_add(nk, "inherit", json_object_new_boolean(s->inherit));
@@ -216,7 +216,7 @@ int pcilu_print_diff(FILE *f, const struct pcilu_diff *df, const struct pcilu_di
 	if (o->json) {
 		struct json_object *root = json_object_new_object();
 
-		pcilu_json_add(root, "schema", json_object_new_string("pcilu-diff/1"));
+		pcilu_json_schema(root, "pcilu-diff/1");
 		pcilu_json_add(root, "a", side_json(df->a));
 		pcilu_json_add(root, "b", side_json(df->b));
 		pcilu_json_add(root, "changes", changes_json(&df->ch));

@@ -179,7 +179,7 @@ static struct json_object *json_tree(struct tree_ctx *c, const struct pcilu_diag
 	struct json_object *root = json_object_new_object(), *src = json_object_new_object();
 	struct json_object *roots = json_object_new_array(), *un = json_object_new_array();
 
-	pcilu_json_add(root, "schema", json_object_new_string("pcilu-tree/1"));
+	pcilu_json_schema(root, "pcilu-tree/1");
 	pcilu_json_add(src, "name", t->name ? json_object_new_string(t->name) : NULL);
 	pcilu_json_add(src, "kind", json_object_new_string(pcilu_source_kind_name(t->kind)));
 	pcilu_json_add(root, "source", src);

@@ -3,6 +3,7 @@
 #include "pci_int.h"
 
 #include <pci/pci.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -14,6 +15,26 @@ struct pcilu_names {
 static void quiet(char *msg, ...)
 {
 	(void)msg;
+}
+
+/*
+ * libpci calls this on a fatal error (out of memory while loading pci.ids)
+ * and requires that it not return; its default exits with status 1, which
+ * pcilu's callers would read as a negative verdict. Say what happened and
+ * exit 2 (an error) instead: the one place the library exits, by libpci's
+ * contract, not by choice.
+ */
+__attribute__((noreturn, format(printf, 1, 2)))
+static void fatal(char *msg, ...)
+{
+	va_list ap;
+
+	fputs("pcilu: libpci (reading pci.ids for names): ", stderr);
+	va_start(ap, msg);
+	vfprintf(stderr, msg, ap);
+	va_end(ap);
+	fputs("; --no-names avoids it\n", stderr);
+	exit(2);
 }
 
 struct pcilu_names *pcilu_names_open(void)
@@ -30,6 +51,7 @@ struct pcilu_names *pcilu_names_open(void)
 	/* Without pci_init() (which would probe hardware) these hooks are unset. */
 	n->pacc->warning = quiet;
 	n->pacc->debug = quiet;
+	n->pacc->error = fatal;
 	n->pacc->id_lookup_mode = PCI_LOOKUP_NO_NUMBERS;
 	return n;
 }

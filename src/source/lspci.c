@@ -514,6 +514,8 @@ int pcilu_load_lspci(const char *name, const char *text, size_t len,
 	int ret = 0;
 
 	pcilu_raw_host_init(h, PCILU_SRC_LSPCI, name);
+	if (name && !h->name)
+		return -ENOMEM;
 	if (!name)
 		name = "<input>";
 	s = malloc(sizeof(*s));

@@ -286,9 +286,14 @@ static json_object *parse_json(struct spec_host *s, const char *text, size_t len
 		json_tokener_free(tok);
 		return NULL;
 	}
+	/* json-c drops a member it cannot allocate and goes on: only errno tells (malloc's ENOMEM). */
+	errno = 0;
 	o = json_tokener_parse_ex(tok, text, (int)len);
 	end = json_tokener_get_parse_end(tok);
-	if (!o) {
+	if (errno == ENOMEM) {
+		json_object_put(o);
+		o = NULL;	/* the caller reports -ENOMEM: no message was added */
+	} else if (!o) {
 		enum json_tokener_error e = json_tokener_get_error(tok);
 
 		syntax_error(s, text, end, e == json_tokener_continue ? "unexpected end of input" :

@@ -19,7 +19,8 @@ void spec_verr(struct spec_host *s, const char *path, const char *fmt, va_list a
 	char msg[512];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	pcilu_diag_add(s->d, PCILU_ERROR, s->file, 0, -1, "%s: %s", *path ? path : "/", msg);
+	/* @path is NULL when building it ran out of memory. */
+	pcilu_diag_add(s->d, PCILU_ERROR, s->file, 0, -1, "%s: %s", path && *path ? path : "/", msg);
 }
 
 void spec_err(struct spec_parse *p, const char *path, const char *fmt, ...)
