@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Allocation-failure sweep: for each command, fail the Nth allocation for every N.
 
-usage: sweep.py [--max-runs K] [--only NAME,...] BUILD_DIR
+usage: sweep.py [--max-runs K] [--only NAME,...] [--pcilu PROGRAM] BUILD_DIR
 
 For each command of COMMANDS, one run counts the allocations that go through
 the dynamic linker (tests/alloc/failmalloc.c, LD_PRELOAD); then a run per N
@@ -163,8 +163,9 @@ def main():
     ap.add_argument("build")
     ap.add_argument("--max-runs", type=int, default=400)
     ap.add_argument("--only")
+    ap.add_argument("--pcilu", help="the program to sweep (default: BUILD_DIR/src/cli/pcilu)")
     a = ap.parse_args()
-    pcilu = os.path.join(a.build, "src", "cli", "pcilu")
+    pcilu = a.pcilu or os.path.join(a.build, "src", "cli", "pcilu")
     shim = os.path.join(a.build, "tests", "alloc", "libfailmalloc.so")
     for f in (pcilu, shim):
         if not os.path.exists(f):

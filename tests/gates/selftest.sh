@@ -33,6 +33,13 @@ expect_fail "bad-input, crashing pcilu" \
 
 # 3. The fuzz gate's runner on a target that overflows its heap buffer for
 #    the canary input: ASan aborts, run.sh must fail.
+# The allocation sweep fails on a program that exits 2 without a word.
+if [ -n "${PCILU:-}" ] && [ -e "$(dirname "$PCILU")/../../tests/alloc/libfailmalloc.so" ]; then
+	expect_fail "alloc sweep, silent pcilu" \
+		python3 "$src/tests/alloc/sweep.py" --max-runs 5 --only check \
+		--pcilu "$here/silent-pcilu.sh" "$(dirname "$PCILU")/../.."
+fi
+
 if [ "${1:-}" = --fuzz ]; then
 	expect_fail "fuzz gate, crashing input" \
 		env FUZZ_REGRESS="$here" "$src/fuzz/run.sh" canary 2
