@@ -120,6 +120,10 @@ def sweep(name, pcilu, shim, args, setup, max_runs, tmp):
     count_file = os.path.join(tmp, "count")
     rc, base_out, err = run(pcilu, shim, args, count_file=count_file)
     base_rc = rc
+    if rc is None or rc not in (0, 1, 2, 3) or (rc and not err.strip()):
+        return {"name": name, "error": "without any failure: exit %s, stderr %r" % (rc, err[-200:])}
+    if not os.path.exists(count_file):
+        return {"name": name, "error": "the shim counted nothing (not loaded, or the program _exit()ed)"}
     total = int(open(count_file).read())
     ns = list(range(1, total + 1))
     if len(ns) > max_runs:

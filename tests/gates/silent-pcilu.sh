@@ -1,3 +1,3 @@
-#!/bin/sh
+#!/bin/bash
 # A pcilu that fails without saying why: the alloc gate must fail on it.
 exit 2
