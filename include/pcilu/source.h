@@ -113,7 +113,13 @@ int pcilu_load_spec(const char *name, const char *text, size_t len,
 int pcilu_load_any(const char *arg, const struct pcilu_source_opts *opts,
 		   struct pcilu_raw_host *h, struct pcilu_diag *d);
 
-/* Read a whole file ("-" = stdin) into a NUL-terminated buffer, bounded by PCILU_MAX_INPUT_SIZE. */
+/*
+ * Read a whole file ("-" = stdin) into a NUL-terminated buffer of at most
+ * @max bytes. Anything but a regular file (stdin excepted) is refused before
+ * a byte is read: a FIFO would block, a device would never end.
+ */
+int pcilu_read_file_max(const char *path, uint64_t max, char **buf, size_t *len, struct pcilu_diag *d);
+/* The same, bounded by PCILU_MAX_INPUT_SIZE. */
 int pcilu_read_file(const char *path, char **buf, size_t *len, struct pcilu_diag *d);
 
 /*

@@ -9,6 +9,7 @@
 #include <pcilu/base.h>
 
 #include <stdio.h>
+#include <sys/types.h>
 
 /* Little-endian loads from config bytes the caller has bounds-checked. */
 static inline uint16_t pcilu_le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
@@ -28,6 +29,18 @@ static inline void pcilu_put32(uint8_t *p, uint32_t v)
  * directory, fsync, rename, fsync of the directory. 0 or a negative errno.
  */
 int pcilu_write_atomic(const char *path, const void *data, size_t len);
+
+/*
+ * Open @name (relative to @dirfd, or AT_FDCWD) for reading only if it is a
+ * regular file: opened non-blocking, so a FIFO cannot hang the open, then
+ * fstat'ed. Returns the fd, or a negative errno; -EFTYPE_PCILU when it is not
+ * a regular file, with *kind saying what it is ("a FIFO", "a character device"...).
+ * sysfs attributes are regular files, so the live /sys passes.
+ */
+#define EFTYPE_PCILU	EPROTOTYPE	/* "not a regular file": an errno no open() returns */
+int pcilu_open_regular(int dirfd, const char *name, const char **kind, off_t *size);
+/* What a mode is, in words, for messages: "a FIFO", "a directory"... */
+const char *pcilu_file_kind(unsigned mode);
 
 /* bsearch()'s twin for absent keys: the index of the first element >= @key in sorted @base. */
 size_t pcilu_lower_bound(const void *key, const void *base, size_t n, size_t size,

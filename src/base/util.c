@@ -114,6 +114,44 @@ out:
 	return ret;
 }
 
+const char *pcilu_file_kind(unsigned mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFIFO: return "a FIFO";
+	case S_IFCHR: return "a character device";
+	case S_IFBLK: return "a block device";
+	case S_IFSOCK: return "a socket";
+	case S_IFDIR: return "a directory";
+	case S_IFLNK: return "a symbolic link";
+	case S_IFREG: return "a regular file";
+	default: return "not a file";
+	}
+}
+
+int pcilu_open_regular(int dirfd, const char *name, const char **kind, off_t *size)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		if (kind)
+			*kind = pcilu_file_kind(st.st_mode);
+		return -EFTYPE_PCILU;
+	}
+	if (size)
+		*size = st.st_size;
+	return fd;
+}
+
 size_t pcilu_lower_bound(const void *key, const void *base, size_t n, size_t size,
 			 int (*cmp)(const void *, const void *))
 {

@@ -580,7 +580,8 @@ int pcilu_manifest_read_file(const char *path, struct pcilu_manifest *m, struct 
 			       (long long)st.st_size, PCILU_MANIFEST_MAX_SIZE);
 		return -E2BIG;
 	}
-	ret = pcilu_read_file(path, &buf, &len, d);
+	/* The limit applies while reading too: stdin and odd files have no size to check first. */
+	ret = pcilu_read_file_max(path, PCILU_MANIFEST_MAX_SIZE, &buf, &len, d);
 	if (ret)
 		return ret;
 	ret = pcilu_manifest_decode(buf, len, path, m, d);

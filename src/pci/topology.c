@@ -185,8 +185,22 @@ static void link_known_vfs(struct pcilu_builder *b, const struct pcilu_raw_host 
 			continue;
 		vf = find_all(b, r->seg, r->bus, r->devfn);
 		pf = find_all(b, r->pf_seg, r->pf_bus, r->pf_devfn);
-		if (vf != PCILU_NONE && pf != PCILU_NONE && vf != pf)
-			b->all[vf].physfn = pf;
+		if (vf == PCILU_NONE || pf == PCILU_NONE || vf == pf)
+			continue;
+		/*
+		 * The kernel's physfn link is its own fact and is kept; but a PF
+		 * whose SR-IOV state does not place this VF (no capability, VF
+		 * Enable clear, another routing ID) means a damaged or mixed copy.
+		 */
+		if (b->all[vf].physfn != pf) {
+			char v[24], p[24];
+
+			pcilu_diag_add(b->d, PCILU_WARN, b->file, b->all[vf].line, -1,
+				       "%s: its physfn names %s, whose SR-IOV capability does not place a VF there; "
+				       "kept as the kernel's VF", pcilu_bdf(&b->all[vf], v, sizeof(v)),
+				       pcilu_bdf(&b->all[pf], p, sizeof(p)));
+		}
+		b->all[vf].physfn = pf;
 	}
 }
 

@@ -32,6 +32,7 @@ static const uint8_t hexv[256] = {
 #define ROW_BYTES	16
 #define MAX_OFF_DIGITS	8
 #define MAX_ROWS	(PCILU_CFG_EXP_SIZE / ROW_BYTES)
+#define LP_MAX_SHOWN	100	/* a garbage file of 2 M records needs no 2 M messages */
 
 struct lp {
 	const char *name;
@@ -39,6 +40,9 @@ struct lp {
 	struct pcilu_diag *d;
 	long line;
 	size_t errors;		/* records dropped or stray rows */
+	size_t shown;		/* error messages added; past LP_MAX_SHOWN only counted */
+	size_t unshown;		/* messages past that */
+	size_t records;		/* records ended, good or bad, for the device limit */
 	size_t truncated;	/* devices with fewer than 256 bytes */
 	bool path_noted;
 	bool stray_reported;	/* hex rows outside a record: one message per run */
@@ -75,24 +79,30 @@ __attribute__((format(printf, 2, 3)))
 static void rec_error(struct lp *s, const char *fmt, ...)
 {
 	char msg[256], bdf[24];
+	bool show = s->shown < LP_MAX_SHOWN;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	s->shown += show;
+	s->unshown += !show;
 	if (!s->in_dev) {
-		pcilu_diag_add(s->d, PCILU_ERROR, s->name, s->line, -1, "%s", msg);
+		if (show)
+			pcilu_diag_add(s->d, PCILU_ERROR, s->name, s->line, -1, "%s", msg);
 		s->errors++;
 		return;
 	}
 	if (s->bad) {
-		pcilu_diag_add(s->d, PCILU_ERROR, s->name, s->line, -1, "%s: %s",
-			       addr_str(s, bdf, sizeof(bdf)), msg);
+		if (show)
+			pcilu_diag_add(s->d, PCILU_ERROR, s->name, s->line, -1, "%s: %s",
+				       addr_str(s, bdf, sizeof(bdf)), msg);
 		return;
 	}
-	pcilu_diag_add(s->d, PCILU_ERROR, s->name, s->line, -1,
-		       "%s: %s; the device (record at line %ld) cannot be read (--lenient leaves it out)",
-		       addr_str(s, bdf, sizeof(bdf)), msg, s->dev_line);
+	if (show)
+		pcilu_diag_add(s->d, PCILU_ERROR, s->name, s->line, -1,
+			       "%s: %s; the device (record at line %ld) cannot be read (--lenient leaves it out)",
+			       addr_str(s, bdf, sizeof(bdf)), msg, s->dev_line);
 	s->bad = true;
 	s->errors++;
 }
@@ -174,9 +184,7 @@ static int end_record(struct lp *s)
 	}
 	if (!s->bad)
 		check_gaps(s);
-	if (s->bad)
-		goto out;
-	if (s->h->count >= PCILU_MAX_DEVICES) {
+	if (++s->records > PCILU_MAX_DEVICES) {
 		/* Otherwise pcilu_raw_host_add()'s NULL reads as "out of memory". */
 		pcilu_diag_add(s->d, PCILU_ERROR, s->name, 0, -1,
 			       "more than %u devices (the limit PCILU_MAX_DEVICES), the next at line %ld: the dump is refused",
@@ -184,6 +192,16 @@ static int end_record(struct lp *s)
 		ret = -E2BIG;
 		goto out;
 	}
+	if (!s->bad && s->hi < PCI_STD_HEADER_SIZEOF) {
+		long line = s->line;
+
+		s->line = s->dev_line;	/* the record is at fault, not the line that ended it */
+		rec_error(s, "only %u bytes of config space in the record: the 64-byte header is required",
+			  s->hi);
+		s->line = line;
+	}
+	if (s->bad)
+		goto out;
 	r = pcilu_raw_host_add(s->h);
 	if (!r) {
 		ret = -ENOMEM;
@@ -547,9 +565,11 @@ int pcilu_load_lspci(const char *name, const char *text, size_t len,
 	if (!ret && s->truncated) {
 		h->config_truncated = true;
 		pcilu_diag_add(d, PCILU_WARN, name, 0, -1,
-			       "only the 64-byte header of config space is in the dump for %zu device%s (made with -x, or not as root): capabilities (ACS, ARI, SR-IOV) are unknown; use 'lspci -xxxx' as root",
+			       "fewer than 256 bytes of config space are in the dump for %zu device%s (made with -x, or not as root): capabilities (ACS, ARI, SR-IOV) are unknown; use 'lspci -xxxx' as root",
 			       s->truncated, s->truncated == 1 ? "" : "s");
 	}
+	if (s->unshown)
+		pcilu_diag_add(d, PCILU_ERROR, name, 0, -1, "%zu more errors not shown", s->unshown);
 	if (!ret && !h->count) {
 		pcilu_diag_add(d, PCILU_ERROR, name, 0, -1, "no devices found");
 		ret = -EINVAL;

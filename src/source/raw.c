@@ -50,28 +50,31 @@ struct pcilu_raw_dev *pcilu_raw_host_add(struct pcilu_raw_host *h)
 	return r;
 }
 
-static int read_fd(int fd, const char *path, char **buf, size_t *len, struct pcilu_diag *d)
+static int too_big(const char *path, uint64_t max, struct pcilu_diag *d)
 {
-	struct stat st;
+	pcilu_diag_add(d, PCILU_ERROR, path, 0, -1, "input larger than the limit of %llu bytes",
+		       (unsigned long long)max);
+	return -E2BIG;
+}
+
+/* Read @fd to EOF, at most @max bytes; @size is the file's own size when known (else 0). */
+static int read_fd(int fd, const char *path, uint64_t max, off_t size, char **buf, size_t *len,
+		   struct pcilu_diag *d)
+{
 	size_t cap = 1 << 16, n = 0;
 	char *p;
 
 	/* A regular file's size is known: one allocation, no copies while growing (+1 to see EOF). */
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (unsigned long long)st.st_size < PCILU_MAX_INPUT_SIZE)
-		cap = (size_t)st.st_size + 1;
+	if (size > 0 && (uint64_t)size <= max)
+		cap = (size_t)size + 1;
 	p = malloc(cap + 1);
-
 	if (!p)
 		return -ENOMEM;
 	for (;;) {
 		if (n == cap) {
-			if (cap >= PCILU_MAX_INPUT_SIZE) {
+			if (cap > max) {
 				free(p);
-				pcilu_diag_add(d, PCILU_ERROR, path, 0, -1,
-					       "input larger than the limit of %llu bytes",
-					       (unsigned long long)PCILU_MAX_INPUT_SIZE);
-				return -E2BIG;
+				return too_big(path, max, d);
 			}
 			char *np = realloc(p, cap * 2 + 1);
 
@@ -97,39 +100,45 @@ static int read_fd(int fd, const char *path, char **buf, size_t *len, struct pci
 			break;
 		n += (size_t)r;
 	}
+	if (n > max) {
+		free(p);
+		return too_big(path, max, d);
+	}
 	p[n] = '\0';
 	*buf = p;
 	*len = n;
 	return 0;
 }
 
-int pcilu_read_file(const char *path, char **buf, size_t *len, struct pcilu_diag *d)
+int pcilu_read_file_max(const char *path, uint64_t max, char **buf, size_t *len, struct pcilu_diag *d)
 {
+	const char *kind = NULL;
+	off_t size = 0;
+	int fd, ret;
+
 	if (!strcmp(path, "-"))
-		return read_fd(STDIN_FILENO, "<stdin>", buf, len, d);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
+		return read_fd(STDIN_FILENO, "<stdin>", max, 0, buf, len, d);
+	fd = pcilu_open_regular(AT_FDCWD, path, &kind, &size);
+	if (fd == -EFTYPE_PCILU) {
+		pcilu_diag_add(d, PCILU_ERROR, path, 0, -1, "%s, not a regular file: not read", kind);
+		return -EINVAL;
+	}
 	if (fd < 0) {
-		int e = -errno;
-
-		pcilu_diag_add(d, PCILU_ERROR, path, 0, -1, "cannot open: %s", strerror(-e));
-		return e;
+		pcilu_diag_add(d, PCILU_ERROR, path, 0, -1, "cannot open: %s", strerror(-fd));
+		return fd;
 	}
-	struct stat st;
-	int ret;
-
-	/* Refuse an oversized file before reading it, not after holding 4 GiB. */
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (unsigned long long)st.st_size > PCILU_MAX_INPUT_SIZE) {
-		close(fd);
-		pcilu_diag_add(d, PCILU_ERROR, path, 0, -1,
-			       "input larger than the limit of %llu bytes",
-			       (unsigned long long)PCILU_MAX_INPUT_SIZE);
-		return -E2BIG;
-	}
-	ret = read_fd(fd, path, buf, len, d);
+	/* Refuse an oversized file before reading it, not after holding it. */
+	if ((uint64_t)size > max)
+		ret = too_big(path, max, d);
+	else
+		ret = read_fd(fd, path, max, size, buf, len, d);
 	close(fd);
 	return ret;
+}
+
+int pcilu_read_file(const char *path, char **buf, size_t *len, struct pcilu_diag *d)
+{
+	return pcilu_read_file_max(path, PCILU_MAX_INPUT_SIZE, buf, len, d);
 }
 
 /* A spec is JSON: its first non-blank byte opens an object. */
@@ -155,15 +164,20 @@ int pcilu_load_any(const char *arg, const struct pcilu_source_opts *opts,
 		return pcilu_load_sysfs(arg, opts, h, d);
 
 	char *text = NULL;
-	size_t len = 0;
+	size_t len = 0, skip = 0;
 	int ret = pcilu_read_file(arg, &text, &len, d);
 
 	if (ret)
 		return ret;
-	if (looks_like_spec(text, len))
-		ret = pcilu_load_spec(arg, text, len, opts, h, d);
+	/* Editors on some systems start a text file with a UTF-8 byte order mark: skip it. */
+	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
+		pcilu_diag_add(d, PCILU_NOTE, arg, 1, -1, "starts with a UTF-8 byte order mark: skipped");
+		skip = 3;
+	}
+	if (looks_like_spec(text + skip, len - skip))
+		ret = pcilu_load_spec(arg, text + skip, len - skip, opts, h, d);
 	else
-		ret = pcilu_load_lspci(arg, text, len, opts, h, d);
+		ret = pcilu_load_lspci(arg, text + skip, len - skip, opts, h, d);
 	free(text);
 	return ret;
 }

@@ -91,6 +91,7 @@ struct spec_host {
 	struct spec_segment *segs;
 	size_t nsegs;
 	size_t nfuncs;		/* functions including VFs, for the limit */
+	uint64_t cfg_total;	/* config bytes they expand to, for the limit */
 	uint32_t host_fn0;	/* fragments: slots of the bus they join whose function 0 the host has */
 };
 

@@ -77,15 +77,30 @@ static const struct {
 	{ "sriov", K_FUNCS },
 };
 
-static bool count_funcs(struct spec_parse *p, const char *path, size_t more)
+/*
+ * Count @more functions of @cfg_bytes each. A few bytes of spec can ask for
+ * millions of functions, so both the count and the config space they expand
+ * to are bounded here, before anything is synthesised: at most as much config
+ * space as pcilu would read from any one input file.
+ */
+static bool count_funcs(struct spec_parse *p, const char *path, size_t more, unsigned cfg_bytes)
 {
-	if (p->s->nfuncs > PCILU_MAX_DEVICES)
+	struct spec_host *s = p->s;
+
+	if (s->nfuncs > PCILU_MAX_DEVICES || s->cfg_total > PCILU_MAX_INPUT_SIZE)
 		return false;	/* reported already */
-	p->s->nfuncs += more;
-	if (p->s->nfuncs <= PCILU_MAX_DEVICES)
-		return true;
-	spec_err(p, path, "more than %u functions (the limit PCILU_MAX_DEVICES)", PCILU_MAX_DEVICES);
-	return false;
+	s->nfuncs += more;
+	s->cfg_total += (uint64_t)more * cfg_bytes;
+	if (s->nfuncs > PCILU_MAX_DEVICES) {
+		spec_err(p, path, "more than %u functions (the limit PCILU_MAX_DEVICES)", PCILU_MAX_DEVICES);
+		return false;
+	}
+	if (s->cfg_total > PCILU_MAX_INPUT_SIZE) {
+		spec_err(p, path, "the spec expands to more than %llu bytes of config space (%zu functions so far): "
+			 "the limit of one input", (unsigned long long)PCILU_MAX_INPUT_SIZE, s->nfuncs);
+		return false;
+	}
+	return true;
 }
 
 static void node_defaults(struct spec_node *n, enum spec_kind kind, int32_t numa)
@@ -318,7 +333,8 @@ static bool parse_node(struct spec_parse *p, const char *path, json_object *o, e
 		spec_err(p, path, "\"subordinate\" %02x is below \"bus\" %02x", n->pin_sub, n->pin_bus);
 		ok = false;
 	}
-	if (!count_funcs(p, path, 1 + (n->has_sriov ? n->sriov.num : 0)))
+	if (!count_funcs(p, path, 1 + (n->has_sriov ? n->sriov.num : 0),
+			 n->cfg_bytes ? n->cfg_bytes : p->s->cfg_bytes))
 		return false;
 	if (json_object_object_get_ex(o, "children", &v) && (K(kind) & K_BRIDGES)) {
 		if (depth >= PCILU_MAX_SPEC_DEPTH) {

@@ -42,11 +42,11 @@ static bool parse_name(const char *name, uint32_t *seg, uint8_t *bus, uint8_t *d
 /* Read a small file under @dfd into @buf (NUL-terminated, trailing space cut). */
 static int read_small(int dfd, const char *name, char *buf, size_t size)
 {
-	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
+	int fd = pcilu_open_regular(dfd, name, NULL, NULL);	/* a FIFO in a copy must not block */
 	ssize_t n;
 
 	if (fd < 0)
-		return -errno;
+		return fd;
 	do
 		n = read(fd, buf, size - 1);
 	while (n < 0 && errno == EINTR);
@@ -121,13 +121,22 @@ static void dev_error(struct sf *s, const char *name, const char *file, const ch
 	s->errors++;
 }
 
+__attribute__((format(printf, 4, 5)))
+static void entry_warn(struct sf *s, const char *name, const char *file, const char *fmt, ...);
+
 static int read_config(struct sf *s, int efd, const char *name, uint8_t *buf, size_t *len)
 {
-	int fd = openat(efd, "config", O_RDONLY | O_CLOEXEC);
+	const char *kind = NULL;
+	int fd = pcilu_open_regular(efd, "config", &kind, NULL);
 	size_t n = 0;
+	char extra;
 
+	if (fd == -EFTYPE_PCILU) {
+		dev_error(s, name, "config", "%s, not a regular file: not read", kind);
+		return -1;
+	}
 	if (fd < 0) {
-		dev_error(s, name, "config", "cannot open: %s", strerror(errno));
+		dev_error(s, name, "config", "cannot open: %s", strerror(-fd));
 		return -1;
 	}
 	/* Non-root reads of a 256/4096-byte file stop early: read to EOF. */
@@ -145,6 +154,9 @@ static int read_config(struct sf *s, int efd, const char *name, uint8_t *buf, si
 			break;
 		n += (size_t)r;
 	}
+	/* Config space ends at 4096 bytes: more is a damaged copy, said, not silently cut. */
+	if (n == PCILU_CFG_EXP_SIZE && read(fd, &extra, 1) == 1)
+		entry_warn(s, name, "config", "longer than the 4096 bytes of config space; the rest is ignored");
 	close(fd);
 	if (n < PCI_STD_HEADER_SIZEOF) {
 		dev_error(s, name, "config", "only %zu bytes readable, the 64-byte header is needed", n);
@@ -158,8 +170,8 @@ static int read_config(struct sf *s, int efd, const char *name, uint8_t *buf, si
  * A group link that names no number: the kernel never makes one, so the copy
  * is odd, but the model is still exact; only the kernel's answer is missing.
  */
-__attribute__((format(printf, 3, 4)))
-static void group_warn(struct sf *s, const char *name, const char *fmt, ...)
+__attribute__((format(printf, 4, 5)))
+static void entry_warn(struct sf *s, const char *name, const char *file, const char *fmt, ...)
 {
 	char *msg = NULL;
 	va_list ap;
@@ -169,12 +181,26 @@ static void group_warn(struct sf *s, const char *name, const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
 	va_end(ap);
-	if (asprintf(&path, "%s/%s/iommu_group", s->dir, name) < 0)
+	if (asprintf(&path, "%s/%s/%s", s->dir, name, file) < 0)
 		path = NULL;
-	pcilu_diag_add(s->d, PCILU_WARN, path ? path : s->dir, 0, -1, "%s",
-		       msg ? msg : "unreadable: the device's kernel group is unknown");
+	pcilu_diag_add(s->d, PCILU_WARN, path ? path : s->dir, 0, -1, "%s", msg ? msg : "unreadable");
 	free(path);
 	free(msg);
+}
+
+#define group_warn(s, name, ...) entry_warn(s, name, "iommu_group", __VA_ARGS__)
+
+/* Why an entry could not be read, in words. */
+static const char *entry_error(int ret)
+{
+	return ret == -EFTYPE_PCILU ? "neither a link nor a regular file" : strerror(-ret);
+}
+
+/* An optional entry (driver, numa_node) that is there but unreadable: say so, go on. */
+static void odd_entry(struct sf *s, const char *name, const char *file, int ret, const char *lost)
+{
+	if (ret && ret != -ENOENT)
+		entry_warn(s, name, file, "unreadable (%s): %s", entry_error(ret), lost);
 }
 
 /* The sysfs-only facts: kernel group, driver, NUMA node, PF of a VF. */
@@ -195,17 +221,22 @@ static int read_facts(struct sf *s, int efd, const char *name, struct pcilu_raw_
 			   buf);
 	} else if (ret != -ENOENT) {
 		group_warn(s, name, "unreadable (%s): the device's kernel group is unknown",
-			   strerror(-ret));
+			   entry_error(ret));
 	}
-	if (!read_name(efd, "driver", buf, sizeof(buf)) && buf[0]) {
+	ret = read_name(efd, "driver", buf, sizeof(buf));
+	odd_entry(s, name, "driver", ret, "the driver is unknown");
+	if (!ret && buf[0]) {
 		r->driver = strdup(buf);
 		if (!r->driver)
 			return -ENOMEM;
 	}
-	if (!read_small(efd, "numa_node", buf, sizeof(buf)) && parse_int(buf, &v) && v >= 0)
+	ret = read_small(efd, "numa_node", buf, sizeof(buf));
+	odd_entry(s, name, "numa_node", ret, "the NUMA node is unknown");
+	if (!ret && parse_int(buf, &v) && v >= 0)
 		r->numa_node = v;
 
 	ret = read_name(efd, "physfn", buf, sizeof(buf));
+	odd_entry(s, name, "physfn", ret, "whether it is a VF is unknown");
 	if (ret == -ENOENT) {
 		r->physfn_known = true;
 		r->is_virtfn = false;
@@ -300,6 +331,14 @@ static int open_devices(struct sf *s, const char *root)
 		return e;
 	}
 	fd = openat(rfd, "bus/pci/devices", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && errno != ENOENT && errno != ENOTDIR) {
+		int e = -errno;
+
+		/* It is there but cannot be read (permissions): say that, not "not a sysfs tree". */
+		close(rfd);
+		pcilu_diag_add(s->d, PCILU_ERROR, root, 0, -1, "cannot open bus/pci/devices: %s", strerror(-e));
+		return e;
+	}
 	if (fd >= 0) {
 		close(rfd);
 		if (asprintf(&s->dir, "%s%sbus/pci/devices", root,
@@ -435,7 +474,7 @@ static void report(struct sf *s)
 	if (s->truncated) {
 		s->h->config_truncated = true;
 		pcilu_diag_add(s->d, PCILU_WARN, s->dir, 0, -1,
-			       "only 64 bytes of config space readable for %zu device%s: run as root for capabilities (ACS, ARI, SR-IOV)",
+			       "fewer than 256 bytes of config space readable for %zu device%s (64 when not root): run as root for capabilities (ACS, ARI, SR-IOV)",
 			       s->truncated, s->truncated == 1 ? "" : "s");
 	}
 	if (s->group_dirs)

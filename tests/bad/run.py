@@ -85,13 +85,15 @@ def gen_deep_json(path):
 
 
 def sysfs_tree(files):
-    """A copied sysfs tree: {relative path: bytes or ('link', target)}."""
+    """A copied sysfs tree: {relative path: bytes, ('link', target) or ('fifo',)}."""
     def gen(path):
         os.makedirs(path)
         for rel, content in files.items():
             full = os.path.join(path, rel)
             os.makedirs(os.path.dirname(full), exist_ok=True)
-            if isinstance(content, tuple):
+            if content == ('fifo',):
+                os.mkfifo(full)     # opened without O_NONBLOCK, it would block forever
+            elif isinstance(content, tuple):
                 os.symlink(content[1], full)
             else:
                 with open(full, 'wb') as f:
@@ -101,6 +103,23 @@ def sysfs_tree(files):
 
 HOST_CFG = bytes.fromhex('8680c029000000000000000600000000') + bytes(48)
 DEV = 'bus/pci/devices/0000:00:00.0/'
+
+def gen_spec_expands(path):
+    # 1 KB of spec, 17 PFs of 65,535 VFs: 4.6 GB of config space if synthesised.
+    devs = ', '.join('{"slot": "%02x.0", "sriov": {"total": 65535, "num": 65535}}' % i for i in range(17))
+    with open(path, 'w') as f:
+        f.write('{"devices": [%s]}\n' % devs)
+
+
+def gen_bom(text):
+    def gen(path):
+        with open(path, 'wb') as f:
+            f.write(b'\xef\xbb\xbf' + text.encode())
+    return gen
+
+
+FIFO = ('fifo',)
+NIC_NO_SRIOV = bytes.fromhex('86807215000000000000000200000000') + bytes(48)  # 8086:1572, class 0200
 
 GENERATORS = {
     'too-many-devices': (gen_too_many_devices, True),
@@ -116,6 +135,20 @@ GENERATORS = {
                                     DEV + 'iommu_group': ('link', '../../../kernel/iommu_groups/x')}), False),
     'sysfs-bad-name': (sysfs_tree({'bus/pci/devices/not-an-address/config': HOST_CFG}), False),
     'sysfs-no-devices': (sysfs_tree({'bus/pci/devices/.keep': b''}), False),
+    'sysfs-fifo-config': (sysfs_tree({DEV + 'config': FIFO}), False),
+    'sysfs-fifo-group': (sysfs_tree({DEV + 'config': HOST_CFG, DEV + 'iommu_group': FIFO}), False),
+    'sysfs-fifo-numa': (sysfs_tree({DEV + 'config': HOST_CFG, DEV + 'numa_node': FIFO}), False),
+    'sysfs-fifo-driver': (sysfs_tree({DEV + 'config': HOST_CFG, DEV + 'driver': FIFO}), False),
+    'sysfs-fifo-physfn': (sysfs_tree({DEV + 'config': HOST_CFG, DEV + 'physfn': FIFO}), False),
+    'sysfs-long-config': (sysfs_tree({DEV + 'config': HOST_CFG + bytes(5000 - 64)}), False),
+    'sysfs-100-config': (sysfs_tree({DEV + 'config': HOST_CFG + bytes(36)}), False),
+    'sysfs-physfn-no-sriov': (sysfs_tree({DEV + 'config': HOST_CFG,
+                                          'bus/pci/devices/0000:00:01.0/config': NIC_NO_SRIOV,
+                                          'bus/pci/devices/0000:00:01.0/physfn': ('link', '../0000:00:00.0')}),
+                              False),
+    'spec-expands': (gen_spec_expands, False),
+    'bom-dump': (gen_bom(HOST), False),
+    'bom-spec': (gen_bom('{"devices": [{"id": "8086:1572", "class": "020000"}]}\n'), False),
 }
 
 
@@ -152,8 +185,8 @@ def run_row(pcilu, wrapper, here, tmp, row):
     else:
         target = fname
     args = shlex.split(command)
-    if '{}' in args:
-        args = [target if a == '{}' else a for a in args]
+    if any('{}' in a for a in args):
+        args = [a.replace('{}', target) for a in args]
     else:
         args.append(target)
     try:

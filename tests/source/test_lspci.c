@@ -18,6 +18,7 @@
 #define ROW2 "20: 00 00 00 00 00 00 00 00 00 00 00 00 86 80 12 34\n"
 #define ROW3 "30: 00 00 00 00 40 00 00 00 00 00 00 00 0b 01 00 00\n"
 #define X64 ROW0 ROW1 ROW2 ROW3
+#define ZROW_CR(off) off ": 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\r\n"
 #define ZROW(o) o ": 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
 /* Rows 0x40-0xf0: a -xxx dump has no gaps, so fixtures have none either. */
 #define ZROWS_40_F0 ZROW("40") ZROW("50") ZROW("60") ZROW("70") ZROW("80") ZROW("90") \
@@ -120,7 +121,7 @@ static void test_x64(void **state)
 	assert_false(r->physfn_known);
 	/* -x dumps are truncated: said once, never turned into "no capabilities". */
 	assert_true(c->h.config_truncated);
-	assert_non_null(strstr(msg(c, PCILU_WARN, buf, sizeof(buf)), "64-byte header"));
+	assert_non_null(strstr(msg(c, PCILU_WARN, buf, sizeof(buf)), "fewer than 256 bytes"));
 	assert_int_equal(c->d.errors, 0);
 }
 
@@ -163,18 +164,18 @@ static void test_sizes(void **state)
 	assert_int_equal(c->h.devs[0].cfg[0xfff], 0);
 	free(big);
 	/* A gap before the last row would be ff bytes the device never showed. */
-	expect_error(c, "00:00.0 Host\n" X64 ZROW("100") ZROW("ff0") "\n00:02.0 B\n" ROW0,
+	expect_error(c, "00:00.0 Host\n" X64 ZROW("100") ZROW("ff0") "\n00:02.0 B\n" X64,
 		     "t:6: error: 0000:00:00.0: hex rows missing: a gap from offset 0x40 to 0xff",
 		     "before this row at offset 0x100", 1);
-	expect_error(c, "00:00.0 A\n" ROW0 ROW2 ROW3 "\n00:02.0 B\n" ROW0,
+	expect_error(c, "00:00.0 A\n" ROW0 ROW2 ROW3 "\n00:02.0 B\n" X64,
 		     "t:3: error: 0000:00:00.0: hex rows missing: a gap from offset 0x10 to 0x1f",
 		     "(record at line 1) cannot be read (--lenient leaves it out)", 1);
 	/* A row given twice: which one is the device's? */
-	expect_error(c, "00:00.0 A\n" X64 ROW1 "\n00:02.0 B\n" ROW0,
+	expect_error(c, "00:00.0 A\n" X64 ROW1 "\n00:02.0 B\n" X64,
 		     "t:6: error: 0000:00:00.0: duplicate hex row offset 0x10 (first at line 3)",
 		     "cannot be read (--lenient leaves it out)", 1);
 	/* ... reported once per record, however many copies follow. */
-	assert_int_equal(load(c, "00:00.0 A\n" ROW0 ROW0 ROW0 ROW0 "\n00:02.0 B\n" ROW0), -EINVAL);
+	assert_int_equal(load(c, "00:00.0 A\n" ROW0 ROW0 ROW0 ROW0 "\n00:02.0 B\n" X64), -EINVAL);
 	assert_int_equal(c->d.errors, 1);
 	assert_int_equal(c->d.msgs[0].line, 3);
 	/* A short last row still counts its bytes. */
@@ -186,20 +187,22 @@ static void test_sizes(void **state)
 	assert_int_equal(c->h.devs[0].cfg_len, 128);
 	assert_true(c->h.config_truncated);
 	/* Second and later devices do not see the first one's bytes. */
-	assert_int_equal(load(c, "00:00.0 A\n" X64 ZROWS_40_F0 ZROW("100") "\n00:01.0 B\n" ROW0), 0);
+	assert_int_equal(load(c, "00:00.0 A\n" X64 ZROWS_40_F0 ZROW("100") "\n00:01.0 B\n" X64), 0);
 	assert_int_equal(c->h.count, 2);
 	assert_int_equal(c->h.devs[1].cfg_len, 64);
-	assert_int_equal(c->h.devs[1].cfg[0x20], 0xff);
+	/* A record short of the 64-byte header is refused, not padded with ff (issue 16). */
+	expect_error(c, "00:00.0 A\n" ROW0 ROW1 "\n00:02.0 B\n" X64, "t:1: error:",
+		     "only 32 bytes of config space in the record: the 64-byte header is required", 1);
 }
 
 static void test_domains(void **state)
 {
 	struct ctx *c = *state;
 
-	assert_int_equal(load(c, "0000:00:00.0 A\n" ROW0 "\n"
-				 "0001:02:03.4 B\n" ROW0 "\n"
-				 "10000:e1:1f.7 VMD\n" ROW0 "\n"
-				 "abcdef:ff:00.1 C\n" ROW0 "\n"), 0);
+	assert_int_equal(load(c, "0000:00:00.0 A\n" X64 "\n"
+				 "0001:02:03.4 B\n" X64 "\n"
+				 "10000:e1:1f.7 VMD\n" X64 "\n"
+				 "abcdef:ff:00.1 C\n" X64 "\n"), 0);
 	assert_int_equal(c->h.count, 4);
 	assert_int_equal(c->h.devs[1].seg, 1);
 	assert_int_equal(c->h.devs[1].bus, 2);
@@ -209,9 +212,9 @@ static void test_domains(void **state)
 	assert_int_equal(c->h.devs[2].devfn, 0x1f << 3 | 7);
 	assert_int_equal(c->h.devs[3].seg, 0xabcdef);
 	/* 3 or 7 domain digits are not headers: the rows after them are strays. */
-	expect_error(c, "000:00:00.0 A\n" ROW0 "\n00:01.0 B\n" ROW0, "t:2: error:",
+	expect_error(c, "000:00:00.0 A\n" ROW0 "\n00:01.0 B\n" X64, "t:2: error:",
 		     "outside a device", 1);
-	expect_error(c, "1234567:00:00.0 A\n" ROW0 "\n00:01.0 B\n" ROW0, "t:2: error:",
+	expect_error(c, "1234567:00:00.0 A\n" ROW0 "\n00:01.0 B\n" X64, "t:2: error:",
 		     "outside a device", 1);
 }
 
@@ -237,7 +240,7 @@ static void test_vvv(void **state)
 		"\n"
 		"00:1f.3 Audio device: Intel Corporation Device a348\n"
 		"\tFlags: bus master, fast devsel, latency 32, IRQ 137, NUMA node 0, IOMMU group 7\n"
-		ROW0
+		X64
 		"\n";
 
 	assert_int_equal(load(c, text), 0);
@@ -251,15 +254,15 @@ static void test_vvv(void **state)
 	assert_true(c->h.has_kernel_groups);
 	assert_int_equal(c->d.errors, 0);
 	/* A group number we cannot read is an error, not "no group". */
-	expect_error(c, "00:00.0 A\n\tIOMMU group: 99999999999999999999\n" X64 "\n00:02.0 B\n" ROW0,
+	expect_error(c, "00:00.0 A\n\tIOMMU group: 99999999999999999999\n" X64 "\n00:02.0 B\n" X64,
 		     "t:2: error: 0000:00:00.0: IOMMU group '99999999999999999999' is not a group number",
 		     "cannot be read (--lenient leaves it out)", 1);
-	expect_error(c, "00:00.0 A\n\tIOMMU group: -3\n" X64 "\n00:02.0 B\n" ROW0,
+	expect_error(c, "00:00.0 A\n\tIOMMU group: -3\n" X64 "\n00:02.0 B\n" X64,
 		     "t:2: error:", "IOMMU group '-3' is not", 1);
-	expect_error(c, "00:00.0 A\n\tIOMMU group: \n" X64 "\n00:02.0 B\n" ROW0,
+	expect_error(c, "00:00.0 A\n\tIOMMU group: \n" X64 "\n00:02.0 B\n" X64,
 		     "t:2: error:", "IOMMU group '' is not", 1);
 	expect_error(c, "00:00.0 A\n\tFlags: fast devsel, IOMMU group 7x, NUMA node 0\n" X64
-		     "\n00:02.0 B\n" ROW0, "t:2: error:", "IOMMU group '7x' is not", 1);
+		     "\n00:02.0 B\n" X64, "t:2: error:", "IOMMU group '7x' is not", 1);
 	assert_false(c->h.has_kernel_groups);
 	assert_int_equal(load(c, "00:00.0 A\n\tFlags: fast devsel, IOMMU group 12, NUMA node 0\n" X64), 0);
 	assert_int_equal(c->h.devs[0].kernel_group, 12);
@@ -289,19 +292,21 @@ static void test_records(void **state)
 	struct ctx *c = *state;
 
 	/* A header ends the previous record even without a blank line; several blanks are fine. */
-	assert_int_equal(load(c, "\n\n00:00.0 A\n" ROW0 "00:01.0 B\n" ROW0 "\n\n\n00:02.0 C\n" ROW0), 0);
+	assert_int_equal(load(c, "\n\n00:00.0 A\n" X64 "00:01.0 B\n" X64 "\n\n\n00:02.0 C\n" X64), 0);
 	assert_int_equal(c->h.count, 3);
 	assert_int_equal(c->h.devs[1].devfn, 1 << 3);
-	assert_int_equal(c->h.devs[2].line, 10);
+	assert_int_equal(c->h.devs[2].line, 16);
 	/* Column-0 lines that are neither headers nor rows are ignored. */
-	assert_int_equal(load(c, "pcilib: warning\n00:00.0 A\nsome text\n" ROW0 "zz: 00\n"), 0);
+	assert_int_equal(load(c, "pcilib: warning\n00:00.0 A\nsome text\n" X64 "zz: 00\n"), 0);
 	assert_int_equal(c->h.count, 1);
 	/* Header at the end of the line, trailing space on a row, no final newline. */
-	assert_int_equal(load(c, "00:00.0\n00: 86 80 00 00 00 00 00 00 00 00 00 00 00 00 00 00 \n10: 01"), 0);
+	assert_int_equal(load(c, "00:00.0\n00: 86 80 00 00 00 00 00 00 00 00 00 00 00 00 00 00 \n" ROW1 ROW2
+				 "30: 01 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"), 0);
 	assert_int_equal(c->h.devs[0].cfg[1], 0x80);
-	assert_int_equal(c->h.devs[0].cfg[0x10], 0x01);
+	assert_int_equal(c->h.devs[0].cfg[0x30], 0x01);
 	/* Upper-case hex is accepted as lspci's sscanf does. */
-	assert_int_equal(load(c, "00:1F.0 A\n00: AB CD\n"), 0);
+	assert_int_equal(load(c, "00:1F.0 A\n00: AB CD 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n" ROW1 ROW2 ROW3),
+			 0);
 	assert_int_equal(c->h.devs[0].devfn, 0x1f << 3);
 	assert_int_equal(c->h.devs[0].cfg[0], 0xab);
 }
@@ -311,7 +316,9 @@ static void test_crlf(void **state)
 	struct ctx *c = *state;
 
 	assert_int_equal(load(c, "00:00.0 A\r\n\tIOMMU group: 3\r\n\tKernel driver in use: xhci_hcd\r\n"
-				 "00: 86 80 10 3a\r\n\r\n00:01.0 B\r\n00: 01 02\r\n"), 0);
+				 "00: 86 80 10 3a 00 00 00 00 00 00 00 00 00 00 00 00\r\n" ZROW_CR("10") ZROW_CR("20")
+				 ZROW_CR("30") "\r\n00:01.0 B\r\n00: 01 02 00 00 00 00 00 00 00 00 00 00 00 00 00 00\r\n"
+				 ZROW_CR("10") ZROW_CR("20") ZROW_CR("30")), 0);
 	assert_int_equal(c->h.count, 2);
 	assert_int_equal(c->h.devs[0].kernel_group, 3);
 	assert_string_equal(c->h.devs[0].driver, "xhci_hcd");
@@ -324,8 +331,8 @@ static void test_paths(void **state)
 	struct ctx *c = *state;
 	char buf[512];
 
-	assert_int_equal(load(c, "00:1c.3/08:00.0 Net\n" ROW0 "\n"
-				 "0002:00:03.0/02:00.0/03:00.0 Bridge\n" ROW0 "\n"), 0);
+	assert_int_equal(load(c, "00:1c.3/08:00.0 Net\n" X64 "\n"
+				 "0002:00:03.0/02:00.0/03:00.0 Bridge\n" X64 "\n"), 0);
 	assert_int_equal(c->h.count, 2);
 	assert_int_equal(c->h.devs[0].bus, 8);
 	assert_int_equal(c->h.devs[0].devfn, 0);
@@ -334,46 +341,46 @@ static void test_paths(void **state)
 	assert_int_equal(c->h.devs[1].bus, 3);
 	assert_non_null(strstr(msg(c, PCILU_NOTE, buf, sizeof(buf)), "-P/-PP"));
 	/* A broken path is not a header. */
-	expect_error(c, "00:1c.3/zz A\n" ROW0 "\n00:01.0 B\n" ROW0, "t:2: error:",
+	expect_error(c, "00:1c.3/zz A\n" ROW0 "\n00:01.0 B\n" X64, "t:2: error:",
 		     "outside a device", 1);
 }
 
 static void test_malformed(void **state)
 {
 	struct ctx *c = *state;
-	const char *good = "\n00:02.0 Good\n" ROW0;
+	const char *good = "\n00:02.0 Good\n" X64;
 
-	expect_error(c, "00:00.0 A\n" ROW0 "10: 00 0g 00\n\n00:02.0 B\n" ROW0,
+	expect_error(c, "00:00.0 A\n" ROW0 "10: 00 0g 00\n\n00:02.0 B\n" X64,
 		     "t:3: error: 0000:00:00.0: malformed hex row", "two hex digits at column 8", 1);
-	expect_error(c, "00:00.0 A\n00: 00  00\n\n00:02.0 B\n" ROW0, "t:2: error:",
+	expect_error(c, "00:00.0 A\n00: 00  00\n\n00:02.0 B\n" X64, "t:2: error:",
 		     "expected two hex digits", 1);
-	expect_error(c, "00:00.0 A\n00:00 00\n\n00:02.0 B\n" ROW0, "t:2: error:",
+	expect_error(c, "00:00.0 A\n00:00 00\n\n00:02.0 B\n" X64, "t:2: error:",
 		     "neither a device header nor a hex row", 1);
-	expect_error(c, "00:00.0 A\n00: 0000\n\n00:02.0 B\n" ROW0, "t:2: error:",
+	expect_error(c, "00:00.0 A\n00: 0000\n\n00:02.0 B\n" X64, "t:2: error:",
 		     "expected a space at column 7", 1);
-	expect_error(c, "00:00.0 A\n00:\t00\n\n00:02.0 B\n" ROW0, "t:2: error:", "", 1);
-	expect_error(c, "00:00.0 A\n" ROW0 "1000: 00\n\n00:02.0 B\n" ROW0, "t:3: error:",
+	expect_error(c, "00:00.0 A\n00:\t00\n\n00:02.0 B\n" X64, "t:2: error:", "", 1);
+	expect_error(c, "00:00.0 A\n" ROW0 "1000: 00\n\n00:02.0 B\n" X64, "t:3: error:",
 		     "offset 0x1000 is beyond", 1);
-	expect_error(c, "00:00.0 A\n" ROW0 "18: 00\n\n00:02.0 B\n" ROW0, "t:3: error:",
+	expect_error(c, "00:00.0 A\n" ROW0 "18: 00\n\n00:02.0 B\n" X64, "t:3: error:",
 		     "0x18 is not a multiple of 16", 1);
 	expect_error(c, "00:00.0 A\n00: 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10\n"
-		     "\n00:02.0 B\n" ROW0, "t:2: error:", "more than 16 bytes", 1);
-	expect_error(c, "00:00.0 A\n" ROW0 "\n" ROW1 "\n00:02.0 B\n" ROW0, "t:4: error:",
+		     "\n00:02.0 B\n" X64, "t:2: error:", "more than 16 bytes", 1);
+	expect_error(c, "00:00.0 A\n" X64 "\n" ROW1 "\n00:02.0 B\n" X64, "t:7: error:",
 		     "outside a device", 2);
-	expect_error(c, ROW0 "00:02.0 B\n" ROW0, "t:1: error:", "outside a device", 1);
-	expect_error(c, "00:20.0 A\n" ROW0 "\n00:02.0 B\n" ROW0, "t:1: error:",
+	expect_error(c, ROW0 "00:02.0 B\n" X64, "t:1: error:", "outside a device", 1);
+	expect_error(c, "00:20.0 A\n" ROW0 "\n00:02.0 B\n" X64, "t:1: error:",
 		     "malformed device address '00:20.0'", 1);
 	/* Named as written, not wrapped into the valid 0000:00:00.0. */
-	expect_error(c, "00:20.0 A\n" ROW0 "\n00:02.0 B\n" ROW0, "t:1: error: 0000:00:20.0: ",
+	expect_error(c, "00:20.0 A\n" ROW0 "\n00:02.0 B\n" X64, "t:1: error: 0000:00:20.0: ",
 		     "(record at line 1) cannot be read (--lenient leaves it out)", 1);
-	expect_error(c, "00:1f.8 A\n" ROW0 "\n00:02.0 B\n" ROW0, "t:1: error:",
+	expect_error(c, "00:1f.8 A\n" ROW0 "\n00:02.0 B\n" X64, "t:1: error:",
 		     "malformed device address", 1);
-	expect_error(c, "0001:00:1f.8 A\n" ROW0 "10: zz\n\n00:02.0 B\n" ROW0,
+	expect_error(c, "0001:00:1f.8 A\n" ROW0 "10: zz\n\n00:02.0 B\n" X64,
 		     "t:1: error: 0001:00:1f.8: malformed device address '0001:00:1f.8'", "", 1);
 	assert_string_equal(c->d.msgs[1].text, "0001:00:1f.8: malformed hex row at offset 0x10: "
 			    "expected two hex digits at column 5");
-	expect_error(c, "00:00.0 A\n\tfoo\n\n00:02.0 B\n" ROW0, "t:1: error:", "no hex rows", 1);
-	expect_error(c, "00:00.0 A\n0: 00\n\n00:02.0 B\n" ROW0, "t:2: error:", "2 to 8 hex digits", 1);
+	expect_error(c, "00:00.0 A\n\tfoo\n\n00:02.0 B\n" X64, "t:1: error:", "no hex rows", 1);
+	expect_error(c, "00:00.0 A\n0: 00\n\n00:02.0 B\n" X64, "t:2: error:", "2 to 8 hex digits", 1);
 
 	/* One bad row drops the whole record, and the next record still loads. */
 	char text[512];

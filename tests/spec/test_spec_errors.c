@@ -162,12 +162,30 @@ static void test_function_limit(void **state)
 
 	(void)state;
 	assert_non_null(s);
-	p = stpcpy(s, "{\"devices\": [");
+	/* 64-byte functions: the count limit comes before the config-space one. */
+	p = stpcpy(s, "{\"config_bytes\": 64, \"devices\": [");
 	for (unsigned i = 0; i < 33; i++)
 		p += sprintf(p, "%s{\"slot\": \"%02x.%u\", \"sriov\": {\"total\": 65535, \"num\": 65535}}",
 			     i ? ", " : "", i & 31, i >> 5);
 	strcpy(p, "]}");
 	check_error(s, "more than 2097152 functions", 0);
+	free(s);
+}
+
+/* 17 PFs of 65,535 VFs at 4096 bytes each: 4.6 GB of config space from 1 KB of spec. */
+static void test_expansion_limit(void **state)
+{
+	char *s = malloc(17 * 120 + 64), *p;
+
+	(void)state;
+	assert_non_null(s);
+	p = stpcpy(s, "{\"devices\": [");
+	for (unsigned i = 0; i < 17; i++)
+		p += sprintf(p, "%s{\"slot\": \"%02x.0\", \"sriov\": {\"total\": 65535, \"num\": 65535}}",
+			     i ? ", " : "", i);
+	strcpy(p, "]}");
+	/* 16 PFs and their VFs are 16 * 65536 * 4096 = 4 GiB exactly; the 17th is over. */
+	check_error(s, "/devices/16: the spec expands to more than 4294967296 bytes of config space", 0);
 	free(s);
 }
 
@@ -178,6 +196,7 @@ int main(void)
 		cmocka_unit_test(test_syntax_line_column),
 		cmocka_unit_test(test_depth_limit),
 		cmocka_unit_test(test_function_limit),
+		cmocka_unit_test(test_expansion_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
