@@ -293,7 +293,7 @@ static int plan(const struct pcilu_topology *t, const int32_t *devs, size_t n, c
 	res->step[LS_BUILD] = clock_lap(&c);
 	ret = ret ?: pcilu_manifest_encode(&m, &buf, &len);
 	res->step[LS_ENCODE] = clock_lap(&c);
-	ret = ret ?: pcilu_manifest_write_file(file, buf, len);
+	ret = ret ?: pcilu_manifest_write_file(file, buf, len, d);
 	res->step[LS_WRITE] = clock_lap(&c);
 	res->nodes = m.count;
 	free(buf);

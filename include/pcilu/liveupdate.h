@@ -175,8 +175,11 @@ int pcilu_manifest_encode(const struct pcilu_manifest *m, void **buf, size_t *le
 int pcilu_manifest_decode(const void *buf, size_t len, const char *name,
 			  struct pcilu_manifest *m, struct pcilu_diag *d);
 int pcilu_manifest_read_file(const char *path, struct pcilu_manifest *m, struct pcilu_diag *d);
-/* Atomically (temporary file, fsync, rename). */
-int pcilu_manifest_write_file(const char *path, const void *buf, size_t len);
+/*
+ * Atomically (a temporary file .pcilu-XXXXXX beside @path, fsync, rename,
+ * fsync of the directory), mode 0600; never over anything but a regular file.
+ */
+int pcilu_manifest_write_file(const char *path, const void *buf, size_t len, struct pcilu_diag *d);
 
 enum pcilu_drift_kind {
 	PCILU_DRIFT_MISSING = 1,	/* no device at the preserved address */
@@ -202,6 +205,7 @@ struct pcilu_verify {
 	struct pcilu_drift *drifts;
 	size_t count, cap;
 	size_t primary;		/* drifts with cause == -1 */
+	bool same_boot;		/* set by the caller: written in this boot, no kexec since */
 };
 
 /*

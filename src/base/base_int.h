@@ -25,10 +25,13 @@ static inline void pcilu_put32(uint8_t *p, uint32_t v)
 }
 
 /*
- * Write @len bytes to @path atomically: a temporary file in the same
- * directory, fsync, rename, fsync of the directory. 0 or a negative errno.
+ * Write @len bytes to @path atomically, with permissions @mode: a temporary
+ * file .pcilu-XXXXXX in the same directory, fsync, rename, fsync of the
+ * directory. Refuses to replace anything but a regular file (a device node,
+ * a FIFO, a symbolic link). 0 or a negative errno, the reason in @d.
  */
-int pcilu_write_atomic(const char *path, const void *data, size_t len);
+int pcilu_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
+		       struct pcilu_diag *d);
 
 /*
  * Open @name (relative to @dirfd, or AT_FDCWD) for reading only if it is a

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,43 +73,98 @@ static int write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
-int pcilu_write_atomic(const char *path, const void *data, size_t len)
+/* What may stand at @path: nothing, or a regular file to replace. 0, or a negative errno said in @d. */
+static int check_target(const char *path, struct pcilu_diag *d)
 {
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 16);
-	char *dircopy = strdup(path);
-	int ret, fd;
+	struct stat st;
 
-	if (!tmp || !dircopy) {
-		free(tmp);
-		free(dircopy);
-		return -ENOMEM;
+	if (lstat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		pcilu_diag_add(d, PCILU_ERROR, path, 0, -1, "cannot check: %s", strerror(errno));
+		return -errno;
 	}
-	snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		ret = -errno;
-		goto out;
-	}
-	ret = write_all(fd, data, len);
-	if (!ret && fchmod(fd, 0644) < 0)
+	if (S_ISREG(st.st_mode))
+		return 0;
+	/* rename() would replace a device node, a FIFO or the link itself: never. */
+	pcilu_diag_add(d, PCILU_ERROR, path, 0, -1, "is %s, not a regular file: not replaced%s",
+		       pcilu_file_kind(st.st_mode),
+		       S_ISLNK(st.st_mode) ? " (name the file it points to)" : "");
+	return -EEXIST;
+}
+
+/* Write, flush and close the temporary file; 0 or a negative errno. */
+static int fill_temp(int fd, const void *data, size_t len, unsigned mode)
+{
+	int ret = write_all(fd, data, len);
+
+	if (!ret && fchmod(fd, mode) < 0)
 		ret = -errno;
 	if (!ret && fsync(fd) < 0)
 		ret = -errno;
 	if (close(fd) < 0 && !ret)
 		ret = -errno;
-	if (!ret && rename(tmp, path) < 0)
+	return ret;
+}
+
+int pcilu_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
+		       struct pcilu_diag *d)
+{
+	char *dircopy = strdup(path), *tmp = NULL;
+	const char *dir;
+	sigset_t block, old;
+	int ret, fd;
+
+	if (!dircopy)
+		return -ENOMEM;
+	dir = dirname(dircopy);
+	/* A short fixed name in the same directory: fits NAME_MAX whatever @path's length. */
+	if (asprintf(&tmp, "%s/.pcilu-XXXXXX", dir) < 0) {
+		free(dircopy);
+		return -ENOMEM;
+	}
+	ret = check_target(path, d);
+	if (ret)
+		goto out;
+	/*
+	 * Hold SIGINT, SIGTERM, SIGHUP and SIGQUIT while the temporary file
+	 * exists, so that an interrupted write still removes it; they are
+	 * delivered once it is renamed or gone. Only SIGKILL or a crash can leave
+	 * a .pcilu-XXXXXX behind (README).
+	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	fd = mkostemp(tmp, O_CLOEXEC);	/* created 0600: the manifest holds the machine id */
+	if (fd < 0) {
 		ret = -errno;
-	if (ret) {
-		unlink(tmp);
+		pcilu_diag_add(d, PCILU_ERROR, path, 0, -1, "cannot create a file in %s: %s", dir, strerror(-ret));
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		goto out;
 	}
-	/* The rename is durable only once the directory entry is on disk. */
-	fd = open(dirname(dircopy), O_RDONLY | O_DIRECTORY);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
+	ret = fill_temp(fd, data, len, mode);
+	if (ret)
+		pcilu_diag_add(d, PCILU_ERROR, path, 0, -1, "cannot write: %s", strerror(-ret));
+	else if (rename(tmp, path) < 0)
+		pcilu_diag_add(d, PCILU_ERROR, path, 0, -1, "cannot rename %s to it: %s", tmp,
+			       strerror(-(ret = -errno)));
+	if (ret)
+		unlink(tmp);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (ret)
+		goto out;
+	/* The rename is durable only once the directory entry is on disk: a failure there fails. */
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0) {
+		ret = -errno;
+		pcilu_diag_add(d, PCILU_ERROR, path, 0, -1, "written, but the directory %s could not be synced: %s",
+			       dir, strerror(-ret));
 	}
+	if (fd >= 0)
+		close(fd);
 out:
 	free(tmp);
 	free(dircopy);

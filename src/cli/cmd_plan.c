@@ -196,9 +196,11 @@ static int write_manifest(const struct pcilu_topology *t, struct pcilu_manifest 
 		return CLI_ERROR;
 	}
 	if (p->output) {
-		ret = pcilu_manifest_write_file(p->output, buf, len);
+		size_t mark = d->count;
+
+		ret = pcilu_manifest_write_file(p->output, buf, len, d);
 		if (ret)
-			fprintf(stderr, "pcilu plan: %s: %s\n", p->output, strerror(-ret));
+			cli_fail("plan", ret, d, mark);
 		else
 			r->output = p->output;
 	}
@@ -206,6 +208,12 @@ static int write_manifest(const struct pcilu_topology *t, struct pcilu_manifest 
 		*session = luo_handover(buf, len, r, p);
 		if (*session == -2 || (*session == -1 && !p->output))
 			ret = -EIO;
+		/* --kexec without a session would reboot into a kernel with nothing handed over. */
+		if (*session == -1 && p->kernel) {
+			fprintf(stderr, "pcilu plan: no kexec done: without /dev/liveupdate nothing would be handed "
+				"over%s\n", p->output ? " (the manifest is written)" : "");
+			ret = -ENODEV;
+		}
 	}
 	/* Without a session nothing is handed over, so there is no point in the kexec. */
 	if (!ret && p->kernel && *session >= 0 && load_kexec(p) != CLI_OK) {

@@ -83,8 +83,9 @@ static int read_manifest(const struct verify_opts *vo, struct pcilu_manifest *m,
 	} else {
 		*origin = "luo:" PCILU_LUO_SESSION;
 		ret = pcilu_manifest_decode(buf, len, *origin, m, d);
-		if (!ret && vo->save && (ret = pcilu_manifest_write_file(vo->save, buf, len)))
-			fprintf(stderr, "pcilu verify: %s: %s\n", vo->save, strerror(-ret));
+		/* An error here is in @d, printed below with the others. */
+		if (!ret && vo->save)
+			ret = pcilu_manifest_write_file(vo->save, buf, len, d);
 	}
 	free(buf);
 	if (ret) {
@@ -133,22 +134,28 @@ static int parse(int argc, char **argv, struct verify_opts *vo, const char **sou
  * so. Not for a plan of a capture: its boot id is the planning machine's,
  * which says nothing about the captured host's kexec.
  */
-static void same_boot_note(const struct pcilu_manifest *m, struct pcilu_diag *d)
+/* Whether the live manifest was written in this very boot: then nothing crossed a kexec yet. */
+static bool same_boot(const struct pcilu_manifest *m, struct pcilu_diag *d)
 {
 	struct pcilu_manifest_host now;
 	struct pcilu_diag quiet;
+	bool same = false;
 
 	if (m->host.source == PCILU_HOST_CAPTURE)
-		return;
+		return false;
 	pcilu_diag_init(&quiet);
 	if (!pcilu_manifest_host_collect(&now, NULL, &quiet) && now.boot_id && m->host.boot_id &&
-	    !strcmp(now.boot_id, m->host.boot_id))
+	    !strcmp(now.boot_id, m->host.boot_id)) {
+		same = true;
 		pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1,
-			       "the manifest was written in this same boot (%s): no kexec happened since", now.boot_id);
+			       "not verified: the manifest was written in this same boot (%s), no kexec happened "
+			       "since; the comparison below is with the topology the plan saw", now.boot_id);
+	}
 	free(now.kernel_release);
 	free(now.boot_id);
 	free(now.machine_id);
 	pcilu_diag_free(&quiet);
+	return same;
 }
 
 int cmd_verify(int argc, char **argv)
@@ -159,6 +166,7 @@ int cmd_verify(int argc, char **argv)
 	struct pcilu_verify v = { 0 };
 	struct pcilu_lu_iommu io = { 0 };
 	struct pcilu_out_opts o;
+	bool unkexeced = false;
 	struct pcilu_diag d;
 	const char *source = NULL, *origin = NULL;
 	int ret = parse(argc, argv, &vo, &source);
@@ -180,7 +188,7 @@ int cmd_verify(int argc, char **argv)
 			ret = cli_fail("verify", err, &d, mark);
 	}
 	if (ret == CLI_OK)
-		same_boot_note(&m, &d);
+		v.same_boot = unkexeced = same_boot(&m, &d);
 	if (ret == CLI_OK) {
 		int err;
 
@@ -189,7 +197,9 @@ int cmd_verify(int argc, char **argv)
 		cli_out_open(&vo.co, &o);
 		err = pcilu_print_verify(stdout, &m, origin, &v, &d, &o);
 		cli_out_close(&o);
-		ret = err ? cli_fail("verify", err, NULL, 0) : v.count ? CLI_NEGATIVE : CLI_OK;
+		/* A drift is a drift in any boot; "held" means something only after a kexec. */
+		ret = err ? cli_fail("verify", err, NULL, 0) : v.count ? CLI_NEGATIVE :
+		      unkexeced ? CLI_UNDECIDED : CLI_OK;
 	}
 	pcilu_verify_free(&v);
 	pcilu_manifest_free(&m);

@@ -201,14 +201,15 @@ int cli_policy_apply(struct cli_policy *cp, const struct pcilu_topology *t, stru
 		return ret;
 	/* Another command line than the source's: what the source observed of its IOMMU no longer holds. */
 	cp->p.cmdline_foreign = cp->cmdline && (!t->cmdline || strcmp(cp->cmdline, t->cmdline));
-	/* cli_load() printed the loader's messages; the command line's warnings come now. */
+	ret = cp->rules ? pcilu_policy_parse_rules(&cp->p, cp->rules, d) : 0;
+	/* cli_load() printed the loader's messages; those of --cmdline and --rules come now. */
 	for (char buf[1024]; seen < d->count; seen++) {
 		if (d->msgs[seen].sev != PCILU_WARN)
 			continue;
 		pcilu_diag_format(&d->msgs[seen], buf, sizeof(buf));
 		fprintf(stderr, "pcilu: %s\n", buf);
 	}
-	return cp->rules ? pcilu_policy_parse_rules(&cp->p, cp->rules, d) : 0;
+	return ret;
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -2,6 +2,8 @@
 /* pcilu: the command-line tool over libpcilu. One file per command. */
 #include "cli.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <string.h>
 
 static const struct cli_command commands[] = {
@@ -26,26 +28,42 @@ static void usage(FILE *f)
 		fprintf(f, "  %-8s %-22s %s\n", commands[i].name, commands[i].args, commands[i].summary);
 	fprintf(f, "\nSOURCE: a sysfs tree, an lspci -x/-xxx/-xxxx dump, a topology spec, or -;\n"
 		"default: the live /sys. 'pcilu COMMAND --help' for options.\n"
-		"Exit status: 0 success, 1 negative verdict, 2 usage or input error.\n");
+		"Exit status: 0 success, 1 negative verdict, 2 usage or input error, 3 undecided.\n");
+}
+
+/*
+ * Whatever a command decided, output that did not reach stdout (a full disk,
+ * a closed pipe) is an error the caller must see: exit 2, with the reason.
+ */
+static int finish_stdout(int ret)
+{
+	int e = fflush(stdout) ? errno : 0;
+
+	if (!e && !ferror(stdout))
+		return ret;
+	fprintf(stderr, "pcilu: cannot write standard output: %s\n", strerror(e ? e : EIO));
+	return CLI_ERROR;
 }
 
 int main(int argc, char **argv)
 {
+	/* A closed pipe is a write error (EPIPE, exit 2), not a silent death by SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_ERROR;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
-		return CLI_OK;
+		return finish_stdout(CLI_OK);
 	}
 	if (!strcmp(argv[1], "--version")) {
 		printf("pcilu %s\n", PCILU_VERSION_STRING);
-		return CLI_OK;
+		return finish_stdout(CLI_OK);
 	}
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].run(argc - 1, argv + 1);
+			return finish_stdout(commands[i].run(argc - 1, argv + 1));
 	fprintf(stderr, "pcilu: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return CLI_ERROR;

@@ -391,7 +391,8 @@ int pcilu_manifest_encode(const struct pcilu_manifest *m, void **buf, size_t *le
 	}
 }
 
-int pcilu_manifest_write_file(const char *path, const void *buf, size_t len)
+int pcilu_manifest_write_file(const char *path, const void *buf, size_t len, struct pcilu_diag *d)
 {
-	return pcilu_write_atomic(path, buf, len);
+	/* 0600: the manifest names the machine (machine id, boot id). */
+	return pcilu_write_atomic(path, buf, len, 0600, d);
 }

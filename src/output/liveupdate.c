@@ -285,12 +285,18 @@ int pcilu_print_verify(FILE *f, const struct pcilu_manifest *m, const char *orig
 		pcilu_json_add(root, "forced", json_object_new_boolean(m->forced));
 		pcilu_json_add(root, "planned_on", json_host(m));
 		pcilu_json_add(root, "held", json_object_new_boolean(v->count == 0));
+		pcilu_json_add(root, "kexec_since_plan", json_object_new_boolean(!v->same_boot));
 		pcilu_json_add(root, "nodes", json_nodes(m));
 		for (size_t i = 0; a && i < v->count; i++)
 			json_object_array_add(a, json_drift(&v->drifts[i]));
 		pcilu_json_add(root, "drifts", a);
 		pcilu_json_add(root, "diagnostics", pcilu_diag_json(d));
 		return pcilu_json_print(f, root);
+	}
+	if (!v->count && v->same_boot) {
+		fprintf(f, "not verified: no kexec since %s was written; its %zu node(s) match this boot's topology\n",
+			origin, m->count);
+		return 0;
 	}
 	if (!v->count) {
 		fprintf(f, "held: all %zu preserved node(s) of %s as planned\n", m->count, origin);
