@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -107,6 +108,20 @@ static int fill_temp(int fd, const void *data, size_t len, unsigned mode)
 	return ret;
 }
 
+/* A file-size limit raised SIGXFSZ while held: the write failed with EFBIG, said; do not die of it too. */
+static void drop_xfsz(int ret)
+{
+	static const struct timespec now;
+	sigset_t x;
+
+	if (ret != -EFBIG)
+		return;
+	sigemptyset(&x);
+	sigaddset(&x, SIGXFSZ);
+	while (sigtimedwait(&x, NULL, &now) > 0)
+		;
+}
+
 int pcilu_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
 		       struct pcilu_diag *d)
 {
@@ -129,20 +144,22 @@ int pcilu_write_atomic(const char *path, const void *data, size_t len, unsigned 
 	/*
 	 * Hold SIGINT, SIGTERM, SIGHUP and SIGQUIT while the temporary file
 	 * exists, so that an interrupted write still removes it; they are
-	 * delivered once it is renamed or gone. Only SIGKILL or a crash can leave
-	 * a .pcilu-XXXXXX behind (README).
+	 * delivered once it is renamed or gone (this thread's mask only, restored
+	 * before returning; a stuck fsync delays them). Only SIGKILL or a crash
+	 * can leave a .pcilu-XXXXXX behind (README).
 	 */
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
 	sigaddset(&block, SIGQUIT);
-	sigprocmask(SIG_BLOCK, &block, &old);
+	sigaddset(&block, SIGXFSZ);	/* held, a file-size limit makes write() fail with EFBIG instead */
+	pthread_sigmask(SIG_BLOCK, &block, &old);
 	fd = mkostemp(tmp, O_CLOEXEC);	/* created 0600: the manifest holds the machine id */
 	if (fd < 0) {
 		ret = -errno;
 		pcilu_diag_add(d, PCILU_ERROR, path, 0, -1, "cannot create a file in %s: %s", dir, strerror(-ret));
-		sigprocmask(SIG_SETMASK, &old, NULL);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		goto out;
 	}
 	ret = fill_temp(fd, data, len, mode);
@@ -153,7 +170,8 @@ int pcilu_write_atomic(const char *path, const void *data, size_t len, unsigned 
 			       strerror(-(ret = -errno)));
 	if (ret)
 		unlink(tmp);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	drop_xfsz(ret);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (ret)
 		goto out;
 	/* The rename is durable only once the directory entry is on disk: a failure there fails. */

@@ -208,10 +208,11 @@ static int write_manifest(const struct pcilu_topology *t, struct pcilu_manifest 
 		*session = luo_handover(buf, len, r, p);
 		if (*session == -2 || (*session == -1 && !p->output))
 			ret = -EIO;
-		/* --kexec without a session would reboot into a kernel with nothing handed over. */
-		if (*session == -1 && p->kernel) {
-			fprintf(stderr, "pcilu plan: no kexec done: without /dev/liveupdate nothing would be handed "
-				"over%s\n", p->output ? " (the manifest is written)" : "");
+		/* --kexec or --hold without a session: nothing would be handed over. */
+		if (*session == -1 && (p->kernel || p->hold)) {
+			fprintf(stderr, "pcilu plan: %s: without /dev/liveupdate nothing would be handed over%s\n",
+				p->kernel ? "no kexec done" : "nothing to hold",
+				p->output ? " (the manifest is written)" : "");
 			ret = -ENODEV;
 		}
 	}

@@ -161,4 +161,7 @@ int pcilu_sim_add_fragment(const struct pcilu_topology *t, struct pcilu_raw_host
 int pcilu_sim_enable_vfs(const struct pcilu_topology *t, struct pcilu_raw_host *h,
 			 const struct pcilu_sim_sriov *e, const char *name, struct pcilu_diag *d);
 
+/* crc32 of a manifest blob of @len bytes whose /crc32 value sits at @crc_off (taken as zero). */
+uint32_t pcilu_manifest_crc(const void *fdt, size_t len, size_t crc_off);
+
 #endif

@@ -30,6 +30,7 @@ static const struct pspec root_props[] = {
 	{ "pcilu-version", P_STR, true, 0, 0 },
 	{ "rule-profile", P_STR, true, 0, 0 },
 	{ "forced", P_U32, true, 1, 0 },
+	{ "crc32", P_U32, false, UINT32_MAX, 0 },	/* pcilu 0.2 on; checked first, by check_crc() */
 };
 
 static const struct pspec host_props[] = {
@@ -470,12 +471,12 @@ static int check_compatible(struct reader *r, int root)
 
 static int read_root(struct reader *r, struct pcilu_manifest *m)
 {
-	struct pval v[4];
+	struct pval v[5];
 	int sub, ret, host = -1, devices = -1;
 
 	r->node[0] = '\0';
 	ret = check_compatible(r, 0);
-	ret = ret ?: read_props(r, 0, root_props, 4, v);
+	ret = ret ?: read_props(r, 0, root_props, 5, v);
 	if (ret)
 		return ret;
 	fdt_for_each_subnode(sub, r->fdt, 0) {
@@ -539,6 +540,38 @@ static int check_container(const void *fdt, size_t len, const char *name, struct
 	return 0;
 }
 
+/*
+ * The crc32 over the whole blob, before any of its content is believed. A
+ * manifest written before pcilu had it is read, with a warning: one planned
+ * by the previous pcilu before a kexec must still verify after it.
+ */
+static int check_crc(const void *fdt, size_t len, const char *name, struct pcilu_diag *d)
+{
+	int plen;
+	const fdt32_t *v = fdt_getprop(fdt, 0, "crc32", &plen);
+	uint32_t want, got;
+
+	if (!v) {
+		pcilu_diag_add(d, PCILU_WARN, name, 0, -1,
+			       "no crc32 (written by a pcilu before 0.2): corruption cannot be detected");
+		return 0;
+	}
+	if (plen != 4) {
+		pcilu_diag_add(d, PCILU_ERROR, name, 0, -1, "corrupt: property \"crc32\" has %d bytes, expected 4",
+			       plen);
+		return -EINVAL;
+	}
+	want = fdt32_to_cpu(*v);
+	got = pcilu_manifest_crc(fdt, len, (size_t)((const char *)v - (const char *)fdt));
+	if (want != got) {
+		pcilu_diag_add(d, PCILU_ERROR, name, 0, (long)((const char *)v - (const char *)fdt),
+			       "corrupt: crc32 %08x recorded, %08x computed; the manifest was damaged or edited",
+			       want, got);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int pcilu_manifest_decode(const void *buf, size_t len, const char *name,
 			  struct pcilu_manifest *m, struct pcilu_diag *d)
 {
@@ -559,6 +592,7 @@ int pcilu_manifest_decode(const void *buf, size_t len, const char *name,
 	memcpy(copy, buf, len);
 	r.fdt = copy;
 	ret = check_container(copy, len, name, d);
+	ret = ret ?: check_crc(copy, len, name, d);
 	ret = ret ?: read_root(&r, m);
 	free(copy);
 	if (ret)

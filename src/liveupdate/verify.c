@@ -175,6 +175,84 @@ static int check_acs_path(struct pcilu_verify *v, const struct pcilu_manifest *m
 				a, why);
 }
 
+static int cmp_key(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Sorted keys (segment, bus) << 32 | index: the manifest's bridges by secondary bus, the topology's buses. */
+static uint64_t *bus_keys(const struct pcilu_manifest *m, const struct pcilu_topology *t, size_t *n)
+{
+	uint64_t *k = malloc(((m ? m->count : t->nbuses) + 1) * sizeof(*k));
+
+	*n = 0;
+	for (size_t i = 0; k && m && i < m->count; i++)
+		if (m->nodes[i].role == PCILU_LU_BRIDGE)
+			k[(*n)++] = ((uint64_t)m->nodes[i].addr.seg << 8 | m->nodes[i].secondary) << 32 | i;
+	for (size_t i = 0; k && !m && i < t->nbuses; i++)
+		if (!t->buses[i].is_virtual)
+			k[(*n)++] = ((uint64_t)t->buses[i].seg << 8 | t->buses[i].number) << 32 | i;
+	if (k)
+		qsort(k, *n, sizeof(*k), cmp_key);
+	return k;
+}
+
+/* The index stored with @key's (segment, bus) in @k, or -1. */
+static long key_find(const uint64_t *k, size_t n, uint64_t seg_bus)
+{
+	uint64_t want = seg_bus << 32;
+	size_t at = pcilu_lower_bound(&want, k, n, sizeof(*k), cmp_key);
+
+	return at < n && k[at] >> 32 == seg_bus ? (long)(uint32_t)k[at] : -1;
+}
+
+/*
+ * pcilu plan records every bridge from each endpoint up to its root port. A
+ * manifest whose chain breaks where this topology has a bridge lost nodes
+ * (edited, or damaged in a way no crc32 covered): refused, since the bridges
+ * it lacks would go unchecked.
+ */
+static int check_recorded_path(const struct pcilu_manifest *m, const struct pcilu_topology *t,
+			       struct pcilu_diag *d)
+{
+	size_t nm, nt;
+	uint64_t *km = bus_keys(m, t, &nm), *kt = bus_keys(NULL, t, &nt);
+	int ret = km && kt ? 0 : -ENOMEM;
+	char a[24], b[24];
+
+	for (size_t i = 0; !ret && i < m->count; i++) {
+		const struct pcilu_manifest_node *n = &m->nodes[i];
+		uint32_t bus = n->addr.bdf >> 8;
+		long up, tb;
+
+		if (n->role != PCILU_LU_ENDPOINT)
+			continue;
+		for (int depth = 0; depth < 256; depth++) {
+			up = key_find(km, nm, (uint64_t)n->addr.seg << 8 | bus);
+			if (up >= 0) {
+				bus = m->nodes[up].primary;
+				continue;
+			}
+			tb = key_find(kt, nt, (uint64_t)n->addr.seg << 8 | bus);
+			if (tb >= 0 && t->buses[tb].self != PCILU_NONE) {
+				pcilu_diag_add(d, PCILU_ERROR, NULL, 0, -1,
+					       "the manifest is incomplete: it records no bridge above bus %04x:%02x on the "
+					       "path of endpoint %s, where this system has %s (pcilu plan records every "
+					       "bridge up to the root port)", n->addr.seg, bus,
+					       pcilu_lu_addr_fmt(n->addr, a, sizeof(a)),
+					       pcilu_bdf(&t->devs[t->buses[tb].self], b, sizeof(b)));
+				ret = -EINVAL;
+			}
+			break;
+		}
+	}
+	free(km);
+	free(kt);
+	return ret;
+}
+
 int pcilu_verify_manifest(const struct pcilu_manifest *m, const struct pcilu_topology *t,
 			  const struct pcilu_lu_iommu *io, struct pcilu_verify *v,
 			  struct pcilu_diag *d)
@@ -184,6 +262,7 @@ int pcilu_verify_manifest(const struct pcilu_manifest *m, const struct pcilu_top
 	int ret = idx ? 0 : -ENOMEM;
 
 	memset(v, 0, sizeof(*v));
+	ret = ret ?: check_recorded_path(m, t, d);
 	/* Group members come from an index built once (gx[0] computed, gx[1] the kernel's). */
 	ret = ret ?: pcilu_lu_gindex_build(t, io->group, false, &gx[0]);
 	ret = ret ?: pcilu_lu_gindex_build(t, NULL, true, &gx[1]);

@@ -284,7 +284,8 @@ int pcilu_print_verify(FILE *f, const struct pcilu_manifest *m, const char *orig
 		pcilu_json_add(root, "profile", json_object_new_string(m->profile));
 		pcilu_json_add(root, "forced", json_object_new_boolean(m->forced));
 		pcilu_json_add(root, "planned_on", json_host(m));
-		pcilu_json_add(root, "held", json_object_new_boolean(v->count == 0));
+		/* "held" means something only after a kexec: same boot is "not verified" (exit 3). */
+		pcilu_json_add(root, "held", json_object_new_boolean(v->count == 0 && !v->same_boot));
 		pcilu_json_add(root, "kexec_since_plan", json_object_new_boolean(!v->same_boot));
 		pcilu_json_add(root, "nodes", json_nodes(m));
 		for (size_t i = 0; a && i < v->count; i++)

@@ -5,6 +5,7 @@ over a device node, a FIFO or a symbolic link; mode 0600; no temporary file left
 by a failed write; long names; write errors on stdout are exit 2; the exit
 statuses the README promises for --luo --kexec and same-boot verify; and an
 unreadable devices folder read as an unprivileged user."""
+import json
 import os
 import resource
 import shutil
@@ -71,8 +72,9 @@ else:
 
 
 def no_big_files():
-    # write() past RLIMIT_FSIZE fails with EFBIG (SIGXFSZ ignored): a write failing midway.
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    # write() past RLIMIT_FSIZE: SIGXFSZ (default: die, leaving the temporary file) or, held by
+    # pcilu while it writes, EFBIG: a write failing midway.
+    signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
     resource.setrlimit(resource.RLIMIT_FSIZE, (100, 100))
 
 
@@ -101,6 +103,9 @@ if not os.path.exists("/dev/liveupdate"):
                                *PLAN[1:])
     check("plan --luo --kexec without /dev/liveupdate: exit 2, says no kexec", rc == 2 and "no kexec done" in err,
           (rc, err))
+    rc, _, err = pcilutest.run("plan", "--luo", "--hold", "-o", os.path.join(T, "h.dtb"), *PLAN[1:])
+    check("plan --luo --hold without /dev/liveupdate: exit 2, nothing to hold", rc == 2
+          and "nothing to hold" in err, (rc, err))
 
 # A manifest of the live system verified in the same boot: not verified (exit 3), whatever matches.
 if os.path.isdir("/sys/bus/pci/devices") and os.listdir("/sys/bus/pci/devices"):
@@ -111,6 +116,11 @@ if os.path.isdir("/sys/bus/pci/devices") and os.listdir("/sys/bus/pci/devices"):
         rc, out, err = pcilutest.run("verify", man)
         check("verify in the same boot: exit 3, 'not verified'", rc == 3 and out.startswith("not verified: no kexec")
               and "no kexec happened since" in err, (rc, out, err))
+        rc, out, err = pcilutest.run("verify", "--json", man)
+        doc = json.loads(out) if out.strip() else {}
+        check("verify --json in the same boot: held false, kexec_since_plan false, exit 3", rc == 3
+              and doc.get("held") is False and doc.get("kexec_since_plan") is False and not doc.get("drifts"),
+              (rc, doc.get("held"), doc.get("kexec_since_plan")))
 
 # Warnings of --rules reach the text output, not only JSON.
 rc, _, err = pcilutest.run("groups", "--no-names", "--rules", "acs-override=id:zz:1572", HOST)

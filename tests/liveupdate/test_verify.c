@@ -57,6 +57,58 @@ static void verify_on(const struct fx_dev *devs, size_t n, struct run *r, bool w
 	free(g1);
 }
 
+/*
+ * A manifest that lost the root port above 04:00.0 (re-encoded, so its crc32
+ * holds, and its remaining refcounts still add up) is refused by verify: the
+ * root port's bus numbers and ACS Control would otherwise go unchecked.
+ */
+static void test_bridge_deleted(void **state)
+{
+	int32_t *g;
+	struct pcilu_topology *t = fx_build(fx_ref, FX_REF_COUNT, &g);
+	struct pcilu_manifest m;
+	struct pcilu_verify v;
+	struct pcilu_diag d;
+	struct pcilu_lu_iommu io;
+	void *buf;
+	size_t len, kept = 0;
+
+	(void)state;
+	pcilu_diag_init(&d);
+	fx_groups(t, g, &io);
+	assert_int_equal(fx_manifest(t, g, planned, 2, &buf, &len), 0);
+	assert_int_equal(pcilu_manifest_decode(buf, len, "plan.dtb", &m, &d), 0);
+	free(buf);
+	for (size_t i = 0; i < m.count; i++) {
+		const struct pcilu_manifest_node *n = &m.nodes[i];
+		bool root_port_of_04 = n->role == PCILU_LU_BRIDGE && n->primary == 0 && n->secondary <= 4 &&
+				       n->subordinate >= 4;
+
+		if (root_port_of_04) {
+			free(n->group);
+			free(n->kgroup);
+		} else {
+			m.nodes[kept++] = *n;
+		}
+	}
+	assert_int_equal(kept, m.count - 1);
+	m.count = kept;
+	assert_int_equal(pcilu_manifest_encode(&m, &buf, &len), 0);
+	pcilu_manifest_free(&m);
+	assert_int_equal(pcilu_manifest_decode(buf, len, "edited.dtb", &m, &d), 0);
+	assert_int_equal(pcilu_verify_manifest(&m, t, &io, &v, &d), -EINVAL);
+	assert_true(d.errors >= 1);
+	/* 04:00.0 sits below the switch 02:00.0/03:xx, below root port 00:02.0 (fixture.c). */
+	assert_non_null(strstr(d.msgs[d.count - 1].text, "the manifest is incomplete: it records no bridge above bus "
+				"0000:02 on the path of endpoint 0000:04:00.0, where this system has 0000:00:02.0"));
+	free(buf);
+	pcilu_manifest_free(&m);
+	pcilu_lu_iommu_release(&io);
+	pcilu_diag_free(&d);
+	pcilu_topology_free(t);
+	free(g);
+}
+
 static void run_free(struct run *r)
 {
 	pcilu_verify_free(&r->v);
@@ -375,6 +427,7 @@ int main(void)
 		cmocka_unit_test(test_no_groups),
 		cmocka_unit_test(test_plan_refusal),
 		cmocka_unit_test(test_plan_undecided),
+		cmocka_unit_test(test_bridge_deleted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
