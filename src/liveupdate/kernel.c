@@ -5,7 +5,7 @@
  * none of the PCI, vfio-pci or iommufd series; the PCI series (v9) is
  * staged for 7.4 in liveupdate.git next, its merge not confirmed
  * (research: liveupdate-2026-12.md §0, §2.1). The series adds
- * CONFIG_PCI_LIVEUPDATE (v7+ patch 01), the one thing a running kernel
+ * CONFIG_PCI_LIVEUPDATE (from v4 01/11 on), the one thing a running kernel
  * shows of it without a device preserved.
  */
 #include "liveupdate_int.h"

@@ -83,8 +83,9 @@ static uint8_t rule_basis(unsigned profile, uint8_t rule)
 {
 	if (profile != PCILU_LU_IOMMUFD)
 		return PCILU_LU_CODE;
+	/* The DMA-alias caveat is review's concern too: no posted code looks at aliases. */
 	return rule == PCILU_LUR_GROUP || rule == PCILU_LUR_ACS_PATH || rule == PCILU_LUR_PARTIAL_GROUP ||
-	       rule == PCILU_LUR_NO_GROUP ? PCILU_LU_POLICY : PCILU_LU_CODE;
+	       rule == PCILU_LUR_NO_GROUP || rule == PCILU_LUR_DMA_ALIAS ? PCILU_LU_POLICY : PCILU_LU_CODE;
 }
 
 uint8_t pcilu_lu_rule_basis(unsigned profile, uint8_t rule)

@@ -2,7 +2,7 @@
 /*
  * pcilu check: per device the verdict of each rule profile first, then the
  * reasons in the kernel's order with their remedies; slots; a preserve
- * sequence (schema pcilu-check/1).
+ * sequence (schema pcilu-check/2).
  */
 #include "output_int.h"
 #include <pcilu/iommu.h>
