@@ -61,6 +61,20 @@ int pcilu_diag_format(const struct pcilu_diag_msg *m, char *buf, size_t len);
 
 const char *pcilu_strerror(int err);	/* for negative errno values */
 
+/*
+ * Length of the valid UTF-8 sequence at @p (at most @n bytes): 1 for ASCII,
+ * 2-4 for a well-formed multi-byte character (no overlong form, surrogate or
+ * value past U+10FFFF), 0 when the bytes there are not UTF-8.
+ */
+size_t pcilu_utf8_len(const unsigned char *p, size_t n);
+/*
+ * @s as it may reach a terminal: control characters (C0, DEL, C1) and bytes
+ * that are not UTF-8 become \xNN; printable UTF-8 stays.
+ * Written to @buf (truncated to @len, NUL-terminated); returns @buf.
+ */
+char *pcilu_escape(const char *s, char *buf, size_t len);
+
+
 #ifdef __cplusplus
 }
 #endif

@@ -75,16 +75,18 @@ static const char *const sev_names[] = { "note", "warning", "error" };
 
 int pcilu_diag_format(const struct pcilu_diag_msg *m, char *buf, size_t len)
 {
-	char where[64] = "";
+	char where[64] = "", file[1024], text[2048];
 	const char *sev = sev_names[m->sev <= PCILU_ERROR ? m->sev : PCILU_ERROR];
 
+	/* Messages quote input (names, values, paths): nothing in them may act on a terminal. */
+	pcilu_escape(m->file ? m->file : "", file, sizeof(file));
+	pcilu_escape(m->text, text, sizeof(text));
 	if (m->line > 0)
 		snprintf(where, sizeof(where), ":%ld", m->line);
 	if (m->offset >= 0)
 		snprintf(where + strlen(where), sizeof(where) - strlen(where),
 			 "%soffset 0x%lx", m->line > 0 || m->file ? ": " : "", m->offset);
-	return snprintf(buf, len, "%s%s%s%s: %s", m->file ? m->file : "",
-			where, (m->file || where[0]) ? ": " : "", sev, m->text);
+	return snprintf(buf, len, "%s%s%s%s: %s", file, where, (m->file || where[0]) ? ": " : "", sev, text);
 }
 
 const char *pcilu_strerror(int err)

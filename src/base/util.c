@@ -189,6 +189,71 @@ out:
 	return ret;
 }
 
+size_t pcilu_utf8_len(const unsigned char *p, size_t n)
+{
+	size_t want;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (!n)
+		return 0;
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		want = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		want = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		want = 4;
+	else
+		return 0;
+	/* The second byte's range excludes overlong forms, surrogates and code points past U+10FFFF. */
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	if (n < want || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < want; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return want;
+}
+
+char *pcilu_escape(const char *s, char *buf, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), o = 0;
+
+	if (!len)
+		return buf;
+	for (size_t i = 0; i < n && o + 1 < len;) {
+		size_t k = pcilu_utf8_len(p + i, n - i);
+		/* U+0080..U+009F (C1 controls, 0xc2 0x80..0x9f) act on terminals too. */
+		bool c1 = k == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0;
+
+		if (k == 1 && p[i] >= 0x20 && p[i] != 0x7f) {
+			buf[o++] = (char)p[i++];
+		} else if (k > 1 && !c1) {
+			if (o + k >= len)
+				break;
+			memcpy(buf + o, p + i, k);
+			o += k;
+			i += k;
+		} else {
+			if (o + 4 >= len)
+				break;
+			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", p[i]);
+			i++;
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 const char *pcilu_file_kind(unsigned mode)
 {
 	switch (mode & S_IFMT) {

@@ -127,6 +127,7 @@ static char *read_cmdline(void)
 static int load_kexec(const struct plan_opts *p)
 {
 	char *cmdline = p->append ? strdup(p->append) : read_cmdline();
+	char esc[4096];
 	int ret;
 
 	if (!cmdline) {
@@ -134,11 +135,13 @@ static int load_kexec(const struct plan_opts *p)
 		return CLI_ERROR;
 	}
 	if (!p->append)
-		fprintf(stderr, "pcilu plan: note: the new kernel gets this kernel's command line: %s\n", cmdline);
+		fprintf(stderr, "pcilu plan: note: the new kernel gets this kernel's command line: %s\n",
+			pcilu_escape(cmdline, esc, sizeof(esc)));
 	ret = pcilu_kexec_load(p->kernel, p->initrd, cmdline);
 	free(cmdline);
 	if (ret) {
-		fprintf(stderr, "pcilu plan: kexec_file_load of %s failed: %s\n", p->kernel, strerror(-ret));
+		fprintf(stderr, "pcilu plan: kexec_file_load of %s failed: %s\n", pcilu_escape(p->kernel, esc, sizeof(esc)),
+			strerror(-ret));
 		return CLI_ERROR;
 	}
 	return CLI_OK;
@@ -229,11 +232,11 @@ static int write_manifest(const struct pcilu_topology *t, struct pcilu_manifest 
 /* A plan on a kernel that cannot preserve PCI devices is for the kernel it updates to: say so. */
 static void warn_kernel(const struct pcilu_lu_check *c)
 {
-	char buf[512];
+	char buf[512], esc[1024];
 
 	if (c->kernel.pci_lu != PCILU_KLU_YES)
 		fprintf(stderr, "pcilu plan: warning: %s; the verdicts are those of the rule profile\n",
-			pcilu_lu_kernel_text(&c->kernel, buf, sizeof(buf)));
+			pcilu_escape(pcilu_lu_kernel_text(&c->kernel, buf, sizeof(buf)), esc, sizeof(esc)));
 }
 
 static int run_plan(struct plan_opts *p, const struct pcilu_topology *t, const char *list,

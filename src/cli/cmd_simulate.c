@@ -61,7 +61,9 @@ static int add_fragment(struct sim_args *a, const char *arg, struct pcilu_diag *
 	if (arg[0] == '@') {
 		if (pcilu_read_file(arg + 1, &buf, &len, d)) {
 			cli_print_diag(d, PCILU_NOTE);
-			fprintf(stderr, "pcilu simulate: cannot read %s\n", arg + 1);
+			char esc[512];
+
+			fprintf(stderr, "pcilu simulate: cannot read %s\n", pcilu_escape(arg + 1, esc, sizeof(esc)));
 			return CLI_ERROR;
 		}
 		a->files[n] = buf;

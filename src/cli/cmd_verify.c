@@ -33,9 +33,11 @@ struct verify_opts {
 static int from_luo(const struct verify_opts *vo, void **buf, size_t *len)
 {
 	int luo = pcilu_luo_open(NULL), session, fd, ret;
+	char esc[512];
 
 	if (luo == -ENOENT && vo->file) {
-		fprintf(stderr, "pcilu verify: %s; reading %s instead\n", pcilu_luo_strerror("open", luo), vo->file);
+		fprintf(stderr, "pcilu verify: %s; reading %s instead\n", pcilu_luo_strerror("open", luo),
+			pcilu_escape(vo->file, esc, sizeof(esc)));
 		return 1;
 	}
 	if (luo < 0) {
@@ -70,6 +72,7 @@ static int read_manifest(const struct verify_opts *vo, struct pcilu_manifest *m,
 {
 	void *buf = NULL;
 	size_t len = 0;
+	char esc[512];
 	int ret = 1;
 
 	if (vo->luo) {
@@ -91,7 +94,8 @@ static int read_manifest(const struct verify_opts *vo, struct pcilu_manifest *m,
 	if (ret) {
 		cli_print_diag(d, PCILU_NOTE);
 		if (!d->errors)
-			fprintf(stderr, "pcilu verify: %s: %s\n", *origin, pcilu_strerror(ret));
+			fprintf(stderr, "pcilu verify: %s: %s\n", pcilu_escape(*origin, esc, sizeof(esc)),
+				pcilu_strerror(ret));
 		return CLI_ERROR;
 	}
 	return CLI_OK;

@@ -60,6 +60,7 @@ int cli_load(const char *source, const struct cli_common *co,
 {
 	struct pcilu_source_opts so = { .lenient = co->lenient };
 	struct pcilu_raw_host raw;
+	char esc[512];
 	int ret;
 
 	*t = NULL;
@@ -68,13 +69,15 @@ int cli_load(const char *source, const struct cli_common *co,
 		pcilu_raw_host_free(&raw);
 		cli_print_diag(d, PCILU_NOTE);
 		if (!d->errors)
-			fprintf(stderr, "pcilu: %s: %s\n", source ? source : "/sys", pcilu_strerror(ret));
+			fprintf(stderr, "pcilu: %s: %s\n", pcilu_escape(source ? source : "/sys", esc, sizeof(esc)),
+				pcilu_strerror(ret));
 		return CLI_ERROR;
 	}
 	ret = pcilu_topology_build(&raw, t, d);
 	if (ret) {
 		cli_print_diag(d, PCILU_NOTE);
-		fprintf(stderr, "pcilu: %s: %s\n", source ? source : "/sys", pcilu_strerror(ret));
+		fprintf(stderr, "pcilu: %s: %s\n", pcilu_escape(source ? source : "/sys", esc, sizeof(esc)),
+			pcilu_strerror(ret));
 		return CLI_ERROR;
 	}
 	/* Warnings and errors always reach the user; notes only in text mode. */
@@ -95,15 +98,18 @@ int cli_find_dev(const struct pcilu_topology *t, const char *arg, int32_t *idx)
 	uint8_t bus, devfn;
 
 	if (pcilu_parse_bdf(arg, &seg, &bus, &devfn)) {
-		fprintf(stderr, "pcilu: '%s' is not a PCI address (DDDD:BB:DD.F or BB:DD.F)\n", arg);
+		char esc[256];
+
+		fprintf(stderr, "pcilu: '%s' is not a PCI address (DDDD:BB:DD.F or BB:DD.F)\n",
+			pcilu_escape(arg, esc, sizeof(esc)));
 		return CLI_ERROR;
 	}
 	*idx = pcilu_topology_find(t, seg, bus, devfn);
 	if (*idx == PCILU_NONE) {
-		char bdf[24];
+		char bdf[24], esc[512];
 
 		fprintf(stderr, "pcilu: no device %s in %s\n", pcilu_bdf_fmt(seg, bus, devfn, bdf, sizeof(bdf)),
-			t->name ? t->name : "the source");
+			pcilu_escape(t->name ? t->name : "the source", esc, sizeof(esc)));
 		return CLI_ERROR;
 	}
 	return CLI_OK;

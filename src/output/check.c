@@ -372,13 +372,15 @@ void pcilu_check_print_facts(FILE *f, const struct pcilu_lu_check *c)
 	const struct pcilu_topology *t = c->t;
 	char buf[512];
 
-	fprintf(f, "Source: %s (%s%s)\n", t->name ? t->name : "/sys", pcilu_source_kind_name(t->kind),
+	char name[512];
+
+	fprintf(f, "Source: %s (%s%s)\n", PCILU_ESC(t->name ? t->name : "/sys", name), pcilu_source_kind_name(t->kind),
 		t->live ? ", this running system" : ", a capture");
 	fprintf(f, "IOMMU: %s (%s)\n", c->iommu_on ? "on" : "off", pcilu_fact_origin_text(c->iommu_from, c->iommu_on));
 	if (c->capture_off)
 		fprintf(f, "  but the source itself had no IOMMU on (%s): the verdicts are for the boot asked "
 			"about, not for the one captured\n", pcilu_fact_origin_text(c->capture_from, false));
-	fprintf(f, "Kernel: %s\n", pcilu_lu_kernel_text(&c->kernel, buf, sizeof(buf)));
+	fprintf(f, "Kernel: %s\n", PCILU_ESC(pcilu_lu_kernel_text(&c->kernel, buf, sizeof(buf)), name));
 	if (t->config_truncated)
 		fprintf(f, "Config space: some devices show only 64 bytes (a non-root read or lspci -x): what "
 			"needs more is undecided; run as root or capture with lspci -xxxx\n");

@@ -115,6 +115,33 @@ void pcilu_json_schema(struct json_object *root, const char *schema)
 	pcilu_json_add(root, "schema", json_object_new_string(schema));
 }
 
+/*
+ * json-c escapes control characters but copies other bytes as they are, so a
+ * driver name or path that is not UTF-8 would make the document invalid JSON.
+ * Outside ASCII only bytes inside strings can occur: each byte of an invalid
+ * sequence becomes U+FFFD.
+ */
+static void put_utf8(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), run = 0;
+
+	for (size_t i = 0; i < n;) {
+		size_t k = pcilu_utf8_len(p + i, n - i);
+
+		if (k) {
+			i += k;
+			run += k;
+			continue;
+		}
+		fwrite(p + i - run, 1, run, f);
+		fputs("\xef\xbf\xbd", f);
+		run = 0;
+		i++;
+	}
+	fwrite(p + n - run, 1, run, f);
+}
+
 int pcilu_json_print(FILE *f, struct json_object *root)
 {
 	const char *s;
@@ -129,7 +156,7 @@ int pcilu_json_print(FILE *f, struct json_object *root)
 		json_object_put(root);
 		return -ENOMEM;
 	}
-	fputs(s, f);
+	put_utf8(f, s);
 	fputc('\n', f);
 	json_object_put(root);
 	return 0;
@@ -137,7 +164,7 @@ int pcilu_json_print(FILE *f, struct json_object *root)
 
 const char *pcilu_dev_label(const struct pcilu_dev *dev, struct pcilu_names *n, char *buf, size_t len)
 {
-	char vn[128], dn[128];
+	char vn[128], dn[128], ev[256], ed[256];
 
 	if (dev->dead) {
 		snprintf(buf, len, "ffff:ffff (reads all-ones: powered down or gone)");
@@ -147,9 +174,10 @@ const char *pcilu_dev_label(const struct pcilu_dev *dev, struct pcilu_names *n, 
 		snprintf(buf, len, "%04x:%04x", dev->vendor, dev->device);
 		return buf;
 	}
+	/* pci.ids is data from outside too: shown escaped like any input. */
 	snprintf(buf, len, "%04x:%04x %s %s", dev->vendor, dev->device,
-		 pcilu_name_vendor(n, dev->vendor, vn, sizeof(vn)),
-		 pcilu_name_device(n, dev->vendor, dev->device, dn, sizeof(dn)));
+		 PCILU_ESC(pcilu_name_vendor(n, dev->vendor, vn, sizeof(vn)), ev),
+		 PCILU_ESC(pcilu_name_device(n, dev->vendor, dev->device, dn, sizeof(dn)), ed));
 	return buf;
 }
 

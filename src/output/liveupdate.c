@@ -276,6 +276,8 @@ int pcilu_print_verify(FILE *f, const struct pcilu_manifest *m, const char *orig
 		       const struct pcilu_verify *v, const struct pcilu_diag *d,
 		       const struct pcilu_out_opts *o)
 {
+	char esc[512];
+
 	if (o->json) {
 		struct json_object *root = json_object_new_object(), *a = json_object_new_array();
 
@@ -296,14 +298,15 @@ int pcilu_print_verify(FILE *f, const struct pcilu_manifest *m, const char *orig
 	}
 	if (!v->count && v->same_boot) {
 		fprintf(f, "not verified: no kexec since %s was written; its %zu node(s) match this boot's topology\n",
-			origin, m->count);
+			PCILU_ESC(origin, esc), m->count);
 		return 0;
 	}
 	if (!v->count) {
-		fprintf(f, "held: all %zu preserved node(s) of %s as planned\n", m->count, origin);
+		fprintf(f, "held: all %zu preserved node(s) of %s as planned\n", m->count, PCILU_ESC(origin, esc));
 		return 0;
 	}
-	fprintf(f, "drift: %zu problem(s) in %zu finding(s) against %s\n", v->primary, v->count, origin);
+	fprintf(f, "drift: %zu problem(s) in %zu finding(s) against %s\n", v->primary, v->count,
+		PCILU_ESC(origin, esc));
 	for (size_t i = 0; i < v->count; i++)
 		if (v->drifts[i].cause < 0) {
 			fprintf(f, "  %s\n", v->drifts[i].text);

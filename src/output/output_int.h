@@ -19,6 +19,8 @@ struct json_object *pcilu_json_acs(const struct pcilu_dev *dev);
 int pcilu_json_print(FILE *f, struct json_object *root);
 /* "8086:1234 Vendor Device" into buf. */
 void pcilu_json_schema(struct json_object *root, const char *schema);
+/* Input text for text output: pcilu_escape() into a buffer the caller declares. */
+#define PCILU_ESC(s, buf) pcilu_escape((s), (buf), sizeof(buf))
 const char *pcilu_dev_label(const struct pcilu_dev *dev, struct pcilu_names *n, char *buf, size_t len);
 /* One-line ACS summary for text output: "ACS cap SV|RR ctl SV", "ACS unknown (...)". */
 const char *pcilu_acs_summary(const struct pcilu_dev *dev, char *buf, size_t len);

@@ -197,7 +197,7 @@ static void text_path(FILE *f, const struct pcilu_topology *t, int32_t i)
 static void text_show(FILE *f, const struct pcilu_topology *t, int32_t i, const struct pcilu_out_opts *o)
 {
 	const struct pcilu_dev *d = &t->devs[i];
-	char bdf[24], label[320], a[64], b[64];
+	char bdf[24], label[320], a[64], b[64], drv[256];
 
 	fprintf(f, "%s %s\n", pcilu_bdf(d, bdf, sizeof(bdf)), pcilu_dev_label(d, o->names, label, sizeof(label)));
 	fprintf(f, "  type:         %s%s%s\n", pcilu_dev_type_name(d), d->multifunction ? ", multifunction" : "",
@@ -224,9 +224,10 @@ static void text_show(FILE *f, const struct pcilu_topology *t, int32_t i, const 
 		fprintf(f, "  physfn:       %s\n", pcilu_bdf(&t->devs[d->physfn], bdf, sizeof(bdf)));
 	text_path(f, t, i);
 	if (d->kernel_group != PCILU_NO_GROUP)
-		fprintf(f, "  kernel:       IOMMU group %d, driver %s\n", d->kernel_group, d->driver ? d->driver : "none");
+		fprintf(f, "  kernel:       IOMMU group %d, driver %s\n", d->kernel_group,
+			PCILU_ESC(d->driver ? d->driver : "none", drv));
 	else if (d->driver)
-		fprintf(f, "  kernel:       IOMMU group not given by the source, driver %s\n", d->driver);
+		fprintf(f, "  kernel:       IOMMU group not given by the source, driver %s\n", PCILU_ESC(d->driver, drv));
 }
 
 static struct json_object *json_caps(const struct cap_list *l, bool ext)

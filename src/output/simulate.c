@@ -213,6 +213,8 @@ static struct json_object *side_json(const struct pcilu_topology *t)
 int pcilu_print_diff(FILE *f, const struct pcilu_diff *df, const struct pcilu_diag *d,
 		     const struct pcilu_out_opts *o)
 {
+	char na[512], nb[512];
+
 	if (o->json) {
 		struct json_object *root = json_object_new_object();
 
@@ -224,8 +226,8 @@ int pcilu_print_diff(FILE *f, const struct pcilu_diff *df, const struct pcilu_di
 		pcilu_json_add(root, "diagnostics", pcilu_diag_json(d));
 		return pcilu_json_print(f, root);
 	}
-	fprintf(f, "A: %s (%zu functions)\nB: %s (%zu functions)\n", df->a->name ? df->a->name : "-",
-		df->a->ndevs, df->b->name ? df->b->name : "-", df->b->ndevs);
+	fprintf(f, "A: %s (%zu functions)\nB: %s (%zu functions)\n", PCILU_ESC(df->a->name ? df->a->name : "-", na),
+		df->a->ndevs, PCILU_ESC(df->b->name ? df->b->name : "-", nb), df->b->ndevs);
 	print_changes(f, &df->ch);
 	return 0;
 }

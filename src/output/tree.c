@@ -110,8 +110,9 @@ static void text_device(struct tree_ctx *c, int32_t i, bool last, size_t depth)
 static void text_tree(struct tree_ctx *c)
 {
 	const struct pcilu_topology *t = c->t;
+	char name[512];
 
-	fprintf(c->f, "# %s: %zu functions%s\n", t->name ? t->name : "?", t->ndevs,
+	fprintf(c->f, "# %s: %zu functions%s\n", PCILU_ESC(t->name ? t->name : "?", name), t->ndevs,
 		t->config_truncated ? " (config space truncated: capabilities unknown, run as root)" : "");
 	for (size_t k = 0; k < t->nbuses; k++) {
 		const struct pcilu_bus *b = &t->buses[k];
