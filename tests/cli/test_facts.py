@@ -258,4 +258,19 @@ if DATA and pcilutest.have_shared(DATA):
         else:
             check(f"{name}: loads (exit 0, 1 or 3)", rc in (0, 1, 3) and "error:" not in err, (rc, err[:300]))
 
+# 8. Real hardware: what pcilu infers of the IOMMU matches what the kernel logged. The
+# X99 board's dump has no group lines, every ACS-capable port reads Control 0, and its
+# dmesg has DMAR tables but never adds a device to an IOMMU group (DMA remapping off in
+# that kernel); the H310 board's dump has group lines and its dmesg adds devices.
+if DATA and os.path.isdir(DATA):
+    for board, want_on, want_from, log in (("x99-huananzhi-qd4", "off", "acs-controls", "dmesg.txt"),
+                                           ("h310-ecs-h310ch5", "on", "kernel-groups", "dmesg.log")):
+        base = os.path.join(DATA, "coreboot-port-logs", board)
+        dmesg = open(os.path.join(base, log), errors="replace").read()
+        logged_on = "Adding to iommu group" in dmesg
+        rc, d, err = check_json(os.path.join(base, "lspci.log"))
+        check(f"{board}: IOMMU {want_on} from {want_from}, as its dmesg shows (groups added: {logged_on})",
+              d and d["host"]["iommu"] == want_on and d["host"]["iommu_from"] == want_from
+              and logged_on == (want_on == "on"), d and d["host"])
+
 finish()
