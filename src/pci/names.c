@@ -52,7 +52,11 @@ struct pcilu_names *pcilu_names_open(void)
 	n->pacc->warning = quiet;
 	n->pacc->debug = quiet;
 	n->pacc->error = fatal;
-	n->pacc->id_lookup_mode = PCI_LOOKUP_NO_NUMBERS;
+	/*
+	 * pci.ids only: the same names on every machine, and libpci 3.9 leaks a
+	 * udev handle per lookup when the udev hwdb cannot be opened.
+	 */
+	n->pacc->id_lookup_mode = PCI_LOOKUP_NO_NUMBERS | PCI_LOOKUP_NO_HWDB;
 	return n;
 }
 
