@@ -17,6 +17,8 @@ extern "C" {
 struct pcilu_out_opts {
 	bool json;
 	struct pcilu_names *names;	/* NULL: print ids only */
+	bool verbose;		/* check: every device's reasons and fixes, not the one-line summary */
+	size_t platform_skipped;	/* check: platform functions left out of the judged set */
 };
 
 /* Short names of ACS bits, "SV|RR|CR|UF" style, into buf; "none" for 0. */

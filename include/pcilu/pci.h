@@ -164,6 +164,31 @@ int pcilu_dev_decode(struct pcilu_dev *dev, const char *file, struct pcilu_diag 
 /* The BDFs the SR-IOV capability implies for VF @i (0-based), as pci_iov_virtfn_bus/devfn do. */
 void pcilu_sriov_vf_addr(const struct pcilu_dev *pf, unsigned i, uint8_t *bus, uint8_t *devfn);
 
+/*
+ * A device selection with lspci's grammar (pciutils 3.9 lib/filter.c): -s
+ * "[[[domain]:][bus]:][slot][.[func]]", -d "[vendor]:[device][:class[:prog-if]]"
+ * (hexadecimal; empty or "*" for any; 'x' digits in the class are wildcards),
+ * plus a driver name. -1 (and driver NULL) matches anything.
+ */
+#define PCILU_SELECT_MAXLEN 64	/* pciutils refuses longer expressions */
+struct pcilu_select {
+	int64_t seg;
+	int32_t bus, slot, func;
+	int32_t vendor, device, class_, prog_if;
+	uint32_t class_mask;	/* bits of class_ (base << 8 | sub) compared */
+	const char *driver;	/* not owned */
+};
+void pcilu_select_init(struct pcilu_select *s);
+/* Parse into @s (fields not named keep their value): 0, or -EINVAL with *why set. */
+int pcilu_select_parse_slot(struct pcilu_select *s, const char *str, const char **why);
+int pcilu_select_parse_id(struct pcilu_select *s, const char *str, const char **why);
+bool pcilu_select_active(const struct pcilu_select *s);
+bool pcilu_select_match(const struct pcilu_select *s, const struct pcilu_dev *d);
+/* What a vfio-pci user could ask for: a type-0 function that is not a host bridge. */
+bool pcilu_dev_is_endpoint(const struct pcilu_dev *d);
+/* A CPU or chipset function nobody preserves: class 06, 08 or 11 on a root bus. */
+bool pcilu_dev_is_platform(const struct pcilu_topology *t, const struct pcilu_dev *d);
+
 /* Names from pci.ids through libpci; NULL-safe, never fails (falls back to ids). */
 struct pcilu_names;
 struct pcilu_names *pcilu_names_open(void);

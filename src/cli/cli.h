@@ -83,6 +83,38 @@ enum { CLI_OPT_CMDLINE = 0x100, CLI_OPT_RULES, CLI_OPT_ACS, CLI_OPT_FW_BASE, CLI
 	"  --rules linux|acs-override[=downstream,multifunction,id:vvvv:dddd]\n" \
 	"  --iommu=auto|on|off  whether an IOMMU is on (auto: from the command line)\n"
 
+/*
+ * Which devices a listing command shows: lspci's -s and -d, --driver, and
+ * --all (platform functions too, which check leaves out by default).
+ */
+struct cli_select {
+	struct pcilu_select s;
+	bool all;
+};
+
+enum { CLI_OPT_DRIVER = 0x120, CLI_OPT_ALL };
+
+#define CLI_SELECT_SHORTOPTS "s:d:"
+#define CLI_SELECT_LONGOPTS \
+	{ "driver", required_argument, NULL, CLI_OPT_DRIVER }, \
+	{ "all", no_argument, NULL, CLI_OPT_ALL }
+
+#define CLI_SELECT_HELP \
+	"  -s [[[[DOMAIN]:]BUS]:][SLOT][.[FUNC]]  only these devices (lspci's -s grammar)\n" \
+	"  -d [VENDOR]:[DEVICE][:CLASS[:PROG-IF]]  only these ids and classes (lspci's -d)\n" \
+	"  --driver NAME        only devices bound to driver NAME\n"
+
+void cli_select_init(struct cli_select *s);
+/* Handle a selection option of command @cmd: true when @c was one (*ret: CLI_OK or CLI_ERROR). */
+bool cli_select_opt(int c, const char *arg, const char *cmd, struct cli_select *s, int *ret);
+/*
+ * The endpoints (pcilu_dev_is_endpoint) @s selects, in probe order; platform
+ * functions only with --all (*skipped counts those left out). CLI_ERROR when
+ * a selection matches none.
+ */
+int cli_select_endpoints(const struct pcilu_topology *t, const struct cli_select *s, int32_t **out, size_t *n,
+			 size_t *skipped);
+
 void cli_policy_init(struct cli_policy *cp);
 void cli_policy_free(struct cli_policy *cp);
 /* Handle a policy option of command @cmd: true when @c was one (*ret: CLI_OK or CLI_ERROR). */

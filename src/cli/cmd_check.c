@@ -17,6 +17,9 @@ static const char check_help[] =
 	"  --kernel PROFILE     v4 (PCI v4: immutable singleton group), next (liveupdate.git next:\n"
 	"                       no VFs, no ACS quirks on the path), iommufd (next + the singleton\n"
 	"                       group checked by iommufd); default: all three\n"
+	"  -v, --verbose        every device's reasons and fixes (the default with BDF operands)\n"
+	CLI_SELECT_HELP
+	"  --all                also judge platform functions (class 06/08/11 on a root bus)\n"
 	"  --slots              every root and downstream port: would a card placed there pass?\n"
 	"  --preserve BDF[,BDF...]  preserve these in sequence as the kernel would: refcounts,\n"
 	"                       -EBUSY on duplicates, split IOMMU groups\n"
@@ -31,23 +34,29 @@ static const char check_help[] =
 struct check_opts {
 	const char *preserve;
 	unsigned profiles;
-	bool slots;
+	bool slots, verbose;
+	struct cli_select sel;
 };
+
+enum { OPT_SLOTS = 0x140 };
 
 static int parse_opt(int c, const char *arg, struct check_opts *g, struct cli_policy *cp)
 {
 	int prof, ret;
 
-	if (cli_policy_opt(c, arg, "check", cp, &ret))
+	if (cli_policy_opt(c, arg, "check", cp, &ret) || cli_select_opt(c, arg, "check", &g->sel, &ret))
 		return ret;
 	switch (c) {
+	case 'v':
+		g->verbose = true;
+		return 0;
 	case 'K':
 		prof = pcilu_lu_profile_parse(arg);
 		if (prof < 0)
 			return cli_usage_error("check", "--kernel takes v4, next or iommufd");
 		g->profiles |= 1u << prof;
 		return 0;
-	case 's':
+	case OPT_SLOTS:
 		g->slots = true;
 		return 0;
 	case 'p':
@@ -74,12 +83,15 @@ static int run_check(const struct check_opts *g, struct pcilu_topology *t, char 
 	struct pcilu_lu_check *c = NULL;
 	struct pcilu_out_opts o;
 	int32_t *devs = NULL;
-	size_t n = 0, mark = d->count;
+	size_t n = 0, mark = d->count, skipped = 0;
 	int ret, err;
 
 	if ((err = cli_policy_apply(cp, t, d)))
 		return cli_fail("check", err, d, mark);
-	ret = cli_find_devs(t, bdfs, nbdfs, g->preserve, &devs, &n);
+	if (nbdfs || g->preserve)
+		ret = cli_find_devs(t, bdfs, nbdfs, g->preserve, &devs, &n);
+	else
+		ret = cli_select_endpoints(t, &g->sel, &devs, &n, &skipped);
 	if (ret == CLI_OK && g->preserve && !n)
 		ret = cli_usage_error("check", "--preserve needs at least one BDF");
 	if (ret == CLI_OK && ((err = pcilu_iommu_compute(t, &cp->p, &r, d)) ||
@@ -87,6 +99,8 @@ static int run_check(const struct check_opts *g, struct pcilu_topology *t, char 
 		ret = cli_fail("check", err, d, mark);
 	if (ret == CLI_OK) {
 		cli_out_open(co, &o);
+		o.verbose = g->verbose || nbdfs;
+		o.platform_skipped = skipped;
 		err = pcilu_print_check(stdout, c, d, &o, g->slots);
 		ret = err ? cli_fail("check", err, NULL, 0) :
 		      c->state == PCILU_LU_REFUSED ? CLI_NEGATIVE :
@@ -107,7 +121,8 @@ int cmd_check(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
-		{ "kernel", required_argument, NULL, 'K' }, { "slots", no_argument, NULL, 's' },
+		{ "kernel", required_argument, NULL, 'K' }, { "slots", no_argument, NULL, OPT_SLOTS },
+		{ "verbose", no_argument, NULL, 'v' }, CLI_SELECT_LONGOPTS,
 		{ "preserve", required_argument, NULL, 'p' }, CLI_POLICY_LONGOPTS,
 		{ 0 }
 	};
@@ -120,7 +135,8 @@ int cmd_check(int argc, char **argv)
 	int c, ret = CLI_OK;
 
 	cli_policy_init(&p);
-	while (ret == CLI_OK && (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	cli_select_init(&g.sel);
+	while (ret == CLI_OK && (c = getopt_long(argc, argv, "hv" CLI_SELECT_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common_opt(c, &co))
 			continue;
 		if (c == 'h') {
@@ -134,6 +150,9 @@ int cmd_check(int argc, char **argv)
 		source = argv[optind++];
 	if (ret == CLI_OK && g.preserve && optind < argc)
 		ret = cli_usage_error("check", "--preserve lists the devices itself; no BDF operands with it");
+	if (ret == CLI_OK && (g.preserve || optind < argc) && (pcilu_select_active(&g.sel.s) || g.sel.all))
+		ret = cli_usage_error("check", "-s, -d, --driver and --all select among every endpoint; "
+				      "BDF operands and --preserve name the devices themselves");
 	if (!g.profiles)
 		g.profiles = PCILU_LU_ALL_PROFILES;
 	pcilu_diag_init(&d);

@@ -138,6 +138,73 @@ int cli_find_devs(const struct pcilu_topology *t, char **args, int nargs, const 
 	return ret;
 }
 
+void cli_select_init(struct cli_select *s)
+{
+	memset(s, 0, sizeof(*s));
+	pcilu_select_init(&s->s);
+}
+
+bool cli_select_opt(int c, const char *arg, const char *cmd, struct cli_select *s, int *ret)
+{
+	const char *why = NULL;
+	char esc[256];
+
+	*ret = CLI_OK;
+	switch (c) {
+	case 's':
+		if (pcilu_select_parse_slot(&s->s, arg, &why))
+			*ret = cli_usage_error(cmd, "-s %s: %s", pcilu_escape(arg, esc, sizeof(esc)), why);
+		return true;
+	case 'd':
+		if (pcilu_select_parse_id(&s->s, arg, &why))
+			*ret = cli_usage_error(cmd, "-d %s: %s", pcilu_escape(arg, esc, sizeof(esc)), why);
+		return true;
+	case CLI_OPT_DRIVER:
+		s->s.driver = arg;
+		return true;
+	case CLI_OPT_ALL:
+		s->all = true;
+		return true;
+	}
+	return false;
+}
+
+int cli_select_endpoints(const struct pcilu_topology *t, const struct cli_select *s, int32_t **out, size_t *n,
+			 size_t *skipped)
+{
+	size_t matched = 0;
+
+	*n = *skipped = 0;
+	*out = malloc((t->ndevs ? t->ndevs : 1) * sizeof(**out));
+	if (!*out) {
+		fprintf(stderr, "pcilu: out of memory\n");
+		return CLI_ERROR;
+	}
+	for (size_t i = 0; i < t->ndevs; i++) {
+		const struct pcilu_dev *d = &t->devs[i];
+
+		if (!pcilu_dev_is_endpoint(d) || !pcilu_select_match(&s->s, d))
+			continue;
+		matched++;
+		if (!s->all && pcilu_dev_is_platform(t, d))
+			(*skipped)++;
+		else
+			(*out)[(*n)++] = (int32_t)i;
+	}
+	if (!matched && pcilu_select_active(&s->s)) {
+		fprintf(stderr, "pcilu: no endpoint matches the selection (-s, -d, --driver)\n");
+		return CLI_ERROR;
+	}
+	/* Nothing but platform functions: judge them rather than nothing. */
+	if (!*n && matched) {
+		for (size_t i = 0; i < t->ndevs; i++)
+			if (pcilu_dev_is_endpoint(&t->devs[i]) && pcilu_select_match(&s->s, &t->devs[i]))
+				(*out)[(*n)++] = (int32_t)i;
+		*skipped = 0;
+	}
+	return CLI_OK;
+}
+
 void cli_policy_init(struct cli_policy *cp)
 {
 	memset(cp, 0, sizeof(*cp));

@@ -29,7 +29,7 @@ static int all_endpoints(const struct pcilu_topology *t, int32_t **out, size_t *
 	if (!v)
 		return -ENOMEM;
 	for (size_t i = 0; i < t->ndevs; i++)
-		if (!pcilu_is_bridge(&t->devs[i]) && (t->devs[i].class >> 8) != 0x0600)
+		if (pcilu_dev_is_endpoint(&t->devs[i]))
 			v[(*n)++] = (int32_t)i;
 	return 0;
 }

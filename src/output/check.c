@@ -11,6 +11,9 @@
 #include <errno.h>
 #include <string.h>
 
+/* Sentences from the rules are wrapped here; device lines are kept one per line. */
+#define WRAP_COLS 100
+
 static const char *bdf_s(const struct pcilu_topology *t, int32_t dev, char *buf)
 {
 	return dev == PCILU_NONE ? "-" : pcilu_bdf(&t->devs[dev], buf, 24);
@@ -376,11 +379,13 @@ void pcilu_check_print_facts(FILE *f, const struct pcilu_lu_check *c)
 
 	fprintf(f, "Source: %s (%s%s)\n", PCILU_ESC(t->name ? t->name : "/sys", name), pcilu_source_kind_name(t->kind),
 		t->live ? ", this running system" : ", a capture");
-	fprintf(f, "IOMMU: %s (%s)\n", c->iommu_on ? "on" : "off", pcilu_fact_origin_text(c->iommu_from, c->iommu_on));
+	snprintf(buf, sizeof(buf), "%s (%s)", c->iommu_on ? "on" : "off", pcilu_fact_origin_text(c->iommu_from, c->iommu_on));
+	pcilu_out_wrap(f, "IOMMU: ", buf, "  ", WRAP_COLS);
 	if (c->capture_off)
 		fprintf(f, "  but the source itself had no IOMMU on (%s): the verdicts are for the boot asked "
 			"about, not for the one captured\n", pcilu_fact_origin_text(c->capture_from, false));
-	fprintf(f, "Kernel: %s\n", PCILU_ESC(pcilu_lu_kernel_text(&c->kernel, buf, sizeof(buf)), name));
+	pcilu_out_wrap(f, "Kernel: ", PCILU_ESC(pcilu_lu_kernel_text(&c->kernel, buf, sizeof(buf)), name), "  ",
+		       WRAP_COLS);
 	if (t->config_truncated)
 		fprintf(f, "Config space: some devices show only 64 bytes (a non-root read or lspci -x): what "
 			"needs more is undecided; run as root or capture with lspci -xxxx\n");
@@ -389,8 +394,15 @@ void pcilu_check_print_facts(FILE *f, const struct pcilu_lu_check *c)
 			t->ndead, t->ndead == 1 ? "" : "s", t->ndead == 1 ? "s" : "");
 }
 
-static void print_totals(FILE *f, const struct pcilu_lu_check *c)
+static void print_totals(FILE *f, const struct pcilu_lu_check *c, bool verbose)
 {
+	/* What each profile stands for, short enough for one line (the full basis: --verbose, JSON). */
+	static const char *const brief[] = {
+		[PCILU_LU_V4] = "PCI Live Update v4 as posted, never merged",
+		[PCILU_LU_NEXT] = "PCI Live Update v9, staged for 7.4",
+		[PCILU_LU_IOMMUFD] = "next + iommufd as posted + singleton group (policy)",
+	};
+
 	for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++) {
 		size_t n[3] = { 0 };
 
@@ -398,12 +410,12 @@ static void print_totals(FILE *f, const struct pcilu_lu_check *c)
 			continue;
 		for (size_t i = 0; i < c->ndevs; i++)
 			n[c->devs[i].v[p].state <= 2 ? c->devs[i].v[p].state : 2]++;
-		fprintf(f, "%-8s %zu of %zu eligible", pcilu_lu_profile_name(p), n[PCILU_LU_ELIGIBLE], c->ndevs);
+		fprintf(f, "%-8s %zu of %zu can be preserved", pcilu_lu_profile_name(p), n[PCILU_LU_ELIGIBLE], c->ndevs);
 		if (n[PCILU_LU_REFUSED])
 			fprintf(f, ", %zu refused", n[PCILU_LU_REFUSED]);
 		if (n[PCILU_LU_UNDECIDED])
 			fprintf(f, ", %zu undecided", n[PCILU_LU_UNDECIDED]);
-		fprintf(f, "   [%s]\n", pcilu_lu_profile_basis(p));
+		fprintf(f, "   [%s]\n", verbose ? pcilu_lu_profile_basis(p) : brief[p]);
 	}
 	fputc('\n', f);
 }
@@ -417,9 +429,13 @@ int pcilu_print_check(FILE *f, const struct pcilu_lu_check *c, const struct pcil
 	if (o->json)
 		return print_json(f, c, d, o, slots);
 	pcilu_check_print_facts(f, c);
-	print_totals(f, c);
-	for (size_t i = 0; i < c->ndevs; i++)
-		pcilu_check_print_device(f, c, &c->devs[i], o->names);
+	fputc('\n', f);
+	print_totals(f, c, o->verbose);
+	if (o->verbose)
+		for (size_t i = 0; i < c->ndevs; i++)
+			pcilu_check_print_device(f, c, &c->devs[i], o->names);
+	else
+		pcilu_check_print_summary(f, c, o);
 	if (slots)
 		print_slots(f, c);
 	if (c->has_preserve)
@@ -429,7 +445,11 @@ int pcilu_print_check(FILE *f, const struct pcilu_lu_check *c, const struct pcil
 		/* Whether the IOMMU is on was said once, at the top. */
 		if (as[i].kind == PCILU_AS_IOMMU_DEFAULT || as[i].kind == PCILU_AS_IOMMU_OFF)
 			continue;
-		fprintf(f, "%s  * %s\n", shown++ ? "" : "Notes:\n", as[i].text);
+		if (!shown++)
+			fprintf(f, "\nNotes:\n");
+		pcilu_out_wrap(f, "  * ", as[i].text, "    ", WRAP_COLS);
 	}
+	if (!o->verbose)
+		fprintf(f, "\nEach device's reasons and fixes: pcilu check [SOURCE] BDF..., or --verbose.\n");
 	return 0;
 }

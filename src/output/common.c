@@ -253,3 +253,34 @@ const char *pcilu_source_kind_name(enum pcilu_source_kind k)
 	}
 	return "unknown";
 }
+
+void pcilu_out_wrap(FILE *f, const char *lead, const char *text, const char *indent, size_t width)
+{
+	size_t col = strlen(lead);
+	bool first = true;	/* no word yet on this line */
+
+	fputs(lead, f);
+	for (;;) {
+		size_t word;
+
+		text += strspn(text, " ");
+		if (!*text)
+			break;
+		word = strcspn(text, " ");
+		/* Break before a word that would cross @width, never inside one. */
+		if (!first && col + 1 + word > width) {
+			fprintf(f, "\n%s", indent);
+			col = strlen(indent);
+			first = true;
+		}
+		if (!first) {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(text, 1, word, f);
+		col += word;
+		text += word;
+		first = false;
+	}
+	fputc('\n', f);
+}

@@ -38,6 +38,13 @@ struct pcilu_lu_reason;
 void pcilu_check_print_device(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_lu_devcheck *dc,
 			      struct pcilu_names *n);
 void pcilu_check_print_reasons(FILE *f, const struct pcilu_lu_reason *r, size_t n, const char *ind);
+/*
+ * @lead then @text, broken at spaces so lines stay within @width columns
+ * where words allow; continuation lines start with @indent.
+ */
+void pcilu_out_wrap(FILE *f, const char *lead, const char *text, const char *indent, size_t width);
+/* check's default text: a line per device or run of functions, then each failing rule once. */
+void pcilu_check_print_summary(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_out_opts *o);
 /* "errno" and "errno_name" members added to @o, which is returned. */
 struct json_object *pcilu_check_errno_json(struct json_object *o, int err);
 struct json_object *pcilu_check_reasons_json(const struct pcilu_topology *t, const struct pcilu_lu_reason *r,

@@ -233,9 +233,12 @@ check("D3cold: groups keeps it as a member of a group of its own", rc == 0 and l
 live_devs = os.listdir("/sys/bus/pci/devices") if os.path.isdir("/sys/bus/pci/devices") else []
 live_groups = os.listdir("/sys/kernel/iommu_groups") if os.path.isdir("/sys/kernel/iommu_groups") else []
 if live_devs and not live_groups:
-    rc, out, err = pcilutest.run("check", "--no-names")
+    rc, out, err = pcilutest.run("check", "--no-names", "--verbose")
     check("live /sys without IOMMU groups: exit 1, IOMMU off, noiommu reasons", rc == 1
           and "IOMMU: off" in out and "no IOMMU is on" in out, (rc, out[:300], err))
+    rc, out, err = pcilutest.run("check", "--no-names")
+    check("live /sys without IOMMU groups, summary: every row names the missing group", rc == 1
+          and all(l.endswith("no IOMMU group") for l in out.splitlines() if l.startswith("  00")), (rc, out, err))
 else:
     print("# live /sys has IOMMU groups or no PCI: the no-IOMMU live check does not apply here")
 
