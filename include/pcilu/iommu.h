@@ -218,6 +218,22 @@ bool pcilu_iommu_relies_on_quirk(const struct pcilu_iommu *r, int32_t dev);
 const struct pcilu_assumption *pcilu_iommu_assumptions(const struct pcilu_iommu *r, size_t *n);
 const struct pcilu_topology *pcilu_iommu_topology(const struct pcilu_iommu *r);
 
+/*
+ * Whether a member's driver stops vfio from owning its group's DMA
+ * (iommu_group_claim_dma_owner(), 7.2): bound to a driver using the kernel's
+ * DMA API blocks it; unbound, vfio-pci (and variants) and driver_managed_dma
+ * drivers (pci-stub, pcieport) do not.
+ */
+enum pcilu_dma_owner {
+	PCILU_DMA_UNKNOWN = 0,	/* the source does not say which driver is bound */
+	PCILU_DMA_UNBOUND,
+	PCILU_DMA_VFIO,
+	PCILU_DMA_MANAGED,
+	PCILU_DMA_KERNEL,	/* must be unbound or bound to vfio-pci first */
+};
+enum pcilu_dma_owner pcilu_dma_owner_of(const struct pcilu_topology *t, const struct pcilu_dev *d);
+const char *pcilu_dma_owner_name(unsigned o);
+
 /* pci_acs_enabled(), drivers/pci/pci.c, 7.2, on the final (post-boot) state. */
 struct pcilu_acs_eval pcilu_acs_enabled(const struct pcilu_iommu *r, int32_t dev, uint16_t flags);
 /*

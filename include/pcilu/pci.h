@@ -102,6 +102,7 @@ struct pcilu_topology {
 	struct pcilu_dev *unreachable;	/* devices no bridge or root bus reaches */
 	size_t nunreachable;
 	bool has_kernel_groups;
+	bool has_drivers;	/* the source says which driver is bound (sysfs, lspci -k): NULL = unbound */
 	bool config_truncated;
 	bool live;		/* the running system itself (its /sys), not a capture */
 	uint8_t iommu;		/* enum pcilu_iommu_fact, from the source */

@@ -51,6 +51,8 @@ void cli_print_diag(const struct pcilu_diag *d, enum pcilu_severity min);
  * @d may be NULL. Returns CLI_ERROR.
  */
 int cli_fail(const char *cmd, int err, const struct pcilu_diag *d, size_t mark);
+/* An operand is SOURCE unless it reads as a PCI address and names no file. */
+bool cli_is_source(const char *arg);
 /* Resolve a BDF argument to a device index, printing an error if absent. */
 int cli_find_dev(const struct pcilu_topology *t, const char *arg, int32_t *idx);
 /*

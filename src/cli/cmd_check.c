@@ -66,16 +66,6 @@ static int parse_opt(int c, const char *arg, struct check_opts *g, struct cli_po
 	return cli_usage_error("check", "unknown option");
 }
 
-/* The first operand is SOURCE unless it reads as a PCI address and names no file. */
-static bool is_source(const char *arg)
-{
-	uint32_t seg;
-	uint8_t bus, devfn;
-	struct stat st;
-
-	return pcilu_parse_bdf(arg, &seg, &bus, &devfn) || !stat(arg, &st) || !strcmp(arg, "-");
-}
-
 static int run_check(const struct check_opts *g, struct pcilu_topology *t, char **bdfs, int nbdfs,
 		     struct cli_policy *cp, struct pcilu_diag *d, const struct cli_common *co)
 {
@@ -146,7 +136,7 @@ int cmd_check(int argc, char **argv)
 		}
 		ret = parse_opt(c, optarg, &g, &p);
 	}
-	if (ret == CLI_OK && optind < argc && is_source(argv[optind]))
+	if (ret == CLI_OK && optind < argc && cli_is_source(argv[optind]))
 		source = argv[optind++];
 	if (ret == CLI_OK && g.preserve && optind < argc)
 		ret = cli_usage_error("check", "--preserve lists the devices itself; no BDF operands with it");

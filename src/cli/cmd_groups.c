@@ -8,9 +8,12 @@
 #include <string.h>
 
 static const char groups_help[] =
-	"Usage: pcilu groups [OPTIONS] [SOURCE]\n"
+	"Usage: pcilu groups [OPTIONS] [SOURCE] [BDF]\n"
 	"The IOMMU groups Linux 7.2 forms from this config space, each with the reasons.\n"
-	"  --explain BDF        why this device is in its group\n"
+	"With BDF (or --explain BDF): why the device is in its group, every member with its\n"
+	"driver, which must be bound to vfio-pci, and the vfio-pci.ids= and driverctl lines.\n"
+	"  --explain BDF        the same as the BDF operand\n"
+	CLI_SELECT_HELP
 	"  --dot                Graphviz: groups as clusters, isolation-breaking links in red\n"
 	"  --compare            differences from the kernel's own groups in SOURCE (exit 1 if any,\n"
 	"                       2 if SOURCE has none)\n"
@@ -22,19 +25,22 @@ static const char groups_help[] =
 struct groups_opts {
 	const char *explain;
 	bool dot, compare;
+	struct cli_select sel;
 };
+
+enum { OPT_DOT = 0x140 };
 
 static int parse_opt(int c, const char *arg, struct groups_opts *g, struct cli_policy *cp)
 {
 	int ret;
 
-	if (cli_policy_opt(c, arg, "groups", cp, &ret))
+	if (cli_policy_opt(c, arg, "groups", cp, &ret) || cli_select_opt(c, arg, "groups", &g->sel, &ret))
 		return ret;
 	switch (c) {
 	case 'e':
 		g->explain = arg;
 		return 0;
-	case 'd':
+	case OPT_DOT:
 		g->dot = true;
 		return 0;
 	case 'c':
@@ -86,8 +92,8 @@ int cmd_groups(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
-		{ "explain", required_argument, NULL, 'e' }, { "dot", no_argument, NULL, 'd' },
-		{ "compare", no_argument, NULL, 'c' }, CLI_POLICY_LONGOPTS,
+		{ "explain", required_argument, NULL, 'e' }, { "dot", no_argument, NULL, OPT_DOT },
+		{ "compare", no_argument, NULL, 'c' }, CLI_POLICY_LONGOPTS, CLI_SELECT_LONGOPTS,
 		{ 0 }
 	};
 	struct cli_common co = { 0 };
@@ -97,10 +103,12 @@ int cmd_groups(int argc, char **argv)
 	struct cli_policy p;
 	struct pcilu_diag d;
 	struct pcilu_out_opts o;
+	const char *source = NULL;
 	int c, ret;
 
 	cli_policy_init(&p);
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	cli_select_init(&g.sel);
+	while ((c = getopt_long(argc, argv, "h" CLI_SELECT_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common_opt(c, &co))
 			continue;
 		if (c == 'h') {
@@ -113,12 +121,19 @@ int cmd_groups(int argc, char **argv)
 			return ret;
 		}
 	}
-	if (argc - optind > 1) {
+	/* SOURCE and BDF in either order: an operand naming a file is the source. */
+	if (optind < argc && !cli_is_source(argv[optind]) && !g.explain)
+		g.explain = argv[optind++];
+	if (optind < argc && cli_is_source(argv[optind]))
+		source = argv[optind++];
+	if (optind < argc && !g.explain)
+		g.explain = argv[optind++];
+	if (optind < argc) {
 		cli_policy_free(&p);
-		return cli_usage_error("groups", "at most one SOURCE");
+		return cli_usage_error("groups", "expects [SOURCE] [BDF]");
 	}
 	pcilu_diag_init(&d);
-	ret = cli_load(optind < argc ? argv[optind] : NULL, &co, &t, &d);
+	ret = cli_load(source, &co, &t, &d);
 	if (ret == CLI_OK) {
 		size_t mark = d.count;
 		int err = cli_policy_apply(&p, t, &d);
@@ -130,6 +145,7 @@ int cmd_groups(int argc, char **argv)
 	}
 	if (ret == CLI_OK) {
 		cli_out_open(&co, &o);
+		o.sel = pcilu_select_active(&g.sel.s) ? &g.sel.s : NULL;
 		ret = output(&g, r, &d, &co, &o);
 		cli_out_close(&o);
 	}

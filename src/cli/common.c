@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 bool cli_common_opt(int c, struct cli_common *co)
 {
@@ -136,6 +137,15 @@ int cli_find_devs(const struct pcilu_topology *t, char **args, int nargs, const 
 		ret = cli_find_dev(t, tok, &(*out)[(*n)++]);
 	free(copy);
 	return ret;
+}
+
+bool cli_is_source(const char *arg)
+{
+	uint32_t seg;
+	uint8_t bus, devfn;
+	struct stat st;
+
+	return pcilu_parse_bdf(arg, &seg, &bus, &devfn) || !stat(arg, &st) || !strcmp(arg, "-");
 }
 
 void cli_select_init(struct cli_select *s)

@@ -238,6 +238,9 @@ void pcilu_json_dev_fields(struct json_object *o, const struct pcilu_dev *d, str
 	pcilu_json_add(o, "multifunction", json_object_new_boolean(d->multifunction));
 	pcilu_json_add(o, "config_bytes", json_object_new_int(d->cfg_len));
 	pcilu_json_add(o, "acs", pcilu_json_acs(d));
+	pcilu_json_add(o, "driver", d->driver ? json_object_new_string(d->driver) : NULL);
+	pcilu_json_add(o, "numa_node", d->numa_node >= 0 ? json_object_new_int(d->numa_node) : NULL);
+	pcilu_json_add(o, "kernel_group", d->kernel_group >= 0 ? json_object_new_int(d->kernel_group) : NULL);
 }
 
 

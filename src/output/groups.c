@@ -48,21 +48,48 @@ static struct json_object *reason_json(const struct pcilu_iommu *r, const struct
 	return o;
 }
 
-static struct json_object *groups_json(const struct pcilu_iommu *r)
+/* Whether a group holds a device the selection names (every group without one). */
+static bool group_selected(const struct pcilu_topology *t, const struct pcilu_group *gr, const struct pcilu_select *sel)
+{
+	for (size_t i = 0; sel && i < gr->nmembers; i++)
+		if (pcilu_select_match(sel, &t->devs[gr->members[i]]))
+			return true;
+	return !sel;
+}
+
+/* The kernel's number for a group: its members' when they all carry the same one, else -1. */
+static int32_t kernel_number(const struct pcilu_topology *t, const struct pcilu_group *gr)
+{
+	int32_t k = gr->nmembers ? t->devs[gr->members[0]].kernel_group : -1;
+
+	for (size_t i = 1; i < gr->nmembers; i++)
+		if (t->devs[gr->members[i]].kernel_group != k)
+			return -1;
+	return k;
+}
+
+static struct json_object *groups_json(const struct pcilu_iommu *r, const struct pcilu_select *sel)
 {
 	const struct pcilu_topology *t = pcilu_iommu_topology(r);
 	struct json_object *a = json_object_new_array();
 
 	for (size_t g = 0; a && g < pcilu_iommu_ngroups(r); g++) {
 		const struct pcilu_group *gr = pcilu_iommu_group(r, (int32_t)g);
-		struct json_object *o = json_object_new_object(), *m = json_object_new_array(),
-				   *rs = json_object_new_array();
+		struct json_object *o, *m, *rs;
+		int32_t k = kernel_number(t, gr);
+
+		if (!group_selected(t, gr, sel))
+			continue;
+		o = json_object_new_object();
+		m = json_object_new_array();
+		rs = json_object_new_array();
 
 		for (size_t i = 0; m && i < gr->nmembers; i++)
 			json_object_array_add(m, pcilu_json_bdf(&t->devs[gr->members[i]]));
 		for (size_t i = 0; rs && i < gr->nreasons; i++)
 			json_object_array_add(rs, reason_json(r, &gr->reasons[i]));
 		pcilu_json_add(o, "id", json_object_new_int(gr->id));
+		pcilu_json_add(o, "kernel_group", k >= 0 ? json_object_new_int(k) : NULL);
 		pcilu_json_add(o, "devices", m);
 		pcilu_json_add(o, "flags", flags_json(gr->flags));
 		pcilu_json_add(o, "reasons", rs);
@@ -71,7 +98,8 @@ static struct json_object *groups_json(const struct pcilu_iommu *r)
 	return a;
 }
 
-static struct json_object *devices_json(const struct pcilu_iommu *r)
+static struct json_object *devices_json(const struct pcilu_iommu *r, const struct pcilu_select *sel,
+					struct pcilu_names *names)
 {
 	const struct pcilu_topology *t = pcilu_iommu_topology(r);
 	struct json_object *a = json_object_new_array();
@@ -80,10 +108,10 @@ static struct json_object *devices_json(const struct pcilu_iommu *r)
 		struct json_object *o = json_object_new_object();
 		const struct pcilu_dev *d = &t->devs[i];
 
-		pcilu_json_add(o, "bdf", pcilu_json_bdf(d));
+		if (sel && !pcilu_select_match(sel, d))
+			continue;
+		pcilu_json_dev_fields(o, d, names);
 		pcilu_json_add(o, "group", json_object_new_int(pcilu_iommu_group_of(r, (int32_t)i)));
-		pcilu_json_add(o, "kernel_group", d->kernel_group >= 0 ?
-			       json_object_new_int(d->kernel_group) : NULL);
 		pcilu_json_add(o, "acs_ctrl", d->acs_pos ?
 			       pcilu_json_acs_flags(pcilu_iommu_acs_ctrl(r, (int32_t)i)) : NULL);
 		pcilu_json_add(o, "relies_on_quirk",
@@ -125,15 +153,21 @@ static void print_group_text(FILE *f, const struct pcilu_iommu *r, size_t g,
 {
 	const struct pcilu_topology *t = pcilu_iommu_topology(r);
 	const struct pcilu_group *gr = pcilu_iommu_group(r, (int32_t)g);
-	char label[256], bdf[24], text[1024];
+	char label[256], bdf[24], text[1024], drv[160];
+	int32_t k = kernel_number(t, gr);
 
-	fprintf(f, "Group %d%s%s\n", gr->id, gr->flags & PCILU_RF_UNKNOWN ? "  [depends on unknown ACS]" : "",
+	if (k >= 0)
+		fprintf(f, "Group %d (the kernel's number; pcilu's is %d)", k, gr->id);
+	else
+		fprintf(f, "Group %d", gr->id);
+	fprintf(f, "%s%s\n", gr->flags & PCILU_RF_UNKNOWN ? "  [depends on unknown ACS]" : "",
 		gr->flags & PCILU_RF_ASSUMED ? "  [depends on an assumption]" : "");
 	for (size_t i = 0; i < gr->nmembers; i++) {
 		const struct pcilu_dev *d = &t->devs[gr->members[i]];
 
-		fprintf(f, "  %s %s\n", pcilu_bdf(d, bdf, sizeof(bdf)),
-			pcilu_dev_label(d, o->names, label, sizeof(label)));
+		fprintf(f, "  %s %s%s%s%s\n", pcilu_bdf(d, bdf, sizeof(bdf)),
+			pcilu_dev_label(d, o->names, label, sizeof(label)), d->driver ? " [" : "",
+			d->driver ? PCILU_ESC(d->driver, drv) : "", d->driver ? "]" : "");
 	}
 	for (size_t i = 0; i < gr->nreasons; i++)
 		if (gr->reasons[i].kind != PCILU_R_NEW_GROUP || gr->nreasons == 1 || gr->reasons[i].flags)
@@ -148,7 +182,7 @@ static void print_assumptions_text(FILE *f, const struct pcilu_iommu *r)
 	if (n)
 		fprintf(f, "\nNotes:\n");
 	for (size_t i = 0; i < n; i++)
-		fprintf(f, "  * %s\n", as[i].text);
+		pcilu_out_wrap(f, "  * ", as[i].text, "    ", 100);
 }
 
 int pcilu_print_groups(FILE *f, const struct pcilu_iommu *r, const struct pcilu_diag *d,
@@ -165,8 +199,8 @@ int pcilu_print_groups(FILE *f, const struct pcilu_iommu *r, const struct pcilu_
 		pcilu_json_add(root, "source", t->name ? json_object_new_string(t->name) : NULL);
 		pcilu_json_add(root, "iommu", json_object_new_string(on ? "on" : "off"));
 		pcilu_json_add(root, "iommu_from", json_object_new_string(pcilu_fact_origin_name(from)));
-		pcilu_json_add(root, "groups", groups_json(r));
-		pcilu_json_add(root, "devices", devices_json(r));
+		pcilu_json_add(root, "groups", groups_json(r, o->sel));
+		pcilu_json_add(root, "devices", devices_json(r, o->sel, o->names));
 		pcilu_json_add(root, "assumptions", assumptions_json(r));
 		if (extra)
 			pcilu_json_add(root, "compare", extra);
@@ -177,8 +211,10 @@ int pcilu_print_groups(FILE *f, const struct pcilu_iommu *r, const struct pcilu_
 	if (from != PCILU_FROM_DEFAULT)
 		fprintf(f, "IOMMU: %s (%s)%s\n\n", on ? "on" : "off", pcilu_fact_origin_text(from, on),
 			on ? "" : "; below, the groups an IOMMU would give");
-	for (size_t g = 0; g < pcilu_iommu_ngroups(r); g++) {
-		if (g)
+	for (size_t g = 0, shown = 0; g < pcilu_iommu_ngroups(r); g++) {
+		if (!group_selected(pcilu_iommu_topology(r), pcilu_iommu_group(r, (int32_t)g), o->sel))
+			continue;
+		if (shown++)
 			fputc('\n', f);
 		print_group_text(f, r, g, o);
 	}
@@ -206,9 +242,16 @@ int pcilu_print_explain(FILE *f, const struct pcilu_iommu *r, int32_t dev, const
 		pcilu_json_add(root, "group", json_object_new_int(g));
 		pcilu_json_add(root, "join", reason_json(r, j));
 		pcilu_json_add(root, "relies_on_quirk", json_object_new_boolean(pcilu_iommu_relies_on_quirk(r, dev)));
+		pcilu_json_add(root, "members", pcilu_vfio_json(r, dev, o->names));
 		return pcilu_json_print(f, root);
 	}
-	fprintf(f, "%s is in group %d.\n", pcilu_bdf(&t->devs[dev], bdf, sizeof(bdf)), g);
+	if (t->devs[dev].kernel_group >= 0)
+		fprintf(f, "%s is in the kernel's IOMMU group %d (/sys/kernel/iommu_groups/%d); pcilu's is %d.\n",
+			pcilu_bdf(&t->devs[dev], bdf, sizeof(bdf)), t->devs[dev].kernel_group,
+			t->devs[dev].kernel_group, g);
+	else
+		fprintf(f, "%s is in IOMMU group %d (pcilu's number: the source has no kernel group for it).\n",
+			pcilu_bdf(&t->devs[dev], bdf, sizeof(bdf)), g);
 	fprintf(f, "Why: %s\n", pcilu_reason_str(r, j, text, sizeof(text)));
 	e = pcilu_acs_enabled(r, dev, PCILU_REQ_ACS_FLAGS);
 	fprintf(f, "Own ACS: %s\n", pcilu_acs_eval_str(r, dev, &e, text, sizeof(text)));
@@ -222,5 +265,6 @@ int pcilu_print_explain(FILE *f, const struct pcilu_iommu *r, int32_t dev, const
 	}
 	if (pcilu_iommu_relies_on_quirk(r, dev))
 		fprintf(f, "Its group's isolation relies on a device-specific ACS quirk.\n");
+	pcilu_print_vfio(f, r, dev, o->names);
 	return 0;
 }

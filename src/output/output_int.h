@@ -43,6 +43,10 @@ void pcilu_check_print_reasons(FILE *f, const struct pcilu_lu_reason *r, size_t 
  * where words allow; continuation lines start with @indent.
  */
 void pcilu_out_wrap(FILE *f, const char *lead, const char *text, const char *indent, size_t width);
+/* groups BDF: the members of @dev's group, their drivers, what to bind and how (groups_vfio.c). */
+struct pcilu_iommu;
+void pcilu_print_vfio(FILE *f, const struct pcilu_iommu *r, int32_t dev, struct pcilu_names *n);
+struct json_object *pcilu_vfio_json(const struct pcilu_iommu *r, int32_t dev, struct pcilu_names *n);
 /* check's default text: a line per device or run of functions, then each failing rule once. */
 void pcilu_check_print_summary(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_out_opts *o);
 /* "errno" and "errno_name" members added to @o, which is returned. */

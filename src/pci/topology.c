@@ -409,10 +409,13 @@ int pcilu_topology_build(struct pcilu_raw_host *raw, struct pcilu_topology **out
 		for (size_t i = 0; i < b.nall; i++)	/* ownership moved to t */
 			b.all[i].cfg = NULL, b.all[i].driver = NULL;
 		t->ndead = 0;
+		/* sysfs always shows the binding; a dump only when lspci -k wrote any "Kernel driver in use". */
+		t->has_drivers = t->kind == PCILU_SRC_SYSFS;
 		for (size_t i = 0; i < t->ndevs; i++) {
 			int32_t up = pcilu_upstream_bridge(t, (int32_t)i);
 
 			t->ndead += t->devs[i].dead;
+			t->has_drivers |= t->devs[i].driver != NULL;
 
 			pcilu_fixup_port_type(&t->devs[i], up == PCILU_NONE ? NULL : &t->devs[up]);
 		}
