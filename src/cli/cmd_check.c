@@ -87,7 +87,9 @@ static int run_check(const struct check_opts *g, struct pcilu_topology *t, char 
 	if (ret == CLI_OK && ((err = pcilu_iommu_compute(t, &cp->p, &r, d)) ||
 			      (err = pcilu_lu_check_run(r, &cp->p, g->profiles, devs, n, g->preserve != NULL, &c, d))))
 		ret = cli_fail("check", err, d, mark);
-	if (ret == CLI_OK) {
+	if (ret == CLI_OK && !c)
+		ret = cli_fail("check", -EIO, d, mark);
+	if (ret == CLI_OK && c) {
 		cli_out_open(co, &o);
 		o.verbose = g->verbose || nbdfs;
 		o.platform_skipped = skipped;

@@ -284,7 +284,7 @@ static int run_plan(struct plan_opts *p, const struct pcilu_topology *t, const c
 		if (err)
 			ret = cli_fail("plan", err, NULL, 0);
 		else if (r.refused && !p->force)
-			ret = c->state == PCILU_LU_UNDECIDED ? CLI_UNDECIDED : CLI_NEGATIVE;
+			ret = c && c->state == PCILU_LU_UNDECIDED ? CLI_UNDECIDED : CLI_NEGATIVE;
 	}
 	pcilu_manifest_free(&m);
 	pcilu_preserve_set_free(&set);

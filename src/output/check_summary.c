@@ -47,7 +47,12 @@ static bool same_verdicts(const struct pcilu_lu_check *c, const struct pcilu_lu_
 			return false;
 		ra = lead_reason(&a->v[p]);
 		rb = lead_reason(&b->v[p]);
-		if ((ra == NULL) != (rb == NULL) || (ra && ra->rule != rb->rule))
+		if (!ra || !rb) {
+			if (ra != rb)
+				return false;
+			continue;
+		}
+		if (ra->rule != rb->rule)
 			return false;
 	}
 	return true;
@@ -90,11 +95,11 @@ static const char *row_addr(const struct pcilu_lu_check *c, const struct row *r,
 		run = run && (c->t->devs[c->devs[r->first + i].dev].devfn & 7) == (a->devfn & 7) + i;
 	at = strlen(buf);
 	if (run) {
-		snprintf(buf + at, len - at, "-%u", z->devfn & 7);
+		snprintf(buf + at, len - at, "-%d", z->devfn & 7);
 		return buf;
 	}
 	for (size_t i = 1; i < r->n && at < len; i++) {
-		snprintf(buf + at, len - at, ",%u", c->t->devs[c->devs[r->first + i].dev].devfn & 7);
+		snprintf(buf + at, len - at, ",%d", c->t->devs[c->devs[r->first + i].dev].devfn & 7);
 		at = strlen(buf);
 	}
 	return buf;
@@ -215,7 +220,7 @@ static void print_row(FILE *f, const struct pcilu_lu_check *c, const struct row 
 {
 	const struct pcilu_lu_devcheck *dc = &c->devs[r->first];
 	const struct pcilu_dev *d = &c->t->devs[dc->dev];
-	const struct pcilu_lu_reason *shown[PCILU_LU_NPROFILES];
+	const struct pcilu_lu_reason *shown[PCILU_LU_NPROFILES] = { NULL };
 	size_t nshown = 0;
 	char addr[48], name[160];
 
