@@ -287,3 +287,23 @@ void pcilu_out_wrap(FILE *f, const char *lead, const char *text, const char *ind
 	}
 	fputc('\n', f);
 }
+
+char *pcilu_fit_cols(char *s, size_t cols)
+{
+	size_t k = 0, c = 0, keep = 0;
+
+	for (; s[k]; c++) {
+		size_t l = pcilu_utf8_len((const unsigned char *)s + k, strlen(s + k));
+
+		if (c == (cols > 3 ? cols - 3 : 0))
+			keep = k;
+		if (c == cols) {
+			memcpy(s + keep, "...", cols > 3 ? 4 : 1);
+			if (cols <= 3)
+				s[keep] = 0;
+			return s;
+		}
+		k += l ? l : 1;
+	}
+	return s;
+}

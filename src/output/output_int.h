@@ -47,6 +47,8 @@ void pcilu_out_wrap(FILE *f, const char *lead, const char *text, const char *ind
 struct pcilu_iommu;
 void pcilu_print_vfio(FILE *f, const struct pcilu_iommu *r, int32_t dev, struct pcilu_names *n);
 struct json_object *pcilu_vfio_json(const struct pcilu_iommu *r, int32_t dev, struct pcilu_names *n);
+/* Cut @s (escaped UTF-8) to at most @cols characters, ending in "..." when cut. Returns @s. */
+char *pcilu_fit_cols(char *s, size_t cols);
 /* check's default text: a line per device or run of functions, then each failing rule once. */
 void pcilu_check_print_summary(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_out_opts *o);
 /* "errno" and "errno_name" members added to @o, which is returned. */

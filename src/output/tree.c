@@ -5,6 +5,8 @@
  */
 #include "output_int.h"
 
+#define TREE_COLS 160
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,20 +77,25 @@ static void text_children(struct tree_ctx *c, const int32_t *list, size_t n, siz
 static void text_device(struct tree_ctx *c, int32_t i, bool last, size_t depth)
 {
 	const struct pcilu_dev *d = &c->t->devs[i];
-	char label[320], acs[96], bdf[24];
-	size_t plen = strlen(c->prefix);
+	char label[320], acs[96], bdf[24], tail[256];
+	size_t plen = strlen(c->prefix), at, room;
 
-	fprintf(c->f, "%s%s %02x:%02x.%u %s  %s", c->prefix, last ? "`--" : "+--", d->bus,
-		(unsigned)PCI_SLOT(d->devfn), (unsigned)PCI_FUNC(d->devfn), pcilu_dev_label(d, c->o->names, label, sizeof(label)),
-		pcilu_dev_type_name(d));
-	if (d->is_virtfn)
-		fprintf(c->f, " VF of %s", d->physfn == PCILU_NONE ? "?" :
-			pcilu_bdf(&c->t->devs[d->physfn], bdf, sizeof(bdf)));
-	if (pcilu_is_bridge(d) || d->acs_pos || (d->ext_state == PCILU_EXT_UNKNOWN && d->multifunction))
-		fprintf(c->f, "  [%s]", pcilu_acs_summary(d, acs, sizeof(acs)));
-	if (d->child_bus != PCILU_NONE)
-		fprintf(c->f, "  -> bus %02x-%02x", d->secondary, d->subordinate);
-	fputc('\n', c->f);
+	at = (size_t)snprintf(tail, sizeof(tail), "  %s", pcilu_dev_type_name(d));
+	if (d->is_virtfn && at < sizeof(tail))
+		at += (size_t)snprintf(tail + at, sizeof(tail) - at, " VF of %s", d->physfn == PCILU_NONE ? "?" :
+				       pcilu_bdf(&c->t->devs[d->physfn], bdf, sizeof(bdf)));
+	if ((pcilu_is_bridge(d) || d->acs_pos || (d->ext_state == PCILU_EXT_UNKNOWN && d->multifunction)) &&
+	    at < sizeof(tail))
+		at += (size_t)snprintf(tail + at, sizeof(tail) - at, "  [%s]", pcilu_acs_summary(d, acs, sizeof(acs)));
+	if (d->child_bus != PCILU_NONE && at < sizeof(tail))
+		snprintf(tail + at, sizeof(tail) - at, "  -> bus %02x-%02x", d->secondary, d->subordinate);
+	/* Lines stay within TREE_COLS: the name gives way, the facts do not. */
+	pcilu_dev_label(d, c->o->names, label, sizeof(label));
+	at = plen + 12 + strlen(tail);
+	room = at < TREE_COLS - 16 ? TREE_COLS - at : 16;
+	pcilu_fit_cols(label, room);
+	fprintf(c->f, "%s%s %02x:%02x.%u %s%s\n", c->prefix, last ? "`--" : "+--", d->bus,
+		(unsigned)PCI_SLOT(d->devfn), (unsigned)PCI_FUNC(d->devfn), label, tail);
 	/* Bus numbers only grow downstream, so 256 levels always fit. */
 	if (plen + 5 > sizeof(c->prefix))
 		return;
