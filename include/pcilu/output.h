@@ -17,6 +17,7 @@ extern "C" {
 struct pcilu_out_opts {
 	bool json;
 	struct pcilu_names *names;	/* NULL: print ids only */
+	bool bridges_only;	/* tree: bridges only, each with how many other functions sit below it */
 	const struct pcilu_select *sel;	/* groups: only groups holding a selected device; NULL: all */
 	bool verbose;		/* check: every device's reasons and fixes, not the one-line summary */
 	size_t platform_skipped;	/* check: platform functions left out of the judged set */

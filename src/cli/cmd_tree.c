@@ -7,13 +7,16 @@ static const char tree_help[] =
 	"Draw the PCI hierarchy like lspci -t, with each bridge's ACS capability and control.\n"
 	"SOURCE: a sysfs tree (directory), an lspci -x/-xxx/-xxxx dump, a topology spec\n"
 	"(JSON), or - for stdin; default: the live /sys.\n"
+	"  --bridges    bridges only (root ports, switches), each with how many functions below it\n"
 	"  --json       machine-readable output (schema pcilu-tree/1)\n"
 	"  --lenient    skip malformed records instead of failing\n"
 	"  --no-names   vendor and device ids only, no pci.ids lookup\n";
 
 int cmd_tree(int argc, char **argv)
 {
-	static const struct option longopts[] = { CLI_COMMON_LONGOPTS, { 0 } };
+	static const struct option longopts[] = { CLI_COMMON_LONGOPTS, { "bridges", no_argument, NULL, 'b' },
+						  { 0 } };
+	bool bridges = false;
 	struct cli_common co = { 0 };
 	struct pcilu_topology *t;
 	struct pcilu_diag d;
@@ -27,6 +30,10 @@ int cmd_tree(int argc, char **argv)
 			fputs(tree_help, stdout);
 			return CLI_OK;
 		}
+		if (c == 'b') {
+			bridges = true;
+			continue;
+		}
 		return cli_usage_error("tree", "unknown option");
 	}
 	if (argc - optind > 1)
@@ -37,6 +44,7 @@ int cmd_tree(int argc, char **argv)
 		int err;
 
 		cli_out_open(&co, &o);
+		o.bridges_only = bridges;
 		err = pcilu_print_tree(stdout, t, &d, &o);
 
 		ret = err ? cli_fail("tree", err, NULL, 0) : CLI_OK;

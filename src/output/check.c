@@ -12,7 +12,7 @@
 #include <string.h>
 
 /* Sentences from the rules are wrapped here; device lines are kept one per line. */
-#define WRAP_COLS 100
+#define WRAP_COLS 140
 
 static const char *bdf_s(const struct pcilu_topology *t, int32_t dev, char *buf)
 {
@@ -420,6 +420,50 @@ static void print_totals(FILE *f, const struct pcilu_lu_check *c, bool verbose)
 	fputc('\n', f);
 }
 
+/* The words of a device's note after its "DDDD:BB:DD.F: " prefix, or NULL. */
+static const char *note_body(const struct pcilu_lu_check *c, const struct pcilu_assumption *a)
+{
+	char bdf[24];
+	size_t l;
+
+	if (a->dev == PCILU_NONE)
+		return NULL;
+	l = strlen(pcilu_bdf(&c->t->devs[a->dev], bdf, sizeof(bdf)));
+	return !strncmp(a->text, bdf, l) && !strncmp(a->text + l, ": ", 2) ? a->text + l + 2 : NULL;
+}
+
+/* A device's note whose words an earlier device's note already said. */
+static bool note_said_before(const struct pcilu_lu_check *c, const struct pcilu_assumption *as, size_t i)
+{
+	const char *b = note_body(c, &as[i]), *e;
+
+	for (size_t k = 0; b && k < i; k++)
+		if (as[k].kind == as[i].kind && (e = note_body(c, &as[k])) && !strcmp(e, b))
+			return true;
+	return false;
+}
+
+/* One note; the devices that share its words are named together. */
+static void print_note(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_assumption *as, size_t n,
+		       size_t i)
+{
+	const char *b = note_body(c, &as[i]), *e;
+	char lead[256], bdf[24];
+	size_t at;
+
+	if (!b) {
+		pcilu_out_wrap(f, "  * ", as[i].text, "    ", WRAP_COLS);
+		return;
+	}
+	at = (size_t)snprintf(lead, sizeof(lead), "  * %s", pcilu_bdf(&c->t->devs[as[i].dev], bdf, sizeof(bdf)));
+	for (size_t k = i + 1; k < n && at < sizeof(lead) - 32; k++)
+		if (as[k].kind == as[i].kind && (e = note_body(c, &as[k])) && !strcmp(e, b))
+			at += (size_t)snprintf(lead + at, sizeof(lead) - at, ", %s",
+					       pcilu_bdf(&c->t->devs[as[k].dev], bdf, sizeof(bdf)));
+	snprintf(lead + at, sizeof(lead) - at, ": ");
+	pcilu_out_wrap(f, lead, b, "    ", WRAP_COLS);
+}
+
 int pcilu_print_check(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_diag *d,
 		      const struct pcilu_out_opts *o, bool slots)
 {
@@ -443,11 +487,12 @@ int pcilu_print_check(FILE *f, const struct pcilu_lu_check *c, const struct pcil
 	as = pcilu_iommu_assumptions(c->r, &n);
 	for (size_t i = 0, shown = 0; i < n; i++) {
 		/* Whether the IOMMU is on was said once, at the top. */
-		if (as[i].kind == PCILU_AS_IOMMU_DEFAULT || as[i].kind == PCILU_AS_IOMMU_OFF)
+		if (as[i].kind == PCILU_AS_IOMMU_DEFAULT || as[i].kind == PCILU_AS_IOMMU_OFF ||
+		    note_said_before(c, as, i))
 			continue;
 		if (!shown++)
 			fprintf(f, "\nNotes:\n");
-		pcilu_out_wrap(f, "  * ", as[i].text, "    ", WRAP_COLS);
+		print_note(f, c, as, n, i);
 	}
 	if (!o->verbose)
 		fprintf(f, "\nEach device's reasons and fixes: pcilu check [SOURCE] BDF..., or --verbose.\n");

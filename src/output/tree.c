@@ -63,14 +63,30 @@ struct tree_ctx {
 
 static void text_device(struct tree_ctx *c, int32_t i, bool last, size_t depth);
 
+/* VFs appear under their PF; with --bridges only bridges appear at all. */
+static bool shown_in_tree(const struct tree_ctx *c, const struct pcilu_dev *d)
+{
+	return !listed_under_pf(d) && (!c->o->bridges_only || pcilu_is_bridge(d));
+}
+
+/* With --bridges: how many functions below a bus are left out of the drawing. */
+static size_t hidden_on_bus(const struct tree_ctx *c, const struct pcilu_bus *b)
+{
+	size_t n = 0;
+
+	for (uint32_t k = 0; k < b->count; k++)
+		n += !pcilu_is_bridge(&c->t->devs[c->t->bus_devs[b->first + k]]);
+	return n;
+}
+
 static void text_children(struct tree_ctx *c, const int32_t *list, size_t n, size_t depth)
 {
 	size_t shown = 0, total = 0;
 
 	for (size_t k = 0; k < n; k++)
-		total += !listed_under_pf(&c->t->devs[list[k]]);
+		total += shown_in_tree(c, &c->t->devs[list[k]]);
 	for (size_t k = 0; k < n; k++)
-		if (!listed_under_pf(&c->t->devs[list[k]]))
+		if (shown_in_tree(c, &c->t->devs[list[k]]))
 			text_device(c, list[k], ++shown == total, depth);
 }
 
@@ -88,7 +104,11 @@ static void text_device(struct tree_ctx *c, int32_t i, bool last, size_t depth)
 	    at < sizeof(tail))
 		at += (size_t)snprintf(tail + at, sizeof(tail) - at, "  [%s]", pcilu_acs_summary(d, acs, sizeof(acs)));
 	if (d->child_bus != PCILU_NONE && at < sizeof(tail))
-		snprintf(tail + at, sizeof(tail) - at, "  -> bus %02x-%02x", d->secondary, d->subordinate);
+		at += (size_t)snprintf(tail + at, sizeof(tail) - at, "  -> bus %02x-%02x", d->secondary, d->subordinate);
+	if (c->o->bridges_only && d->child_bus != PCILU_NONE && at < sizeof(tail))
+		snprintf(tail + at, sizeof(tail) - at, "  (%zu other function%s)",
+			 hidden_on_bus(c, &c->t->buses[d->child_bus]),
+			 hidden_on_bus(c, &c->t->buses[d->child_bus]) == 1 ? "" : "s");
 	/* Lines stay within TREE_COLS: the name gives way, the facts do not. */
 	pcilu_dev_label(d, c->o->names, label, sizeof(label));
 	at = plen + 12 + strlen(tail);
@@ -102,7 +122,7 @@ static void text_device(struct tree_ctx *c, int32_t i, bool last, size_t depth)
 	memcpy(c->prefix + plen, last ? "    " : "|   ", 5);
 	size_t nvf = (size_t)(c->vf.first[i + 1] - c->vf.first[i]);
 
-	if (nvf)
+	if (nvf && !c->o->bridges_only)
 		for (size_t k = 0; k < nvf; k++)
 			text_device(c, c->vf.vfs[c->vf.first[i] + k],
 				    k + 1 == nvf && d->child_bus == PCILU_NONE, depth + 1);
@@ -126,7 +146,11 @@ static void text_tree(struct tree_ctx *c)
 
 		if (!pcilu_is_root_bus(b) || b->is_virtual)
 			continue;
-		fprintf(c->f, "[%04x:%02x] root bus\n", b->seg, b->number);
+		if (c->o->bridges_only)
+			fprintf(c->f, "[%04x:%02x] root bus (%zu other functions)\n", b->seg, b->number,
+				hidden_on_bus(c, b));
+		else
+			fprintf(c->f, "[%04x:%02x] root bus\n", b->seg, b->number);
 		c->prefix[0] = '\0';
 		text_children(c, t->bus_devs + b->first, b->count, 0);
 	}
