@@ -246,6 +246,7 @@ static int print_json(FILE *f, const struct pcilu_lu_check *c, const struct pcil
 	pcilu_json_add(root, "state", json_object_new_string(pcilu_lu_state_name(c->state)));
 	pcilu_json_add(root, "eligible", json_object_new_boolean(c->eligible));
 	pcilu_json_add(root, "counts", counts_j(c));
+	pcilu_json_add(root, "platform_skipped", json_object_new_int64((int64_t)o->platform_skipped));
 	for (size_t i = 0; devs && i < c->ndevs; i++)
 		json_object_array_add(devs, device_j(c, &c->devs[i], o->names));
 	pcilu_json_add(root, "devices", devs);
