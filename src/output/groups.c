@@ -105,11 +105,12 @@ static struct json_object *devices_json(const struct pcilu_iommu *r, const struc
 	struct json_object *a = json_object_new_array();
 
 	for (size_t i = 0; a && i < t->ndevs; i++) {
-		struct json_object *o = json_object_new_object();
 		const struct pcilu_dev *d = &t->devs[i];
+		struct json_object *o;
 
 		if (sel && !pcilu_select_match(sel, d))
 			continue;
+		o = json_object_new_object();
 		pcilu_json_dev_fields(o, d, names);
 		pcilu_json_add(o, "group", json_object_new_int(pcilu_iommu_group_of(r, (int32_t)i)));
 		pcilu_json_add(o, "acs_ctrl", d->acs_pos ?
