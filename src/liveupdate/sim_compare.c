@@ -165,6 +165,28 @@ static const char *added_why(const struct lu_cmp *c, int32_t j)
 	return c->added_b[j] == 1 ? " (hot-plugged, --add)" : c->added_b[j] == 2 ? " (VF, --sriov)" : "";
 }
 
+/* Only what differs: a firmware update that bumps a revision is not a new device. */
+static const char *ids_change(const struct pcilu_dev *a, const struct pcilu_dev *b, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = 0;
+	if ((a->vendor != b->vendor || a->device != b->device) && at < len)
+		at += (size_t)snprintf(buf + at, len - at, "%sids %04x:%04x -> %04x:%04x", at ? ", " : "",
+				       a->vendor, a->device, b->vendor, b->device);
+	if (a->class != b->class && at < len)
+		at += (size_t)snprintf(buf + at, len - at, "%sclass %06x -> %06x", at ? ", " : "", a->class, b->class);
+	if ((a->subsys_vendor != b->subsys_vendor || a->subsys_device != b->subsys_device) && at < len)
+		at += (size_t)snprintf(buf + at, len - at, "%ssubsystem %04x:%04x -> %04x:%04x", at ? ", " : "",
+				       a->subsys_vendor, a->subsys_device, b->subsys_vendor, b->subsys_device);
+	if (a->revision != b->revision && at < len)
+		at += (size_t)snprintf(buf + at, len - at, "%srevision %02x -> %02x", at ? ", " : "", a->revision,
+				       b->revision);
+	if (a->is_virtfn != b->is_virtfn && at < len)
+		snprintf(buf + at, len - at, "%s%s", at ? ", " : "", b->is_virtfn ? "now a VF" : "no longer a VF");
+	return buf;
+}
+
 static uint32_t ids_of(const struct pcilu_dev *d)
 {
 	return (uint32_t)d->vendor << 16 | d->device;
@@ -197,9 +219,10 @@ int pcilu_cmp_presence(struct lu_cmp *c)
 		if (j != PCILU_NONE && c->b2a[j] == PCILU_NONE) {
 			const struct pcilu_dev *db = &c->b->devs[j];
 
-			ch = pcilu_changes_add(c->out, PCILU_CH_IDS, db, "%s was %04x:%04x class %06x, is "
-					       "%04x:%04x class %06x", x, da->vendor, da->device, da->class,
-					       db->vendor, db->device, db->class);
+			char what[160];
+
+			ch = pcilu_changes_add(c->out, PCILU_CH_IDS, db, "%s: %s", x, ids_change(da, db, what,
+										       sizeof(what)));
 			if (!ch)
 				return -ENOMEM;
 			ch->before = ids_of(da);

@@ -220,5 +220,18 @@ with tempfile.TemporaryDirectory() as tmp:
     check("diff identical exit 0", rc == 0 and "none" in out, out + err)
     rc, out, err = run("diff", HOST)
     check("diff needs two", rc == 2)
+    # A firmware update that bumps one function's revision: an "ids" change naming the
+    # revision only, not a device that was replaced.
+    mini = os.path.join(os.environ["PCILU_SRCDIR"], "examples", "minimal.json")
+    m = json.load(open(mini))
+    m["devices"][0]["children"][0]["revision"] = "02"
+    pm = os.path.join(tmp, "rev.json")
+    with open(pm, "w") as f:
+        json.dump(m, f)
+    rc, out, err = run("diff", "--json", mini, pm)
+    doc = json.loads(out)
+    ids = kinds(doc, "ids")
+    check("diff: a revision bump is an ids change that says only that",
+          rc == 1 and len(ids) == 1 and ids[0]["message"] == "0000:01:00.0: revision 00 -> 02", doc["changes"])
 
 finish()
