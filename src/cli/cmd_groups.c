@@ -132,6 +132,11 @@ int cmd_groups(int argc, char **argv)
 		cli_policy_free(&p);
 		return cli_usage_error("groups", "expects [SOURCE] [BDF]");
 	}
+	/* One view at a time: say so rather than pick one silently. */
+	if ((g.explain != NULL) + g.dot + g.compare > 1 || (g.dot && co.json)) {
+		cli_policy_free(&p);
+		return cli_usage_error("groups", "choose one of BDF (--explain), --dot, --compare; --dot has no --json");
+	}
 	pcilu_diag_init(&d);
 	ret = cli_load(source, &co, &t, &d);
 	if (ret == CLI_OK) {

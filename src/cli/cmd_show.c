@@ -3,7 +3,7 @@
 #include "cli.h"
 
 static const char show_help[] =
-	"Usage: pcilu show [OPTIONS] BDF [SOURCE]\n"
+	"Usage: pcilu show [OPTIONS] BDF [SOURCE]   (or SOURCE BDF: an operand naming a file is the source)\n"
 	"Decode one device: header, capabilities, ACS, ARI, SR-IOV, its path to the root.\n"
 	"BDF: DDDD:BB:DD.F or BB:DD.F (segment 0).\n"
 	"  --json       machine-readable output (schema pcilu-show/1)\n"
@@ -17,6 +17,7 @@ int cmd_show(int argc, char **argv)
 	struct pcilu_topology *t;
 	struct pcilu_diag d;
 	struct pcilu_out_opts o;
+	const char *bdf, *source;
 	int32_t idx;
 	int c, ret;
 
@@ -31,10 +32,18 @@ int cmd_show(int argc, char **argv)
 	}
 	if (argc - optind < 1 || argc - optind > 2)
 		return cli_usage_error("show", "expects BDF [SOURCE]");
+	/* As check takes them (SOURCE BDF) or as documented (BDF SOURCE): the file decides. */
+	if (argc - optind == 2 && cli_is_source(argv[optind]) && !cli_is_source(argv[optind + 1])) {
+		bdf = argv[optind + 1];
+		source = argv[optind];
+	} else {
+		bdf = argv[optind];
+		source = argc - optind == 2 ? argv[optind + 1] : NULL;
+	}
 	pcilu_diag_init(&d);
-	ret = cli_load(argc - optind == 2 ? argv[optind + 1] : NULL, &co, &t, &d);
+	ret = cli_load(source, &co, &t, &d);
 	if (ret == CLI_OK)
-		ret = cli_find_dev(t, argv[optind], &idx);
+		ret = cli_find_dev(t, bdf, &idx);
 	if (ret == CLI_OK) {
 		int err;
 

@@ -304,8 +304,11 @@ void pcilu_check_print_device(FILE *f, const struct pcilu_lu_check *c, const str
 				pcilu_errno_name(v->err), v->err);
 		pcilu_check_print_reasons(f, v->reasons, v->nreasons, "    ");
 	}
-	if (dc->group != PCILU_NONE)
-		fprintf(f, "  IOMMU group %d\n", dc->group);
+	if (c->t->devs[dc->dev].kernel_group >= 0)
+		fprintf(f, "  IOMMU group %d (the kernel's number; pcilu's is %d)\n", c->t->devs[dc->dev].kernel_group,
+			dc->group);
+	else if (dc->group != PCILU_NONE)
+		fprintf(f, "  IOMMU group %d (pcilu's number)\n", dc->group);
 	fputc('\n', f);
 }
 

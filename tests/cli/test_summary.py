@@ -75,6 +75,14 @@ m = json.loads(out)["members"] if rc == 0 else []
 check("groups BDF --json: members with driver and bind_vfio", [x["bind_vfio"] for x in m] == [True, True, True, False]
       and m[0]["driver"] == "nvidia" and m[3]["driver"] is None and m[3]["dma_owner"] == "unbound", m)
 
+rc, a, _ = run("show", "04:00.0", HOST)
+rc2, b, err = run("show", HOST, "04:00.0")
+check("show: BDF SOURCE and SOURCE BDF give the same", rc == rc2 == 0 and a == b and "10de:1e04" in a, (rc2, err))
+rc, out, err = run("groups", "--dot", "--compare", HOST)
+check("groups: two views at once is a usage error, said", rc == 2 and "choose one" in err, (rc, err))
+rc, out, err = run("check", "--verbose", HOST, "04:00.0")
+check("check --verbose: pcilu's group number is said to be pcilu's", "IOMMU group 21 (pcilu's number)" in out, out)
+
 if pcilutest.have_shared(H310):
     kgroup, cur = {}, None
     for line in open(H310, encoding="utf-8", errors="replace"):
@@ -97,4 +105,12 @@ if pcilutest.have_shared(H310):
           (len(d["devices"]), d["counts"], single))
     rc, out, err = run("check", H310)
     check("H310 text: the kernel's group numbers", "kernel group 1 also holds 00:01.0" in out, out)
+    rc, out, err = run("check", H310, "01:00.0")
+    check("H310 check BDF: the kernel's number first, pcilu's beside it",
+          re.search(r"IOMMU group 1 \(the kernel's number; pcilu's is \d+\)", out), out)
+    rc, out, err = run("groups", H310, "01:00.0")
+    # The log was taken with lspci -k: nouveau and snd_hda_intel hold the GPU's functions.
+    check("H310 groups BDF: the kernel's group, the drivers lspci -k recorded, what to bind",
+          "in the kernel's IOMMU group 1 (/sys/kernel/iommu_groups/1)" in out and "driver nouveau; bind to vfio-pci" in out
+          and "driver pcieport; nothing: a bridge" in out and "vfio-pci.ids=10de:1244,10de:0bee\n" in out, out)
 pcilutest.finish()
