@@ -2,7 +2,7 @@
 # Install what pcilu needs to build and test, only what is missing (Debian 12).
 set -euo pipefail
 pkgs=(meson ninja-build pkg-config gcc libc6-dev libfdt-dev device-tree-compiler
-      libjson-c-dev libpci-dev pciutils pci.ids libcmocka-dev python3 zlib1g-dev)
+      libjson-c-dev libpci-dev pciutils pci.ids libcmocka-dev python3 python3-jsonschema zlib1g-dev)
 if [ "${PCILU_FULL_DEPS:-0}" = 1 ]; then
 	# Conformance, fuzzing and gates: QEMU, clang/libFuzzer, analysers, Graphviz.
 	pkgs+=(qemu-system-x86 busybox-static cpio clang libclang-rt-14-dev graphviz

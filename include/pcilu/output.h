@@ -53,6 +53,12 @@ int pcilu_print_plan(FILE *f, const struct pcilu_topology *t, const struct pcilu
 int pcilu_print_verify(FILE *f, const struct pcilu_manifest *m, const char *origin,
 		       const struct pcilu_verify *v, const struct pcilu_diag *d,
 		       const struct pcilu_out_opts *o);
+/*
+ * What a command writes with --json when its input cannot be read (schema
+ * pcilu-error/1): the source, the error, every diagnostic; so a program
+ * reading stdout never gets nothing.
+ */
+int pcilu_print_error_json(FILE *f, const char *source, int err, const struct pcilu_diag *d);
 /* The diagnostics as a JSON array (for every command's --json output). */
 struct json_object;
 struct json_object *pcilu_diag_json(const struct pcilu_diag *d);

@@ -24,7 +24,7 @@ static const char check_help[] =
 	"  --preserve BDF[,BDF...]  preserve these in sequence as the kernel would: refcounts,\n"
 	"                       -EBUSY on duplicates, split IOMMU groups\n"
 	CLI_POLICY_HELP
-	"  --json               machine-readable output (schema pcilu-check/2)\n"
+	"  --json               machine-readable output (schema pcilu-check/3)\n"
 	"  --lenient            skip malformed records instead of failing\n"
 	"  --no-names           vendor and device ids only\n"
 	"Exit status: 0 every device eligible under the selected profile(s), 1 some device (or the\n"

@@ -10,7 +10,7 @@ static const char diff_help[] =
 	"split or merged, ACS Control, ARI Forwarding and bus numbers changed, devices appeared,\n"
 	"disappeared or moved. Each side is read with the command line it records and its ACS\n"
 	"Control as read. Exit 1 when anything differs.\n"
-	"  --json       machine-readable output (schema pcilu-diff/1)\n"
+	"  --json       machine-readable output (schema pcilu-diff/2)\n"
 	"  --lenient    skip malformed records instead of failing\n"
 	"  --no-names   vendor and device ids only\n";
 

@@ -18,7 +18,7 @@ static const char groups_help[] =
 	"  --compare            differences from the kernel's own groups in SOURCE (exit 1 if any,\n"
 	"                       2 if SOURCE has none)\n"
 	CLI_POLICY_HELP
-	"  --json               machine-readable output (schema pcilu-groups/1)\n"
+	"  --json               machine-readable output (schema pcilu-groups/2)\n"
 	"  --lenient            skip malformed records instead of failing\n"
 	"  --no-names           vendor and device ids only\n";
 

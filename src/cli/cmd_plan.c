@@ -28,7 +28,7 @@ static const char plan_help[] =
 	"  --kexec KERNEL     load KERNEL with kexec_file_load(2) and reboot into it\n"
 	"  --initrd FILE      initramfs for --kexec\n"
 	"  --append CMDLINE   kernel command line for --kexec (default: /proc/cmdline)\n"
-	"  --json             machine-readable output (schema pcilu-plan/2)\n"
+	"  --json             machine-readable output (schema pcilu-plan/3)\n"
 	"  --lenient, --no-names as for every command\n"
 	"Exit: 0 planned, 1 a device cannot be preserved, 2 usage or input error, 3 undecided\n"
 	"(the source lacks what a rule needs; nothing is written without --force).\n";

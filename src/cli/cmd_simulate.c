@@ -20,7 +20,7 @@ static const char simulate_help[] =
 	"  --profile v4|next|iommufd  the eligibility rules (pcilu check; default v4)\n"
 	"  --add JSON|@FILE       a device appears after the kexec: {\"under\": \"BDF\", \"device\": {spec}}\n"
 	"  --sriov BDF=N          N VFs are enabled on a PF after the kexec (repeatable)\n"
-	"  --json                 machine-readable output (schema pcilu-simulate/1)\n"
+	"  --json                 machine-readable output (schema pcilu-simulate/2)\n"
 	"  --lenient              skip malformed records instead of failing\n"
 	"  --no-names             vendor and device ids only\n";
 

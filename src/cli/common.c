@@ -56,6 +56,13 @@ int cli_fail(const char *cmd, int err, const struct pcilu_diag *d, size_t mark)
 	return CLI_ERROR;
 }
 
+/* With --json, an input error still gives a document on stdout (pcilu-error/1). */
+static void json_error(const struct cli_common *co, const char *source, int err, const struct pcilu_diag *d)
+{
+	if (co->json)
+		pcilu_print_error_json(stdout, source ? source : "/sys", err, d);
+}
+
 int cli_load(const char *source, const struct cli_common *co,
 	     struct pcilu_topology **t, struct pcilu_diag *d)
 {
@@ -72,6 +79,7 @@ int cli_load(const char *source, const struct cli_common *co,
 		if (!d->errors)
 			fprintf(stderr, "pcilu: %s: %s\n", pcilu_escape(source ? source : "/sys", esc, sizeof(esc)),
 				pcilu_strerror(ret));
+		json_error(co, source, ret, d);
 		return CLI_ERROR;
 	}
 	ret = pcilu_topology_build(&raw, t, d);
@@ -79,6 +87,7 @@ int cli_load(const char *source, const struct cli_common *co,
 		cli_print_diag(d, PCILU_NOTE);
 		fprintf(stderr, "pcilu: %s: %s\n", pcilu_escape(source ? source : "/sys", esc, sizeof(esc)),
 			pcilu_strerror(ret));
+		json_error(co, source, ret, d);
 		return CLI_ERROR;
 	}
 	/* Warnings and errors always reach the user; notes only in text mode. */
@@ -86,6 +95,7 @@ int cli_load(const char *source, const struct cli_common *co,
 	if (d->errors && !co->lenient) {
 		fprintf(stderr, "pcilu: %zu input error(s); --lenient skips the bad records and goes on\n",
 			d->errors);
+		json_error(co, source, -EINVAL, d);
 		pcilu_topology_free(*t);
 		*t = NULL;
 		return CLI_ERROR;

@@ -66,7 +66,7 @@ static struct json_object *device_j(const struct pcilu_lu_check *c, const struct
 	const struct pcilu_group *g;
 
 	pcilu_json_dev_fields(o, &c->t->devs[dc->dev], n);
-	pcilu_json_add(o, "iommu_group", dc->group == PCILU_NONE ? NULL : json_object_new_int(dc->group));
+	pcilu_json_add(o, "group", dc->group == PCILU_NONE ? NULL : json_object_new_int(dc->group));
 	/* The computed group rests on bytes the source did not show (docs/json.md). */
 	g = c->iommu_on ? pcilu_iommu_group(c->r, pcilu_iommu_group_of(c->r, dc->dev)) : NULL;
 	pcilu_json_add(o, "group_unknown", json_object_new_boolean(g && (g->flags & PCILU_RF_UNKNOWN)));
@@ -166,17 +166,6 @@ static struct json_object *preserve_j(const struct pcilu_lu_check *c)
 	return a;
 }
 
-static struct json_object *assumptions_j(const struct pcilu_iommu *r)
-{
-	struct json_object *a = json_object_new_array();
-	size_t n;
-	const struct pcilu_assumption *as = pcilu_iommu_assumptions(r, &n);
-
-	for (size_t i = 0; a && i < n; i++)
-		json_object_array_add(a, json_object_new_string(as[i].text));
-	return a;
-}
-
 /* What the source says of its kernel, shared with plan (schema pcilu-check/2 "host"). */
 struct json_object *pcilu_check_host_json(const struct pcilu_lu_check *c)
 {
@@ -230,13 +219,11 @@ static struct json_object *counts_j(const struct pcilu_lu_check *c)
 static int print_json(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_diag *d,
 		      const struct pcilu_out_opts *o, bool slots)
 {
-	struct json_object *root = json_object_new_object(), *src = json_object_new_object(),
+	struct json_object *root = json_object_new_object(),
 			   *profs = json_object_new_array(), *devs = json_object_new_array();
 
-	pcilu_json_schema(root, "pcilu-check/2");
-	pcilu_json_add(src, "name", c->t->name ? json_object_new_string(c->t->name) : NULL);
-	pcilu_json_add(src, "kind", json_object_new_string(pcilu_source_kind_name(c->t->kind)));
-	pcilu_json_add(root, "source", src);
+	pcilu_json_schema(root, "pcilu-check/3");
+	pcilu_json_add(root, "source", pcilu_json_source(c->t));
 	pcilu_json_add(root, "host", pcilu_check_host_json(c));
 	for (unsigned p = 0; profs && p < PCILU_LU_NPROFILES; p++)
 		if (c->profiles & (1u << p))
@@ -254,7 +241,7 @@ static int print_json(FILE *f, const struct pcilu_lu_check *c, const struct pcil
 		pcilu_json_add(root, "slots", slots_j(c));
 	if (c->has_preserve)
 		pcilu_json_add(root, "preserve", preserve_j(c));
-	pcilu_json_add(root, "assumptions", assumptions_j(c->r));
+	pcilu_json_add(root, "assumptions", pcilu_json_assumptions(c->r));
 	pcilu_json_add(root, "diagnostics", pcilu_diag_json(d));
 	return pcilu_json_print(f, root);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Formatting shared by every command's output. */
 #include "output_int.h"
+#include <pcilu/iommu.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -306,4 +307,55 @@ char *pcilu_fit_cols(char *s, size_t cols)
 		k += l ? l : 1;
 	}
 	return s;
+}
+
+static const char *as_names[] = {
+	[PCILU_AS_INTEL_PCH] = "intel-pch-quirk", [PCILU_AS_AMD_SB_IVRS] = "amd-sb-ivrs",
+	[PCILU_AS_UNKNOWN_EXT] = "unknown-acs", [PCILU_AS_VMD] = "vmd-domain",
+	[PCILU_AS_IOMMU_DEFAULT] = "iommu-default-on", [PCILU_AS_IOMMU_OFF] = "iommu-off",
+	[PCILU_AS_OVERRIDE_IGNORED] = "acs-override-ignored", [PCILU_AS_NO_FW_VALUE] = "acs-as-read",
+};
+
+struct json_object *pcilu_json_assumptions(const struct pcilu_iommu *r)
+{
+	const struct pcilu_topology *t = pcilu_iommu_topology(r);
+	struct json_object *a = json_object_new_array();
+	size_t n;
+	const struct pcilu_assumption *as = pcilu_iommu_assumptions(r, &n);
+
+	for (size_t i = 0; a && i < n; i++) {
+		struct json_object *o = json_object_new_object();
+
+		pcilu_json_add(o, "kind", json_object_new_string(as[i].kind < 9 && as_names[as[i].kind] ?
+								 as_names[as[i].kind] : "other"));
+		pcilu_json_add(o, "device", as[i].dev == PCILU_NONE ? NULL : pcilu_json_bdf(&t->devs[as[i].dev]));
+		pcilu_json_add(o, "text", json_object_new_string(as[i].text));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+struct json_object *pcilu_json_source(const struct pcilu_topology *t)
+{
+	struct json_object *o = json_object_new_object();
+
+	pcilu_json_add(o, "name", t->name ? json_object_new_string(t->name) : NULL);
+	pcilu_json_add(o, "kind", json_object_new_string(pcilu_source_kind_name(t->kind)));
+	pcilu_json_add(o, "live", json_object_new_boolean(t->live));
+	pcilu_json_add(o, "kernel_release", t->kernel_release ? json_object_new_string(t->kernel_release) : NULL);
+	pcilu_json_add(o, "cmdline", t->cmdline ? json_object_new_string(t->cmdline) : NULL);
+	pcilu_json_add(o, "functions", json_object_new_int64((int64_t)t->ndevs));
+	return o;
+}
+
+int pcilu_print_error_json(FILE *f, const char *source, int err, const struct pcilu_diag *d)
+{
+	struct json_object *root = json_object_new_object(), *src = json_object_new_object();
+
+	pcilu_json_schema(root, "pcilu-error/1");
+	pcilu_json_add(src, "name", json_object_new_string(source));
+	pcilu_json_add(root, "source", src);
+	pcilu_json_add(root, "error", json_object_new_string(pcilu_strerror(err)));
+	pcilu_json_add(root, "diagnostics", pcilu_diag_json(d));
+	return pcilu_json_print(f, root);
 }

@@ -123,31 +123,6 @@ static struct json_object *devices_json(const struct pcilu_iommu *r, const struc
 	return a;
 }
 
-static const char *as_names[] = {
-	[PCILU_AS_INTEL_PCH] = "intel-pch-quirk", [PCILU_AS_AMD_SB_IVRS] = "amd-sb-ivrs",
-	[PCILU_AS_UNKNOWN_EXT] = "unknown-acs", [PCILU_AS_VMD] = "vmd-domain",
-	[PCILU_AS_IOMMU_DEFAULT] = "iommu-default-on", [PCILU_AS_IOMMU_OFF] = "iommu-off",
-	[PCILU_AS_OVERRIDE_IGNORED] = "acs-override-ignored", [PCILU_AS_NO_FW_VALUE] = "acs-as-read",
-};
-
-static struct json_object *assumptions_json(const struct pcilu_iommu *r)
-{
-	const struct pcilu_topology *t = pcilu_iommu_topology(r);
-	struct json_object *a = json_object_new_array();
-	size_t n;
-	const struct pcilu_assumption *as = pcilu_iommu_assumptions(r, &n);
-
-	for (size_t i = 0; a && i < n; i++) {
-		struct json_object *o = json_object_new_object();
-
-		pcilu_json_add(o, "kind", json_object_new_string(as[i].kind < 9 && as_names[as[i].kind] ?
-								 as_names[as[i].kind] : "other"));
-		pcilu_json_add(o, "device", bdf_or_null(t, as[i].dev));
-		pcilu_json_add(o, "text", json_object_new_string(as[i].text));
-		json_object_array_add(a, o);
-	}
-	return a;
-}
 
 static void print_group_text(FILE *f, const struct pcilu_iommu *r, size_t g,
 			     const struct pcilu_out_opts *o)
@@ -196,13 +171,13 @@ int pcilu_print_groups(FILE *f, const struct pcilu_iommu *r, const struct pcilu_
 		struct json_object *root = json_object_new_object();
 		const struct pcilu_topology *t = pcilu_iommu_topology(r);
 
-		pcilu_json_schema(root, "pcilu-groups/1");
-		pcilu_json_add(root, "source", t->name ? json_object_new_string(t->name) : NULL);
+		pcilu_json_schema(root, "pcilu-groups/2");
+		pcilu_json_add(root, "source", pcilu_json_source(t));
 		pcilu_json_add(root, "iommu", json_object_new_string(on ? "on" : "off"));
 		pcilu_json_add(root, "iommu_from", json_object_new_string(pcilu_fact_origin_name(from)));
 		pcilu_json_add(root, "groups", groups_json(r, o->sel));
 		pcilu_json_add(root, "devices", devices_json(r, o->sel, o->names));
-		pcilu_json_add(root, "assumptions", assumptions_json(r));
+		pcilu_json_add(root, "assumptions", pcilu_json_assumptions(r));
 		if (extra)
 			pcilu_json_add(root, "compare", extra);
 		pcilu_json_add(root, "diagnostics", pcilu_diag_json(d));
@@ -238,8 +213,11 @@ int pcilu_print_explain(FILE *f, const struct pcilu_iommu *r, int32_t dev, const
 	if (o->json) {
 		struct json_object *root = json_object_new_object();
 
-		pcilu_json_schema(root, "pcilu-groups/1");
+		pcilu_json_schema(root, "pcilu-groups/2");
+		pcilu_json_add(root, "source", pcilu_json_source(t));
 		pcilu_json_add(root, "device", pcilu_json_bdf(&t->devs[dev]));
+		pcilu_json_add(root, "kernel_group", t->devs[dev].kernel_group >= 0 ?
+			       json_object_new_int(t->devs[dev].kernel_group) : NULL);
 		pcilu_json_add(root, "group", json_object_new_int(g));
 		pcilu_json_add(root, "join", reason_json(r, j));
 		pcilu_json_add(root, "relies_on_quirk", json_object_new_boolean(pcilu_iommu_relies_on_quirk(r, dev)));

@@ -180,8 +180,8 @@ static int json_plan(FILE *f, const struct pcilu_topology *t, const struct pcilu
 	const struct pcilu_lu_preserve *pr = r->check ? &r->check->pres[r->profile] : NULL;
 	struct json_object *root = json_object_new_object();
 
-	pcilu_json_schema(root, "pcilu-plan/2");
-	pcilu_json_add(root, "source", t->name ? json_object_new_string(t->name) : NULL);
+	pcilu_json_schema(root, "pcilu-plan/3");
+	pcilu_json_add(root, "source", pcilu_json_source(t));
 	if (r->check)
 		pcilu_json_add(root, "source_host", pcilu_check_host_json(r->check));
 	pcilu_json_add(root, "profile", json_object_new_string(pcilu_lu_profile_name(r->profile)));

@@ -27,6 +27,11 @@ const char *pcilu_acs_summary(const struct pcilu_dev *dev, char *buf, size_t len
 
 /* The fields every command's JSON gives for a device (docs/json.md, "device"). */
 void pcilu_json_dev_fields(struct json_object *o, const struct pcilu_dev *d, struct pcilu_names *n);
+/* The one "source" object of every schema: name, kind, live, kernel_release, cmdline, functions. */
+struct json_object *pcilu_json_source(const struct pcilu_topology *t);
+/* The assumptions as objects {kind, device, text} (groups, check, simulate). */
+struct pcilu_iommu;
+struct json_object *pcilu_json_assumptions(const struct pcilu_iommu *r);
 /* "tree", "sysfs", ... */
 const char *pcilu_source_kind_name(enum pcilu_source_kind k);
 

@@ -255,6 +255,7 @@ static struct json_object *json_show(const struct pcilu_topology *t, int32_t i, 
 	static const char *const ext_names[] = { "none", "read", "unknown", "empty" };
 
 	pcilu_json_schema(root, "pcilu-show/1");
+	pcilu_json_add(root, "source", pcilu_json_source(t));
 	pcilu_json_dev_fields(dev, d, o->names);
 	pcilu_json_add(dev, "header_type", json_object_new_int(d->hdr_type));
 	pcilu_json_add(dev, "revision", pcilu_json_hex(d->revision, 2));

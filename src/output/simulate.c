@@ -120,8 +120,8 @@ static struct json_object *sim_json(const struct pcilu_sim *s, const struct pcil
 	struct json_object *pres = json_object_new_array(), *eps = json_object_new_array();
 	const struct pcilu_policy *p = s->pol_next;
 
-	pcilu_json_schema(root, "pcilu-simulate/1");
-	pcilu_json_add(root, "source", s->now->name ? json_object_new_string(s->now->name) : NULL);
+	pcilu_json_schema(root, "pcilu-simulate/2");
+	pcilu_json_add(root, "source", pcilu_json_source(s->now));
 	pcilu_json_add(root, "profile", json_object_new_string(pcilu_lu_profile_name(s->profile)));
 	pcilu_json_add(nk, "inherit", json_object_new_boolean(s->inherit));
 	pcilu_json_add(nk, "iommu", json_object_new_boolean(pcilu_policy_iommu_on(p, s->next)));
@@ -201,13 +201,7 @@ int pcilu_print_simulate(FILE *f, const struct pcilu_sim *s, const struct pcilu_
 
 static struct json_object *side_json(const struct pcilu_topology *t)
 {
-	struct json_object *o = json_object_new_object();
-
-	pcilu_json_add(o, "source", t->name ? json_object_new_string(t->name) : NULL);
-	pcilu_json_add(o, "kernel", t->kernel_release ? json_object_new_string(t->kernel_release) : NULL);
-	pcilu_json_add(o, "cmdline", t->cmdline ? json_object_new_string(t->cmdline) : NULL);
-	pcilu_json_add(o, "functions", json_object_new_int64((int64_t)t->ndevs));
-	return o;
+	return pcilu_json_source(t);
 }
 
 int pcilu_print_diff(FILE *f, const struct pcilu_diff *df, const struct pcilu_diag *d,
@@ -218,7 +212,7 @@ int pcilu_print_diff(FILE *f, const struct pcilu_diff *df, const struct pcilu_di
 	if (o->json) {
 		struct json_object *root = json_object_new_object();
 
-		pcilu_json_schema(root, "pcilu-diff/1");
+		pcilu_json_schema(root, "pcilu-diff/2");
 		pcilu_json_add(root, "a", side_json(df->a));
 		pcilu_json_add(root, "b", side_json(df->b));
 		pcilu_json_add(root, "changes", changes_json(&df->ch));

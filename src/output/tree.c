@@ -208,13 +208,11 @@ static struct json_object *json_device(struct tree_ctx *c, int32_t i, size_t dep
 static struct json_object *json_tree(struct tree_ctx *c, const struct pcilu_diag *d)
 {
 	const struct pcilu_topology *t = c->t;
-	struct json_object *root = json_object_new_object(), *src = json_object_new_object();
+	struct json_object *root = json_object_new_object();
 	struct json_object *roots = json_object_new_array(), *un = json_object_new_array();
 
 	pcilu_json_schema(root, "pcilu-tree/1");
-	pcilu_json_add(src, "name", t->name ? json_object_new_string(t->name) : NULL);
-	pcilu_json_add(src, "kind", json_object_new_string(pcilu_source_kind_name(t->kind)));
-	pcilu_json_add(root, "source", src);
+	pcilu_json_add(root, "source", pcilu_json_source(t));
 	pcilu_json_add(root, "functions", json_object_new_int64((int64_t)t->ndevs));
 	pcilu_json_add(root, "config_truncated", json_object_new_boolean(t->config_truncated));
 	for (size_t k = 0; roots && k < t->nbuses; k++) {

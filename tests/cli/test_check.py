@@ -38,7 +38,7 @@ def rules(v):
 
 rc, d, err = doc(RULES)
 check("rules host: exit 1 (some device refused)", rc == 1, err)
-check("schema pcilu-check/2", d["schema"] == "pcilu-check/2" and d["profiles"] == ["v4", "next", "iommufd"])
+check("schema pcilu-check/3", d["schema"] == "pcilu-check/3" and d["profiles"] == ["v4", "next", "iommufd"])
 # rules.json states no IOMMU fact and no kernel: the default is named once, in "host".
 check("host: IOMMU on by default, kernel unknown", d["host"]["iommu"] == "on"
       and d["host"]["iommu_from"] == "default" and d["host"]["pci_liveupdate"] == "unknown", d["host"])

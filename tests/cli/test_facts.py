@@ -147,7 +147,7 @@ for bdf in ENDPOINTS:
     check(f"no IOMMU: {bdf} next eligible, noted", v["next"]["state"] == "eligible"
           and any(r["rule"] == "no-group" for r in v["next"]["reasons"]), v["next"])
     check(f"no IOMMU: {bdf} has no group number", [x for x in d["devices"] if x["bdf"] == bdf][0]
-          ["iommu_group"] is None)
+          ["group"] is None)
 rc, out, err = pcilutest.run("check", "--no-names", sysfs)
 check("no IOMMU: text says so at the top, never 'IOMMU group N'",
       out.startswith("Source:") and "IOMMU: off" in out.splitlines()[1] and not re.search(r"IOMMU group \d", out),

@@ -31,7 +31,7 @@ if os.path.exists(H310):
     check("h310: partition equals the kernel's (Sunrise/Union Point dword ACS quirk)", rc == 0, out + err)
     rc, out, err = run("groups", "--json", "--no-names", H310)
     doc = json.loads(out)
-    check("json schema", doc["schema"] == "pcilu-groups/1")
+    check("json schema", doc["schema"] == "pcilu-groups/2")
     parts = sorted(sorted(g["devices"]) for g in doc["groups"])
     check("json: 00:01.0 takes the GPU functions",
           ["0000:00:01.0", "0000:01:00.0", "0000:01:00.1"] in parts, parts)

@@ -41,7 +41,7 @@ def main():
     rc, out, err = run("plan", "01:00.0,04:00.0", host, "-o", m, "--json")
     check(f"plan exit 0 (got {rc}: {err})", rc == 0)
     doc = json.loads(out)
-    check("plan json schema/verdict", doc["schema"] == "pcilu-plan/2" and doc["verdict"] == "planned")
+    check("plan json schema/verdict", doc["schema"] == "pcilu-plan/3" and doc["verdict"] == "planned")
     # An lspci dump is a capture that records no kernel: not this machine's uname -r.
     check(f"host facts of a capture {doc['host']}",
           doc["host"]["source"] == "capture" and doc["host"]["kernel_release"] is None)

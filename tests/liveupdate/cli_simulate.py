@@ -44,7 +44,7 @@ def bdfs(doc, kind):
 # and 7.2 enables cap & SV|RR|CR|UF, so {00:03.0, 09:00.0} splits. Nothing else moves.
 rc, doc, err = sim("--preserve", "01:00.0,04:00.0")
 check("baseline exit 0", rc == 0, err)
-check("baseline schema", doc and doc["schema"] == "pcilu-simulate/1")
+check("baseline schema", doc and doc["schema"] == "pcilu-simulate/2")
 check("baseline 00:03.0 ACS enabled", [(c["bdf"], c["before"], c["after"]) for c in kinds(doc, "acs")]
       == [("0000:00:03.0", [], ["SV", "RR", "CR", "UF"])], doc["changes"])
 check("baseline split", [c["group"] for c in kinds(doc, "group-split")] == [["0000:00:03.0", "0000:09:00.0"]])
@@ -207,7 +207,7 @@ with tempfile.TemporaryDirectory() as tmp:
     rc, out, err = run("diff", "--json", HOST, pb)
     doc = json.loads(out)
     check("diff exit 1", rc == 1, err)
-    check("diff schema", doc["schema"] == "pcilu-diff/1")
+    check("diff schema", doc["schema"] == "pcilu-diff/2")
     check("diff moved", [(c["from"], c["bdf"]) for c in kinds(doc, "moved")] == [("0000:09:00.0", "0000:11:00.0")],
           doc["changes"])
     check("diff ACS", [(c["bdf"], c["after"]) for c in kinds(doc, "acs")] == [("0000:00:01.0", [])])
