@@ -81,6 +81,9 @@ int pcilu_groups_compare(FILE *f, const struct pcilu_iommu *r, bool json, struct
 /* pcilu check (schema pcilu-check/1); @slots adds the slot view. */
 int pcilu_print_check(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_diag *d,
 		      const struct pcilu_out_opts *o, bool slots);
+/* JSON Lines, one object per device with the host facts repeated: check (pcilu-fleet/1), groups. */
+int pcilu_print_check_lines(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_out_opts *o);
+int pcilu_print_groups_lines(FILE *f, const struct pcilu_iommu *r, const struct pcilu_out_opts *o);
 /* pcilu simulate (pcilu-simulate/1) and pcilu diff (pcilu-diff/1). */
 struct pcilu_sim;
 struct pcilu_diff;

@@ -25,6 +25,7 @@ static const char check_help[] =
 	"                       -EBUSY on duplicates, split IOMMU groups\n"
 	CLI_POLICY_HELP
 	"  --json               machine-readable output (schema pcilu-check/3)\n"
+	"  --json-lines         one JSON object per device with the host facts (pcilu-fleet/1)\n"
 	"  --lenient            skip malformed records instead of failing\n"
 	"  --no-names           vendor and device ids only\n"
 	"Exit status: 0 every device eligible under the selected profile(s), 1 some device (or the\n"
@@ -34,11 +35,11 @@ static const char check_help[] =
 struct check_opts {
 	const char *preserve;
 	unsigned profiles;
-	bool slots, verbose;
+	bool slots, verbose, lines;
 	struct cli_select sel;
 };
 
-enum { OPT_SLOTS = 0x140 };
+enum { OPT_SLOTS = 0x140, OPT_LINES };
 
 static int parse_opt(int c, const char *arg, struct check_opts *g, struct cli_policy *cp)
 {
@@ -55,6 +56,9 @@ static int parse_opt(int c, const char *arg, struct check_opts *g, struct cli_po
 		if (prof < 0)
 			return cli_usage_error("check", "--kernel takes v4, next or iommufd");
 		g->profiles |= 1u << prof;
+		return 0;
+	case OPT_LINES:
+		g->lines = true;
 		return 0;
 	case OPT_SLOTS:
 		g->slots = true;
@@ -93,7 +97,7 @@ static int run_check(const struct check_opts *g, struct pcilu_topology *t, char 
 		cli_out_open(co, &o);
 		o.verbose = g->verbose || nbdfs;
 		o.platform_skipped = skipped;
-		err = pcilu_print_check(stdout, c, d, &o, g->slots);
+		err = g->lines ? pcilu_print_check_lines(stdout, c, &o) : pcilu_print_check(stdout, c, d, &o, g->slots);
 		ret = err ? cli_fail("check", err, NULL, 0) :
 		      c->state == PCILU_LU_REFUSED ? CLI_NEGATIVE :
 		      c->state == PCILU_LU_UNDECIDED ? CLI_UNDECIDED : CLI_OK;
@@ -115,6 +119,7 @@ int cmd_check(int argc, char **argv)
 		CLI_COMMON_LONGOPTS,
 		{ "kernel", required_argument, NULL, 'K' }, { "slots", no_argument, NULL, OPT_SLOTS },
 		{ "verbose", no_argument, NULL, 'v' }, CLI_SELECT_LONGOPTS,
+		{ "json-lines", no_argument, NULL, OPT_LINES },
 		{ "preserve", required_argument, NULL, 'p' }, CLI_POLICY_LONGOPTS,
 		{ 0 }
 	};
@@ -145,6 +150,9 @@ int cmd_check(int argc, char **argv)
 	if (ret == CLI_OK && (g.preserve || optind < argc) && (pcilu_select_active(&g.sel.s) || g.sel.all))
 		ret = cli_usage_error("check", "-s, -d, --driver and --all select among every endpoint; "
 				      "BDF operands and --preserve name the devices themselves");
+	if (ret == CLI_OK && g.lines && (co.json || g.slots || g.preserve))
+		ret = cli_usage_error("check", "--json-lines is one object per device: not with --json, --slots or --preserve");
+	co.json |= g.lines;	/* diagnostics and input errors as for --json */
 	if (!g.profiles)
 		g.profiles = PCILU_LU_ALL_PROFILES;
 	pcilu_diag_init(&d);

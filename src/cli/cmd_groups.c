@@ -19,16 +19,17 @@ static const char groups_help[] =
 	"                       2 if SOURCE has none)\n"
 	CLI_POLICY_HELP
 	"  --json               machine-readable output (schema pcilu-groups/2)\n"
+	"  --json-lines         one JSON object per device with the host facts (pcilu-groups-line/1)\n"
 	"  --lenient            skip malformed records instead of failing\n"
 	"  --no-names           vendor and device ids only\n";
 
 struct groups_opts {
 	const char *explain;
-	bool dot, compare;
+	bool dot, compare, lines;
 	struct cli_select sel;
 };
 
-enum { OPT_DOT = 0x140 };
+enum { OPT_DOT = 0x140, OPT_LINES };
 
 static int parse_opt(int c, const char *arg, struct groups_opts *g, struct cli_policy *cp)
 {
@@ -39,6 +40,9 @@ static int parse_opt(int c, const char *arg, struct groups_opts *g, struct cli_p
 	switch (c) {
 	case 'e':
 		g->explain = arg;
+		return 0;
+	case OPT_LINES:
+		g->lines = true;
 		return 0;
 	case OPT_DOT:
 		g->dot = true;
@@ -62,6 +66,10 @@ static int output(const struct groups_opts *g, const struct pcilu_iommu *r, cons
 		if (cli_find_dev(t, g->explain, &dev))
 			return CLI_ERROR;
 		err = pcilu_print_explain(stdout, r, dev, o);
+		return err ? cli_fail("groups", err, NULL, 0) : CLI_OK;
+	}
+	if (g->lines) {
+		err = pcilu_print_groups_lines(stdout, r, o);
 		return err ? cli_fail("groups", err, NULL, 0) : CLI_OK;
 	}
 	if (g->dot) {
@@ -94,6 +102,7 @@ int cmd_groups(int argc, char **argv)
 		CLI_COMMON_LONGOPTS,
 		{ "explain", required_argument, NULL, 'e' }, { "dot", no_argument, NULL, OPT_DOT },
 		{ "compare", no_argument, NULL, 'c' }, CLI_POLICY_LONGOPTS, CLI_SELECT_LONGOPTS,
+		{ "json-lines", no_argument, NULL, OPT_LINES },
 		{ 0 }
 	};
 	struct cli_common co = { 0 };
@@ -133,10 +142,12 @@ int cmd_groups(int argc, char **argv)
 		return cli_usage_error("groups", "expects [SOURCE] [BDF]");
 	}
 	/* One view at a time: say so rather than pick one silently. */
-	if ((g.explain != NULL) + g.dot + g.compare > 1 || (g.dot && co.json)) {
+	if ((g.explain != NULL) + g.dot + g.compare + g.lines > 1 || ((g.dot || g.lines) && co.json)) {
 		cli_policy_free(&p);
-		return cli_usage_error("groups", "choose one of BDF (--explain), --dot, --compare; --dot has no --json");
+		return cli_usage_error("groups", "choose one of BDF (--explain), --dot, --compare, --json-lines; "
+				       "--dot and --json-lines are not --json");
 	}
+	co.json |= g.lines;
 	pcilu_diag_init(&d);
 	ret = cli_load(source, &co, &t, &d);
 	if (ret == CLI_OK) {

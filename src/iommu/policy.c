@@ -217,7 +217,8 @@ bool pcilu_policy_iommu(const struct pcilu_policy *p, const struct pcilu_topolog
 		*from = PCILU_FROM_ACS;
 		return false;
 	}
-	*from = PCILU_FROM_DEFAULT;
+	/* intel_iommu=on said so (dmar_disabled = 0, intel_iommu_setup(), 7.2); else the default. */
+	*from = p->intel_on && (!t || platform_vendor(t) != 0x1022) ? PCILU_FROM_CMDLINE : PCILU_FROM_DEFAULT;
 	return true;
 }
 
@@ -260,7 +261,7 @@ const char *pcilu_fact_origin_text(uint8_t from, bool on)
 	case PCILU_FROM_SPEC:
 		return "the spec's \"iommu\" field";
 	case PCILU_FROM_CMDLINE:
-		return on ? "the kernel command line" : "the kernel command line turns it off";
+		return on ? "the kernel command line turns it on: intel_iommu=on" : "the kernel command line turns it off";
 	case PCILU_FROM_ACS:
 		return "every ACS-capable root and downstream port reads ACS Control 0, which no kernel "
 		       "with an IOMMU leaves (pci_enable_acs() sets SV|RR|CR|UF); the capture was taken "

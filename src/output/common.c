@@ -143,7 +143,7 @@ static void put_utf8(FILE *f, const char *s)
 	fwrite(p + n - run, 1, run, f);
 }
 
-int pcilu_json_print(FILE *f, struct json_object *root)
+static int json_print(FILE *f, struct json_object *root, int flags)
 {
 	const char *s;
 
@@ -151,7 +151,7 @@ int pcilu_json_print(FILE *f, struct json_object *root)
 		json_object_put(root);
 		return -ENOMEM;
 	}
-	s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+	s = json_object_to_json_string_ext(root, flags | JSON_C_TO_STRING_NOSLASHESCAPE);
 	/* A failed printbuf growth leaves json-c's text short, not NULL. */
 	if (!s || errno == ENOMEM) {
 		json_object_put(root);
@@ -161,6 +161,16 @@ int pcilu_json_print(FILE *f, struct json_object *root)
 	fputc('\n', f);
 	json_object_put(root);
 	return 0;
+}
+
+int pcilu_json_print(FILE *f, struct json_object *root)
+{
+	return json_print(f, root, JSON_C_TO_STRING_PRETTY);
+}
+
+int pcilu_json_print_line(FILE *f, struct json_object *root)
+{
+	return json_print(f, root, JSON_C_TO_STRING_PLAIN);
 }
 
 const char *pcilu_dev_label(const struct pcilu_dev *dev, struct pcilu_names *n, char *buf, size_t len)

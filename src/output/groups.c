@@ -215,7 +215,7 @@ int pcilu_print_explain(FILE *f, const struct pcilu_iommu *r, int32_t dev, const
 
 		pcilu_json_schema(root, "pcilu-groups/2");
 		pcilu_json_add(root, "source", pcilu_json_source(t));
-		pcilu_json_add(root, "device", pcilu_json_bdf(&t->devs[dev]));
+		pcilu_json_add(root, "bdf", pcilu_json_bdf(&t->devs[dev]));
 		pcilu_json_add(root, "kernel_group", t->devs[dev].kernel_group >= 0 ?
 			       json_object_new_int(t->devs[dev].kernel_group) : NULL);
 		pcilu_json_add(root, "group", json_object_new_int(g));

@@ -17,6 +17,8 @@ struct json_object *pcilu_json_acs_flags(uint16_t flags);
 struct json_object *pcilu_json_acs(const struct pcilu_dev *dev);
 /* Print a JSON document and free it; -ENOMEM when it could not be built. */
 int pcilu_json_print(FILE *f, struct json_object *root);
+/* The same on one line: JSON Lines, one object per line. */
+int pcilu_json_print_line(FILE *f, struct json_object *root);
 /* "8086:1234 Vendor Device" into buf. */
 void pcilu_json_schema(struct json_object *root, const char *schema);
 /* Input text for text output: pcilu_escape() into a buffer the caller declares. */

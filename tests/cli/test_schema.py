@@ -74,6 +74,25 @@ for cmd in (["tree"], ["check"], ["groups"], ["show", "00:00.0"]):
           rc == 2 and doc.get("schema") == "pcilu-error/1" and doc["source"]["name"] == bad
           and doc["diagnostics"] and not list(validator.iter_errors(doc)), (rc, out[:300], err[:200]))
 
+# JSON Lines: one object per judged device (check) or per device (groups), each a whole
+# JSON document with the host facts, validating against the same common schema.
+rc, out, err = run("check", "--json-lines", HOST)
+rows = [json.loads(x) for x in out.splitlines()]
+check("check --json-lines: one pcilu-fleet/1 object per judged endpoint (42)",
+      rc == 1 and len(rows) == 42 and all(r["schema"] == "pcilu-fleet/1" for r in rows), (rc, len(rows), err[:200]))
+check("check --json-lines: each line validates and repeats the source",
+      all(not list(validator.iter_errors(r)) and r["source"] == rows[0]["source"] for r in rows))
+gpu = [r for r in rows if r["bdf"] == "0000:04:00.0"]
+check("check --json-lines: verdicts as rule codes, the group's members",
+      gpu and gpu[0]["verdicts"]["v4"] == {"state": "refused", "errno": -22, "rules": ["group"]}
+      and gpu[0]["group_size"] == 4 and gpu[0]["verdicts"]["next"]["state"] == "eligible", gpu)
+rc, out, err = run("groups", "--json-lines", HOST)
+rows = [json.loads(x) for x in out.splitlines()]
+check("groups --json-lines: one object per function (65)", rc == 0 and len(rows) == 65
+      and all(r["schema"] == "pcilu-groups-line/1" and not list(validator.iter_errors(r)) for r in rows), len(rows))
+rc, out, err = run("check", "--json-lines", "--json", HOST)
+check("--json-lines with --json: a usage error, said", rc == 2 and "json-lines" in err, (rc, err))
+
 # The same idea, the same shape: one source object, one assumption form, one group key.
 srcs = [d["source"] for d in docs.values() if "source" in d] + [docs["diff"]["a"], docs["diff"]["b"]]
 six = {"name", "kind", "live", "kernel_release", "cmdline", "functions"}

@@ -286,11 +286,14 @@ static void test_acs_says_off(void **state)
 	assert_non_null(strstr(why->remedy, "dmesg | grep -i -e DMAR -e AMD-Vi"));
 	assert_non_null(strstr(why->remedy, "setpci"));
 	assert_null(strstr(why->remedy, "boot with intel_iommu=on"));
-	/* A fresh boot (--acs=linux) has the IOMMU on, and the capture is said to have had none. */
+	/*
+	 * A fresh boot (--acs=linux) has the IOMMU on, because intel_iommu=on says so
+	 * (not a default), and the capture is said to have had none.
+	 */
 	x.p.fresh_boot = true;
 	x.p.acs = PCILU_ACS_LINUX;
 	assert_true(pcilu_policy_iommu(&x.p, x.t, &from));
-	assert_int_equal(from, PCILU_FROM_DEFAULT);
+	assert_int_equal(from, PCILU_FROM_CMDLINE);
 	assert_true(pcilu_policy_capture_iommu_off(&x.p, x.t, &from));
 	assert_int_equal(from, PCILU_FROM_ACS);
 	/* One port with any of SV|RR|CR|UF on is enough to say nothing. */
