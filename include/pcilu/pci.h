@@ -190,6 +190,17 @@ bool pcilu_dev_is_endpoint(const struct pcilu_dev *d);
 /* A CPU or chipset function nobody preserves: class 06, 08 or 11 on a root bus. */
 bool pcilu_dev_is_platform(const struct pcilu_topology *t, const struct pcilu_dev *d);
 
+/* Link Capabilities/Status and Slot Capabilities of a PCI Express function. */
+struct pcilu_link_info {
+	uint8_t cap_speed, cap_width;	/* Max Link Speed (1: 2.5 GT/s .. 6: 64 GT/s), Maximum Link Width */
+	uint8_t sta_speed, sta_width;	/* as negotiated (Link Status) */
+	bool slot;		/* a root or downstream port with Slot Implemented */
+	uint16_t slot_number;	/* Physical Slot Number */
+	uint32_t power_mw;	/* Slot Power Limit, in milliwatts */
+};
+/* 0, or -ENODATA without a readable PCI Express capability. */
+int pcilu_pcie_link_info(const struct pcilu_dev *d, struct pcilu_link_info *li);
+
 /* Names from pci.ids through libpci; NULL-safe, never fails (falls back to ids). */
 struct pcilu_names;
 struct pcilu_names *pcilu_names_open(void);

@@ -117,10 +117,15 @@ bool pcilu_lu_dma_alias(const struct lu_ctx *c, int32_t dev, int32_t *via, char 
 int pcilu_lu_slots_build(const struct lu_ctx *c, struct pcilu_lu_slot **out, size_t *n);
 void pcilu_lu_slots_free(struct pcilu_lu_slot *s, size_t n);
 /* What would make REQ_ACS_FLAGS pass at @bridge (malloc'd, NULL on ENOMEM). */
-char *pcilu_lu_acs_remedy(const struct lu_ctx *c, int32_t bridge, const struct pcilu_acs_eval *e,
+char *pcilu_lu_acs_remedy(const struct lu_ctx *c, int32_t card, int32_t bridge, const struct pcilu_acs_eval *e,
 			  unsigned profile);
 /* "move the card; slots ... : A, B" for @profile (malloc'd). */
-char *pcilu_lu_move_remedy(const struct lu_ctx *c, const char *lead, unsigned profile);
+/*
+ * "move the card" with the slots of this host that would help @card: ports with a
+ * physical slot (Slot Implemented), at least as wide and fast as the card's link;
+ * an on-board @card (its port has no slot) is said not to move.
+ */
+char *pcilu_lu_move_remedy(const struct lu_ctx *c, const char *lead, unsigned profile, int32_t card);
 /*
  * What turns the IOMMU on, read against the command line the host has: never
  * an option it already has (then: what else keeps it off, how to check).

@@ -334,7 +334,7 @@ static int rule_quirk(struct ev *e)
 			 i ? ", a bridge on its path," : "", q);
 		ret = refuse(e, PCILU_LUR_ACS_QUIRK, d, PCILU_NONE, 0, 0,
 			     pcilu_lu_move_remedy(e->c, "the quirk is chosen by device id, nothing on the command "
-						  "line changes it: move the card", e->profile), msg);
+						  "line changes it: move the card", e->profile, e->dev), msg);
 	}
 	return ret;
 }
@@ -372,8 +372,8 @@ static char *group_remedy(struct ev *e, const struct pcilu_group *g, bool path_f
 		if (reason_concerns(&g->reasons[i], e->dev) &&
 		    (g->reasons[i].kind == PCILU_R_DMA_ALIAS_WALK || g->reasons[i].kind == PCILU_R_ALIAS))
 			return pcilu_lu_move_remedy(e->c, "its DMA carries another requester ID: move the card "
-						    "to a PCI Express slot", e->profile);
-	return pcilu_lu_move_remedy(e->c, "move the card", e->profile);
+						    "to a PCI Express slot", e->profile, e->dev);
+	return pcilu_lu_move_remedy(e->c, "move the card", e->profile, e->dev);
 }
 
 static const char *singleton_src(const struct ev *e)
@@ -407,7 +407,7 @@ static int kernel_group_rule(struct ev *e, const struct pcilu_group *g)
 		 bdf_of(e->c, e->dev, b), t->devs[e->dev].kernel_group, k - 1, k == 2 ? "" : "s",
 		 bdf_of(e->c, other, o), singleton_src(e));
 	return refuse(e, PCILU_LUR_GROUP, e->dev, other, 0, 0, pcilu_lu_move_remedy(e->c, "move the card",
-										    e->profile), msg) ?: 1;
+										    e->profile, e->dev), msg) ?: 1;
 }
 
 /* Who else is in the group, and (strict) why, with the iommu layer's reasons. */
@@ -477,7 +477,7 @@ static int rule_acs_path(struct ev *e)
 	snprintf(msg, sizeof(msg), "ACS SV|RR|CR|UF is not enabled from %s up to the root: %s (pci_acs_path_enabled())",
 		 bdf_of(e->c, e->path[0], b), why);
 	return refuse(e, PCILU_LUR_ACS_PATH, fail, PCILU_NONE, ae.missing ? ae.missing : ae.req, ae.flags,
-		      pcilu_lu_acs_remedy(e->c, fail, &ae, e->profile), msg);
+		      pcilu_lu_acs_remedy(e->c, e->dev, fail, &ae, e->profile), msg);
 }
 
 /* The noiommu case: no IOMMU, so no group (Jacob Pan on v4 08/11). */

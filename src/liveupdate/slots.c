@@ -146,7 +146,11 @@ static void slot_label(const struct lu_ctx *c, int32_t port, struct pcilu_buf *b
 	const struct pcilu_dev *p = &c->t->devs[port];
 	char bdf[24];
 
+	struct pcilu_link_info li;
+
 	pcilu_buf_printf(b, "%s", pcilu_bdf(p, bdf, sizeof(bdf)));
+	if (!pcilu_pcie_link_info(p, &li) && li.slot)
+		pcilu_buf_printf(b, " (slot %u, x%u)", li.slot_number, li.cap_width);
 	if (p->child_bus == PCILU_NONE || !c->t->buses[p->child_bus].count) {
 		pcilu_buf_printf(b, " (empty)");
 		return;
@@ -156,10 +160,36 @@ static void slot_label(const struct lu_ctx *c, int32_t port, struct pcilu_buf *b
 			 c->t->buses[p->child_bus].count > 1 ? " ..." : "");
 }
 
-char *pcilu_lu_move_remedy(const struct lu_ctx *c, const char *lead, unsigned profile)
+/*
+ * The port a card sits in: the first root or downstream port above @dev, or
+ * PCILU_NONE for a device on a root bus (integrated: nothing to move).
+ */
+static int32_t card_port(const struct pcilu_topology *t, int32_t dev)
+{
+	for (int32_t up = pcilu_upstream_bridge(t, dev); up != PCILU_NONE; up = pcilu_upstream_bridge(t, up))
+		if (is_slot_port(&t->devs[up]))
+			return up;
+	return PCILU_NONE;
+}
+
+/* A port a card could be moved to: a physical slot at least as wide and fast as the card. */
+static bool slot_fits(const struct pcilu_dev *port, const struct pcilu_link_info *card)
+{
+	struct pcilu_link_info li;
+
+	if (pcilu_pcie_link_info(port, &li) || !li.slot)
+		return false;
+	return !card || !card->cap_width || !li.cap_width ||
+	       (li.cap_width >= card->cap_width && li.cap_speed >= card->cap_speed);
+}
+
+char *pcilu_lu_move_remedy(const struct lu_ctx *c, const char *lead, unsigned profile, int32_t card)
 {
 	struct pcilu_buf b = { 0 };
+	struct pcilu_link_info cl, pl;
 	size_t shown = 0, total = 0;
+	int32_t port = card != PCILU_NONE ? card_port(c->t, card) : PCILU_NONE;
+	bool have_link = card != PCILU_NONE && !pcilu_pcie_link_info(&c->t->devs[card], &cl);
 
 	static const char *const what[PCILU_LU_NPROFILES] = {
 		[PCILU_LU_V4] = "give a singleton group",
@@ -167,14 +197,23 @@ char *pcilu_lu_move_remedy(const struct lu_ctx *c, const char *lead, unsigned pr
 		[PCILU_LU_IOMMUFD] = "give a singleton group and need no ACS quirk",
 	};
 
-	pcilu_buf_printf(&b, "%s; slots that %s on this host: ", lead, what[profile % PCILU_LU_NPROFILES]);
+	/* An on-board device (its port has no slot, or no port at all) cannot be moved. */
+	if (card != PCILU_NONE && (port == PCILU_NONE || pcilu_pcie_link_info(&c->t->devs[port], &pl) || !pl.slot)) {
+		pcilu_buf_printf(&b, "%s; but it is on-board (%s), so it cannot be moved; what can change is "
+				 "the hardware, or whether it needs preserving", lead,
+				 port == PCILU_NONE ? "integrated, on a root bus" : "its port has no physical slot");
+		return b.oom ? (pcilu_buf_free(&b), NULL) : b.p;
+	}
+	pcilu_buf_printf(&b, "%s; slots that %s on this host%s: ", lead, what[profile % PCILU_LU_NPROFILES],
+			 have_link && cl.cap_width ? " and fit its link" : "");
 	/* Empty slots first: moving a card there disturbs nothing else. */
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < c->nslots; i++) {
 			const struct pcilu_dev *p = &c->t->devs[c->slots[i].port];
 			bool empty = p->child_bus == PCILU_NONE || !c->t->buses[p->child_bus].count;
 
-			if (!c->slots[i].ok[profile] || empty != !pass)
+			if (!c->slots[i].ok[profile] || empty != !pass || c->slots[i].port == port ||
+			    !slot_fits(p, have_link ? &cl : NULL))
 				continue;
 			if (++total > 4)
 				continue;
@@ -222,7 +261,7 @@ static char *ctrl_missing_remedy(const struct lu_ctx *c, int32_t bridge, const s
 	return b.p;
 }
 
-char *pcilu_lu_acs_remedy(const struct lu_ctx *c, int32_t bridge, const struct pcilu_acs_eval *e,
+char *pcilu_lu_acs_remedy(const struct lu_ctx *c, int32_t card, int32_t bridge, const struct pcilu_acs_eval *e,
 			  unsigned profile)
 {
 	const struct pcilu_dev *d = &c->t->devs[bridge];
@@ -256,5 +295,5 @@ char *pcilu_lu_acs_remedy(const struct lu_ctx *c, int32_t bridge, const struct p
 			 "to a PCI Express slot", bdf);
 		break;
 	}
-	return pcilu_lu_move_remedy(c, lead, profile);
+	return pcilu_lu_move_remedy(c, lead, profile, card);
 }

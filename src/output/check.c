@@ -299,11 +299,34 @@ void pcilu_check_print_device(FILE *f, const struct pcilu_lu_check *c, const str
 	fputc('\n', f);
 }
 
+/* "slot 4", or "on-board" for a port without Slot Implemented. */
+static const char *slot_word(const struct pcilu_dev *p, char *buf, size_t len)
+{
+	struct pcilu_link_info li;
+
+	if (pcilu_pcie_link_info(p, &li))
+		return "?";
+	if (!li.slot)
+		return "on-board";
+	snprintf(buf, len, "slot %u", li.slot_number);
+	return buf;
+}
+
+static const char *link_word(const struct pcilu_dev *p, char *buf, size_t len)
+{
+	struct pcilu_link_info li;
+
+	if (pcilu_pcie_link_info(p, &li) || !li.cap_width)
+		return "link ?";
+	return pcilu_link_str(li.cap_speed, li.cap_width, buf, len);
+}
+
 static void print_slots(FILE *f, const struct pcilu_lu_check *c)
 {
-	char b[24], o[24];
+	char b[24], o[24], sw[24], lw[32];
 
-	fprintf(f, "Slots: what a single-function card placed below each port would get\n");
+	fprintf(f, "Slots: what a single-function card placed below each port would get (slot number and\n"
+		"link from Slot and Link Capabilities; own group: an immutable singleton group)\n");
 	for (size_t i = 0; i < c->nslots; i++) {
 		const struct pcilu_lu_slot *s = &c->slots[i];
 		const struct pcilu_dev *p = &c->t->devs[s->port];
@@ -315,13 +338,15 @@ static void print_slots(FILE *f, const struct pcilu_lu_check *c)
 			snprintf(occ, sizeof(occ), "holds %s%s",
 				 pcilu_bdf(&c->t->devs[c->t->bus_devs[c->t->buses[p->child_bus].first]], o, sizeof(o)),
 				 c->t->buses[p->child_bus].count > 1 ? "+" : "");
-		fprintf(f, "  %s %-15s %-20s", bdf_s(c->t, s->port, b), pcilu_dev_type_name(p), occ);
+		fprintf(f, "  %s %-15s %-20s %-9s %-12s own group: %-3s", bdf_s(c->t, s->port, b),
+			pcilu_dev_type_name(p), occ, slot_word(p, sw, sizeof(sw)), link_word(p, lw, sizeof(lw)),
+			s->singleton ? "yes" : "no");
 		for (unsigned k = 0; k < PCILU_LU_NPROFILES; k++)
 			if (c->profiles & (1u << k))
 				fprintf(f, " %s:%s", pcilu_lu_profile_name(k), s->ok[k] ? "yes" : "no");
 		fputc('\n', f);
 		if (s->text)
-			fprintf(f, "      %s\n", s->text);
+			pcilu_out_wrap(f, "      ", s->text, "      ", WRAP_COLS);
 	}
 	fputc('\n', f);
 }

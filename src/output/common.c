@@ -369,3 +369,11 @@ int pcilu_print_error_json(FILE *f, const char *source, int err, const struct pc
 	pcilu_json_add(root, "diagnostics", pcilu_diag_json(d));
 	return pcilu_json_print(f, root);
 }
+
+const char *pcilu_link_str(unsigned speed, unsigned width, char *buf, size_t len)
+{
+	static const char *const gts[] = { "?", "2.5", "5", "8", "16", "32", "64" };
+
+	snprintf(buf, len, "x%u %s GT/s", width, speed < sizeof(gts) / sizeof(gts[0]) ? gts[speed] : "?");
+	return buf;
+}

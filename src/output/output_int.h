@@ -56,6 +56,8 @@ void pcilu_print_vfio(FILE *f, const struct pcilu_iommu *r, int32_t dev, struct 
 struct json_object *pcilu_vfio_json(const struct pcilu_iommu *r, int32_t dev, struct pcilu_names *n);
 /* Cut @s (escaped UTF-8) to at most @cols characters, ending in "..." when cut. Returns @s. */
 char *pcilu_fit_cols(char *s, size_t cols);
+/* "x16 8 GT/s" from a Link Capabilities or Status speed code and width. */
+const char *pcilu_link_str(unsigned speed, unsigned width, char *buf, size_t len);
 /* check's default text: a line per device or run of functions, then each failing rule once. */
 void pcilu_check_print_summary(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_out_opts *o);
 /* "errno" and "errno_name" members added to @o, which is returned. */

@@ -173,6 +173,27 @@ static void text_sriov(FILE *f, const struct pcilu_topology *t, const struct pci
 	}
 }
 
+/* Link and slot: what a person finds in the chassis. */
+static void text_link(FILE *f, const struct pcilu_dev *d)
+{
+	struct pcilu_link_info li;
+	char a[32], b[32];
+
+	if (pcilu_pcie_link_info(d, &li) || !li.cap_width)
+		return;
+	fprintf(f, "  link:         %s (capable of %s)\n", pcilu_link_str(li.sta_speed, li.sta_width, a, sizeof(a)),
+		pcilu_link_str(li.cap_speed, li.cap_width, b, sizeof(b)));
+	if (d->pcie_type != PCI_EXP_TYPE_ROOT_PORT && d->pcie_type != PCI_EXP_TYPE_DOWNSTREAM)
+		return;
+	if (li.slot && li.power_mw)
+		fprintf(f, "  slot:         physical slot %u, power limit %u.%03u W\n", li.slot_number,
+			li.power_mw / 1000, li.power_mw % 1000);
+	else if (li.slot)
+		fprintf(f, "  slot:         physical slot %u, no power limit set\n", li.slot_number);
+	else
+		fprintf(f, "  slot:         none (Slot Implemented is 0: what sits below is on-board)\n");
+}
+
 static void text_path(FILE *f, const struct pcilu_topology *t, int32_t i)
 {
 	char bdf[24];
@@ -222,6 +243,9 @@ static void text_show(FILE *f, const struct pcilu_topology *t, int32_t i, const 
 		text_sriov(f, t, d);
 	if (d->is_virtfn && d->physfn != PCILU_NONE)
 		fprintf(f, "  physfn:       %s\n", pcilu_bdf(&t->devs[d->physfn], bdf, sizeof(bdf)));
+	text_link(f, d);
+	if (d->numa_node >= 0)
+		fprintf(f, "  NUMA node:    %d\n", d->numa_node);
 	text_path(f, t, i);
 	if (d->kernel_group != PCILU_NO_GROUP)
 		fprintf(f, "  kernel:       IOMMU group %d, driver %s\n", d->kernel_group,

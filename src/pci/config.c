@@ -405,3 +405,32 @@ void pcilu_fixup_port_type(struct pcilu_dev *dev, const struct pcilu_dev *parent
 		 parent->pcie_type == PCI_EXP_TYPE_UPSTREAM)
 		dev->pcie_type = PCI_EXP_TYPE_DOWNSTREAM;
 }
+
+/*
+ * The link and slot registers of the PCI Express capability (PCIe r6.0
+ * 7.5.3.6-7.5.3.10): what a person finds in the chassis. Ports without
+ * Slot Implemented (PCI_EXP_FLAGS_SLOT) lead to on-board devices.
+ */
+int pcilu_pcie_link_info(const struct pcilu_dev *d, struct pcilu_link_info *li)
+{
+	static const uint32_t scale_mw[4] = { 1000, 100, 10, 1 };
+	uint32_t cap = 0, slot = 0;
+	uint16_t sta = 0;
+	unsigned p = d->pcie_pos;
+
+	memset(li, 0, sizeof(*li));
+	if (!p || pcilu_read_config_dword(d, p + PCI_EXP_LNKCAP, &cap) ||
+	    pcilu_read_config_word(d, p + PCI_EXP_LNKCAP + 6, &sta))
+		return -ENODATA;
+	li->cap_speed = cap & 0xf;
+	li->cap_width = (cap >> 4) & 0x3f;
+	li->sta_speed = sta & 0xf;
+	li->sta_width = (sta >> 4) & 0x3f;
+	li->slot = (d->pcie_flags & PCI_EXP_FLAGS_SLOT) && (d->pcie_type == PCI_EXP_TYPE_ROOT_PORT ||
+							   d->pcie_type == PCI_EXP_TYPE_DOWNSTREAM);
+	if (li->slot && !pcilu_read_config_dword(d, p + PCI_EXP_SLTCAP, &slot)) {
+		li->slot_number = slot >> 19;
+		li->power_mw = ((slot >> 7) & 0xff) * scale_mw[(slot >> 15) & 3];
+	}
+	return 0;
+}
