@@ -545,6 +545,13 @@ struct pcilu_diff {
 /* Compare two snapshots, each with the command line it records and ACS as read. */
 int pcilu_diff(const struct pcilu_topology *a, const struct pcilu_topology *b,
 	       struct pcilu_diff **out, struct pcilu_diag *d);
+/*
+ * One host under two command lines: the one @t records and @cmdline, each with
+ * ACS as @base says (--acs=linux: a cold boot programs it, pci_enable_acs());
+ * what a command line would change, in one run (pcilu groups --cmdline X --diff).
+ */
+int pcilu_diff_cmdline(const struct pcilu_topology *t, const struct pcilu_policy *base, const char *cmdline,
+		       struct pcilu_diff **out, struct pcilu_diag *d);
 void pcilu_diff_free(struct pcilu_diff *df);
 
 const char *pcilu_change_kind_name(enum pcilu_change_kind k);

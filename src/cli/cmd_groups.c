@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <pcilu/iommu.h>
+#include <pcilu/liveupdate.h>
 
 #include <errno.h>
 #include <string.h>
@@ -13,6 +14,9 @@ static const char groups_help[] =
 	"With BDF (or --explain BDF): why the device is in its group, every member with its\n"
 	"driver, which must be bound to vfio-pci, and the vfio-pci.ids= and driverctl lines.\n"
 	"  --explain BDF        the same as the BDF operand\n"
+	"  --diff               with --cmdline: what that command line changes against the one\n"
+	"                       SOURCE records, in one run (exit 1 if anything; --acs=linux for a\n"
+	"                       cold boot)\n"
 	CLI_SELECT_HELP
 	"  --dot                Graphviz: groups as clusters, isolation-breaking links in red\n"
 	"  --compare            differences from the kernel's own groups in SOURCE (exit 1 if any,\n"
@@ -25,11 +29,11 @@ static const char groups_help[] =
 
 struct groups_opts {
 	const char *explain;
-	bool dot, compare, lines;
+	bool dot, compare, lines, diff;
 	struct cli_select sel;
 };
 
-enum { OPT_DOT = 0x140, OPT_LINES };
+enum { OPT_DOT = 0x140, OPT_LINES, OPT_DIFF };
 
 static int parse_opt(int c, const char *arg, struct groups_opts *g, struct cli_policy *cp)
 {
@@ -43,6 +47,9 @@ static int parse_opt(int c, const char *arg, struct groups_opts *g, struct cli_p
 		return 0;
 	case OPT_LINES:
 		g->lines = true;
+		return 0;
+	case OPT_DIFF:
+		g->diff = true;
 		return 0;
 	case OPT_DOT:
 		g->dot = true;
@@ -96,13 +103,45 @@ static int output(const struct groups_opts *g, const struct pcilu_iommu *r, cons
 	return n ? CLI_NEGATIVE : CLI_OK;
 }
 
+/* groups --cmdline X --diff: the recorded command line against X, on this host, in one run. */
+static int cmdline_diff(const struct pcilu_topology *t, const struct cli_policy *cp, struct pcilu_diag *d,
+			const struct cli_common *co)
+{
+	struct pcilu_diff *df = NULL;
+	struct pcilu_out_opts o;
+	size_t mark = d->count;
+	int err = pcilu_diff_cmdline(t, &cp->p, cp->cmdline, &df, d), ret;
+	bool on_a, on_b;
+
+	if (err)
+		return cli_fail("groups", err, d, mark);
+	cli_out_open(co, &o);
+	if (!co->json) {
+		char a[1024], b[1024];
+
+		printf("A: the command line the source records: %s\nB: --cmdline %s\n",
+		       t->cmdline ? pcilu_escape(t->cmdline, a, sizeof(a)) : "(none)", pcilu_escape(cp->cmdline, b, sizeof(b)));
+	}
+	on_a = pcilu_iommu_is_on(df->ra, NULL);
+	on_b = pcilu_iommu_is_on(df->rb, NULL);
+	/* The partition an IOMMU would give is the same; whether there is one at all is not. */
+	if (on_a != on_b)
+		fprintf(co->json ? stderr : stdout, "IOMMU: %s -> %s: with B %s\n", on_a ? "on" : "off",
+			on_b ? "on" : "off", on_b ? "the groups below exist" : "no device has an IOMMU group at all");
+	err = pcilu_print_diff(stdout, df, d, &o);
+	ret = err ? cli_fail("groups", err, NULL, 0) : df->ch.count || on_a != on_b ? CLI_NEGATIVE : CLI_OK;
+	cli_out_close(&o);
+	pcilu_diff_free(df);
+	return ret;
+}
+
 int cmd_groups(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
 		{ "explain", required_argument, NULL, 'e' }, { "dot", no_argument, NULL, OPT_DOT },
 		{ "compare", no_argument, NULL, 'c' }, CLI_POLICY_LONGOPTS, CLI_SELECT_LONGOPTS,
-		{ "json-lines", no_argument, NULL, OPT_LINES },
+		{ "json-lines", no_argument, NULL, OPT_LINES }, { "diff", no_argument, NULL, OPT_DIFF },
 		{ 0 }
 	};
 	struct cli_common co = { 0 };
@@ -142,14 +181,19 @@ int cmd_groups(int argc, char **argv)
 		return cli_usage_error("groups", "expects [SOURCE] [BDF]");
 	}
 	/* One view at a time: say so rather than pick one silently. */
-	if ((g.explain != NULL) + g.dot + g.compare + g.lines > 1 || ((g.dot || g.lines) && co.json)) {
+	if ((g.explain != NULL) + g.dot + g.compare + g.lines + g.diff > 1 || ((g.dot || g.lines) && co.json) ||
+	    (g.diff && !p.cmdline)) {
 		cli_policy_free(&p);
-		return cli_usage_error("groups", "choose one of BDF (--explain), --dot, --compare, --json-lines; "
-				       "--dot and --json-lines are not --json");
+		return cli_usage_error("groups", "choose one of BDF (--explain), --dot, --compare, --json-lines, "
+				       "--diff; --dot and --json-lines are not --json; --diff needs --cmdline");
 	}
 	co.json |= g.lines;
 	pcilu_diag_init(&d);
 	ret = cli_load(source, &co, &t, &d);
+	if (ret == CLI_OK && g.diff) {
+		ret = cmdline_diff(t, &p, &d, &co);
+		goto out;
+	}
 	if (ret == CLI_OK) {
 		size_t mark = d.count;
 		int err = cli_policy_apply(&p, t, &d);
@@ -165,6 +209,7 @@ int cmd_groups(int argc, char **argv)
 		ret = output(&g, r, &d, &co, &o);
 		cli_out_close(&o);
 	}
+out:
 	pcilu_iommu_free(r);
 	pcilu_topology_free(t);
 	cli_policy_free(&p);

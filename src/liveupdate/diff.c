@@ -12,16 +12,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int side(const struct pcilu_topology *t, struct pcilu_policy **p, struct pcilu_iommu **r,
-		struct pcilu_diag *d)
+/* @t's groups under @cmdline, with ACS as @base says (as read, or as a fresh boot programs it). */
+static int side_with(const struct pcilu_topology *t, const char *cmdline, const struct pcilu_policy *base,
+		     struct pcilu_policy **p, struct pcilu_iommu **r, struct pcilu_diag *d)
 {
 	*p = calloc(1, sizeof(**p));
 	if (!*p)
 		return -ENOMEM;
 	pcilu_policy_init(*p);
-	if (t->cmdline && pcilu_policy_parse_cmdline(*p, t->cmdline, d))
+	if (base) {
+		(*p)->acs = base->acs;
+		(*p)->fw_base = base->fw_base;
+		(*p)->fresh_boot = base->acs == PCILU_ACS_LINUX;
+	}
+	if (cmdline && pcilu_policy_parse_cmdline(*p, cmdline, d))
 		return -EINVAL;
 	return pcilu_iommu_compute(t, *p, r, d);
+}
+
+static int side(const struct pcilu_topology *t, struct pcilu_policy **p, struct pcilu_iommu **r,
+		struct pcilu_diag *d)
+{
+	return side_with(t, t->cmdline, NULL, p, r, d);
 }
 
 static void host_notes(const struct pcilu_topology *a, const struct pcilu_topology *b, struct pcilu_diag *d)
@@ -67,6 +79,38 @@ int pcilu_diff(const struct pcilu_topology *a, const struct pcilu_topology *b,
 		return ret;
 	}
 	host_notes(a, b, d);
+	*out = df;
+	return 0;
+}
+
+int pcilu_diff_cmdline(const struct pcilu_topology *t, const struct pcilu_policy *base, const char *cmdline,
+		       struct pcilu_diff **out, struct pcilu_diag *d)
+{
+	struct pcilu_diff *df = calloc(1, sizeof(*df));
+	struct lu_cmp c = { 0 };
+	int ret;
+
+	*out = NULL;
+	if (!df)
+		return -ENOMEM;
+	df->a = df->b = t;
+	ret = side_with(t, t->cmdline, base, &df->pa, &df->ra, d);
+	if (!ret)
+		ret = side_with(t, cmdline, base, &df->pb, &df->rb, d);
+	if (!ret) {
+		c = (struct lu_cmp){ .ra = df->ra, .rb = df->rb, .a = t, .b = t, .out = &df->ch };
+		ret = pcilu_cmp_map(&c, false);
+	}
+	/* One host, two command lines: only the groups and ACS can differ. */
+	if (!ret)
+		ret = pcilu_cmp_groups(&c);
+	if (!ret)
+		ret = pcilu_cmp_registers(&c);
+	pcilu_cmp_free(&c);
+	if (ret) {
+		pcilu_diff_free(df);
+		return ret;
+	}
 	*out = df;
 	return 0;
 }

@@ -83,6 +83,22 @@ check("groups: two views at once is a usage error, said", rc == 2 and "choose on
 rc, out, err = run("check", "--verbose", HOST, "04:00.0")
 check("check --verbose: pcilu's group number is said to be pcilu's", "IOMMU group 21 (pcilu's number)" in out, out)
 
+# groups --cmdline X --diff: one run instead of two and a hand diff. Clearing RR on
+# downstream port 03:09.0 (__pci_config_acs() reads the mask from the right: SV, TB,
+# RR, ...; "xx0xx" clears RR) leaves 05:00.0 unisolated: it joins 03:09.0's group.
+rc, out, err = run("groups", "--cmdline", "intel_iommu=on pci=config_acs=xx0xx@0000:03:09.0", "--acs=linux",
+                   "--diff", HOST)
+check("groups --diff: the merge config_acs causes, and the ACS change, exit 1", rc == 1
+      and "group-merged    2 groups merge into one: 0000:03:09.0, 0000:05:00.0" in out
+      and "0000:03:09.0: ACS Control SV|RR|CR|UF -> SV|CR|UF" in out, (rc, out, err))
+rc, out, err = run("groups", "--cmdline", "intel_iommu=off", "--diff", HOST)
+check("groups --diff: turning the IOMMU off is said, exit 1", rc == 1 and "IOMMU: on -> off" in out, (rc, out))
+rc, out, err = run("groups", "--cmdline", "BOOT_IMAGE=/vmlinuz-7.2.13 root=/dev/sda2 ro intel_iommu=on iommu=pt",
+                   "--diff", HOST)
+check("groups --diff: the recorded command line again changes nothing, exit 0", rc == 0 and "none" in out, (rc, out))
+rc, out, err = run("groups", "--diff", HOST)
+check("groups --diff without --cmdline: usage error", rc == 2 and "--diff needs --cmdline" in err, (rc, err))
+
 if pcilutest.have_shared(H310):
     kgroup, cur = {}, None
     for line in open(H310, encoding="utf-8", errors="replace"):
