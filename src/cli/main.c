@@ -11,7 +11,7 @@ static const struct cli_command commands[] = {
 	{ "show", cmd_show, "BDF [SOURCE]", "decode one device" },
 	{ "plan", cmd_plan, "BDF[,BDF] [SOURCE]", "check and write the handover manifest" },
 	{ "verify", cmd_verify, "FILE [SOURCE]", "after kexec: compare with the manifest" },
-	{ "groups", cmd_groups, "[SOURCE]", "IOMMU groups as Linux 7.2 forms them, and why" },
+	{ "groups", cmd_groups, "[SOURCE] [BDF]", "IOMMU groups as Linux 7.2 forms them; BDF: what to bind" },
 	{ "check", cmd_check, "[SOURCE] [BDF...]", "which devices a Live Update can preserve, and why not" },
 	{ "simulate", cmd_simulate, "--preserve BDF [SOURCE]", "the next kernel's groups after a Live Update" },
 	{ "diff", cmd_diff, "A B", "what changed between two snapshots" },
