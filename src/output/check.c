@@ -12,7 +12,7 @@
 #include <string.h>
 
 /* Sentences from the rules are wrapped here; device lines are kept one per line. */
-#define WRAP_COLS 140
+#define WRAP_COLS 156
 
 static const char *bdf_s(const struct pcilu_topology *t, int32_t dev, char *buf)
 {
@@ -436,6 +436,13 @@ static void print_totals(FILE *f, const struct pcilu_lu_check *c, bool verbose)
 	fputc('\n', f);
 }
 
+/* lspci's short form while the segment is 0 (buf: 24 bytes). */
+static const char *short_addr(const struct pcilu_dev *d, char *buf)
+{
+	pcilu_bdf(d, buf, 24);
+	return d->seg ? buf : buf + 5;
+}
+
 /* The words of a device's note after its "DDDD:BB:DD.F: " prefix, or NULL. */
 static const char *note_body(const struct pcilu_lu_check *c, const struct pcilu_assumption *a)
 {
@@ -471,11 +478,10 @@ static void print_note(FILE *f, const struct pcilu_lu_check *c, const struct pci
 		pcilu_out_wrap(f, "  * ", as[i].text, "    ", WRAP_COLS);
 		return;
 	}
-	at = (size_t)snprintf(lead, sizeof(lead), "  * %s", pcilu_bdf(&c->t->devs[as[i].dev], bdf, sizeof(bdf)));
+	at = (size_t)snprintf(lead, sizeof(lead), "  * %s", short_addr(&c->t->devs[as[i].dev], bdf));
 	for (size_t k = i + 1; k < n && at < sizeof(lead) - 32; k++)
 		if (as[k].kind == as[i].kind && (e = note_body(c, &as[k])) && !strcmp(e, b))
-			at += (size_t)snprintf(lead + at, sizeof(lead) - at, ", %s",
-					       pcilu_bdf(&c->t->devs[as[k].dev], bdf, sizeof(bdf)));
+			at += (size_t)snprintf(lead + at, sizeof(lead) - at, ", %s", short_addr(&c->t->devs[as[k].dev], bdf));
 	snprintf(lead + at, sizeof(lead) - at, ": ");
 	pcilu_out_wrap(f, lead, b, "    ", WRAP_COLS);
 }
@@ -489,7 +495,8 @@ int pcilu_print_check(FILE *f, const struct pcilu_lu_check *c, const struct pcil
 	if (o->json)
 		return print_json(f, c, d, o, slots);
 	pcilu_check_print_facts(f, c);
-	fputc('\n', f);
+	if (o->verbose)
+		fputc('\n', f);
 	print_totals(f, c, o->verbose);
 	if (o->verbose)
 		for (size_t i = 0; i < c->ndevs; i++)

@@ -58,6 +58,11 @@ static bool same_verdicts(const struct pcilu_lu_check *c, const struct pcilu_lu_
 	return true;
 }
 
+static bool same_slot(const struct pcilu_dev *a, const struct pcilu_dev *b)
+{
+	return a->seg == b->seg && a->bus == b->bus && (a->devfn >> 3) == (b->devfn >> 3);
+}
+
 /* Functions of one slot, or VFs of one PF, next to each other in probe order. */
 static bool same_row(const struct pcilu_lu_check *c, const struct row *r, size_t i)
 {
@@ -65,9 +70,11 @@ static bool same_row(const struct pcilu_lu_check *c, const struct row *r, size_t
 
 	if (!same_verdicts(c, &c->devs[r->first], &c->devs[i], a->is_virtfn && b->is_virtfn))
 		return false;
+	/* VFs of one PF, or of the PFs of one multi-port card (one slot), share a row. */
 	if (a->is_virtfn || b->is_virtfn)
-		return a->is_virtfn && b->is_virtfn && a->physfn == b->physfn;
-	return a->seg == b->seg && a->bus == b->bus && (a->devfn >> 3) == (b->devfn >> 3);
+		return a->is_virtfn && b->is_virtfn && a->physfn != PCILU_NONE && b->physfn != PCILU_NONE &&
+		       same_slot(&c->t->devs[a->physfn], &c->t->devs[b->physfn]);
+	return same_slot(a, b);
 }
 
 /* "00:11.0,4", "0001:04:00.0-3": lspci's short form while the segment is 0. */
@@ -86,6 +93,17 @@ static const char *row_addr(const struct pcilu_lu_check *c, const struct row *r,
 	if (r->n == 1)
 		return buf;
 	if (r->vfs) {
+		/* VFs of two PFs interleave in routing IDs: the range is lowest to highest. */
+		for (size_t i = 0; i < r->n; i++) {
+			const struct pcilu_dev *v = &c->t->devs[c->devs[r->first + i].dev];
+
+			if ((v->bus << 8 | v->devfn) < (a->bus << 8 | a->devfn))
+				a = v;
+			if ((v->bus << 8 | v->devfn) > (z->bus << 8 | z->devfn))
+				z = v;
+		}
+		s = pcilu_bdf(a, full, sizeof(full));
+		snprintf(buf, len, "%s", a->seg ? s : s + 5);
 		pcilu_bdf(z, full, sizeof(full));
 		at = strlen(buf);
 		snprintf(buf + at, len - at, "-%s", full + (z->seg ? 0 : 5) + (z->bus == a->bus ? 3 : 0));
@@ -228,7 +246,13 @@ static void print_row(FILE *f, const struct pcilu_lu_check *c, const struct row 
 	if (r->vfs && r->n > 1) {
 		char pf[24];
 
-		snprintf(name, sizeof(name), "%zu VFs of %s", r->n, short_bdf(c->t, d->physfn, pf));
+		const struct pcilu_dev *z = &c->t->devs[c->devs[r->first + r->n - 1].dev];
+
+		if (z->physfn == d->physfn)
+			snprintf(name, sizeof(name), "%zu VFs of %s", r->n, short_bdf(c->t, d->physfn, pf));
+		else
+			snprintf(name, sizeof(name), "%zu VFs of %s-%d", r->n, short_bdf(c->t, d->physfn, pf),
+				 c->t->devs[z->physfn].devfn & 7);
 	} else {
 		short_name(d, n, name, sizeof(name));
 	}

@@ -24,17 +24,25 @@ check("host: totals per profile, counted by hand", "v4       7 of 42 can be pres
       and "next     22 of 42 can be preserved, 20 refused" in out
       and "iommufd  7 of 42 can be preserved, 35 refused" in out, out[:900])
 check("host: no line wider than 160 columns", max(len(x) for x in lines) <= 160, max(len(x) for x in lines))
-check("host: one screen (at most 50 lines)", len(lines) <= 50, len(lines))
+check("host: one screen (at most 45 lines)", len(lines) <= 45, len(lines))
+rc, tree, _ = run("tree", "--bridges", HOST)
+check("quickstart's screen: tree --bridges + check + 3 lines of its own within 60 lines, 160 columns",
+      len(tree.splitlines()) + len(lines) + 3 <= 60 and max(len(x) for x in tree.splitlines()) <= 160,
+      (len(tree.splitlines()), len(lines)))
+rc, tree, _ = run("tree", HOST)
+check("tree: no line wider than 160 columns, every function drawn",
+      max(len(x) for x in tree.splitlines()) <= 160 and len(tree.splitlines()) == 65 + 4, len(tree.splitlines()))
 rows = [x for x in lines if re.match(r"  [0-9a-f]{2,4}:", x)]
-check("host: 20 rows for 42 endpoints (functions of a slot and VFs of a PF share a row)", len(rows) == 20,
+check("host: 19 rows for 42 endpoints (functions of a slot and VFs of a card share a row)", len(rows) == 19,
       "\n".join(rows))
 row = {x.split()[0]: x for x in rows}
 check("host: the GPU's four functions are one row, refused for sharing their group",
       "04:00.0-3" in row and re.search(r"refused +eligible +refused +the functions share group 21$",
                                        row["04:00.0-3"]), row.get("04:00.0-3"))
-check("host: 8 VFs of 08:00.0 in one row, never preserved",
-      "8 VFs of 08:00.0" in row.get("08:10.0-11.6", "") and row["08:10.0-11.6"].endswith("VFs are never preserved"),
+check("host: the 12 VFs of the two X710 ports (8 + 4) in one row, lowest to highest address, never preserved",
+      "12 VFs of 08:00.0-1" in row.get("08:10.0-11.6", "") and row["08:10.0-11.6"].endswith("VFs are never preserved"),
       row.get("08:10.0-11.6"))
+check("host: the ConnectX-5's 4 VFs apart (another card)", "4 VFs of 81:00.0" in row.get("81:00.2-00.5", ""), list(row))
 check("host: non-adjacent functions of a slot listed by number", "00:11.0,4" in row, list(row))
 check("host: a second profile's different reason follows the first",
       row.get("0a:00.0", "").endswith("group 12 also holds 00:1c.0; next: ACS by quirk at 00:1c.0"), row.get("0a:00.0"))
