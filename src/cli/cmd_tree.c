@@ -8,6 +8,8 @@ static const char tree_help[] =
 	"SOURCE: a sysfs tree (directory), an lspci -x/-xxx/-xxxx dump, a topology spec\n"
 	"(JSON), or - for stdin; default: the live /sys.\n"
 	"  --bridges    bridges only (root ports, switches), each with how many functions below it\n"
+	CLI_SELECT_HELP
+	"               (the selected devices with the bridges above them)\n"
 	"  --json       machine-readable output (schema pcilu-tree/1)\n"
 	"  --lenient    skip malformed records instead of failing\n"
 	"  --no-names   vendor and device ids only, no pci.ids lookup\n";
@@ -15,7 +17,8 @@ static const char tree_help[] =
 int cmd_tree(int argc, char **argv)
 {
 	static const struct option longopts[] = { CLI_COMMON_LONGOPTS, { "bridges", no_argument, NULL, 'b' },
-						  { 0 } };
+						  CLI_SELECT_LONGOPTS, { 0 } };
+	struct cli_select sel;
 	bool bridges = false;
 	struct cli_common co = { 0 };
 	struct pcilu_topology *t;
@@ -23,7 +26,8 @@ int cmd_tree(int argc, char **argv)
 	struct pcilu_out_opts o;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	cli_select_init(&sel);
+	while ((c = getopt_long(argc, argv, "h" CLI_SELECT_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common_opt(c, &co))
 			continue;
 		if (c == 'h') {
@@ -32,6 +36,11 @@ int cmd_tree(int argc, char **argv)
 		}
 		if (c == 'b') {
 			bridges = true;
+			continue;
+		}
+		if (cli_select_opt(c, optarg, "tree", &sel, &ret)) {
+			if (ret != CLI_OK)
+				return ret;
 			continue;
 		}
 		return cli_usage_error("tree", "unknown option");
@@ -45,6 +54,7 @@ int cmd_tree(int argc, char **argv)
 
 		cli_out_open(&co, &o);
 		o.bridges_only = bridges;
+		o.sel = pcilu_select_active(&sel.s) ? &sel.s : NULL;
 		err = pcilu_print_tree(stdout, t, &d, &o);
 
 		ret = err ? cli_fail("tree", err, NULL, 0) : CLI_OK;

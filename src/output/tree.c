@@ -58,15 +58,55 @@ struct tree_ctx {
 	const struct pcilu_topology *t;
 	const struct pcilu_out_opts *o;
 	struct vf_index vf;
+	uint8_t *keep;		/* with a selection: the devices selected and those above them */
 	char prefix[4 * 257 + 1];
 };
+
+/*
+ * -s/-d/--driver: draw the selected devices and the bridges (and PFs) above
+ * them, so every selected device keeps its path. Returns 0 or -ENOMEM.
+ */
+static int keep_build(struct tree_ctx *c)
+{
+	const struct pcilu_topology *t = c->t;
+
+	if (!c->o->sel)
+		return 0;
+	c->keep = calloc(t->ndevs ? t->ndevs : 1, 1);
+	if (!c->keep)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->ndevs; i++) {
+		int32_t k = (int32_t)i;
+
+		if (!pcilu_select_match(c->o->sel, &t->devs[i]))
+			continue;
+		if (t->devs[i].is_virtfn && t->devs[i].physfn != PCILU_NONE)
+			c->keep[t->devs[i].physfn] = 1;
+		for (; k != PCILU_NONE && !c->keep[k]; k = pcilu_upstream_bridge(t, k))
+			c->keep[k] = 1;
+	}
+	return 0;
+}
+
+static bool kept(const struct tree_ctx *c, int32_t i)
+{
+	return !c->keep || c->keep[i];
+}
+
+static bool bus_kept(const struct tree_ctx *c, const struct pcilu_bus *b)
+{
+	for (uint32_t k = 0; c->keep && k < b->count; k++)
+		if (c->keep[c->t->bus_devs[b->first + k]])
+			return true;
+	return !c->keep;
+}
 
 static void text_device(struct tree_ctx *c, int32_t i, bool last, size_t depth);
 
 /* VFs appear under their PF; with --bridges only bridges appear at all. */
 static bool shown_in_tree(const struct tree_ctx *c, const struct pcilu_dev *d)
 {
-	return !listed_under_pf(d) && (!c->o->bridges_only || pcilu_is_bridge(d));
+	return !listed_under_pf(d) && (!c->o->bridges_only || pcilu_is_bridge(d)) && kept(c, (int32_t)(d - c->t->devs));
 }
 
 /* With --bridges: how many functions below a bus are left out of the drawing. */
@@ -122,10 +162,16 @@ static void text_device(struct tree_ctx *c, int32_t i, bool last, size_t depth)
 	memcpy(c->prefix + plen, last ? "    " : "|   ", 5);
 	size_t nvf = (size_t)(c->vf.first[i + 1] - c->vf.first[i]);
 
-	if (nvf && !c->o->bridges_only)
+	if (nvf && !c->o->bridges_only) {
+		size_t nkept = 0, shown = 0;
+
 		for (size_t k = 0; k < nvf; k++)
-			text_device(c, c->vf.vfs[c->vf.first[i] + k],
-				    k + 1 == nvf && d->child_bus == PCILU_NONE, depth + 1);
+			nkept += kept(c, c->vf.vfs[c->vf.first[i] + k]);
+		for (size_t k = 0; k < nvf; k++)
+			if (kept(c, c->vf.vfs[c->vf.first[i] + k]))
+				text_device(c, c->vf.vfs[c->vf.first[i] + k],
+					    ++shown == nkept && d->child_bus == PCILU_NONE, depth + 1);
+	}
 	if (d->child_bus != PCILU_NONE) {
 		const struct pcilu_bus *b = &c->t->buses[d->child_bus];
 
@@ -144,7 +190,7 @@ static void text_tree(struct tree_ctx *c)
 	for (size_t k = 0; k < t->nbuses; k++) {
 		const struct pcilu_bus *b = &t->buses[k];
 
-		if (!pcilu_is_root_bus(b) || b->is_virtual)
+		if (!pcilu_is_root_bus(b) || b->is_virtual || !bus_kept(c, b))
 			continue;
 		if (c->o->bridges_only)
 			fprintf(c->f, "[%04x:%02x] root bus (%zu other functions)\n", b->seg, b->number,
@@ -169,7 +215,7 @@ static struct json_object *json_list(struct tree_ctx *c, const int32_t *list, si
 	struct json_object *a = json_object_new_array();
 
 	for (size_t k = 0; a && k < n; k++)
-		if (!listed_under_pf(&c->t->devs[list[k]]))
+		if (!listed_under_pf(&c->t->devs[list[k]]) && kept(c, list[k]))
 			json_object_array_add(a, json_device(c, list[k], depth));
 	return a;
 }
@@ -194,7 +240,8 @@ static struct json_object *json_device(struct tree_ctx *c, int32_t i, size_t dep
 		struct json_object *vfs = json_object_new_array();
 
 		for (size_t k = 0; vfs && k < nvf; k++)
-			json_object_array_add(vfs, json_device(c, c->vf.vfs[c->vf.first[i] + k], depth + 1));
+			if (kept(c, c->vf.vfs[c->vf.first[i] + k]))
+				json_object_array_add(vfs, json_device(c, c->vf.vfs[c->vf.first[i] + k], depth + 1));
 		pcilu_json_add(o, "vfs", vfs);
 	}
 	if (d->child_bus != PCILU_NONE) {
@@ -219,7 +266,7 @@ static struct json_object *json_tree(struct tree_ctx *c, const struct pcilu_diag
 		const struct pcilu_bus *b = &t->buses[k];
 		char name[16];
 
-		if (!pcilu_is_root_bus(b) || b->is_virtual)
+		if (!pcilu_is_root_bus(b) || b->is_virtual || !bus_kept(c, b))
 			continue;
 		struct json_object *rb = json_object_new_object();
 
@@ -242,6 +289,8 @@ int pcilu_print_tree(FILE *f, const struct pcilu_topology *t, const struct pcilu
 	struct tree_ctx c = { .f = f, .t = t, .o = o };
 	int ret = vf_index_build(t, &c.vf);
 
+	if (!ret)
+		ret = keep_build(&c);
 	if (!ret) {
 		if (o->json)
 			ret = pcilu_json_print(f, json_tree(&c, d));
@@ -249,5 +298,6 @@ int pcilu_print_tree(FILE *f, const struct pcilu_topology *t, const struct pcilu
 			text_tree(&c);
 	}
 	vf_index_free(&c.vf);
+	free(c.keep);
 	return ret;
 }

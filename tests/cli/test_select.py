@@ -78,6 +78,26 @@ for dump in DUMPS:
             else:
                 check(f"{name}: check {opt} '{e}': no endpoint selected is an error naming the selection",
                       rc == 2 and "no endpoint matches" in err, (rc, err))
+    # tree draws the selected devices and the bridges above them; show prints each one.
+    for opt, e in (("-s", "00:1f"), ("-s", ".1"), ("-d", "8086:"), ("-d", "::0c03"), ("-s", "*:01:")):
+        lrc, want = lspci_set(dump, opt, e)
+        rc, out, err = run("tree", "--json", "--no-names", opt, e, dump)
+        seen = set()
+
+        def walk(n):
+            seen.add(n["bdf"])
+            for k in n.get("children", []) + n.get("vfs", []):
+                walk(k)
+        for r in json.loads(out)["roots"] if rc == 0 else []:
+            for n in r.get("devices", r.get("children", [])):
+                walk(n)
+        extra = {a for a in seen - want if hdr.get(a) == 0}
+        check(f"{name}: tree {opt} '{e}' draws every selected device, and above them only bridges",
+              rc == 0 and want <= seen and not extra, (rc, err, sorted(want - seen)[:4], sorted(extra)[:4]))
+        rc, out, err = run("show", "--no-names", opt, e, dump)
+        shown = {line.split()[0] for line in out.splitlines() if line[:4].isalnum() and line[4:5] == ":"}
+        check(f"{name}: show {opt} '{e}' prints each selected device", (rc == 0 and shown == want) or
+              (not want and rc == 2), (rc, sorted(shown ^ want)[:4]))
     for opt, exprs in (("-s", BAD_SLOTS), ("-d", BAD_IDS)):
         for e in exprs:
             lrc, _ = lspci_set(dump, opt, e)
