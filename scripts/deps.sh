@@ -5,7 +5,8 @@ pkgs=(meson ninja-build pkg-config gcc libc6-dev libfdt-dev device-tree-compiler
       libjson-c-dev libpci-dev pciutils pci.ids libcmocka-dev python3 python3-jsonschema zlib1g-dev)
 if [ "${PCILU_FULL_DEPS:-0}" = 1 ]; then
 	# Conformance, fuzzing and gates: QEMU, clang/libFuzzer, analysers, Graphviz.
-	pkgs+=(qemu-system-x86 busybox-static cpio clang libclang-rt-14-dev graphviz
+	pkgs+=(qemu-system-x86 busybox-static cpio clang libclang-rt-14-dev graphviz libgraphviz-dev
+	       chromium nodejs
 	       valgrind cppcheck clang-tidy xz-utils
 	       make bc bison flex libelf-dev libssl-dev)  # tests/e2e kernel build
 fi
@@ -13,10 +14,21 @@ missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# The browser suite drives Debian's chromium with playwright-core from the npm registry.
+browser_deps() {
+	[ "${PCILU_FULL_DEPS:-0}" = 1 ] || return 0
+	[ -d tests/browser/node_modules/playwright-core ] && return 0
+	command -v npm >/dev/null || { echo "deps: npm missing: the browser suite will fail" >&2; return 0; }
+	npm ci --prefix tests/browser --no-audit --no-fund >/dev/null
+}
+if [ ${#missing[@]} -eq 0 ]; then
+	browser_deps
+	exit 0
+fi
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 echo "installing: ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+browser_deps

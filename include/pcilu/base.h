@@ -75,6 +75,15 @@ size_t pcilu_utf8_len(const unsigned char *p, size_t n);
 char *pcilu_escape(const char *s, char *buf, size_t len);
 
 
+/*
+ * Write @len bytes to @path atomically, with permissions @mode: a temporary
+ * file .pcilu-XXXXXX in the same directory, fsync, rename, fsync of the
+ * directory. Refuses to replace anything but a regular file (a device node,
+ * a FIFO, a symbolic link). 0 or a negative errno, the reason in @d.
+ */
+int pcilu_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
+		       struct pcilu_diag *d);
+
 #ifdef __cplusplus
 }
 #endif

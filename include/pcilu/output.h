@@ -84,6 +84,25 @@ int pcilu_print_check(FILE *f, const struct pcilu_lu_check *c, const struct pcil
 /* JSON Lines, one object per device with the host facts repeated: check (pcilu-fleet/1), groups. */
 int pcilu_print_check_lines(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_out_opts *o);
 int pcilu_print_groups_lines(FILE *f, const struct pcilu_iommu *r, const struct pcilu_out_opts *o);
+/*
+ * pcilu draw: the host as a picture (DOT text), endpoints coloured by the
+ * verdict of @profile in @c (may be NULL: no verdicts), shared IOMMU groups
+ * as shaded clusters, isolation-breaking links red; every device one node
+ * named by its address.
+ */
+int pcilu_print_draw_dot(FILE *f, const struct pcilu_iommu *r, const struct pcilu_lu_check *c, unsigned profile,
+			 const struct pcilu_out_opts *o);
+/* The same laid out and rendered in process: @format "dot", "svg" or "png"; *out malloc'd. */
+int pcilu_draw_render(const struct pcilu_iommu *r, const struct pcilu_lu_check *c, unsigned profile,
+		      const struct pcilu_out_opts *o, const char *format, char **out, size_t *len);
+/* Whether this build renders (libgvc was found); without it only "dot". */
+bool pcilu_draw_can_render(void);
+/*
+ * pcilu report: one self-contained HTML page (facts, answer, picture, one row
+ * per judged device, shared groups, assumptions); no network, input escaped.
+ */
+int pcilu_print_report(FILE *f, const struct pcilu_iommu *r, const struct pcilu_lu_check *c, unsigned profile,
+		       const struct pcilu_out_opts *o);
 /* pcilu simulate (pcilu-simulate/1) and pcilu diff (pcilu-diff/1). */
 struct pcilu_sim;
 struct pcilu_diff;

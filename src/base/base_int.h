@@ -25,15 +25,6 @@ static inline void pcilu_put32(uint8_t *p, uint32_t v)
 }
 
 /*
- * Write @len bytes to @path atomically, with permissions @mode: a temporary
- * file .pcilu-XXXXXX in the same directory, fsync, rename, fsync of the
- * directory. Refuses to replace anything but a regular file (a device node,
- * a FIFO, a symbolic link). 0 or a negative errno, the reason in @d.
- */
-int pcilu_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
-		       struct pcilu_diag *d);
-
-/*
  * Open @name (relative to @dirfd, or AT_FDCWD) for reading only if it is a
  * regular file: opened non-blocking, so a FIFO cannot hang the open, then
  * fstat'ed. Returns the fd, or a negative errno; -EFTYPE_PCILU when it is not

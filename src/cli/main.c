@@ -15,6 +15,8 @@ static const struct cli_command commands[] = {
 	{ "check", cmd_check, "[SOURCE] [BDF...]", "which devices a Live Update can preserve, and why not" },
 	{ "simulate", cmd_simulate, "--preserve BDF [SOURCE]", "the next kernel's groups after a Live Update" },
 	{ "diff", cmd_diff, "A B", "what changed between two snapshots" },
+	{ "draw", cmd_draw, "[SOURCE] -o FILE", "the host as a picture (svg, png, dot)" },
+	{ "report", cmd_report, "[SOURCE] -o FILE", "one self-contained HTML page for a ticket" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
