@@ -331,6 +331,8 @@ static int prepare(struct draw *w)
 	w->leaves = calloc(n, sizeof(*w->leaves));
 	if (!w->verdict_of || !w->unit || !w->depth || !w->labelled || !w->leaves)
 		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		w->unit[i] = -1;
 	assign_units(w);
 	for (size_t i = 0; i < w->t->ndevs; i++) {
 		int32_t up = pcilu_upstream_bridge(w->t, (int32_t)i);
