@@ -34,14 +34,6 @@ static int all_endpoints(const struct pcilu_topology *t, int32_t **out, size_t *
 	return 0;
 }
 
-static bool seen_before(const int32_t *devs, size_t i)
-{
-	for (size_t k = 0; k < i; k++)
-		if (devs[k] == devs[i])
-			return true;
-	return false;
-}
-
 /* Refused outranks undecided, which outranks eligible: one certain "no" is the answer. */
 static uint8_t worse(uint8_t a, uint8_t b)
 {
@@ -52,43 +44,42 @@ static uint8_t worse(uint8_t a, uint8_t b)
 
 static int check_devs(struct pcilu_lu_check *c, const struct lu_ctx *x, const int32_t *devs, size_t n)
 {
+	/* A device named twice is judged once: a byte per device, not a scan of those before it. */
+	uint8_t *seen = calloc(c->t->ndevs ? c->t->ndevs : 1, 1);
+	int ret = 0;
+
 	c->devs = calloc(n ? n : 1, sizeof(*c->devs));
-	if (!c->devs)
+	if (!c->devs || !seen) {
+		free(seen);
 		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
+	}
+	for (size_t i = 0; i < n && !ret; i++) {
 		struct pcilu_lu_devcheck *dc;
 
-		if (seen_before(devs, i))
+		if (seen[devs[i]])
 			continue;
+		seen[devs[i]] = 1;
 		dc = &c->devs[c->ndevs++];
 		dc->dev = devs[i];
 		dc->group = c->iommu_on ? pcilu_iommu_group_of(c->r, devs[i]) : PCILU_NONE;
 		uint8_t worst = PCILU_LU_ELIGIBLE;
 
 		for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++) {
-			int ret;
-
 			if (!(c->profiles & (1u << p)))
 				continue;
 			ret = pcilu_lu_eval(x, devs[i], p, &dc->v[p]);
 			if (ret)
-				return ret;
+				break;
 			worst = worse(worst, dc->v[p].state);
 		}
 		c->nrefused += worst == PCILU_LU_REFUSED;
 		c->nundecided += worst == PCILU_LU_UNDECIDED;
 		c->state = worse(c->state, worst);
 	}
-	return 0;
+	free(seen);
+	return ret;
 }
 
-static const struct pcilu_lu_verdict *verdict_of(const struct pcilu_lu_check *c, int32_t dev, unsigned p)
-{
-	for (size_t i = 0; i < c->ndevs; i++)
-		if (c->devs[i].dev == dev)
-			return &c->devs[i].v[p];
-	return NULL;
-}
 
 static uint8_t first_reason(const struct pcilu_lu_verdict *v, uint8_t sev)
 {
@@ -158,19 +149,26 @@ static int preserve_seq(struct pcilu_lu_check *c, unsigned p, const int32_t *dev
 {
 	struct pcilu_lu_preserve *pr = &c->pres[p];
 	int32_t *acc = malloc((n ? n : 1) * sizeof(*acc));
+	/* Device -> its verdict (index in c->devs), and which are already outgoing: linear in n. */
+	int32_t *at = malloc((c->t->ndevs ? c->t->ndevs : 1) * sizeof(*at));
+	uint8_t *outgoing = calloc(c->t->ndevs ? c->t->ndevs : 1, 1);
 	size_t nacc = 0;
 	int ret = 0;
 
 	pr->profile = p;
 	pr->ok = true;
 	pr->reqs = calloc(n ? n : 1, sizeof(*pr->reqs));
-	if (!acc || !pr->reqs) {
+	if (!acc || !pr->reqs || !at || !outgoing) {
 		free(acc);
+		free(at);
+		free(outgoing);
 		return -ENOMEM;
 	}
+	for (size_t i = 0; i < c->ndevs; i++)
+		at[c->devs[i].dev] = (int32_t)i;
 	pr->nreqs = n;
 	for (size_t i = 0; i < n; i++) {
-		const struct pcilu_lu_verdict *v = verdict_of(c, devs[i], p);
+		const struct pcilu_lu_verdict *v = &c->devs[at[devs[i]]].v[p];
 		struct pcilu_lu_request *rq = &pr->reqs[i];
 
 		rq->dev = devs[i];
@@ -184,15 +182,12 @@ static int preserve_seq(struct pcilu_lu_check *c, unsigned p, const int32_t *dev
 				rq->rule = first_reason(v, PCILU_LUS_UNDECIDED);
 				pr->state = worse(pr->state, PCILU_LU_UNDECIDED);
 			}
-			bool dup = false;
-
-			for (size_t k = 0; k < nacc; k++)
-				dup |= acc[k] == devs[i];
 			/* pci_liveupdate_preserve(): an endpoint already outgoing is -EBUSY */
-			if (dup) {
+			if (outgoing[devs[i]]) {
 				rq->err = -EBUSY;
 				rq->rule = PCILU_LUR_BUSY;
 			} else {
+				outgoing[devs[i]] = 1;
 				acc[nacc++] = devs[i];
 			}
 		}
@@ -204,6 +199,8 @@ static int preserve_seq(struct pcilu_lu_check *c, unsigned p, const int32_t *dev
 	if (!ret)
 		ret = partial_groups(c, pr);
 	free(acc);
+	free(at);
+	free(outgoing);
 	if (!pr->ok)
 		pr->state = PCILU_LU_REFUSED;
 	c->state = worse(c->state, pr->state);
