@@ -44,6 +44,8 @@ bool cli_common_opt(int c, struct cli_common *co);
 int cli_load(const char *source, const struct cli_common *co,
 	     struct pcilu_topology **t, struct pcilu_diag *d);
 void cli_print_diag(const struct pcilu_diag *d, enum pcilu_severity min);
+/* The messages @d gained from message @from on (those before were printed already). */
+void cli_print_diag_from(const struct pcilu_diag *d, size_t from, enum pcilu_severity min);
 /*
  * A library call of command @cmd failed with @err (negative errno): print the
  * errors @d gained from message @mark on, or, when it gained none (out of

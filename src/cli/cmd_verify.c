@@ -172,6 +172,7 @@ int cmd_verify(int argc, char **argv)
 	struct pcilu_out_opts o;
 	bool unkexeced = false;
 	struct pcilu_diag d;
+	size_t shown;
 	const char *source = NULL, *origin = NULL;
 	int ret = parse(argc, argv, &vo, &source);
 
@@ -182,6 +183,8 @@ int cmd_verify(int argc, char **argv)
 	ret = read_manifest(&vo, &m, &origin, &d);
 	if (ret == CLI_OK)
 		ret = cli_load(source, &vo.co, &t, &d);
+	/* cli_load() printed the manifest's messages and its own: each is said once. */
+	shown = d.count;
 	if (ret == CLI_OK) {
 		size_t mark = d.count;
 		int err = pcilu_lu_iommu_compute(t, &io, &d);
@@ -197,7 +200,7 @@ int cmd_verify(int argc, char **argv)
 		int err;
 
 		if (!vo.co.json)
-			cli_print_diag(&d, PCILU_WARN);
+			cli_print_diag_from(&d, shown, PCILU_WARN);
 		cli_out_open(&vo.co, &o);
 		err = pcilu_print_verify(stdout, &m, origin, &v, &d, &o);
 		cli_out_close(&o);

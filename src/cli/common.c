@@ -27,9 +27,14 @@ bool cli_common_opt(int c, struct cli_common *co)
 
 void cli_print_diag(const struct pcilu_diag *d, enum pcilu_severity min)
 {
+	cli_print_diag_from(d, 0, min);
+}
+
+void cli_print_diag_from(const struct pcilu_diag *d, size_t from, enum pcilu_severity min)
+{
 	char buf[1024];
 
-	for (size_t i = 0; i < d->count; i++) {
+	for (size_t i = from; i < d->count; i++) {
 		if (d->msgs[i].sev < min)
 			continue;
 		pcilu_diag_format(&d->msgs[i], buf, sizeof(buf));

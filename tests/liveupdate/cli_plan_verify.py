@@ -120,6 +120,15 @@ def main():
     check("duplicate BDF is an input error", rc == 2 and "listed twice" in err)
     rc, out, err = run("plan", "03:00.0", host, "-o", m2)
     check("bridge as endpoint is an input error", rc == 2 and "is a bridge" in err)
+    # A warning is said once: a manifest without crc32 (written before 0.2) is warned
+    # about, and verify printed each message of the manifest and the source twice.
+    fdtput = shutil.which("fdtput")
+    if fdtput:
+        old = os.path.join(tmp, "old.dtb")
+        rc, out, err = run("plan", "01:00.0", host, "-o", old, "--force")
+        subprocess.run([fdtput, "-d", old, "/", "crc32"], check=True)
+        rc, out, err = run("verify", old, host)
+        check("verify: a manifest without crc32 is warned about once", err.count("no crc32") == 1, err)
     shutil.rmtree(tmp)
     finish()
 
