@@ -22,6 +22,8 @@ enum pcilu_ext_state {
 	PCILU_EXT_READ,		/* 4096 bytes readable: the list was walked */
 	PCILU_EXT_UNKNOWN,	/* PCI Express but fewer than 4096 bytes: not known */
 	PCILU_EXT_EMPTY,	/* 4096 bytes, header at 0x100 is 0 or ~0 */
+	PCILU_EXT_HIDDEN,	/* the kernel reads 256 bytes only: a bridge above gives no
+				   extended config space (pci_bridge_child_ext_cfg_accessible()) */
 };
 
 /* Problems found while walking capability lists (dev->cap_errors). */
@@ -58,7 +60,8 @@ struct pcilu_dev {
 	uint8_t ext_state;	/* enum pcilu_ext_state */
 
 	uint8_t pcie_pos;	/* 0: no PCI Express capability */
-	uint8_t pcie_type;	/* PCI_EXP_TYPE_*, valid when pcie_pos */
+	uint8_t pcie_type;	/* PCI_EXP_TYPE_*, valid when pcie_pos; as the kernel holds it */
+	bool port_retyped;	/* set_pcie_port_type() "corrected" it (to type 0: see config.c) */
 	uint16_t pcie_flags;
 
 	uint16_t acs_pos;	/* 0: no ACS capability (or unknown, see ext_state) */
@@ -86,6 +89,7 @@ struct pcilu_bus {
 	uint32_t seg;
 	uint8_t number;
 	bool is_virtual;	/* SR-IOV bus of VFs: no bridge creates it */
+	bool no_extcfg;		/* PCI_BUS_FLAGS_NO_EXTCFG: the kernel reads 256 bytes below here */
 	int32_t self;		/* bridge device creating it; PCILU_NONE for a root bus */
 	int32_t parent;		/* parent bus; PCILU_NONE for a root bus */
 	uint32_t first, count;	/* its devices: topo->bus_devs[first .. first+count) */

@@ -52,6 +52,10 @@
 #define PCI_CAP_ID_VNDR		0x09
 #define PCI_CAP_ID_SSVID	0x0d	/* bridge subsystem vendor/device */
 #define PCI_CAP_ID_EXP		0x10
+#define PCI_CAP_ID_PCIX		0x07	/* PCI-X */
+#define PCI_X_STATUS		4	/* PCI-X status register (dword) */
+#define  PCI_X_STATUS_266MHZ	0x40000000	/* 266 MHz capable (Mode 2) */
+#define  PCI_X_STATUS_533MHZ	0x80000000	/* 533 MHz capable (Mode 2) */
 #define PCI_CAP_ID_MSIX		0x11
 #define PCI_CAP_ID_AF		0x13
 #define PCI_FIND_CAP_TTL	48	/* the kernel's loop guard for the legacy list */

@@ -204,6 +204,8 @@ const char *pcilu_acs_summary(const struct pcilu_dev *dev, char *buf, size_t len
 		snprintf(buf, len, "ACS unknown (only %u bytes of config space readable)", dev->cfg_len);
 	else if (dev->ext_state == PCILU_EXT_UNKNOWN)
 		snprintf(buf, len, "ACS unknown (extended config space not readable)");
+	else if (dev->ext_state == PCILU_EXT_HIDDEN)
+		snprintf(buf, len, "no ACS as the kernel sees it (no extended config space below its bridge)");
 	else
 		snprintf(buf, len, "no ACS");
 	return buf;

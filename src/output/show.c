@@ -124,6 +124,9 @@ static const char *ext_state_text(const struct pcilu_dev *d)
 		return "unknown: extended config space not readable (need 4096 bytes)";
 	case PCILU_EXT_EMPTY:
 		return "none";
+	case PCILU_EXT_HIDDEN:
+		return "none as the kernel sees it: a bridge above passes no extended config space "
+		       "(pci_bridge_child_ext_cfg_accessible(), 7.2)";
 	default:
 		return NULL;
 	}
@@ -276,7 +279,7 @@ static struct json_object *json_show(const struct pcilu_topology *t, int32_t i, 
 	const struct pcilu_dev *d = &t->devs[i];
 	struct json_object *root = json_object_new_object(), *dev = json_object_new_object();
 	struct cap_list l;
-	static const char *const ext_names[] = { "none", "read", "unknown", "empty" };
+	static const char *const ext_names[] = { "none", "read", "unknown", "empty", "hidden" };
 
 	pcilu_json_schema(root, "pcilu-show/1");
 	pcilu_json_add(root, "source", pcilu_json_source(t));
@@ -294,7 +297,7 @@ static struct json_object *json_show(const struct pcilu_topology *t, int32_t i, 
 	walk_std(d, &l);
 	pcilu_json_add(dev, "capabilities", json_caps(&l, false));
 	walk_ext(d, &l);
-	pcilu_json_add(dev, "extended_capabilities_state", json_object_new_string(ext_names[d->ext_state & 3]));
+	pcilu_json_add(dev, "extended_capabilities_state", json_object_new_string(ext_names[d->ext_state < 5 ? d->ext_state : 2]));
 	pcilu_json_add(dev, "extended_capabilities", json_caps(&l, true));
 	pcilu_json_add(dev, "ari", d->ari_pos || d->ari_fwd ? json_object_new_object() : NULL);
 	if (d->ari_pos || d->ari_fwd) {

@@ -399,11 +399,21 @@ void pcilu_fixup_port_type(struct pcilu_dev *dev, const struct pcilu_dev *parent
 {
 	if (!dev->pcie_pos || !parent)
 		return;
-	if (dev->pcie_type == PCI_EXP_TYPE_DOWNSTREAM && pcilu_pcie_downstream_port(parent))
-		dev->pcie_type = PCI_EXP_TYPE_UPSTREAM;
-	else if (dev->pcie_type == PCI_EXP_TYPE_UPSTREAM && parent->pcie_pos &&
-		 parent->pcie_type == PCI_EXP_TYPE_UPSTREAM)
-		dev->pcie_type = PCI_EXP_TYPE_DOWNSTREAM;
+	/*
+	 * set_pcie_port_type() (drivers/pci/probe.c, 7.2 and 7.3) clears the type
+	 * field (PCI_EXP_FLAGS_TYPE, bits 7:4) and ORs the new type into bits 3:0,
+	 * the capability version: the corrected port reads as type 0, a PCIe
+	 * endpoint, and a port below it sees a parent that is neither. Bug for bug.
+	 */
+	if ((dev->pcie_type == PCI_EXP_TYPE_DOWNSTREAM && pcilu_pcie_downstream_port(parent)) ||
+	    (dev->pcie_type == PCI_EXP_TYPE_UPSTREAM && parent->pcie_pos &&
+	     parent->pcie_type == PCI_EXP_TYPE_UPSTREAM)) {
+		dev->pcie_flags = (uint16_t)((dev->pcie_flags & ~PCI_EXP_FLAGS_TYPE) |
+					     (dev->pcie_type == PCI_EXP_TYPE_DOWNSTREAM ? PCI_EXP_TYPE_UPSTREAM :
+									      PCI_EXP_TYPE_DOWNSTREAM));
+		dev->pcie_type = (uint8_t)((dev->pcie_flags & PCI_EXP_FLAGS_TYPE) >> 4);
+		dev->port_retyped = true;
+	}
 }
 
 /*

@@ -368,6 +368,50 @@ void pcilu_topology_free(struct pcilu_topology *t)
 	free(t);
 }
 
+/*
+ * pci_bridge_child_ext_cfg_accessible() (drivers/pci/probe.c, 7.2): PCIe root
+ * and switch ports pass extended config space on; other bridges only in
+ * PCI-X Mode 2 (266 or 533 MHz capable).
+ */
+static bool child_ext_cfg_accessible(const struct pcilu_dev *b)
+{
+	uint32_t status;
+	int pos;
+
+	if (b->pcie_pos && (b->pcie_type == PCI_EXP_TYPE_ROOT_PORT || b->pcie_type == PCI_EXP_TYPE_UPSTREAM ||
+			    b->pcie_type == PCI_EXP_TYPE_DOWNSTREAM))
+		return true;
+	pos = pcilu_find_capability(b, PCI_CAP_ID_PCIX);
+	if (pos <= 0 || pcilu_read_config_dword(b, (unsigned)pos + PCI_X_STATUS, &status))
+		return false;
+	return status & (PCI_X_STATUS_266MHZ | PCI_X_STATUS_533MHZ);
+}
+
+/*
+ * PCI_BUS_FLAGS_NO_EXTCFG as pci_alloc_child_bus() sets it, in probe order
+ * (a bridge before its subtree): below such a bus the kernel's
+ * pci_cfg_space_size() is 256, so the extended capabilities (ACS, ARI) do not
+ * exist for it. That is the kernel's own view, not an unknown: a root read
+ * shows the same 256 bytes.
+ */
+static void mark_no_extcfg(struct pcilu_topology *t)
+{
+	for (size_t i = 0; i < t->ndevs; i++) {
+		struct pcilu_dev *d = &t->devs[i];
+		bool hidden = d->bus_idx != PCILU_NONE && t->buses[d->bus_idx].no_extcfg;
+
+		if (pcilu_is_bridge(d) && d->child_bus != PCILU_NONE)
+			t->buses[d->child_bus].no_extcfg = hidden || !child_ext_cfg_accessible(d);
+		if (!hidden || !d->pcie_pos)
+			continue;
+		d->ext_state = PCILU_EXT_HIDDEN;
+		d->acs_pos = d->acs_cap = d->acs_ctrl = 0;
+		d->ari_pos = 0;
+		if (d->cfg_len > PCI_CFG_SPACE_SIZE)
+			d->cfg_len = PCI_CFG_SPACE_SIZE;
+	}
+}
+
 int pcilu_topology_build(struct pcilu_raw_host *raw, struct pcilu_topology **out,
 			 struct pcilu_diag *d)
 {
@@ -419,6 +463,7 @@ int pcilu_topology_build(struct pcilu_raw_host *raw, struct pcilu_topology **out
 
 			pcilu_fixup_port_type(&t->devs[i], up == PCILU_NONE ? NULL : &t->devs[up]);
 		}
+		mark_no_extcfg(t);
 		ret = pcilu_hash_build(t);
 	} else {
 		for (size_t i = 0; i < b.nall; i++)
