@@ -233,6 +233,8 @@ enum pcilu_dma_owner {
 };
 enum pcilu_dma_owner pcilu_dma_owner_of(const struct pcilu_topology *t, const struct pcilu_dev *d);
 const char *pcilu_dma_owner_name(unsigned o);
+/* An IOMMU's own PCI function (AMD-Vi's, a virtio-iommu): never translated, so never grouped. */
+bool pcilu_iommu_function(const struct pcilu_dev *d);
 
 /* pci_acs_enabled(), drivers/pci/pci.c, 7.2, on the final (post-boot) state. */
 struct pcilu_acs_eval pcilu_acs_enabled(const struct pcilu_iommu *r, int32_t dev, uint16_t flags);

@@ -50,3 +50,15 @@ const char *pcilu_dma_owner_name(unsigned o)
 
 	return o < sizeof(names) / sizeof(names[0]) ? names[o] : "?";
 }
+
+/*
+ * An IOMMU's own PCI function, which no IOMMU translates, so the kernel gives
+ * it no group: AMD-Vi's function (class 08 06, AMD), whose device-table entry
+ * init_iommu_one_late() clears ("Make sure IOMMU is not considered to
+ * translate itself", drivers/iommu/amd/init.c, 7.2), and a virtio-iommu
+ * (1af4:1057, virtio device id 23), which sits outside the ranges it serves.
+ */
+bool pcilu_iommu_function(const struct pcilu_dev *d)
+{
+	return (d->vendor == 0x1022 && (d->class >> 8) == 0x0806) || (d->vendor == 0x1af4 && d->device == 0x1057);
+}

@@ -518,6 +518,19 @@ static int rule_ungrouped(struct ev *e)
 		      strdup("none on this host: no IOMMU covers this device"), msg);
 }
 
+/* Without the kernel's groups in the source, config space still names an IOMMU's own function. */
+static int rule_iommu_function(struct ev *e)
+{
+	char msg[512], b[24];
+
+	e->ungrouped = true;
+	snprintf(msg, sizeof(msg), "%s is an IOMMU's own PCI function: no IOMMU translates it (AMD-Vi clears "
+		 "its own device-table entry, init_iommu_one_late(), 7.2; a virtio-iommu is outside the ranges it "
+		 "serves), so the kernel gives it no IOMMU group", bdf_of(e->c, e->dev, b));
+	return refuse(e, PCILU_LUR_NO_GROUP, e->dev, PCILU_NONE, 0, 0,
+		      strdup("none: an IOMMU is not preserved as a device"), msg);
+}
+
 static int rule_no_group(struct ev *e)
 {
 	if (!e->c->iommu_on)
@@ -525,6 +538,9 @@ static int rule_no_group(struct ev *e)
 	if (e->c->iommu_from == PCILU_FROM_GROUPS && e->c->t->has_kernel_groups &&
 	    e->c->t->devs[e->dev].kernel_group == PCILU_NO_GROUP)
 		return rule_ungrouped(e);
+	/* Where the kernel's groups are in the source, they decide; else config space does. */
+	if (!e->c->t->has_kernel_groups && pcilu_iommu_function(&e->c->t->devs[e->dev]))
+		return rule_iommu_function(e);
 	return 0;
 }
 
