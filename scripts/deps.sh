@@ -14,12 +14,16 @@ missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-# The browser suite drives Debian's chromium with playwright-core from the npm registry.
+# The browser suite drives Debian's chromium with playwright-core from the npm registry;
+# the fleet example queries with DuckDB's node API.
 browser_deps() {
 	[ "${PCILU_FULL_DEPS:-0}" = 1 ] || return 0
-	[ -d tests/browser/node_modules/playwright-core ] && return 0
-	command -v npm >/dev/null || { echo "deps: npm missing: the browser suite will fail" >&2; return 0; }
-	npm ci --prefix tests/browser --no-audit --no-fund >/dev/null
+	command -v npm >/dev/null || { echo "deps: npm missing: the browser and fleet tests will fail" >&2; return 0; }
+	[ -d tests/browser/node_modules/playwright-core ] ||
+		npm ci --prefix tests/browser --no-audit --no-fund >/dev/null
+	# DuckDB for the fleet questions (examples/fleet, tests/cli/test_fleet.py)
+	[ -d examples/fleet/node_modules/@duckdb/node-api ] ||
+		npm ci --prefix examples/fleet --no-audit --no-fund >/dev/null
 }
 if [ ${#missing[@]} -eq 0 ]; then
 	browser_deps

@@ -24,7 +24,32 @@ static struct json_object *members_j(const struct pcilu_iommu *r, int32_t dev, s
 	return a;
 }
 
-static struct json_object *verdict_j(const struct pcilu_lu_verdict *v)
+/*
+ * The bridge a path rule failed at (acs-path, acs-quirk), by model: what a fleet
+ * asks when it looks for the root-port and switch models that break isolation.
+ */
+static struct json_object *bridge_j(const struct pcilu_topology *t, const struct pcilu_lu_verdict *v, int32_t dev)
+{
+	char id[16];
+
+	for (size_t i = 0; i < v->nreasons; i++) {
+		const struct pcilu_lu_reason *x = &v->reasons[i];
+
+		if ((x->rule == PCILU_LUR_ACS_PATH || x->rule == PCILU_LUR_ACS_QUIRK) && x->dev != dev &&
+		    x->dev != PCILU_NONE) {
+			struct json_object *o = json_object_new_object();
+
+			snprintf(id, sizeof(id), "%04x:%04x", t->devs[x->dev].vendor, t->devs[x->dev].device);
+			pcilu_json_add(o, "bdf", pcilu_json_bdf(&t->devs[x->dev]));
+			pcilu_json_add(o, "id", json_object_new_string(id));
+			pcilu_json_add(o, "type", json_object_new_string(pcilu_dev_type_name(&t->devs[x->dev])));
+			return o;
+		}
+	}
+	return NULL;
+}
+
+static struct json_object *verdict_j(const struct pcilu_topology *t, const struct pcilu_lu_verdict *v, int32_t dev)
 {
 	struct json_object *o = json_object_new_object(), *rules = json_object_new_array();
 
@@ -34,6 +59,7 @@ static struct json_object *verdict_j(const struct pcilu_lu_verdict *v)
 		if (v->reasons[i].sev == PCILU_LUS_REFUSE || v->reasons[i].sev == PCILU_LUS_UNDECIDED)
 			json_object_array_add(rules, json_object_new_string(pcilu_lu_rule_name(v->reasons[i].rule)));
 	pcilu_json_add(o, "rules", rules);
+	pcilu_json_add(o, "bridge", bridge_j(t, v, dev));
 	return o;
 }
 
@@ -57,7 +83,7 @@ int pcilu_print_check_lines(FILE *f, const struct pcilu_lu_check *c, const struc
 		pcilu_json_add(root, "group_members", m);
 		for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++)
 			if (c->profiles & (1u << p))
-				pcilu_json_add(v, pcilu_lu_profile_name(p), verdict_j(&dc->v[p]));
+				pcilu_json_add(v, pcilu_lu_profile_name(p), verdict_j(c->t, &dc->v[p], dc->dev));
 		pcilu_json_add(root, "verdicts", v);
 		err = pcilu_json_print_line(f, root);
 		if (err)
