@@ -84,7 +84,7 @@ check("check --json-lines: each line validates and repeats the source",
       all(not list(validator.iter_errors(r)) and r["source"] == rows[0]["source"] for r in rows))
 gpu = [r for r in rows if r["bdf"] == "0000:04:00.0"]
 check("check --json-lines: verdicts as rule codes, the group's members",
-      gpu and gpu[0]["verdicts"]["v4"] == {"state": "refused", "errno": -22, "rules": ["group"]}
+      gpu and gpu[0]["verdicts"]["v4"] == {"state": "refused", "errno": -22, "rules": ["group"], "bridge": None}
       and gpu[0]["group_size"] == 4 and gpu[0]["verdicts"]["next"]["state"] == "eligible", gpu)
 rc, out, err = run("groups", "--json-lines", HOST)
 rows = [json.loads(x) for x in out.splitlines()]
