@@ -42,6 +42,7 @@ struct lp {
 	size_t errors;		/* records dropped or stray rows */
 	size_t shown;		/* error messages added; past LP_MAX_SHOWN only counted */
 	size_t unshown;		/* messages past that */
+	int failed;		/* a feed ended in an error (-ENOMEM) */
 	size_t records;		/* records ended, good or bad, for the device limit */
 	size_t truncated;	/* devices with fewer than 256 bytes */
 	bool path_noted;
@@ -523,29 +524,31 @@ static int parse_line(struct lp *s, const char *p, size_t len)
 	return ret;
 }
 
-int pcilu_load_lspci(const char *name, const char *text, size_t len,
-		     const struct pcilu_source_opts *opts,
-		     struct pcilu_raw_host *h, struct pcilu_diag *d)
+struct lp *pcilu_lspci_begin(const char *name, struct pcilu_raw_host *h, struct pcilu_diag *d)
 {
 	struct lp *s;
-	const char *p = text, *end = text + len;
-	int ret = 0;
 
 	pcilu_raw_host_init(h, PCILU_SRC_LSPCI, name);
 	if (name && !h->name)
-		return -ENOMEM;
-	if (!name)
-		name = "<input>";
+		return NULL;
 	s = malloc(sizeof(*s));
 	if (!s)
-		return -ENOMEM;
+		return NULL;
 	memset(s, 0, offsetof(struct lp, cfg));
 	memset(s->cfg, 0xff, sizeof(s->cfg));
-	s->name = name;
+	s->name = name ? name : "<input>";
 	s->h = h;
 	s->d = d;
 	s->group = PCILU_NO_GROUP;
 	s->node = PCILU_NO_NODE;
+	return s;
+}
+
+/* Whole lines only: the caller keeps a partial last line for the next call (or pcilu_lspci_end). */
+int pcilu_lspci_feed(struct lp *s, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	int ret = 0;
 
 	while (p < end && !ret) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -558,24 +561,46 @@ int pcilu_load_lspci(const char *name, const char *text, size_t len,
 		ret = parse_line(s, p, (size_t)(le - p));
 		p = next;
 	}
+	s->failed = ret;
+	return ret;
+}
+
+int pcilu_lspci_end(struct lp *s, const struct pcilu_source_opts *opts)
+{
+	struct pcilu_raw_host *h = s->h;
+	const char *name = s->name;
+	int ret = s->failed;
+
 	if (!ret)
 		ret = end_record(s);
 	else
 		reset_record(s);
 	if (!ret && s->truncated) {
 		h->config_truncated = true;
-		pcilu_diag_add(d, PCILU_WARN, name, 0, -1,
+		pcilu_diag_add(s->d, PCILU_WARN, name, 0, -1,
 			       "fewer than 256 bytes of config space are in the dump for %zu device%s (made with -x, or not as root): capabilities (ACS, ARI, SR-IOV) are unknown; use 'lspci -xxxx' as root",
 			       s->truncated, s->truncated == 1 ? "" : "s");
 	}
 	if (s->unshown)
-		pcilu_diag_add(d, PCILU_ERROR, name, 0, -1, "%zu more errors not shown", s->unshown);
+		pcilu_diag_add(s->d, PCILU_ERROR, name, 0, -1, "%zu more errors not shown", s->unshown);
 	if (!ret && !h->count) {
-		pcilu_diag_add(d, PCILU_ERROR, name, 0, -1, "no devices found");
+		pcilu_diag_add(s->d, PCILU_ERROR, name, 0, -1, "no devices found");
 		ret = -EINVAL;
 	}
 	if (!ret && s->errors && !(opts && opts->lenient))
 		ret = -EINVAL;
 	free(s);
 	return ret;
+}
+
+int pcilu_load_lspci(const char *name, const char *text, size_t len,
+		     const struct pcilu_source_opts *opts,
+		     struct pcilu_raw_host *h, struct pcilu_diag *d)
+{
+	struct lp *s = pcilu_lspci_begin(name, h, d);
+
+	if (!s)
+		return -ENOMEM;
+	pcilu_lspci_feed(s, text, len);
+	return pcilu_lspci_end(s, opts);
 }

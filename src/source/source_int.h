@@ -150,4 +150,14 @@ int pcilu_spec_synth_under(struct spec_host *s, uint32_t seg, struct spec_node *
 			   unsigned bus, uint8_t ari_fwd, unsigned *max, struct pcilu_raw_host *h);
 void pcilu_spec_nodes_free(struct spec_node *v, size_t n);
 
+/*
+ * lspci dumps in pieces, so a large dump is parsed while it is read in reused
+ * chunks: begin, feed whole lines (any number of calls), end (which frees the
+ * state and says whether the host is usable). pcilu_load_lspci() is the three.
+ */
+struct lp;
+struct lp *pcilu_lspci_begin(const char *name, struct pcilu_raw_host *h, struct pcilu_diag *d);
+int pcilu_lspci_feed(struct lp *s, const char *text, size_t len);
+int pcilu_lspci_end(struct lp *s, const struct pcilu_source_opts *opts);
+
 #endif
