@@ -367,6 +367,27 @@ static void parse_row(struct lp *s, const char *p, size_t len, size_t ndig)
 		s->rows_hi = row + 1;
 	uint8_t *dst = s->cfg + off;
 
+	/*
+	 * The common row, 16 bytes " hh" each: decode it without a test per byte,
+	 * then look at one flag; anything else takes the checking loop below,
+	 * which also names what is wrong and where.
+	 */
+	if (len == ndig + 1 + 3 * ROW_BYTES) {
+		const unsigned char *q = (const unsigned char *)p + ndig + 1;
+		unsigned bad = 0;
+
+		for (unsigned k = 0; k < ROW_BYTES; k++, q += 3) {
+			unsigned a = hexv[q[1]], b = hexv[q[2]];
+
+			bad |= (unsigned)(q[0] ^ ' ') | !a | !b;
+			dst[k] = (uint8_t)((a - 1) << 4 | (b - 1));
+		}
+		if (!bad) {
+			count = ROW_BYTES;
+			goto done;
+		}
+		memset(dst, 0xff, ROW_BYTES);
+	}
 	for (i = ndig + 1; i < len; i += 3) {
 		unsigned a, b;
 
@@ -388,6 +409,7 @@ static void parse_row(struct lp *s, const char *p, size_t len, size_t ndig)
 		}
 		dst[count++] = (uint8_t)((a - 1) << 4 | (b - 1));
 	}
+done:
 	s->row_n[row] = (uint8_t)count;
 	if (count && off + count > s->hi)
 		s->hi = off + count;
