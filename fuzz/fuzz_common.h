@@ -187,6 +187,35 @@ typedef int (*fuzz_text_loader)(const char *name, const char *text, size_t len,
 				const struct pcilu_source_opts *opts, struct pcilu_raw_host *h,
 				struct pcilu_diag *d);
 
+/*
+ * lspci's -s and -d grammar (pci/select.c) on the input's first line: the
+ * parser must refuse or accept any string without reading past it, and what
+ * it accepts must match a device without trouble.
+ */
+static inline void fuzz_select(const uint8_t *data, size_t size)
+{
+	char expr[PCILU_SELECT_MAXLEN + 8];
+	size_t n = 0;
+	struct pcilu_select s;
+	struct pcilu_dev dev = { .vendor = 0x8086, .device = 0x1234, .class = 0x060400, .devfn = 0x08 };
+	const char *why;
+
+	while (n < size && n < sizeof(expr) - 1 && data[n] != '\n')
+		n++;
+	memcpy(expr, data, n);
+	expr[n] = 0;
+	pcilu_select_init(&s);
+	if (!pcilu_select_parse_slot(&s, expr, &why))
+		(void)pcilu_select_match(&s, &dev);
+	else if (!why)
+		abort();	/* every refusal says why */
+	pcilu_select_init(&s);
+	if (!pcilu_select_parse_id(&s, expr, &why))
+		(void)pcilu_select_match(&s, &dev);
+	else if (!why)
+		abort();
+}
+
 /* A text loader on exactly @size bytes (no NUL terminator to lean on), strict then lenient. */
 static inline int fuzz_text_source(const uint8_t *data, size_t size, fuzz_text_loader load, const char *name)
 {
@@ -194,6 +223,7 @@ static inline int fuzz_text_source(const uint8_t *data, size_t size, fuzz_text_l
 	struct pcilu_diag d;
 	char *text = malloc(size ? size : 1);
 
+	fuzz_select(data, size);
 	if (!text)
 		return 0;
 	memcpy(text, data, size);
