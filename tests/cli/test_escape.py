@@ -97,4 +97,46 @@ with open(bad, "w") as f:
 rc, out, err = raw("tree", bad)
 check("a file name in a message is escaped", rc == 2 and b"x\\x1b[2Jy.lspci" in err and clean(err), err)
 
+# The report and the picture carry input text into HTML, SVG and DOT: markup in a
+# driver name, the kernel release and the command line must come out as text.
+spec = os.path.join(T, "evil-markup.json")
+with open(spec, "w") as f:
+    json.dump({"kernel": "7.4.0</title><script>alert(1)</script>", "cmdline": 'quiet "x" \\ <b>\x1b[2J',
+               "iommu": "on", "devices": [{"slot": "02.0", "id": "8086:1572", "class": "020000", "iommu_group": 1,
+                                           "driver": "<img src=x onerror=alert(1)>"}]}, f)
+html = os.path.join(T, "evil.html")
+rc, out, err = raw("report", "--no-names", spec, "-o", html)
+if rc == 2 and b"not a" in err and b"driver" in err:
+    print("# the spec refuses that driver name: report escaping checked on the kernel and command line only")
+    with open(spec, "w") as f:
+        json.dump({"kernel": "7.4.0</title><script>alert(1)</script>", "cmdline": 'quiet "x" <b>\x1b[2J',
+                   "iommu": "on", "devices": [{"slot": "02.0", "id": "8086:1572", "class": "020000", "iommu_group": 1}]}, f)
+    rc, out, err = raw("report", "--no-names", spec, "-o", html)
+if rc == 0:
+    page = open(html, "rb").read()
+    check("report: markup from the input is escaped (no <script>, no <img> from the input)",
+          b"<script>alert" not in page and b"<img" not in page and b"&lt;script&gt;" in page and clean(page), page[:200])
+    check("report: control bytes shown escaped, the page is the only script", page.count(b"<script>") == 1, None)
+else:
+    check("report on a spec with markup: written", False, (rc, err))
+svg = os.path.join(T, "evil.svg")
+rc, out, err = raw("draw", "--no-names", spec, "-o", svg)
+if rc == 0:
+    import xml.etree.ElementTree as ET
+    try:
+        ET.parse(svg)
+        ok = True
+    except ET.ParseError as e:
+        ok = e
+    check("draw: the SVG stays well-formed XML with markup in the input", ok is True, ok)
+# The source's name is in the picture's title: a quote and a backslash in it.
+odd = os.path.join(T, 'odd "name" \\ x.json')
+__import__("shutil").copy(spec, odd)
+rc, out, err = raw("draw", "--no-names", "--format", "dot", odd)
+dot = __import__("shutil").which("dot")
+if dot:
+    p = __import__("subprocess").run([dot, "-Tsvg"], input=out, capture_output=True)
+    check("draw --format dot: a quote and a backslash in the source name escaped; Graphviz's dot reads it",
+          rc == 0 and clean(out) and p.returncode == 0 and b'odd \\"name\\" \\\\ x.json' in out,
+          (rc, p.stderr[-300:], out[:400]))
 finish()
