@@ -152,6 +152,9 @@ int cmd_check(int argc, char **argv)
 				      "BDF operands and --preserve name the devices themselves");
 	if (ret == CLI_OK && g.lines && (co.json || g.slots || g.preserve))
 		ret = cli_usage_error("check", "--json-lines is one object per device: not with --json, --slots or --preserve");
+	/* Said, not silently dropped: JSON always carries every reason. */
+	if (ret == CLI_OK && g.verbose && (co.json || g.lines))
+		fprintf(stderr, "pcilu check: note: --verbose changes the text only; the JSON holds every reason\n");
 	co.json |= g.lines;	/* diagnostics and input errors as for --json */
 	if (!g.profiles)
 		g.profiles = PCILU_LU_ALL_PROFILES;

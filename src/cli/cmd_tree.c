@@ -47,6 +47,8 @@ int cmd_tree(int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		return cli_usage_error("tree", "at most one SOURCE");
+	if (bridges && co.json)
+		return cli_usage_error("tree", "--bridges is a text view; --json always holds every device");
 	pcilu_diag_init(&d);
 	ret = cli_load(optind < argc ? argv[optind] : NULL, &co, &t, &d);
 	if (ret == CLI_OK) {

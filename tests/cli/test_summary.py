@@ -88,6 +88,11 @@ rc2, b, err = run("show", HOST, "04:00.0")
 check("show: BDF SOURCE and SOURCE BDF give the same", rc == rc2 == 0 and a == b and "10de:1e04" in a, (rc2, err))
 rc, out, err = run("groups", "--dot", "--compare", HOST)
 check("groups: two views at once is a usage error, said", rc == 2 and "choose one" in err, (rc, err))
+rc, out, err = run("tree", "--bridges", "--json", HOST)
+check("tree --bridges --json: a conflict said, not resolved silently", rc == 2 and "--bridges is a text view" in err, err)
+rc, out, err = run("check", "--verbose", "--json", HOST)
+check("check --verbose --json: the JSON, and a note that --verbose does nothing there",
+      rc == 1 and out.startswith("{") and "--verbose changes the text only" in err, err)
 rc, out, err = run("check", "--verbose", HOST, "04:00.0")
 check("check --verbose: pcilu's group number is said to be pcilu's", "IOMMU group 21 (pcilu's number)" in out, out)
 
