@@ -372,7 +372,7 @@ static void parse_row(struct lp *s, const char *p, size_t len, size_t ndig)
 	 * then look at one flag; anything else takes the checking loop below,
 	 * which also names what is wrong and where.
 	 */
-	if (len == ndig + 1 + 3 * ROW_BYTES) {
+	if (len == ndig + 1 + (size_t)3 * ROW_BYTES) {
 		const unsigned char *q = (const unsigned char *)p + ndig + 1;
 		unsigned bad = 0;
 
