@@ -102,13 +102,25 @@ int pcilu_load_sysfs(const char *root, const struct pcilu_source_opts *opts,
 int pcilu_load_lspci(const char *name, const char *text, size_t len,
 		     const struct pcilu_source_opts *opts,
 		     struct pcilu_raw_host *h, struct pcilu_diag *d);
+/*
+ * Decoded lspci text without hex rows (`lspci -vv`, `-vvv`, with or without
+ * -nn, -k, -D; pciutils 3.5 to 3.13): config space is synthesised from the
+ * decode (src/source/vvtext*.c); what the text cannot carry is assumed and
+ * each assumption is a PCILU_NOTE naming the first line it concerns.
+ */
+int pcilu_load_lspci_text(const char *name, const char *text, size_t len,
+			  const struct pcilu_source_opts *opts,
+			  struct pcilu_raw_host *h, struct pcilu_diag *d);
+/* Whether @text is decoded lspci output with no hex rows (what _text reads). */
+bool pcilu_lspci_is_text(const char *text, size_t len);
 int pcilu_load_spec(const char *name, const char *text, size_t len,
 		    const struct pcilu_source_opts *opts,
 		    struct pcilu_raw_host *h, struct pcilu_diag *d);
 
 /*
  * Select by argument as the CLI does: NULL means the live /sys, a directory is
- * a sysfs tree, "-" is stdin, any other file is sniffed (spec or lspci dump).
+ * a sysfs tree, "-" is stdin, any other file is sniffed (spec, lspci hex
+ * dump, or decoded lspci text without hex rows).
  */
 int pcilu_load_any(const char *arg, const struct pcilu_source_opts *opts,
 		   struct pcilu_raw_host *h, struct pcilu_diag *d);

@@ -252,6 +252,17 @@ static int first_chunk(int fd, const char *path, char **buf, size_t *have, struc
 	return 0;
 }
 
+/*
+ * Decoded lspci text rather than a hex dump, judged on the whole lines of the
+ * first chunk (@more: the file goes on, so the last line may be cut short).
+ */
+static bool first_is_text(const char *t, size_t len, bool more)
+{
+	const char *last = more ? memrchr(t, '\n', len) : NULL;
+
+	return pcilu_lspci_is_text(t, last ? (size_t)(last - t) + 1 : len);
+}
+
 static const char *skip_bom(const char *text, size_t len)
 {
 	return len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3) ? text + 3 : text;
@@ -286,11 +297,12 @@ int pcilu_load_any(const char *arg, const struct pcilu_source_opts *opts,
 		ret = too_big(arg, PCILU_MAX_INPUT_SIZE, d);
 	} else if (!(ret = first_chunk(fd, path, &text, &len, d)) && text) {
 		const char *t = skip_bom(text, len);
+		bool spec = looks_like_spec(t, len - (size_t)(t - text));
 
-		if (!looks_like_spec(t, len - (size_t)(t - text))) {
+		if (!spec && !first_is_text(t, len - (size_t)(t - text), len == CHUNK)) {
 			ret = stream_lspci(fd, arg, text, CHUNK, len, opts, h, d);
 		} else {
-			/* A spec is parsed whole (json-c): the rest of the file after the first chunk. */
+			/* A spec (json-c) or decoded text is parsed whole: read the rest after the first chunk. */
 			char *rest = NULL, *all;
 			size_t rlen = 0;
 
@@ -308,7 +320,8 @@ int pcilu_load_any(const char *arg, const struct pcilu_source_opts *opts,
 					pcilu_diag_add(d, PCILU_NOTE, arg, 1, -1,
 						       "starts with a UTF-8 byte order mark: skipped");
 				t = skip_bom(text, len);
-				ret = pcilu_load_spec(arg, t, len - (size_t)(t - text), opts, h, d);
+				ret = spec ? pcilu_load_spec(arg, t, len - (size_t)(t - text), opts, h, d)
+					   : pcilu_load_lspci_text(arg, t, len - (size_t)(t - text), opts, h, d);
 			}
 			free(rest);
 			free(text);

@@ -159,5 +159,72 @@ struct lp;
 struct lp *pcilu_lspci_begin(const char *name, struct pcilu_raw_host *h, struct pcilu_diag *d);
 int pcilu_lspci_feed(struct lp *s, const char *text, size_t len);
 int pcilu_lspci_end(struct lp *s, const struct pcilu_source_opts *opts);
+ * Decoded lspci text (-vv/-vvv, vvtext.c parses, vvtext_synth.c builds
+ * config space): what one device record said. Fields not shown stay "not
+ * known" (the *_known flags), never zero taken for a fact.
+ */
+#define VV_MAX_CAPS	48	/* the kernel's legacy walk stops after 48 (PCI_FIND_CAP_TTL) */
+#define VV_MAX_ECAPS	128	/* extended capabilities listed for one function */
+
+struct vv_cap {
+	uint16_t pos;
+	uint16_t id;
+	uint8_t ver;
+	long line;
+};
+
+struct vv_rec {
+	uint32_t seg;
+	uint8_t bus, devfn;
+	long line;			/* the header line */
+	bool ids_known, class_known, dead, denied, cap_list, bridge, cardbus;
+	uint16_t vendor, device, ss_vendor, ss_device;
+	bool ss_known;
+	uint32_t class;			/* class << 8 | prog-if */
+	uint8_t rev;
+	uint8_t primary, secondary, subordinate;
+	struct vv_cap caps[VV_MAX_CAPS], ecaps[VV_MAX_ECAPS];
+	unsigned ncaps, necaps;
+	/* PCI Express capability */
+	uint16_t pcie_pos;
+	uint8_t pcie_ver, pcie_type;
+	bool pcie_slot;
+	int8_t ari_cap2, ari_ctl2;	/* DevCap2/DevCtl2 ARIFwd: -1 not shown, 0, 1 */
+	/* ACS */
+	uint16_t acs_pos, acs_cap, acs_ctl;
+	bool acs_cap_known, acs_ctl_known;
+	/* ARI */
+	uint16_t ari_pos;
+	uint8_t ari_nfn;
+	/* SR-IOV */
+	uint16_t sriov_pos, sriov_ctrl, sriov_initial, sriov_total, sriov_num;
+	uint16_t sriov_offset, sriov_stride, sriov_vfdev;
+	bool sriov_ctl_known, sriov_vfs_known, sriov_off_known;
+	int32_t group, node;
+	char *driver;
+};
+
+/* Facts the synthesis had to assume, counted so each is listed once per file. */
+struct vv_assumed {
+	size_t no_ids, spt, fields, rcba;
+	long no_ids_line, spt_line, fields_line, rcba_line;
+	bool groups;		/* the text carries the kernel's IOMMU groups */
+};
+
+/*
+ * Config space of @r into @cfg (PCILU_CFG_EXP_SIZE bytes, 0xff-filled by the
+ * caller); returns the readable length (64, 256 or 4096). The header's
+ * multifunction bit is left clear: pcilu_vv_finish() sets it.
+ */
+uint16_t pcilu_vv_synth(const struct vv_rec *r, uint8_t *cfg, struct vv_assumed *as);
+/* Multifunction bits across all of @h, then the notes for what @as counted, each once. */
+int pcilu_vv_finish(struct pcilu_raw_host *h, const char *file, const struct vv_assumed *as,
+		    struct pcilu_diag *d);
+/* Vendor id from the name lspci prints first (pci.ids spelling), 0 if not known. */
+uint16_t pcilu_vv_vendor(const char *p, size_t len);
+/* Capability id from the name after "Capabilities: [pos] " (ls-caps.c, ls-ecaps.c). */
+uint16_t pcilu_vv_cap_id(const char *p, size_t len, bool ext);
+/* "Express (v2) Root Port (Slot+), ..." -> version and port type; false if unknown. */
+bool pcilu_vv_pcie_type(const char *p, size_t len, uint8_t *ver, uint8_t *type);
 
 #endif
