@@ -227,4 +227,35 @@ uint16_t pcilu_vv_cap_id(const char *p, size_t len, bool ext);
 /* "Express (v2) Root Port (Slot+), ..." -> version and port type; false if unknown. */
 bool pcilu_vv_pcie_type(const char *p, size_t len, uint8_t *ver, uint8_t *type);
 
+/* The text reader's state (vvtext.c), shared with the field parsers (vvtext_fields.c). */
+enum vv_cap_kind { VC_NONE, VC_PCIE, VC_ACS, VC_ARI, VC_SRIOV, VC_OTHER };
+enum vv_sub { VS_NONE, VS_DEVCAP2, VS_DEVCTL2, VS_OTHER };
+
+struct vv_parser {
+	const char *name;
+	struct pcilu_raw_host *h;
+	struct pcilu_diag *d;
+	long line;
+	size_t errors, shown, unshown, records, denied;
+	long denied_line;
+	bool in_dev, bad;
+	enum vv_cap_kind cap;	/* the capability whose field lines follow */
+	enum vv_sub sub;	/* its register block, for continuation lines */
+	struct vv_assumed as;
+	struct vv_rec r;
+};
+
+/* A problem in the current record, at the current line: the record is dropped. */
+void vv_error(struct vv_parser *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool vv_is_hex(char c);
+/* @n hex digits at @p exactly (the next byte not hex). */
+bool vv_hex_n(const char *p, size_t len, size_t n, uint32_t *out);
+bool vv_starts(const char *p, size_t len, const char *lit);
+const char *vv_find(const char *p, size_t len, const char *lit);
+/* "Vendor Device [vvvv:dddd] (rev xx) (prog-if xx [...])" into @r. */
+void vv_parse_desc(struct vv_rec *r, const char *p, size_t len);
+/* A line one level deep (a device field) and two or more deep (a capability field). */
+int vv_parse_dev_field(struct vv_parser *s, const char *p, size_t len);
+void vv_parse_cap_field(struct vv_parser *s, const char *p, size_t len, unsigned level);
+
 #endif

@@ -24,114 +24,13 @@
 
 #define VP_MAX_SHOWN	100	/* as lspci.c: a garbage file needs no million messages */
 
-enum vp_cap { VC_NONE, VC_PCIE, VC_ACS, VC_ARI, VC_SRIOV, VC_OTHER };
-enum vp_sub { VS_NONE, VS_DEVCAP2, VS_DEVCTL2, VS_OTHER };
-
-struct vp {
-	const char *name;
-	struct pcilu_raw_host *h;
-	struct pcilu_diag *d;
-	long line;
-	size_t errors, shown, unshown, records, denied;
-	long denied_line;
-	bool in_dev, bad;
-	enum vp_cap cap;
-	enum vp_sub sub;
-	struct vv_assumed as;
-	struct vv_rec r;
-};
-
-static bool is_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static unsigned hexval(char c)
-{
-	return c <= '9' ? (unsigned)(c - '0') : (unsigned)((c | 0x20) - 'a' + 10);
-}
-
-/* @n hex digits at @p exactly (the next byte not hex); false otherwise. */
-static bool hex_n(const char *p, size_t len, size_t n, uint32_t *out)
-{
-	uint32_t v = 0;
-
-	if (len < n || (len > n && is_hex(p[n])))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (!is_hex(p[i]))
-			return false;
-		v = v << 4 | hexval(p[i]);
-	}
-	*out = v;
-	return true;
-}
-
-/* Unsigned decimal at @p (at most 9 digits); the length read, 0 if none. */
-static size_t dec(const char *p, size_t len, uint32_t *out)
-{
-	size_t i = 0;
-	uint32_t v = 0;
-
-	while (i < len && i < 10 && p[i] >= '0' && p[i] <= '9')
-		v = v * 10 + (uint32_t)(p[i++] - '0');
-	if (i == 10 || (i < len && p[i] >= '0' && p[i] <= '9'))
-		return 0;
-	*out = v;
-	return i;
-}
-
-static const char *find(const char *p, size_t len, const char *lit)
-{
-	return memmem(p, len, lit, strlen(lit));
-}
-
-static bool starts(const char *p, size_t len, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	return len >= n && !memcmp(p, lit, n);
-}
-
-/* The decimal after @key in the line; false if @key is absent or no number follows. */
-static bool num_after(const char *p, size_t len, const char *key, uint32_t *out)
-{
-	const char *k = find(p, len, key);
-
-	if (!k)
-		return false;
-	k += strlen(key);
-	return dec(k, (size_t)(p + len - k), out) > 0;
-}
-
-/*
- * A flag token "Name+" or "Name-" standing alone (after a blank, tab, or the
- * label's colon): 1, 0, or -1 when the line does not carry it.
- */
-static int flag(const char *p, size_t len, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (const char *k = p; (k = memmem(k, (size_t)(p + len - k), name, n)); k++) {
-		size_t at = (size_t)(k - p) + n;
-
-		if (k > p && k[-1] != ' ' && k[-1] != '\t' && k[-1] != ':')
-			continue;
-		if (at < len && (p[at] == '+' || p[at] == '-') &&
-		    (at + 1 == len || p[at + 1] == ' ' || p[at + 1] == ',' || p[at + 1] == '\t'))
-			return p[at] == '+';
-	}
-	return -1;
-}
-
 static void bdf_str(const struct vv_rec *r, char *buf, size_t len)
 {
 	snprintf(buf, len, "%04x:%02x:%02x.%u", r->seg, r->bus, r->devfn >> 3, r->devfn & 7u);
 }
 
 /* A problem in the current record: it is dropped (--lenient leaves it out). */
-__attribute__((format(printf, 2, 3)))
-static void rec_error(struct vp *s, const char *fmt, ...)
+void vv_error(struct vv_parser *s, const char *fmt, ...)
 {
 	char msg[256], bdf[24];
 	bool show = s->shown < VP_MAX_SHOWN;
@@ -152,7 +51,7 @@ static void rec_error(struct vp *s, const char *fmt, ...)
 	s->bad = true;
 }
 
-static void reset_record(struct vp *s)
+static void reset_record(struct vv_parser *s)
 {
 	free(s->r.driver);
 	memset(&s->r, 0, sizeof(s->r));
@@ -164,7 +63,7 @@ static void reset_record(struct vp *s)
 	s->sub = VS_NONE;
 }
 
-static int end_record(struct vp *s)
+static int end_record(struct vv_parser *s)
 {
 	struct pcilu_raw_dev *rd;
 	uint8_t *cfg;
@@ -219,7 +118,7 @@ static void parse_class(struct vv_rec *r, const char *p, size_t len)
 	uint32_t v;
 
 	if (len >= 7 && p[len - 1] == ']' && p[len - 6] == '[' && p[len - 7] == ' ' &&
-	    hex_n(p + len - 5, 4, 4, &v)) {
+	    vv_hex_n(p + len - 5, 4, 4, &v)) {
 		r->class = v << 8;
 		r->class_known = true;
 		return;
@@ -236,34 +135,7 @@ static void parse_class(struct vv_rec *r, const char *p, size_t len)
 	r->cardbus = (r->class >> 8) == 0x0607;
 }
 
-/*
- * The device part: "Vendor Device [vvvv:dddd] (rev xx) (prog-if xx [...])".
- * The ids are the last "[hhhh:hhhh]"; names may hold brackets of their own.
- */
-static void parse_desc(struct vv_rec *r, const char *p, size_t len)
-{
-	const char *k;
-	uint32_t v, w;
-
-	for (size_t i = 0; i + 11 <= len; i++) {
-		if (p[i] == '[' && p[i + 5] == ':' && p[i + 10] == ']' &&
-		    hex_n(p + i + 1, 4, 4, &v) && hex_n(p + i + 6, 4, 4, &w)) {
-			r->vendor = (uint16_t)v;
-			r->device = (uint16_t)w;
-			r->ids_known = true;
-		}
-	}
-	k = find(p, len, "(rev ");
-	if (k && hex_n(k + 5, (size_t)(p + len - k - 5), 2, &v))
-		r->rev = (uint8_t)v;
-	k = find(p, len, "(prog-if ");
-	if (k && hex_n(k + 9, (size_t)(p + len - k - 9), 2, &v))
-		r->class = (r->class & ~0xffu) | v;
-	if (!r->ids_known)
-		r->vendor = pcilu_vv_vendor(p, len);
-}
-
-static int start_record(struct vp *s, const char *p, size_t len, size_t alen,
+static int start_record(struct vv_parser *s, const char *p, size_t len, size_t alen,
 			uint32_t seg, uint8_t bus, uint8_t devfn, bool bad)
 {
 	const char *c;
@@ -275,273 +147,19 @@ static int start_record(struct vp *s, const char *p, size_t len, size_t alen,
 	s->r.devfn = devfn;
 	s->r.line = s->line;
 	if (bad) {
-		rec_error(s, "malformed device address '%.*s' (slot above 1f or function above 7)",
+		vv_error(s, "malformed device address '%.*s' (slot above 1f or function above 7)",
 			  (int)alen, p);
 		return 0;
 	}
 	p += alen + 1;
 	len -= alen + 1;
-	c = find(p, len, ": ");
+	c = vv_find(p, len, ": ");
 	if (!c) {
-		rec_error(s, "device header without 'class: device' after the address");
+		vv_error(s, "device header without 'class: device' after the address");
 		return 0;
 	}
 	parse_class(&s->r, p, (size_t)(c - p));
-	parse_desc(&s->r, c + 2, (size_t)(p + len - c - 2));
-	return 0;
-}
-
-/* "[pos]" or "[pos vN]" then the name: a capability of the list. */
-static void parse_cap_header(struct vp *s, const char *p, size_t len)
-{
-	struct vv_rec *r = &s->r;
-	uint32_t pos = 0, ver = 0;
-	size_t i = 1, n = 0;
-	bool ext;
-
-	s->sub = VS_NONE;
-	s->cap = VC_OTHER;
-	if (starts(p, len, "<access denied>")) {
-		r->denied = true;
-		s->cap = VC_NONE;
-		return;
-	}
-	while (i < len && n < 4 && is_hex(p[i]))
-		pos = pos << 4 | hexval(p[i++]), n++;
-	if (!starts(p, len, "[") || !n || n > 3 || i == len) {
-		rec_error(s, "malformed capability line: expected '[offset]' after 'Capabilities: '");
-		return;
-	}
-	ext = p[i] == ' ';
-	if (ext) {
-		size_t m;
-
-		if (i + 2 >= len || p[i + 1] != 'v' || !(m = dec(p + i + 2, len - i - 2, &ver))) {
-			rec_error(s, "malformed capability line: expected '[offset vN]'");
-			return;
-		}
-		i += 2 + m;
-	}
-	if (i + 1 >= len || p[i] != ']' || p[i + 1] != ' ') {
-		rec_error(s, "malformed capability line: expected ']' and a name");
-		return;
-	}
-	ext = ext || pos >= PCILU_CFG_SIZE;
-	if (ext ? (pos < PCILU_CFG_SIZE || pos > PCILU_CFG_EXP_SIZE - 4 || (pos & 3)) :
-		  (pos < PCI_STD_HEADER_SIZEOF || pos > PCILU_CFG_SIZE - 4)) {
-		rec_error(s, "%s capability offset 0x%x is outside %s", ext ? "extended" : "",
-			  pos, ext ? "0x100-0xffc (dword aligned)" : "0x40-0xfc");
-		return;
-	}
-	struct vv_cap *list = ext ? r->ecaps : r->caps;
-	unsigned *cnt = ext ? &r->necaps : &r->ncaps;
-	unsigned max = ext ? VV_MAX_ECAPS : VV_MAX_CAPS;
-
-	for (unsigned k = 0; k < *cnt; k++) {
-		if (list[k].pos == pos) {
-			rec_error(s, "capability offset 0x%x listed twice (first at line %ld)",
-				  pos, list[k].line);
-			return;
-		}
-	}
-	if (*cnt == max) {
-		rec_error(s, "more than %u %scapabilities listed", max, ext ? "extended " : "");
-		return;
-	}
-	const char *name = p + i + 2;
-	size_t nl = len - i - 2;
-	struct vv_cap *c = &list[(*cnt)++];
-
-	c->pos = (uint16_t)(pos & ~3u);
-	c->ver = (uint8_t)(ver & 0xf);
-	c->line = s->line;
-	c->id = pcilu_vv_cap_id(name, nl, ext);
-	if (!ext && c->id == PCI_CAP_ID_EXP) {
-		if (r->pcie_pos) {
-			rec_error(s, "a second PCI Express capability (first at 0x%x)", r->pcie_pos);
-			return;
-		}
-		r->pcie_pos = c->pos;
-		s->cap = VC_PCIE;
-		if (!pcilu_vv_pcie_type(name, nl, &r->pcie_ver, &r->pcie_type))
-			rec_error(s, "PCI Express capability of unknown version or port type");
-		r->pcie_slot = flag(name, nl, "(Slot") == 1;
-	} else if (ext && c->id == PCI_EXT_CAP_ID_ACS && !r->acs_pos) {
-		r->acs_pos = c->pos;
-		s->cap = VC_ACS;
-	} else if (ext && c->id == PCI_EXT_CAP_ID_ARI && !r->ari_pos) {
-		r->ari_pos = c->pos;
-		s->cap = VC_ARI;
-	} else if (ext && c->id == PCI_EXT_CAP_ID_SRIOV && !r->sriov_pos) {
-		r->sriov_pos = c->pos;
-		s->cap = VC_SRIOV;
-	} else if (!ext && c->id == PCI_CAP_ID_SSVID) {
-		/* Bridges name their subsystem here: "Subsystem: ... [ssvv:ssdd]". */
-		struct vv_rec t = { 0 };
-
-		parse_desc(&t, name, nl);
-		if (t.ids_known) {
-			r->ss_vendor = t.vendor, r->ss_device = t.device;
-			r->ss_known = true;
-		}
-	}
-}
-
-/* ACS Capability or Control flags, as ls-ecaps.c names bits 0-6. */
-static bool acs_bits(const char *p, size_t len, uint16_t *out)
-{
-	static const char *const names[] = {
-		"SrcValid", "TransBlk", "ReqRedir", "CmpltRedir", "UpstreamFwd", "EgressCtrl", "DirectTrans",
-	};
-	uint16_t v = 0;
-	unsigned seen = 0;
-
-	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		int f = flag(p, len, names[i]);
-
-		seen += f >= 0;
-		if (f == 1)
-			v |= (uint16_t)(1u << i);
-	}
-	*out = v;
-	return seen == sizeof(names) / sizeof(names[0]);
-}
-
-/* A line two levels deep: a field of the current capability. */
-static void parse_cap_field(struct vp *s, const char *p, size_t len, unsigned level)
-{
-	struct vv_rec *r = &s->r;
-	uint32_t a, b, c;
-	int f;
-
-	if (s->cap == VC_PCIE) {
-		if (level == 2)
-			s->sub = starts(p, len, "DevCap2:") ? VS_DEVCAP2 :
-				 starts(p, len, "DevCtl2:") ? VS_DEVCTL2 : VS_OTHER;
-		f = flag(p, len, "ARIFwd");
-		if (f >= 0 && s->sub == VS_DEVCAP2)
-			r->ari_cap2 = (int8_t)f;
-		else if (f >= 0 && s->sub == VS_DEVCTL2)
-			r->ari_ctl2 = (int8_t)f;
-	} else if (s->cap == VC_ACS && level == 2) {
-		bool cap = starts(p, len, "ACSCap:"), ctl = starts(p, len, "ACSCtl:");
-
-		if ((cap || ctl) && !acs_bits(p, len, cap ? &r->acs_cap : &r->acs_ctl))
-			rec_error(s, "%s line without its seven flags (SrcValid+/- ... DirectTrans+/-)",
-				  cap ? "ACSCap" : "ACSCtl");
-		r->acs_cap_known |= cap;
-		r->acs_ctl_known |= ctl;
-	} else if (s->cap == VC_ARI && starts(p, len, "ARICap:")) {
-		if (num_after(p, len, "Next Function: ", &a) && a <= 0xff)
-			r->ari_nfn = (uint8_t)a;
-		else
-			rec_error(s, "ARICap line without 'Next Function: N'");
-	} else if (s->cap == VC_SRIOV) {
-		if (starts(p, len, "IOVCtl:")) {
-			int bits[5] = { flag(p, len, "Enable"), flag(p, len, "Migration"),
-					flag(p, len, "Interrupt"), flag(p, len, "MSE"),
-					flag(p, len, "ARIHierarchy") };
-
-			if (bits[0] < 0) {
-				rec_error(s, "IOVCtl line without 'Enable+' or 'Enable-'");
-				return;
-			}
-			r->sriov_ctrl = 0;
-			for (unsigned i = 0; i < 5; i++)
-				r->sriov_ctrl |= (uint16_t)((bits[i] == 1) << i);
-			r->sriov_ctl_known = true;
-		} else if (starts(p, len, "Initial VFs: ")) {
-			if (!num_after(p, len, "Initial VFs: ", &a) || !num_after(p, len, "Total VFs: ", &b) ||
-			    !num_after(p, len, "Number of VFs: ", &c) || a > 0xffff || b > 0xffff || c > 0xffff) {
-				rec_error(s, "malformed SR-IOV 'Initial VFs: N, Total VFs: N, Number of VFs: N'");
-				return;
-			}
-			r->sriov_initial = (uint16_t)a, r->sriov_total = (uint16_t)b, r->sriov_num = (uint16_t)c;
-			r->sriov_vfs_known = true;
-		} else if (starts(p, len, "VF offset: ")) {
-			const char *k = find(p, len, "Device ID: ");
-
-			if (!num_after(p, len, "VF offset: ", &a) || !num_after(p, len, "stride: ", &b) ||
-			    a > 0xffff || b > 0xffff || !k ||
-			    !hex_n(k + 11, (size_t)(p + len - k - 11), 4, &c)) {
-				rec_error(s, "malformed SR-IOV 'VF offset: N, stride: N, Device ID: hhhh'");
-				return;
-			}
-			r->sriov_offset = (uint16_t)a, r->sriov_stride = (uint16_t)b;
-			r->sriov_vfdev = (uint16_t)c;
-			r->sriov_off_known = true;
-		}
-	}
-}
-
-/* The kernel's facts (ls-kernel.c): group, NUMA node, driver. */
-static int parse_kernel_field(struct vp *s, const char *p, size_t len)
-{
-	struct vv_rec *r = &s->r;
-	uint32_t v;
-	size_t n;
-
-	if (starts(p, len, "IOMMU group: ")) {
-		n = dec(p + 13, len - 13, &v);
-		if (!n || n != len - 13 || v > INT32_MAX)
-			rec_error(s, "IOMMU group '%.*s' is not a group number",
-				  (int)(len - 13 > 40 ? 40 : len - 13), p + 13);
-		else
-			r->group = (int32_t)v;
-	} else if (starts(p, len, "NUMA node: ")) {
-		n = dec(p + 11, len - 11, &v);
-		/* sysfs says -1 for "no node"; not part of any rule, so a warning */
-		if (n && n == len - 11 && v <= INT32_MAX)
-			r->node = (int32_t)v;
-		else if (!(len - 11 == 2 && !memcmp(p + 11, "-1", 2)))
-			pcilu_diag_add(s->d, PCILU_WARN, s->name, s->line, -1,
-				       "NUMA node '%.*s' is not a node number; taken as unknown",
-				       (int)(len - 11 > 40 ? 40 : len - 11), p + 11);
-	} else if (starts(p, len, "Kernel driver in use: ")) {
-		free(r->driver);
-		r->driver = strndup(p + 22, len - 22);
-		if (!r->driver)
-			return -ENOMEM;
-	} else if (starts(p, len, "Flags: ") && num_after(p, len, ", IOMMU group ", &v) &&
-		   v <= INT32_MAX) {
-		r->group = (int32_t)v;	/* lspci -v prints it in the Flags line */
-	}
-	return 0;
-}
-
-/* A line one level deep: a field of the device. */
-static int parse_dev_field(struct vp *s, const char *p, size_t len)
-{
-	struct vv_rec *r = &s->r;
-	uint32_t a, b, c;
-
-	s->cap = VC_NONE;
-	if (starts(p, len, "Capabilities: ")) {
-		parse_cap_header(s, p + 14, len - 14);
-	} else if (starts(p, len, "Status: ")) {
-		r->cap_list = flag(p, len, "Cap") == 1;
-	} else if (starts(p, len, "Bus: primary=")) {
-		if (!hex_n(p + 13, len - 13, 2, &a) || !starts(p + 15, len - 15, ", secondary=") ||
-		    !hex_n(p + 27, len - 27, 2, &b) || !starts(p + 29, len - 29, ", subordinate=") ||
-		    !hex_n(p + 43, len - 43, 2, &c)) {
-			rec_error(s, "malformed 'Bus: primary=XX, secondary=XX, subordinate=XX'");
-			return 0;
-		}
-		r->bridge = true;
-		r->primary = (uint8_t)a, r->secondary = (uint8_t)b, r->subordinate = (uint8_t)c;
-	} else if (starts(p, len, "Subsystem: ")) {
-		struct vv_rec t = { 0 };
-
-		parse_desc(&t, p + 11, len - 11);
-		if (t.ids_known) {
-			r->ss_vendor = t.vendor, r->ss_device = t.device;
-			r->ss_known = true;
-		}
-	} else if (starts(p, len, "!!! Unknown header type 7f")) {
-		r->dead = true;	/* config reads all-ones: the kernel enumerated it, it is gone */
-	} else {
-		return parse_kernel_field(s, p, len);
-	}
+	vv_parse_desc(&s->r, c + 2, (size_t)(p + len - c - 2));
 	return 0;
 }
 
@@ -563,7 +181,7 @@ static unsigned indent(const char *p, size_t len, size_t *skip)
 	return spaces < 12 ? 1 : spaces < 20 ? 2 : 3;
 }
 
-static int parse_line(struct vp *s, const char *p, size_t len)
+static int parse_line(struct vv_parser *s, const char *p, size_t len)
 {
 	size_t skip;
 	unsigned level;
@@ -591,8 +209,8 @@ static int parse_line(struct vp *s, const char *p, size_t len)
 	p += skip;
 	len -= skip;
 	if (level == 1)
-		return parse_dev_field(s, p, len);
-	parse_cap_field(s, p, len, level);
+		return vv_parse_dev_field(s, p, len);
+	vv_parse_cap_field(s, p, len, level);
 	return 0;
 }
 
@@ -609,7 +227,7 @@ bool pcilu_lspci_is_text(const char *text, size_t len)
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = (size_t)((nl ? nl : end) - p), i = 0;
 
-		while (i < n && i < 9 && is_hex(p[i]))
+		while (i < n && i < 9 && vv_is_hex(p[i]))
 			i++;
 		if (i >= 2 && i < n && p[i] == ':' && (i + 1 == n || p[i + 1] == ' ' || p[i + 1] == '\r'))
 			return false;
@@ -631,7 +249,7 @@ int pcilu_load_lspci_text(const char *name, const char *text, size_t len,
 			  struct pcilu_raw_host *h, struct pcilu_diag *d)
 {
 	const char *p = text, *end = text + len;
-	struct vp *s;
+	struct vv_parser *s;
 	int ret = 0;
 
 	pcilu_raw_host_init(h, PCILU_SRC_LSPCI, name);
