@@ -188,7 +188,7 @@ struct vv_rec {
 	/* PCI Express capability */
 	uint16_t pcie_pos;
 	uint8_t pcie_ver, pcie_type;
-	bool pcie_slot;
+	bool pcie_slot, pcie_ver_known;	/* "(vN)" is printed from -vv on */
 	int8_t ari_cap2, ari_ctl2;	/* DevCap2/DevCtl2 ARIFwd: -1 not shown, 0, 1 */
 	/* ACS */
 	uint16_t acs_pos, acs_cap, acs_ctl;
@@ -225,7 +225,7 @@ uint16_t pcilu_vv_vendor(const char *p, size_t len);
 /* Capability id from the name after "Capabilities: [pos] " (ls-caps.c, ls-ecaps.c). */
 uint16_t pcilu_vv_cap_id(const char *p, size_t len, bool ext);
 /* "Express (v2) Root Port (Slot+), ..." -> version and port type; false if unknown. */
-bool pcilu_vv_pcie_type(const char *p, size_t len, uint8_t *ver, uint8_t *type);
+bool pcilu_vv_pcie_type(const char *p, size_t len, uint8_t *ver, bool *ver_known, uint8_t *type);
 
 /* The text reader's state (vvtext.c), shared with the field parsers (vvtext_fields.c). */
 enum vv_cap_kind { VC_NONE, VC_PCIE, VC_ACS, VC_ARI, VC_SRIOV, VC_OTHER };

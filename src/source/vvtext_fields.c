@@ -159,7 +159,7 @@ static void parse_cap_header(struct vv_parser *s, const char *p, size_t len)
 	ext = ext || pos >= PCILU_CFG_SIZE;
 	if (ext ? (pos < PCILU_CFG_SIZE || pos > PCILU_CFG_EXP_SIZE - 4 || (pos & 3)) :
 		  (pos < PCI_STD_HEADER_SIZEOF || pos > PCILU_CFG_SIZE - 4)) {
-		vv_error(s, "%s capability offset 0x%x is outside %s", ext ? "extended" : "",
+		vv_error(s, "%s offset 0x%x is outside %s", ext ? "extended capability" : "capability",
 			  pos, ext ? "0x100-0xffc (dword aligned)" : "0x40-0xfc");
 		return;
 	}
@@ -193,9 +193,9 @@ static void parse_cap_header(struct vv_parser *s, const char *p, size_t len)
 		}
 		r->pcie_pos = c->pos;
 		s->cap = VC_PCIE;
-		if (!pcilu_vv_pcie_type(name, nl, &r->pcie_ver, &r->pcie_type))
+		if (!pcilu_vv_pcie_type(name, nl, &r->pcie_ver, &r->pcie_ver_known, &r->pcie_type))
 			vv_error(s, "PCI Express capability of unknown version or port type");
-		r->pcie_slot = flag(name, nl, "(Slot") == 1;
+		r->pcie_slot = vv_find(name, nl, "(Slot+)") != NULL;
 	} else if (ext && c->id == PCI_EXT_CAP_ID_ACS && !r->acs_pos) {
 		r->acs_pos = c->pos;
 		s->cap = VC_ACS;

@@ -123,15 +123,17 @@ static const struct name_id pcie_types[] = {
 	{ "Root Complex Event Collector", PCI_EXP_TYPE_RC_EC },
 };
 
-bool pcilu_vv_pcie_type(const char *p, size_t len, uint8_t *ver, uint8_t *type)
+bool pcilu_vv_pcie_type(const char *p, size_t len, uint8_t *ver, bool *ver_known, uint8_t *type)
 {
 	/* "Express (v2) Root Port (Slot+), MSI 00"; version 1 prints "Express Endpoint". */
 	size_t i = 8;
 
 	*ver = 1;
+	*ver_known = false;
 	if (len > 13 && !memcmp(p + i, "(v", 2) && p[i + 2] >= '1' && p[i + 2] <= '9' &&
 	    !memcmp(p + i + 3, ") ", 2)) {
 		*ver = (uint8_t)(p[i + 2] - '0');
+		*ver_known = true;
 		i += 5;
 	}
 	for (size_t k = 0; k < sizeof(pcie_types) / sizeof(pcie_types[0]); k++) {
@@ -207,15 +209,19 @@ static void synth_pcie(const struct vv_rec *r, uint8_t *c)
 		put16(c, pos + PCI_EXP_DEVCTL2, PCI_EXP_DEVCTL2_ARI);
 }
 
-/* ACS, ARI and SR-IOV; false when the text left out fields they need (-v). */
+/*
+ * ACS, ARI and SR-IOV; false when the text left out fields they need (-v
+ * prints neither ACS nor SR-IOV fields, nor the PCIe version that says
+ * whether Device Control 2 and its ARI Forwarding bit exist).
+ */
 static bool synth_ecap_fields(const struct vv_rec *r, uint8_t *c, struct vv_assumed *as)
 {
-	bool ok = true;
+	bool ok = r->pcie_ver_known;
 
 	if (r->acs_pos) {
 		put16(c, r->acs_pos + PCI_ACS_CAP, r->acs_cap);
 		put16(c, r->acs_pos + PCI_ACS_CTRL, r->acs_ctl);
-		ok = r->acs_cap_known && r->acs_ctl_known;
+		ok = ok && r->acs_cap_known && r->acs_ctl_known;
 		if (ok && spt_port(r)) {
 			/*
 			 * ls-ecaps.c prints the word at +6 as control; on these ports
@@ -256,7 +262,8 @@ static void synth_header(const struct vv_rec *r, uint8_t *c, struct vv_assumed *
 		count(&as->no_ids, &as->no_ids_line, r->line);
 	put16(c, PCI_VENDOR_ID, vendor);
 	put16(c, PCI_DEVICE_ID, r->ids_known ? r->device : 0);
-	if (r->cap_list && r->ncaps)
+	/* lspci lists capabilities only when Status says Cap+ (printed from -vv on). */
+	if (r->ncaps)
 		put16(c, PCI_STATUS, PCI_STATUS_CAP_LIST);
 	c[PCI_REVISION_ID] = r->rev;
 	c[PCI_CLASS_PROG] = (uint8_t)r->class;
@@ -271,7 +278,7 @@ static void synth_header(const struct vv_rec *r, uint8_t *c, struct vv_assumed *
 		put16(c, PCI_SUBSYSTEM_VENDOR_ID, r->ss_vendor);
 		put16(c, PCI_SUBSYSTEM_VENDOR_ID + 2, r->ss_device);
 	}
-	if (r->cap_list && r->ncaps && !r->cardbus)
+	if (r->ncaps && !r->cardbus)
 		c[PCI_CAPABILITY_LIST] = (uint8_t)r->caps[0].pos;
 	/*
 	 * pci_quirk_enable_intel_lpc_acs() (quirks.c, 7.2) needs RCBA enabled in
@@ -386,7 +393,7 @@ int pcilu_vv_finish(struct pcilu_raw_host *h, const char *file, const struct vv_
 			       "enabled, as firmware leaves it, so the PCH root port ACS quirk can succeed");
 	if (as->fields)
 		pcilu_diag_add(d, PCILU_WARN, file, as->fields_line, -1,
-			       "%zu device%s list ACS or SR-IOV without their fields (lspci -v, not -vv): their "
+			       "%zu PCI Express device%s without their ACS, SR-IOV or Device Control 2 fields (lspci -v, not -vv): their "
 			       "extended capabilities are unknown, never taken as absent; use 'lspci -vv'",
 			       as->fields, as->fields == 1 ? "" : "s");
 	return 0;
