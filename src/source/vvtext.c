@@ -112,13 +112,14 @@ out:
 	return ret;
 }
 
-/* "[cccc]" at the end of the class part (with -nn). */
+/* The class part: "Name [cccc]" (-nn), "cccc" (-n) or a name. */
 static void parse_class(struct vv_rec *r, const char *p, size_t len)
 {
 	uint32_t v;
 
-	if (len >= 7 && p[len - 1] == ']' && p[len - 6] == '[' && p[len - 7] == ' ' &&
-	    vv_hex_n(p + len - 5, 4, 4, &v)) {
+	if ((len >= 7 && p[len - 1] == ']' && p[len - 6] == '[' && p[len - 7] == ' ' &&
+	     vv_hex_n(p + len - 5, 4, 4, &v)) || (len == 4 && vv_hex_n(p, 4, 4, &v))) {
+		/* "Name [cccc]" with -nn, "cccc" alone with -n */
 		r->class = v << 8;
 		r->class_known = true;
 		return;

@@ -103,6 +103,12 @@ void vv_parse_desc(struct vv_rec *r, const char *p, size_t len)
 	const char *k;
 	uint32_t v, w;
 
+	/* lspci -n prints the ids alone: "vvvv:dddd (rev xx)" */
+	if (len >= 9 && p[4] == ':' && vv_hex_n(p, 4, 4, &v) && vv_hex_n(p + 5, len - 5, 4, &w)) {
+		r->vendor = (uint16_t)v;
+		r->device = (uint16_t)w;
+		r->ids_known = true;
+	}
 	for (size_t i = 0; i + 11 <= len; i++) {
 		if (p[i] == '[' && p[i + 5] == ':' && p[i + 10] == ']' &&
 		    vv_hex_n(p + i + 1, 4, 4, &v) && vv_hex_n(p + i + 6, 4, 4, &w)) {
