@@ -164,6 +164,33 @@ static int start_record(struct vv_parser *s, const char *p, size_t len, size_t a
 	return 0;
 }
 
+/*
+ * The address of a header line, or with lspci -P/-PP the bridge path
+ * "00:1c.4/07:00.0/08:00.0" whose last component is the device. Returns the
+ * length parsed (0: not an address); the segment is the last one written.
+ */
+static size_t header_addr(const char *p, size_t len, uint32_t *seg, bool *has_seg,
+			  uint8_t *bus, uint8_t *devfn, bool *bad)
+{
+	size_t at = 0;
+
+	*has_seg = false;
+	for (;;) {
+		uint32_t s = 0;
+		bool hs = false;
+		size_t n = pcilu_src_parse_bdf(p + at, len - at, &s, &hs, bus, devfn, bad);
+
+		if (!n)
+			return 0;
+		if (hs)
+			*seg = s, *has_seg = true;
+		at += n;
+		if (at == len || p[at] != '/')
+			return at;
+		at++;
+	}
+}
+
 /* Indentation depth: tabs as lspci prints, or spaces as pastes turn them into. */
 static unsigned indent(const char *p, size_t len, size_t *skip)
 {
@@ -196,7 +223,7 @@ static int parse_line(struct vv_parser *s, const char *p, size_t len)
 		uint32_t seg = 0;
 		uint8_t bus, devfn;
 		bool has_seg, bad = false;
-		size_t alen = pcilu_src_parse_bdf(p, len, &seg, &has_seg, &bus, &devfn, &bad);
+		size_t alen = header_addr(p, len, &seg, &has_seg, &bus, &devfn, &bad);
 
 		/* Anything else at column 0 (a wrapped header, a prompt) is not ours. */
 		if (!alen || alen == len || p[alen] != ' ')
@@ -236,7 +263,7 @@ bool pcilu_lspci_is_text(const char *text, size_t len)
 			uint32_t seg;
 			uint8_t bus, devfn;
 			bool has_seg, bad = false;
-			size_t a = pcilu_src_parse_bdf(p, n, &seg, &has_seg, &bus, &devfn, &bad);
+			size_t a = header_addr(p, n, &seg, &has_seg, &bus, &devfn, &bad);
 
 			header = header || (a && a < n && p[a] == ' ');
 		}
