@@ -268,6 +268,20 @@ static const char *skip_bom(const char *text, size_t len)
 	return len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3) ? text + 3 : text;
 }
 
+/*
+ * A file read whole: a spec, decoded text, or a hex dump whose first chunk
+ * showed no hex row (a hex row anywhere makes it a dump, as lspci -x wrote it).
+ */
+static int load_whole(const char *arg, bool spec, const char *t, size_t len,
+		      const struct pcilu_source_opts *opts, struct pcilu_raw_host *h, struct pcilu_diag *d)
+{
+	if (spec)
+		return pcilu_load_spec(arg, t, len, opts, h, d);
+	if (pcilu_lspci_is_text(t, len))
+		return pcilu_load_lspci_text(arg, t, len, opts, h, d);
+	return pcilu_load_lspci(arg, t, len, opts, h, d);
+}
+
 int pcilu_load_any(const char *arg, const struct pcilu_source_opts *opts,
 		   struct pcilu_raw_host *h, struct pcilu_diag *d)
 {
@@ -320,8 +334,7 @@ int pcilu_load_any(const char *arg, const struct pcilu_source_opts *opts,
 					pcilu_diag_add(d, PCILU_NOTE, arg, 1, -1,
 						       "starts with a UTF-8 byte order mark: skipped");
 				t = skip_bom(text, len);
-				ret = spec ? pcilu_load_spec(arg, t, len - (size_t)(t - text), opts, h, d)
-					   : pcilu_load_lspci_text(arg, t, len - (size_t)(t - text), opts, h, d);
+				ret = load_whole(arg, spec, t, len - (size_t)(t - text), opts, h, d);
 			}
 			free(rest);
 			free(text);

@@ -159,6 +159,8 @@ struct lp;
 struct lp *pcilu_lspci_begin(const char *name, struct pcilu_raw_host *h, struct pcilu_diag *d);
 int pcilu_lspci_feed(struct lp *s, const char *text, size_t len);
 int pcilu_lspci_end(struct lp *s, const struct pcilu_source_opts *opts);
+
+/*
  * Decoded lspci text (-vv/-vvv, vvtext.c parses, vvtext_synth.c builds
  * config space): what one device record said. Fields not shown stay "not
  * known" (the *_known flags), never zero taken for a fact.
@@ -238,6 +240,8 @@ struct vv_parser {
 	long line;
 	size_t errors, shown, unshown, records, denied;
 	long denied_line;
+	size_t foreign;		/* lines at column 0 that are not a device header */
+	long foreign_line;
 	bool in_dev, bad;
 	enum vv_cap_kind cap;	/* the capability whose field lines follow */
 	enum vv_sub sub;	/* its register block, for continuation lines */

@@ -226,8 +226,11 @@ static int parse_line(struct vv_parser *s, const char *p, size_t len)
 		size_t alen = header_addr(p, len, &seg, &has_seg, &bus, &devfn, &bad);
 
 		/* Anything else at column 0 (a wrapped header, a prompt) is not ours. */
-		if (!alen || alen == len || p[alen] != ' ')
+		if (!alen || alen == len || p[alen] != ' ') {
+			if (!s->foreign++)
+				s->foreign_line = s->line;
 			return 0;
+		}
 		int ret = end_record(s);
 
 		return ret ? ret : start_record(s, p, len, alen, has_seg ? seg : 0, bus, devfn, bad);
@@ -318,6 +321,10 @@ int pcilu_load_lspci_text(const char *name, const char *text, size_t len,
 	}
 	if (s->unshown)
 		pcilu_diag_add(d, PCILU_ERROR, name, 0, -1, "%zu more errors not shown", s->unshown);
+	if (!ret && s->foreign)
+		pcilu_diag_add(d, PCILU_NOTE, name, s->foreign_line, -1,
+			       "%zu line%s at the left margin %s not a device header (a prompt or text around a paste?): skipped",
+			       s->foreign, s->foreign == 1 ? "" : "s", s->foreign == 1 ? "is" : "are");
 	if (!ret && !h->count) {
 		pcilu_diag_add(d, PCILU_ERROR, name, 0, -1, "no devices found");
 		ret = -EINVAL;

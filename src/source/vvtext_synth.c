@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define VV_NO_VENDOR	0xfffd	/* a vendor the text does not identify: matches no quirk row */
+#define VV_NO_VENDOR	0xfff0	/* a vendor the text does not identify: in no quirk row and not in pci.ids (0xfffd is XenSource) */
 
 struct name_id {
 	const char *name;

@@ -75,7 +75,29 @@ def main():
                 rc, out, err = run("groups", text, "--compare")
                 check(f"{key}: the text alone matches the kernel's groups",
                       rc == 0 and "partitions are identical" in out, out[-400:] + err[-300:])
+    paste_and_late_hex()
     return finish()
+
+
+def paste_and_late_hex():
+    """Text around a paste is named, not dropped silently; a hex row after the
+    first read chunk still makes the file a hex dump."""
+    head = "00:00.0 Host bridge [0600]: Intel Corporation 440FX [8086:1237] (rev 02)\n"
+    with tempfile.TemporaryDirectory() as t:
+        paste = os.path.join(t, "paste.txt")
+        with open(paste, "w") as f:
+            f.write("$ sudo lspci -nnvv\n" + head + "\tFlags: fast devsel\nthanks!\n")
+        rc, out, err = run("tree", "--no-names", paste)
+        check("a paste: the device read, the 2 foreign lines named with the first's line",
+              rc == 0 and "8086:1237" in out and "paste.txt:1: note: 2 lines at the left margin" in err,
+              out + err)
+        late = os.path.join(t, "late.txt")
+        with open(late, "w") as f:
+            f.write(head + "\t" + "x" * (2 << 20) + "\n00: 86 80 37 12 00 00 00 00 02 00 00 06 00 00 00 00\n")
+        rc, out, err = run("tree", "--no-names", late)
+        check("a hex row past the first 1 MiB: read as a hex dump, not as text",
+              rc == 2 and "decoded lspci text" not in err and "only 16 bytes of config space" in err,
+              out + err[-300:])
 
 
 if __name__ == "__main__":
