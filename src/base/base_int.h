@@ -40,6 +40,12 @@ const char *pcilu_file_kind(unsigned mode);
 size_t pcilu_lower_bound(const void *key, const void *base, size_t n, size_t size,
 			 int (*cmp)(const void *, const void *));
 
+/*
+ * @opt (e.g. "CONFIG_PCI_LIVEUPDATE") in the kernel config file @path: 1 set
+ * (=y or =m), 0 not set, or a negative errno when the file cannot be read.
+ */
+int pcilu_kconfig_has(const char *path, const char *opt);
+
 /* Growable byte buffer for output text. */
 struct pcilu_buf {
 	char *p;

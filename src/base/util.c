@@ -307,3 +307,35 @@ size_t pcilu_lower_bound(const void *key, const void *base, size_t n, size_t siz
 	}
 	return lo;
 }
+
+/*
+ * An option (CONFIG_PCI_LIVEUPDATE) in a kernel config file: 1 =y or =m, 0
+ * absent or "is not set", -errno when the file cannot be read. A regular file only, read
+ * without blocking, bounded: a config is about 300 KB.
+ */
+int pcilu_kconfig_has(const char *path, const char *opt)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	size_t olen = strlen(opt);
+	struct stat st;
+	char line[512];
+	FILE *f;
+	int found = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > (16 << 20)) {
+		close(fd);
+		return -EINVAL;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (!found && fgets(line, sizeof(line), f))
+		if (!strncmp(line, opt, olen) && line[olen] == '=' && (line[olen + 1] == 'y' || line[olen + 1] == 'm'))
+			found = 1;
+	fclose(f);
+	return found;
+}

@@ -47,38 +47,6 @@ static bool release_version(const char *rel, unsigned *major, unsigned *minor)
 	return true;
 }
 
-/*
- * CONFIG_PCI_LIVEUPDATE in a kernel config file: 1 =y, 0 absent or "is not
- * set", -errno when the file cannot be read. A regular file only, read
- * without blocking, bounded: a config is about 300 KB.
- */
-static int config_has(const char *path, const char *opt)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	size_t olen = strlen(opt);
-	struct stat st;
-	char line[512];
-	FILE *f;
-	int found = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > (16 << 20)) {
-		close(fd);
-		return -EINVAL;
-	}
-	f = fdopen(fd, "r");
-	if (!f) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (!found && fgets(line, sizeof(line), f))
-		if (!strncmp(line, opt, olen) && line[olen] == '=' && (line[olen + 1] == 'y' || line[olen + 1] == 'm'))
-			found = 1;
-	fclose(f);
-	return found;
-}
-
 static void probe_live(const char *root, struct pcilu_lu_kernel *k)
 {
 	char path[sizeof(k->config) + sizeof(k->release) + 32];
@@ -89,11 +57,22 @@ static void probe_live(const char *root, struct pcilu_lu_kernel *k)
 	if (!k->release[0])
 		return;
 	snprintf(path, sizeof(path), "%s/boot/config-%s", root, k->release);
-	ret = config_has(path, "CONFIG_PCI_LIVEUPDATE");
+	ret = pcilu_kconfig_has(path, "CONFIG_PCI_LIVEUPDATE");
 	if (ret < 0)
 		return;
 	snprintf(k->config, sizeof(k->config), "%.*s", (int)sizeof(k->config) - 1, path);
 	k->pci_lu = ret ? PCILU_KLU_YES : PCILU_KLU_NO;
+	k->how = PCILU_KLU_BY_CONFIG;
+}
+
+/* What pcilu capture looked up on the host, as probe_live() would have. */
+static void from_capture(const struct pcilu_capture_info *c, struct pcilu_lu_kernel *k)
+{
+	k->luo = c->luo;
+	if (c->pci_lu < 0 || !c->kconfig)
+		return;
+	snprintf(k->config, sizeof(k->config), "%.*s", (int)sizeof(k->config) - 1, c->kconfig);
+	k->pci_lu = c->pci_lu ? PCILU_KLU_YES : PCILU_KLU_NO;
 	k->how = PCILU_KLU_BY_CONFIG;
 }
 
@@ -102,11 +81,15 @@ int pcilu_lu_kernel_probe(const struct pcilu_topology *t, const char *root, stru
 	unsigned major, minor;
 
 	memset(k, 0, sizeof(*k));
-	k->luo = -1;	/* stays -1 for a capture: "the source's kernel", not the running one */
+	k->luo = -1;	/* stays -1 unless the source is live or a capture recorded it */
 	if (t->kernel_release)
 		snprintf(k->release, sizeof(k->release), "%s", t->kernel_release);
-	if (t->live)
+	if (t->live) {
+		k->running = true;
 		probe_live(root ? root : "", k);
+	} else if (t->capture) {
+		from_capture(t->capture, k);
+	}
 	if (k->how == PCILU_KLU_BY_CONFIG || !release_version(k->release, &major, &minor))
 		return 0;
 	k->how = PCILU_KLU_BY_RELEASE;
@@ -116,7 +99,7 @@ int pcilu_lu_kernel_probe(const struct pcilu_topology *t, const char *root, stru
 
 const char *pcilu_lu_kernel_text(const struct pcilu_lu_kernel *k, char *buf, size_t len)
 {
-	const char *who = k->luo >= 0 ? "the running kernel" : "the source's kernel";
+	const char *who = k->running ? "the running kernel" : "the source's kernel";
 	const char *rel = k->release;
 
 	switch (k->pci_lu) {
