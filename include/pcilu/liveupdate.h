@@ -383,7 +383,8 @@ struct pcilu_lu_kernel {
 	char release[128];	/* the source's kernel release, "" when unknown */
 	uint8_t pci_lu;		/* enum pcilu_klu */
 	uint8_t how;		/* enum pcilu_klu_how */
-	int8_t luo;		/* /dev/liveupdate exists: 1, 0, -1 unknown (not live) */
+	int8_t luo;		/* /dev/liveupdate exists: 1, 0, -1 unknown (neither live nor captured) */
+	bool running;		/* the kernel running here (live source), not one a file describes */
 	char config[160];	/* the config file read, "" when none */
 };
 

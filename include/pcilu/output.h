@@ -59,6 +59,8 @@ int pcilu_print_verify(FILE *f, const struct pcilu_manifest *m, const char *orig
  * reading stdout never gets nothing.
  */
 int pcilu_print_error_json(FILE *f, const char *source, int err, const struct pcilu_diag *d);
+/* What pcilu capture wrote: @n functions to @path, @partial of them under 256 bytes. */
+int pcilu_print_capture_run(FILE *f, const char *path, size_t n, size_t partial, bool json);
 /* The diagnostics as a JSON array (for every command's --json output). */
 struct json_object;
 struct json_object *pcilu_diag_json(const struct pcilu_diag *d);

@@ -114,6 +114,7 @@ struct pcilu_topology {
 	size_t ndead;		/* devices reading all-ones */
 	char *kernel_release;
 	char *cmdline;
+	struct pcilu_capture_info *capture;	/* the host record of a capture, else NULL */
 	/* address -> index hash (open addressing) */
 	int32_t *hash;
 	size_t hash_mask;

@@ -46,6 +46,7 @@ enum pcilu_source_kind {
 	PCILU_SRC_SYSFS = 1,	/* live /sys or a copied tree */
 	PCILU_SRC_LSPCI,	/* lspci -x/-xxx/-xxxx text */
 	PCILU_SRC_SPEC,		/* topology spec (JSON) */
+	PCILU_SRC_CAPTURE,	/* pcilu capture of a host's /sys (JSON, docs/capture.md) */
 };
 
 struct pcilu_raw_dev {
@@ -66,6 +67,25 @@ struct pcilu_raw_dev {
 	long line;		/* where the record starts in the input (0 if n/a) */
 };
 
+/*
+ * What a capture (pcilu capture) records of its host beyond what sysfs
+ * carries per device. Strings are NULL when not recorded; the tri-states are
+ * 1 yes, 0 no, -1 not recorded.
+ */
+struct pcilu_capture_info {
+	char *captured_at;	/* UTC, ISO 8601 */
+	char *pcilu_version;	/* of the pcilu that captured */
+	char *hostname, *boot_id;
+	char *board_vendor, *board_name, *board_version, *bios_version;
+	char *kconfig;		/* the kernel config file read, e.g. /boot/config-7.2.13-amd64 */
+	int8_t luo;		/* /dev/liveupdate existed */
+	int8_t pci_lu;		/* that config sets CONFIG_PCI_LIVEUPDATE */
+	size_t ngroups;		/* entries of /sys/kernel/iommu_groups (0 also when not recorded) */
+	bool groups_known;	/* kernel/iommu_groups was there to read */
+};
+
+void pcilu_capture_info_free(struct pcilu_capture_info *c);
+
 struct pcilu_raw_host {
 	enum pcilu_source_kind kind;
 	char *name;		/* file or directory it was read from, "-" for stdin */
@@ -80,6 +100,7 @@ struct pcilu_raw_host {
 	/* Host facts a spec or sysfs may carry (0-terminated strings or NULL). */
 	char *kernel_release;
 	char *cmdline;		/* the kernel command line the host booted with */
+	struct pcilu_capture_info *capture;	/* a capture's host record, else NULL */
 };
 
 struct pcilu_source_opts {
@@ -97,6 +118,16 @@ struct pcilu_raw_dev *pcilu_raw_host_add(struct pcilu_raw_host *h);
  * @d as PCILU_ERROR; without opts->lenient any such error makes the loader
  * return -EINVAL after reading the whole input (so every problem is listed).
  */
+/*
+ * A capture of the /sys under @root (NULL: this host's /sys) as the text of a
+ * pcilu-capture/1 document (docs/capture.md): every function's config bytes
+ * and sysfs facts, the kernel's IOMMU groups, the host record, sealed with a
+ * crc32. *@partial counts functions with fewer than 256 readable bytes (not
+ * root): they are recorded as read, and every reader warns of them.
+ */
+int pcilu_capture_text(const char *root, char **text, size_t *len, size_t *nfuncs, size_t *partial,
+		       struct pcilu_diag *d);
+
 int pcilu_load_sysfs(const char *root, const struct pcilu_source_opts *opts,
 		     struct pcilu_raw_host *h, struct pcilu_diag *d);
 int pcilu_load_lspci(const char *name, const char *text, size_t len,
@@ -116,11 +147,17 @@ bool pcilu_lspci_is_text(const char *text, size_t len);
 int pcilu_load_spec(const char *name, const char *text, size_t len,
 		    const struct pcilu_source_opts *opts,
 		    struct pcilu_raw_host *h, struct pcilu_diag *d);
+/* A pcilu-capture/1 document; its crc32 is checked before anything is read. */
+int pcilu_load_capture(const char *name, const char *text, size_t len,
+		       const struct pcilu_source_opts *opts,
+		       struct pcilu_raw_host *h, struct pcilu_diag *d);
+/* Whether @text (the start of a file) is a capture rather than a spec. */
+bool pcilu_is_capture(const char *text, size_t len);
 
 /*
  * Select by argument as the CLI does: NULL means the live /sys, a directory is
- * a sysfs tree, "-" is stdin, any other file is sniffed (spec, lspci hex
- * dump, or decoded lspci text without hex rows).
+ * a sysfs tree, "-" is stdin, any other file is sniffed (capture, spec, lspci
+ * hex dump, or decoded lspci text without hex rows).
  */
 int pcilu_load_any(const char *arg, const struct pcilu_source_opts *opts,
 		   struct pcilu_raw_host *h, struct pcilu_diag *d);

@@ -146,6 +146,7 @@ int cmd_check(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_draw(int argc, char **argv);
+int cmd_capture(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 
 #endif

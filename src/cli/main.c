@@ -17,6 +17,7 @@ static const struct cli_command commands[] = {
 	{ "diff", cmd_diff, "A B", "what changed between two snapshots" },
 	{ "draw", cmd_draw, "[SOURCE] -o FILE", "the host as a picture (svg, png, dot)" },
 	{ "report", cmd_report, "[SOURCE] -o FILE", "one self-contained HTML page for a ticket" },
+	{ "capture", cmd_capture, "[-o FILE]", "this host's /sys in one file, a SOURCE for any command" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -28,7 +29,8 @@ static void usage(FILE *f)
 		"keep what was promised. pcilu never writes to PCI config space or any device.\n\nCommands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-8s %-22s %s\n", commands[i].name, commands[i].args, commands[i].summary);
-	fprintf(f, "\nSOURCE: a sysfs tree, an lspci -x/-xxx/-xxxx dump, a topology spec, or -;\n"
+	fprintf(f, "\nSOURCE: a sysfs tree, a capture, an lspci -x/-xxx/-xxxx dump or -vv text, a topology\n"
+		"spec, or -;\n"
 		"default: the live /sys. 'pcilu COMMAND --help' for options.\n"
 		"Exit status: 0 success, 1 negative verdict, 2 usage or input error, 3 undecided.\n");
 }

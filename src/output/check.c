@@ -393,8 +393,10 @@ void pcilu_check_print_facts(FILE *f, const struct pcilu_lu_check *c)
 
 	char name[512];
 
-	fprintf(f, "Source: %s (%s%s)\n", PCILU_ESC(t->name ? t->name : "/sys", name), pcilu_source_kind_name(t->kind),
-		t->live ? ", this running system" : ", a capture");
+	char desc[256], edesc[512];
+
+	fprintf(f, "Source: %s (%s)\n", PCILU_ESC(t->name ? t->name : "/sys", name),
+		PCILU_ESC(pcilu_source_desc(t, desc, sizeof(desc)), edesc));
 	snprintf(buf, sizeof(buf), "%s (%s)", c->iommu_on ? "on" : "off", pcilu_fact_origin_text(c->iommu_from, c->iommu_on));
 	pcilu_out_wrap(f, "IOMMU: ", buf, "  ", WRAP_COLS);
 	if (c->capture_off)

@@ -266,8 +266,23 @@ const char *pcilu_source_kind_name(enum pcilu_source_kind k)
 		return "lspci";
 	case PCILU_SRC_SPEC:
 		return "spec";
+	case PCILU_SRC_CAPTURE:
+		return "capture";
 	}
 	return "unknown";
+}
+
+const char *pcilu_source_desc(const struct pcilu_topology *t, char *buf, size_t len)
+{
+	const struct pcilu_capture_info *c = t->capture;
+
+	if (c)
+		snprintf(buf, len, "capture of %s at %s", c->hostname ? c->hostname : "an unnamed host",
+			 c->captured_at ? c->captured_at : "an unrecorded time");
+	else
+		snprintf(buf, len, "%s, %s", pcilu_source_kind_name(t->kind),
+			 t->live ? "this running system" : "a capture");
+	return buf;
 }
 
 void pcilu_out_wrap(FILE *f, const char *lead, const char *text, const char *indent, size_t width)
@@ -347,6 +362,30 @@ struct json_object *pcilu_json_assumptions(const struct pcilu_iommu *r)
 	return a;
 }
 
+static struct json_object *opt_str(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+/* A capture's host record: what a fleet table groups and joins on. */
+static struct json_object *capture_j(const struct pcilu_capture_info *c)
+{
+	struct json_object *o;
+
+	if (!c)
+		return NULL;
+	o = json_object_new_object();
+	pcilu_json_add(o, "hostname", opt_str(c->hostname));
+	pcilu_json_add(o, "boot_id", opt_str(c->boot_id));
+	pcilu_json_add(o, "captured_at", opt_str(c->captured_at));
+	pcilu_json_add(o, "pcilu", opt_str(c->pcilu_version));
+	pcilu_json_add(o, "board_vendor", opt_str(c->board_vendor));
+	pcilu_json_add(o, "board_name", opt_str(c->board_name));
+	pcilu_json_add(o, "board_version", opt_str(c->board_version));
+	pcilu_json_add(o, "bios_version", opt_str(c->bios_version));
+	return o;
+}
+
 struct json_object *pcilu_json_source(const struct pcilu_topology *t)
 {
 	struct json_object *o = json_object_new_object();
@@ -357,6 +396,7 @@ struct json_object *pcilu_json_source(const struct pcilu_topology *t)
 	pcilu_json_add(o, "kernel_release", t->kernel_release ? json_object_new_string(t->kernel_release) : NULL);
 	pcilu_json_add(o, "cmdline", t->cmdline ? json_object_new_string(t->cmdline) : NULL);
 	pcilu_json_add(o, "functions", json_object_new_int64((int64_t)t->ndevs));
+	pcilu_json_add(o, "capture", capture_j(t->capture));
 	return o;
 }
 
@@ -370,6 +410,23 @@ int pcilu_print_error_json(FILE *f, const char *source, int err, const struct pc
 	pcilu_json_add(root, "error", json_object_new_string(pcilu_strerror(err)));
 	pcilu_json_add(root, "diagnostics", pcilu_diag_json(d));
 	return pcilu_json_print(f, root);
+}
+
+int pcilu_print_capture_run(FILE *f, const char *path, size_t n, size_t partial, bool json)
+{
+	struct json_object *o;
+
+	if (!json) {
+		fprintf(f, "%s: %zu functions captured, %s\n", path, n,
+			partial ? "some config space incomplete (not root)" : "config space complete");
+		return ferror(f) ? -EIO : 0;
+	}
+	o = json_object_new_object();
+	pcilu_json_schema(o, "pcilu-capture-run/1");
+	pcilu_json_add(o, "output", json_object_new_string(path));
+	pcilu_json_add(o, "functions", json_object_new_int64((int64_t)n));
+	pcilu_json_add(o, "partial", json_object_new_int64((int64_t)partial));
+	return pcilu_json_print(f, o);
 }
 
 const char *pcilu_link_str(unsigned speed, unsigned width, char *buf, size_t len)

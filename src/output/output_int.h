@@ -36,6 +36,8 @@ struct pcilu_iommu;
 struct json_object *pcilu_json_assumptions(const struct pcilu_iommu *r);
 /* "tree", "sysfs", ... */
 const char *pcilu_source_kind_name(enum pcilu_source_kind k);
+/* "sysfs, this running system", "lspci, a capture", "capture of HOST at TIME" (unescaped). */
+const char *pcilu_source_desc(const struct pcilu_topology *t, char *buf, size_t len);
 
 /* Pieces of pcilu check's output that pcilu plan prints the same way (check.c). */
 struct pcilu_lu_check;

@@ -67,8 +67,9 @@ static void facts(FILE *f, const struct pcilu_lu_check *c)
 
 	fprintf(f, "<h2>What the verdicts rest on</h2>\n<table class=\"facts\">\n<tr><td>Source</td><td>");
 	html(f, t->name ? t->name : "/sys");
-	fprintf(f, " (%s, %s)</td></tr>\n<tr><td>IOMMU</td><td>%s: ", pcilu_source_kind_name(t->kind),
-		t->live ? "this running system" : "a capture", c->iommu_on ? "on" : "off");
+	fputs(" (", f);
+	html(f, pcilu_source_desc(t, buf, sizeof(buf)));
+	fprintf(f, ")</td></tr>\n<tr><td>IOMMU</td><td>%s: ", c->iommu_on ? "on" : "off");
 	html(f, pcilu_fact_origin_text(c->iommu_from, c->iommu_on));
 	fprintf(f, "</td></tr>\n<tr><td>Kernel</td><td>");
 	html(f, pcilu_lu_kernel_text(&c->kernel, buf, sizeof(buf)));

@@ -365,6 +365,7 @@ void pcilu_topology_free(struct pcilu_topology *t)
 	free(t->name);
 	free(t->kernel_release);
 	free(t->cmdline);
+	pcilu_capture_info_free(t->capture);
 	free(t);
 }
 
@@ -436,7 +437,9 @@ int pcilu_topology_build(struct pcilu_raw_host *raw, struct pcilu_topology **out
 	t->name = raw->name;
 	t->kernel_release = raw->kernel_release;
 	t->cmdline = raw->cmdline;
+	t->capture = raw->capture;
 	raw->name = raw->kernel_release = raw->cmdline = NULL;
+	raw->capture = NULL;
 	b.file = t->name;
 	ret = take_raw(&b, raw);
 	if (!ret)
@@ -454,7 +457,7 @@ int pcilu_topology_build(struct pcilu_raw_host *raw, struct pcilu_topology **out
 			b.all[i].cfg = NULL, b.all[i].driver = NULL;
 		t->ndead = 0;
 		/* sysfs always shows the binding; a dump only when lspci -k wrote any "Kernel driver in use". */
-		t->has_drivers = t->kind == PCILU_SRC_SYSFS;
+		t->has_drivers = t->kind == PCILU_SRC_SYSFS || t->kind == PCILU_SRC_CAPTURE;
 		for (size_t i = 0; i < t->ndevs; i++) {
 			int32_t up = pcilu_upstream_bridge(t, (int32_t)i);
 

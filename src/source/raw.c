@@ -26,6 +26,7 @@ void pcilu_raw_host_free(struct pcilu_raw_host *h)
 	free(h->name);
 	free(h->kernel_release);
 	free(h->cmdline);
+	pcilu_capture_info_free(h->capture);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -269,12 +270,14 @@ static const char *skip_bom(const char *text, size_t len)
 }
 
 /*
- * A file read whole: a spec, decoded text, or a hex dump whose first chunk
+ * A file read whole: a capture, a spec, decoded text, or a hex dump whose first chunk
  * showed no hex row (a hex row anywhere makes it a dump, as lspci -x wrote it).
  */
 static int load_whole(const char *arg, bool spec, const char *t, size_t len,
 		      const struct pcilu_source_opts *opts, struct pcilu_raw_host *h, struct pcilu_diag *d)
 {
+	if (spec && pcilu_is_capture(t, len))
+		return pcilu_load_capture(arg, t, len, opts, h, d);
 	if (spec)
 		return pcilu_load_spec(arg, t, len, opts, h, d);
 	if (pcilu_lspci_is_text(t, len))

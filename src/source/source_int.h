@@ -101,6 +101,8 @@ struct spec_parse {
 	struct spec_host *s;
 	size_t errors;
 };
+/* The JSON document of @text, or NULL (a syntax error reported with its line and column). */
+struct json_object *spec_parse_json(struct spec_host *s, const char *text, size_t len);
 /* "file: /json/path: message" as an error; spec_err also counts it. */
 void spec_verr(struct spec_host *s, const char *path, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
@@ -149,6 +151,10 @@ void pcilu_spec_config(const struct spec_node *n, uint8_t *cfg, bool mf, uint8_t
 int pcilu_spec_synth_under(struct spec_host *s, uint32_t seg, struct spec_node *v, size_t n,
 			   unsigned bus, uint8_t ari_fwd, unsigned *max, struct pcilu_raw_host *h);
 void pcilu_spec_nodes_free(struct spec_node *v, size_t n);
+
+/* pcilu-capture/1 (capture.c writes, capture_read.c reads): its last member. */
+#define PCILU_CAPTURE_SCHEMA	"pcilu-capture/1"
+#define PCILU_CAPTURE_TAIL	",\n  \"crc32\": \""
 
 /*
  * lspci dumps in pieces, so a large dump is parsed while it is read in reused

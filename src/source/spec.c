@@ -271,7 +271,7 @@ static size_t skip_blank(const char *text, size_t at, size_t len)
 	return at;
 }
 
-static json_object *parse_json(struct spec_host *s, const char *text, size_t len)
+json_object *spec_parse_json(struct spec_host *s, const char *text, size_t len)
 {
 	/* Each bridge level is an object plus a "children" array. */
 	struct json_tokener *tok = json_tokener_new_ex(2 * PCILU_MAX_SPEC_DEPTH + 16);
@@ -341,7 +341,7 @@ int pcilu_load_spec(const char *name, const char *text, size_t len,
 		pcilu_diag_add(d, PCILU_ERROR, name, 0, -1, "a spec larger than 2 GiB is not supported");
 		return -E2BIG;
 	}
-	o = parse_json(&s, text, len);
+	o = spec_parse_json(&s, text, len);
 	if (!o)
 		return d->errors ? -EINVAL : -ENOMEM;
 	ret = parse_host(&p, o, &s) ? 0 : -EINVAL;

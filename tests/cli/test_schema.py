@@ -95,9 +95,9 @@ check("--json-lines with --json: a usage error, said", rc == 2 and "json-lines" 
 
 # The same idea, the same shape: one source object, one assumption form, one group key.
 srcs = [d["source"] for d in docs.values() if "source" in d] + [docs["diff"]["a"], docs["diff"]["b"]]
-six = {"name", "kind", "live", "kernel_release", "cmdline", "functions"}
-check("source is one object with the same six fields in every document that read one",
-      len(srcs) >= 10 and all(isinstance(s, dict) and set(s) == six for s in srcs), [s if not isinstance(s, dict) else sorted(s) for s in srcs])
+seven = {"name", "kind", "live", "kernel_release", "cmdline", "functions", "capture"}
+check("source is one object with the same seven fields in every document that read one",
+      len(srcs) >= 10 and all(isinstance(s, dict) and set(s) == seven for s in srcs), [s if not isinstance(s, dict) else sorted(s) for s in srcs])
 asm = [a for d in docs.values() for a in d.get("assumptions", [])]
 check("assumptions are objects everywhere", asm and all(isinstance(a, dict) for a in asm), asm[:2])
 check("check and groups name pcilu's group 'group' and the kernel's 'kernel_group'",
