@@ -18,7 +18,7 @@ if (!dir) {
 }
 // The columns the questions read, typed once: fields that are often null stay typed.
 const verdict = "STRUCT(state VARCHAR, errno INTEGER, rules VARCHAR[], bridge STRUCT(bdf VARCHAR, id VARCHAR, type VARCHAR))";
-const columns = `{source: 'STRUCT(name VARCHAR, kind VARCHAR, live BOOLEAN, kernel_release VARCHAR, cmdline VARCHAR, functions BIGINT)',
+const columns = `{source: 'STRUCT(name VARCHAR, kind VARCHAR, live BOOLEAN, kernel_release VARCHAR, cmdline VARCHAR, functions BIGINT, capture STRUCT(hostname VARCHAR, captured_at VARCHAR, board_vendor VARCHAR, board_name VARCHAR, bios_version VARCHAR))',
 	bdf: 'VARCHAR', vendor: 'VARCHAR', device: 'VARCHAR', class: 'VARCHAR', driver: 'VARCHAR', is_virtfn: 'BOOLEAN',
 	group_size: 'INTEGER', verdicts: 'STRUCT(v4 ${verdict}, next ${verdict}, iommufd ${verdict})'}`;
 const read = (d) => `read_json('${join(d, '*.jsonl').replaceAll("'", "''")}', format = 'newline_delimited', columns = ${columns})`;
@@ -31,7 +31,7 @@ await c.run(`CREATE TABLE devices AS SELECT * FROM ${read(dir)}`);
 if (before)
 	await c.run(`CREATE TABLE before AS SELECT * FROM ${read(before)}`);
 await c.run(hosts ? `CREATE TABLE hosts AS SELECT host, board FROM read_json_auto(${sq(hosts)}, format = 'newline_delimited')`
-	: `CREATE TABLE hosts AS SELECT DISTINCT source.name AS host, 'unknown' AS board FROM devices`);
+	: `CREATE TABLE hosts AS SELECT DISTINCT source.name AS host, coalesce(source.capture.board_name, 'unknown') AS board FROM devices`);
 const loaded = Date.now() - t;
 const sql = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'queries.sql'), 'utf8');
 const out = { load_ms: loaded, answers: [] };
