@@ -81,16 +81,16 @@ struct pcilu_policy {
 	bool fresh_boot;
 };
 
-void pcilu_policy_init(struct pcilu_policy *p);
-void pcilu_policy_free(struct pcilu_policy *p);
+PCILU_API void pcilu_policy_init(struct pcilu_policy *p);
+PCILU_API void pcilu_policy_free(struct pcilu_policy *p);
 /*
  * Parse a kernel command line (as in /proc/cmdline) into @p: pci=,
  * intel_iommu=, amd_iommu=, iommu=, pcie_acs_override=. Bounded (64 KiB);
  * returns 0, -EINVAL for an unusable string (message in @d), -ENOMEM.
  */
-int pcilu_policy_parse_cmdline(struct pcilu_policy *p, const char *cmdline, struct pcilu_diag *d);
+PCILU_API int pcilu_policy_parse_cmdline(struct pcilu_policy *p, const char *cmdline, struct pcilu_diag *d);
 /* "linux" or "acs-override=downstream,multifunction,id:vvvv:dddd". */
-int pcilu_policy_parse_rules(struct pcilu_policy *p, const char *rules, struct pcilu_diag *d);
+PCILU_API int pcilu_policy_parse_rules(struct pcilu_policy *p, const char *rules, struct pcilu_diag *d);
 /*
  * Whether an IOMMU is on (so groups exist and ACS was requested) under @p
  * for @t, and what says so (@from, enum pcilu_fact_origin; may be NULL).
@@ -98,18 +98,18 @@ int pcilu_policy_parse_rules(struct pcilu_policy *p, const char *rules, struct p
  * foreign, or a fresh boot with the IOMMU on is asked for); the command
  * line; a capture whose ACS-capable ports all read Control 0; the default.
  */
-bool pcilu_policy_iommu(const struct pcilu_policy *p, const struct pcilu_topology *t, uint8_t *from);
-bool pcilu_policy_iommu_on(const struct pcilu_policy *p, const struct pcilu_topology *t);
+PCILU_API bool pcilu_policy_iommu(const struct pcilu_policy *p, const struct pcilu_topology *t, uint8_t *from);
+PCILU_API bool pcilu_policy_iommu_on(const struct pcilu_policy *p, const struct pcilu_topology *t);
 /*
  * Whether @t itself was taken with no IOMMU on, whatever boot is asked
  * about: its own fact, or ACS-capable ports all reading Control 0 (@p only
  * for pci=config_acs=, which can clear them on purpose).
  */
-bool pcilu_policy_capture_iommu_off(const struct pcilu_policy *p, const struct pcilu_topology *t, uint8_t *from);
+PCILU_API bool pcilu_policy_capture_iommu_off(const struct pcilu_policy *p, const struct pcilu_topology *t, uint8_t *from);
 /* "the kernel formed IOMMU groups", ...: what an origin means, for people. */
-const char *pcilu_fact_origin_text(uint8_t from, bool on);
+PCILU_API const char *pcilu_fact_origin_text(uint8_t from, bool on);
 /* "groups", "sysfs", ...: stable JSON names. */
-const char *pcilu_fact_origin_name(uint8_t from);
+PCILU_API const char *pcilu_fact_origin_name(uint8_t from);
 
 /* Why pci_acs_enabled() answered as it did. */
 enum pcilu_acs_why {
@@ -198,25 +198,25 @@ struct pcilu_assumption {
 struct pcilu_iommu;
 
 /* Whether the IOMMU is on in this result, and what says so. */
-bool pcilu_iommu_is_on(const struct pcilu_iommu *r, uint8_t *from);
+PCILU_API bool pcilu_iommu_is_on(const struct pcilu_iommu *r, uint8_t *from);
 
 /* Compute the groups of @t under @p. 0 or a negative errno. */
-int pcilu_iommu_compute(const struct pcilu_topology *t, const struct pcilu_policy *p,
-			struct pcilu_iommu **out, struct pcilu_diag *d);
-void pcilu_iommu_free(struct pcilu_iommu *r);
+PCILU_API int pcilu_iommu_compute(const struct pcilu_topology *t, const struct pcilu_policy *p,
+				  struct pcilu_iommu **out, struct pcilu_diag *d);
+PCILU_API void pcilu_iommu_free(struct pcilu_iommu *r);
 
-size_t pcilu_iommu_ngroups(const struct pcilu_iommu *r);
-const struct pcilu_group *pcilu_iommu_group(const struct pcilu_iommu *r, int32_t id);
+PCILU_API size_t pcilu_iommu_ngroups(const struct pcilu_iommu *r);
+PCILU_API const struct pcilu_group *pcilu_iommu_group(const struct pcilu_iommu *r, int32_t id);
 /* Group id of a device, or PCILU_NONE. */
-int32_t pcilu_iommu_group_of(const struct pcilu_iommu *r, int32_t dev);
+PCILU_API int32_t pcilu_iommu_group_of(const struct pcilu_iommu *r, int32_t dev);
 /* Why the device joined its group (the step that decided). */
-const struct pcilu_reason *pcilu_iommu_join(const struct pcilu_iommu *r, int32_t dev);
+PCILU_API const struct pcilu_reason *pcilu_iommu_join(const struct pcilu_iommu *r, int32_t dev);
 /* Effective ACS Control under the policy (0 without ACS capability). */
-uint16_t pcilu_iommu_acs_ctrl(const struct pcilu_iommu *r, int32_t dev);
+PCILU_API uint16_t pcilu_iommu_acs_ctrl(const struct pcilu_iommu *r, int32_t dev);
 /* Whether the device's isolation relies on a device-specific ACS quirk (itself or a bridge above). */
-bool pcilu_iommu_relies_on_quirk(const struct pcilu_iommu *r, int32_t dev);
-const struct pcilu_assumption *pcilu_iommu_assumptions(const struct pcilu_iommu *r, size_t *n);
-const struct pcilu_topology *pcilu_iommu_topology(const struct pcilu_iommu *r);
+PCILU_API bool pcilu_iommu_relies_on_quirk(const struct pcilu_iommu *r, int32_t dev);
+PCILU_API const struct pcilu_assumption *pcilu_iommu_assumptions(const struct pcilu_iommu *r, size_t *n);
+PCILU_API const struct pcilu_topology *pcilu_iommu_topology(const struct pcilu_iommu *r);
 
 /*
  * Whether a member's driver stops vfio from owning its group's DMA
@@ -231,47 +231,47 @@ enum pcilu_dma_owner {
 	PCILU_DMA_MANAGED,
 	PCILU_DMA_KERNEL,	/* must be unbound or bound to vfio-pci first */
 };
-enum pcilu_dma_owner pcilu_dma_owner_of(const struct pcilu_topology *t, const struct pcilu_dev *d);
-const char *pcilu_dma_owner_name(unsigned o);
+PCILU_API enum pcilu_dma_owner pcilu_dma_owner_of(const struct pcilu_topology *t, const struct pcilu_dev *d);
+PCILU_API const char *pcilu_dma_owner_name(unsigned o);
 /* An IOMMU's own PCI function (AMD-Vi's, a virtio-iommu): never translated, so never grouped. */
-bool pcilu_iommu_function(const struct pcilu_dev *d);
+PCILU_API bool pcilu_iommu_function(const struct pcilu_dev *d);
 
 /* pci_acs_enabled(), drivers/pci/pci.c, 7.2, on the final (post-boot) state. */
-struct pcilu_acs_eval pcilu_acs_enabled(const struct pcilu_iommu *r, int32_t dev, uint16_t flags);
+PCILU_API struct pcilu_acs_eval pcilu_acs_enabled(const struct pcilu_iommu *r, int32_t dev, uint16_t flags);
 /*
  * pci_acs_path_enabled(start, NULL, flags), drivers/pci/pci.c, 7.2. When it
  * is false, *fail is the first bridge (from @start up) that fails and *eval
  * says why (missing bits). Either pointer may be NULL.
  */
-bool pcilu_acs_path_enabled(const struct pcilu_iommu *r, int32_t start, uint16_t flags,
-			    int32_t *fail, struct pcilu_acs_eval *eval);
+PCILU_API bool pcilu_acs_path_enabled(const struct pcilu_iommu *r, int32_t start, uint16_t flags,
+				      int32_t *fail, struct pcilu_acs_eval *eval);
 
 /* "SV|RR|CR|UF" for ACS Capability or Control bits 0-6, other bits in hex, "none" for 0. */
-const char *pcilu_acs_ctrl_str(uint16_t flags, char *buf, size_t len);
+PCILU_API const char *pcilu_acs_ctrl_str(uint16_t flags, char *buf, size_t len);
 /* English sentences ("0000:00:1c.0 is a root port without ..."). Return buf. */
-char *pcilu_acs_eval_str(const struct pcilu_iommu *r, int32_t dev, const struct pcilu_acs_eval *e,
-			 char *buf, size_t len);
-char *pcilu_reason_str(const struct pcilu_iommu *r, const struct pcilu_reason *rs, char *buf, size_t len);
+PCILU_API char *pcilu_acs_eval_str(const struct pcilu_iommu *r, int32_t dev, const struct pcilu_acs_eval *e,
+				   char *buf, size_t len);
+PCILU_API char *pcilu_reason_str(const struct pcilu_iommu *r, const struct pcilu_reason *rs, char *buf, size_t len);
 /* Short stable name of a reason kind for JSON: "new-group", "dma-alias-walk", ... */
-const char *pcilu_reason_kind_name(unsigned kind);
+PCILU_API const char *pcilu_reason_kind_name(unsigned kind);
 
 /*
  * DMA aliasing of a device, for callers that must know whether its DMA can
  * carry another requester ID. pci_real_dma_dev(), arch/x86/pci/common.c, 7.2:
  * the device whose requester ID @dev's DMA carries (itself, or a VMD endpoint).
  */
-int32_t pcilu_iommu_real_dma_dev(const struct pcilu_iommu *r, int32_t dev);
+PCILU_API int32_t pcilu_iommu_real_dma_dev(const struct pcilu_iommu *r, int32_t dev);
 /* Whether a quirk gave @dev DMA aliases (pci_add_dma_alias(), drivers/pci/pci.c, 7.2). */
-bool pcilu_iommu_has_dma_alias(const struct pcilu_iommu *r, int32_t dev);
+PCILU_API bool pcilu_iommu_has_dma_alias(const struct pcilu_iommu *r, int32_t dev);
 
 /* The Intel root ports whose ACS needs a pci_dev_acs_ops[] quirk to be enabled. */
 /* pci_quirk_intel_pch_acs_match(), drivers/pci/quirks.c, 7.2 */
-bool pcilu_quirk_intel_pch_acs_match(const struct pcilu_dev *d);
+PCILU_API bool pcilu_quirk_intel_pch_acs_match(const struct pcilu_dev *d);
 /* pci_quirk_intel_spt_pch_acs_match(), drivers/pci/quirks.c, 7.2: Sunrise Point dword layout */
-bool pcilu_quirk_intel_spt_pch_acs_match(const struct pcilu_dev *d);
+PCILU_API bool pcilu_quirk_intel_spt_pch_acs_match(const struct pcilu_dev *d);
 
 /* Name of the ACS quirk with that index ("pci_quirk_intel_spt_pch_acs"), or NULL. */
-const char *pcilu_acs_quirk_name(int idx);
+PCILU_API const char *pcilu_acs_quirk_name(int idx);
 
 #ifdef __cplusplus
 }

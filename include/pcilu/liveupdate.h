@@ -46,11 +46,11 @@ struct pcilu_lu_iommu {
  * topology's own kernel command line when it has one). Release with
  * pcilu_lu_iommu_release() even on failure.
  */
-int pcilu_lu_iommu_compute(const struct pcilu_topology *t, struct pcilu_lu_iommu *io,
-			   struct pcilu_diag *d);
+PCILU_API int pcilu_lu_iommu_compute(const struct pcilu_topology *t, struct pcilu_lu_iommu *io,
+				     struct pcilu_diag *d);
 /* The groups of an existing result @r (not owned: keep it until the release). */
-int pcilu_lu_iommu_use(const struct pcilu_iommu *r, struct pcilu_lu_iommu *io);
-void pcilu_lu_iommu_release(struct pcilu_lu_iommu *io);
+PCILU_API int pcilu_lu_iommu_use(const struct pcilu_iommu *r, struct pcilu_lu_iommu *io);
+PCILU_API void pcilu_lu_iommu_release(struct pcilu_lu_iommu *io);
 
 /* ---- 2. Preserve set ------------------------------------------------------- */
 
@@ -78,9 +78,9 @@ struct pcilu_preserve_set {
  * is -EBUSY; a bridge listed as an endpoint is -EINVAL; a path that does not
  * reach a root bus is -EINVAL. Problems are named in @d.
  */
-int pcilu_preserve_set_build(const struct pcilu_topology *t, const int32_t *devs, size_t n,
-			     struct pcilu_preserve_set *set, struct pcilu_diag *d);
-void pcilu_preserve_set_free(struct pcilu_preserve_set *set);
+PCILU_API int pcilu_preserve_set_build(const struct pcilu_topology *t, const int32_t *devs, size_t n,
+				       struct pcilu_preserve_set *set, struct pcilu_diag *d);
+PCILU_API void pcilu_preserve_set_free(struct pcilu_preserve_set *set);
 
 /* ---- 3. Handover manifest, verification, LUO client ------------------------ */
 
@@ -147,39 +147,39 @@ struct pcilu_manifest {
 
 /* Read boot id, machine id, kernel release and the time. @root prefixes the
  * paths ("" or NULL for /); what cannot be read stays NULL (noted in @d). */
-int pcilu_manifest_host_collect(struct pcilu_manifest_host *h, const char *root,
-				struct pcilu_diag *d);
+PCILU_API int pcilu_manifest_host_collect(struct pcilu_manifest_host *h, const char *root,
+					  struct pcilu_diag *d);
 
 /*
  * The host facts of a plan of @t: collected from this machine, except that a
  * capture (not t->live) gets its own kernel release (or none), never this
  * machine's, and is marked PCILU_HOST_CAPTURE.
  */
-int pcilu_manifest_host_for(struct pcilu_manifest_host *h, const struct pcilu_topology *t,
-			    struct pcilu_diag *d);
-const char *pcilu_host_source_name(enum pcilu_host_source s);
+PCILU_API int pcilu_manifest_host_for(struct pcilu_manifest_host *h, const struct pcilu_topology *t,
+				      struct pcilu_diag *d);
+PCILU_API const char *pcilu_host_source_name(enum pcilu_host_source s);
 
 /* Fill a manifest from a preserve set. Takes no ownership. */
-int pcilu_manifest_build(const struct pcilu_topology *t, const struct pcilu_preserve_set *set,
-			 const struct pcilu_lu_iommu *io, const char *profile,
-			 struct pcilu_manifest *m, struct pcilu_diag *d);
-void pcilu_manifest_free(struct pcilu_manifest *m);
+PCILU_API int pcilu_manifest_build(const struct pcilu_topology *t, const struct pcilu_preserve_set *set,
+				   const struct pcilu_lu_iommu *io, const char *profile,
+				   struct pcilu_manifest *m, struct pcilu_diag *d);
+PCILU_API void pcilu_manifest_free(struct pcilu_manifest *m);
 
 /* Encode as a flattened device tree (malloc'd into *buf). */
-int pcilu_manifest_encode(const struct pcilu_manifest *m, void **buf, size_t *len);
+PCILU_API int pcilu_manifest_encode(const struct pcilu_manifest *m, void **buf, size_t *len);
 /*
  * Decode and validate everything: structure, sizes, ranges, required
  * properties, version, duplicates. -EINVAL (with a message naming @name, the
  * node and the property in @d) for anything corrupt or foreign.
  */
-int pcilu_manifest_decode(const void *buf, size_t len, const char *name,
-			  struct pcilu_manifest *m, struct pcilu_diag *d);
-int pcilu_manifest_read_file(const char *path, struct pcilu_manifest *m, struct pcilu_diag *d);
+PCILU_API int pcilu_manifest_decode(const void *buf, size_t len, const char *name,
+				    struct pcilu_manifest *m, struct pcilu_diag *d);
+PCILU_API int pcilu_manifest_read_file(const char *path, struct pcilu_manifest *m, struct pcilu_diag *d);
 /*
  * Atomically (a temporary file .pcilu-XXXXXX beside @path, fsync, rename,
  * fsync of the directory), mode 0600; never over anything but a regular file.
  */
-int pcilu_manifest_write_file(const char *path, const void *buf, size_t len, struct pcilu_diag *d);
+PCILU_API int pcilu_manifest_write_file(const char *path, const void *buf, size_t len, struct pcilu_diag *d);
 
 enum pcilu_drift_kind {
 	PCILU_DRIFT_MISSING = 1,	/* no device at the preserved address */
@@ -213,13 +213,13 @@ struct pcilu_verify {
  * the verdict) or a negative errno. Facts that could not be checked (no
  * computed groups, ...) are notes or warnings in @d, never drift.
  */
-int pcilu_verify_manifest(const struct pcilu_manifest *m, const struct pcilu_topology *t,
-			  const struct pcilu_lu_iommu *io, struct pcilu_verify *v,
-			  struct pcilu_diag *d);
-void pcilu_verify_free(struct pcilu_verify *v);
-const char *pcilu_drift_kind_name(enum pcilu_drift_kind k);
-const char *pcilu_lu_role_name(enum pcilu_lu_role r);
-char *pcilu_lu_addr_fmt(struct pcilu_lu_addr a, char *buf, size_t len);
+PCILU_API int pcilu_verify_manifest(const struct pcilu_manifest *m, const struct pcilu_topology *t,
+				    const struct pcilu_lu_iommu *io, struct pcilu_verify *v,
+				    struct pcilu_diag *d);
+PCILU_API void pcilu_verify_free(struct pcilu_verify *v);
+PCILU_API const char *pcilu_drift_kind_name(enum pcilu_drift_kind k);
+PCILU_API const char *pcilu_lu_role_name(enum pcilu_lu_role r);
+PCILU_API char *pcilu_lu_addr_fmt(struct pcilu_lu_addr a, char *buf, size_t len);
 
 /* /dev/liveupdate client. Each returns a new fd or 0, or a negative errno. */
 #define PCILU_LUO_DEVICE	"/dev/liveupdate"
@@ -232,24 +232,24 @@ struct pcilu_luo_sys {
 	int (*ioctl)(int fd, unsigned long req, void *arg);
 };
 
-int pcilu_luo_open(const struct pcilu_luo_sys *sys);
-int pcilu_luo_create_session(const struct pcilu_luo_sys *sys, int luo, const char *name);
-int pcilu_luo_retrieve_session(const struct pcilu_luo_sys *sys, int luo, const char *name);
-int pcilu_luo_preserve_fd(const struct pcilu_luo_sys *sys, int session, int fd, uint64_t token);
-int pcilu_luo_retrieve_fd(const struct pcilu_luo_sys *sys, int session, uint64_t token);
-int pcilu_luo_finish(const struct pcilu_luo_sys *sys, int session);
+PCILU_API int pcilu_luo_open(const struct pcilu_luo_sys *sys);
+PCILU_API int pcilu_luo_create_session(const struct pcilu_luo_sys *sys, int luo, const char *name);
+PCILU_API int pcilu_luo_retrieve_session(const struct pcilu_luo_sys *sys, int luo, const char *name);
+PCILU_API int pcilu_luo_preserve_fd(const struct pcilu_luo_sys *sys, int session, int fd, uint64_t token);
+PCILU_API int pcilu_luo_retrieve_fd(const struct pcilu_luo_sys *sys, int session, uint64_t token);
+PCILU_API int pcilu_luo_finish(const struct pcilu_luo_sys *sys, int session);
 /* A memfd holding @len bytes of @data, preserved under @token. */
-int pcilu_luo_preserve_data(const struct pcilu_luo_sys *sys, int session, uint64_t token,
-			    const void *data, size_t len);
+PCILU_API int pcilu_luo_preserve_data(const struct pcilu_luo_sys *sys, int session, uint64_t token,
+				      const void *data, size_t len);
 /* Read a retrieved memfd whole, at most @max bytes. */
-int pcilu_luo_read_data(int fd, size_t max, void **data, size_t *len);
+PCILU_API int pcilu_luo_read_data(int fd, size_t max, void **data, size_t *len);
 /* What an errno means for an operation ("create-session", ...), in words. */
-const char *pcilu_luo_strerror(const char *op, int err);
+PCILU_API const char *pcilu_luo_strerror(const char *op, int err);
 
 /* kexec_file_load(2) of @kernel, @initrd (may be NULL) and @cmdline. */
-int pcilu_kexec_load(const char *kernel, const char *initrd, const char *cmdline);
+PCILU_API int pcilu_kexec_load(const char *kernel, const char *initrd, const char *cmdline);
 /* reboot(LINUX_REBOOT_CMD_KEXEC); returns only on failure. */
-int pcilu_kexec_reboot(void);
+PCILU_API int pcilu_kexec_reboot(void);
 
 /* ---- 4. Preflight rules engine (issue 4) ----------------------------------- */
 
@@ -269,9 +269,9 @@ enum pcilu_lu_profile {
 #define PCILU_LU_NPROFILES	3
 #define PCILU_LU_ALL_PROFILES	((1u << PCILU_LU_NPROFILES) - 1)
 
-const char *pcilu_lu_profile_name(unsigned profile);
+PCILU_API const char *pcilu_lu_profile_name(unsigned profile);
 /* "v4", "next", "iommufd": the profile, or -EINVAL. */
-int pcilu_lu_profile_parse(const char *s);
+PCILU_API int pcilu_lu_profile_parse(const char *s);
 
 /* The rule a reason is about. */
 enum pcilu_lu_rule {
@@ -394,11 +394,11 @@ struct pcilu_lu_kernel {
  * otherwise the release: before 7.4 no kernel carries the PCI series; 7.4
  * and later stay unknown (staged for 7.4, merge not confirmed). 0 always.
  */
-int pcilu_lu_kernel_probe(const struct pcilu_topology *t, const char *root, struct pcilu_lu_kernel *k);
+PCILU_API int pcilu_lu_kernel_probe(const struct pcilu_topology *t, const char *root, struct pcilu_lu_kernel *k);
 /* "the running kernel cannot preserve PCI devices (...)": one sentence. */
-const char *pcilu_lu_kernel_text(const struct pcilu_lu_kernel *k, char *buf, size_t len);
-const char *pcilu_lu_klu_name(unsigned v);	/* "no", "yes", "unknown" */
-const char *pcilu_lu_klu_how_name(unsigned v);	/* "config", "release", "none" */
+PCILU_API const char *pcilu_lu_kernel_text(const struct pcilu_lu_kernel *k, char *buf, size_t len);
+PCILU_API const char *pcilu_lu_klu_name(unsigned v);	/* "no", "yes", "unknown" */
+PCILU_API const char *pcilu_lu_klu_how_name(unsigned v);	/* "config", "release", "none" */
 
 struct pcilu_lu_check {
 	const struct pcilu_topology *t;
@@ -426,24 +426,24 @@ struct pcilu_lu_check {
  * also preserve @devs in sequence as the kernel would. Returns 0 or a
  * negative errno (bad index, -ENOMEM); the verdicts are in *out.
  */
-int pcilu_lu_check_run(const struct pcilu_iommu *r, const struct pcilu_policy *p, unsigned profiles,
-		       const int32_t *devs, size_t n, bool preserve, struct pcilu_lu_check **out,
-		       struct pcilu_diag *d);
-void pcilu_lu_check_free(struct pcilu_lu_check *c);
+PCILU_API int pcilu_lu_check_run(const struct pcilu_iommu *r, const struct pcilu_policy *p, unsigned profiles,
+				 const int32_t *devs, size_t n, bool preserve, struct pcilu_lu_check **out,
+				 struct pcilu_diag *d);
+PCILU_API void pcilu_lu_check_free(struct pcilu_lu_check *c);
 
 /* pci_need_dev_specific_enable_acs() (liveupdate next): the pci_dev_acs_ops[] entry that
  * would enable ACS on @dev, by name, or NULL. */
-const char *pcilu_lu_acs_ops_match(const struct pcilu_dev *dev);
+PCILU_API const char *pcilu_lu_acs_ops_match(const struct pcilu_dev *dev);
 /* "111x1@0000:00:1c.0": the pci=config_acs= entry that enables @missing on @dev. */
-char *pcilu_lu_config_acs_str(const struct pcilu_dev *dev, uint16_t missing, char *buf, size_t len);
-const char *pcilu_lu_rule_name(unsigned rule);
-const char *pcilu_lu_severity_name(unsigned sev);
-const char *pcilu_lu_state_name(unsigned state);	/* "eligible", "refused", "undecided" */
-const char *pcilu_lu_basis_name(unsigned basis);	/* "code", "policy" */
+PCILU_API char *pcilu_lu_config_acs_str(const struct pcilu_dev *dev, uint16_t missing, char *buf, size_t len);
+PCILU_API const char *pcilu_lu_rule_name(unsigned rule);
+PCILU_API const char *pcilu_lu_severity_name(unsigned sev);
+PCILU_API const char *pcilu_lu_state_name(unsigned state);	/* "eligible", "refused", "undecided" */
+PCILU_API const char *pcilu_lu_basis_name(unsigned basis);	/* "code", "policy" */
 /* What a profile stands for: "liveupdate.git next, staged for 7.4 (code)". */
-const char *pcilu_lu_profile_basis(unsigned profile);
+PCILU_API const char *pcilu_lu_profile_basis(unsigned profile);
 /* "EINVAL" for -EINVAL; "0" for 0. */
-const char *pcilu_errno_name(int err);
+PCILU_API const char *pcilu_errno_name(int err);
 /* ---- 5. Next-kernel simulation and snapshot diff (issue 9) ----------------- */
 
 struct pcilu_iommu;
@@ -532,9 +532,9 @@ struct pcilu_sim {
  * preserved, recompute groups and eligibility, and list what changes. 0 or
  * a negative errno (problems in @d).
  */
-int pcilu_simulate(const struct pcilu_topology *t, const int32_t *preserve, size_t n,
-		   const struct pcilu_sim_opts *o, struct pcilu_sim **out, struct pcilu_diag *d);
-void pcilu_sim_free(struct pcilu_sim *s);
+PCILU_API int pcilu_simulate(const struct pcilu_topology *t, const int32_t *preserve, size_t n,
+			     const struct pcilu_sim_opts *o, struct pcilu_sim **out, struct pcilu_diag *d);
+PCILU_API void pcilu_sim_free(struct pcilu_sim *s);
 
 struct pcilu_diff {
 	const struct pcilu_topology *a, *b;	/* not owned */
@@ -544,18 +544,18 @@ struct pcilu_diff {
 };
 
 /* Compare two snapshots, each with the command line it records and ACS as read. */
-int pcilu_diff(const struct pcilu_topology *a, const struct pcilu_topology *b,
-	       struct pcilu_diff **out, struct pcilu_diag *d);
+PCILU_API int pcilu_diff(const struct pcilu_topology *a, const struct pcilu_topology *b,
+			 struct pcilu_diff **out, struct pcilu_diag *d);
 /*
  * One host under two command lines: the one @t records and @cmdline, each with
  * ACS as @base says (--acs=linux: a cold boot programs it, pci_enable_acs());
  * what a command line would change, in one run (pcilu groups --cmdline X --diff).
  */
-int pcilu_diff_cmdline(const struct pcilu_topology *t, const struct pcilu_policy *base, const char *cmdline,
-		       struct pcilu_diff **out, struct pcilu_diag *d);
-void pcilu_diff_free(struct pcilu_diff *df);
+PCILU_API int pcilu_diff_cmdline(const struct pcilu_topology *t, const struct pcilu_policy *base, const char *cmdline,
+				 struct pcilu_diff **out, struct pcilu_diag *d);
+PCILU_API void pcilu_diff_free(struct pcilu_diff *df);
 
-const char *pcilu_change_kind_name(enum pcilu_change_kind k);
+PCILU_API const char *pcilu_change_kind_name(enum pcilu_change_kind k);
 
 #ifdef __cplusplus
 }

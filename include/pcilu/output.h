@@ -24,16 +24,16 @@ struct pcilu_out_opts {
 };
 
 /* Short names of ACS bits, "SV|RR|CR|UF" style, into buf; "none" for 0. */
-const char *pcilu_acs_flags_str(uint16_t flags, char *buf, size_t len);
+PCILU_API const char *pcilu_acs_flags_str(uint16_t flags, char *buf, size_t len);
 /* "root-port", "endpoint", ... for a PCI Express type; "pci" without the capability. */
-const char *pcilu_dev_type_name(const struct pcilu_dev *dev);
+PCILU_API const char *pcilu_dev_type_name(const struct pcilu_dev *dev);
 
 /* pcilu tree: the hierarchy like lspci -t, with ACS per bridge (schema pcilu-tree/1). */
-int pcilu_print_tree(FILE *f, const struct pcilu_topology *t, const struct pcilu_diag *d,
-		     const struct pcilu_out_opts *o);
+PCILU_API int pcilu_print_tree(FILE *f, const struct pcilu_topology *t, const struct pcilu_diag *d,
+			       const struct pcilu_out_opts *o);
 /* pcilu show: one device decoded (schema pcilu-show/1). */
-int pcilu_print_show(FILE *f, const struct pcilu_topology *t, int32_t dev,
-		     const struct pcilu_out_opts *o);
+PCILU_API int pcilu_print_show(FILE *f, const struct pcilu_topology *t, int32_t dev,
+			       const struct pcilu_out_opts *o);
 /* pcilu plan / pcilu verify (schemas pcilu-plan/1, pcilu-verify/1). */
 struct pcilu_manifest;
 struct pcilu_verify;
@@ -48,70 +48,70 @@ struct pcilu_plan_result {
 	const char *luo;	/* NULL not asked; "preserved", "unavailable" */
 	const char *luo_detail;
 };
-int pcilu_print_plan(FILE *f, const struct pcilu_topology *t, const struct pcilu_plan_result *r,
-		     const struct pcilu_diag *d, const struct pcilu_out_opts *o);
-int pcilu_print_verify(FILE *f, const struct pcilu_manifest *m, const char *origin,
-		       const struct pcilu_verify *v, const struct pcilu_diag *d,
-		       const struct pcilu_out_opts *o);
+PCILU_API int pcilu_print_plan(FILE *f, const struct pcilu_topology *t, const struct pcilu_plan_result *r,
+			       const struct pcilu_diag *d, const struct pcilu_out_opts *o);
+PCILU_API int pcilu_print_verify(FILE *f, const struct pcilu_manifest *m, const char *origin,
+				 const struct pcilu_verify *v, const struct pcilu_diag *d,
+				 const struct pcilu_out_opts *o);
 /*
  * What a command writes with --json when its input cannot be read (schema
  * pcilu-error/1): the source, the error, every diagnostic; so a program
  * reading stdout never gets nothing.
  */
-int pcilu_print_error_json(FILE *f, const char *source, int err, const struct pcilu_diag *d);
+PCILU_API int pcilu_print_error_json(FILE *f, const char *source, int err, const struct pcilu_diag *d);
 /* What pcilu capture wrote: @n functions to @path, @partial of them under 256 bytes. */
-int pcilu_print_capture_run(FILE *f, const char *path, size_t n, size_t partial, bool json);
+PCILU_API int pcilu_print_capture_run(FILE *f, const char *path, size_t n, size_t partial, bool json);
 /* The diagnostics as a JSON array (for every command's --json output). */
 struct json_object;
-struct json_object *pcilu_diag_json(const struct pcilu_diag *d);
+PCILU_API struct json_object *pcilu_diag_json(const struct pcilu_diag *d);
 
 /* pcilu groups (schema pcilu-groups/1); @extra, if any, becomes "compare" and is consumed. */
 struct pcilu_iommu;
-int pcilu_print_groups(FILE *f, const struct pcilu_iommu *r, const struct pcilu_diag *d,
-		       const struct pcilu_out_opts *o, struct json_object *extra);
+PCILU_API int pcilu_print_groups(FILE *f, const struct pcilu_iommu *r, const struct pcilu_diag *d,
+				 const struct pcilu_out_opts *o, struct json_object *extra);
 /* pcilu groups --explain BDF: why the device is in its group. */
-int pcilu_print_explain(FILE *f, const struct pcilu_iommu *r, int32_t dev, const struct pcilu_out_opts *o);
+PCILU_API int pcilu_print_explain(FILE *f, const struct pcilu_iommu *r, int32_t dev, const struct pcilu_out_opts *o);
 /* pcilu groups --dot: groups as clusters, links that break isolation in red. */
-int pcilu_print_groups_dot(FILE *f, const struct pcilu_iommu *r, const struct pcilu_out_opts *o);
+PCILU_API int pcilu_print_groups_dot(FILE *f, const struct pcilu_iommu *r, const struct pcilu_out_opts *o);
 /*
  * Differences between pcilu's partition and the kernel's groups, ignoring
  * numbers: printed to @f as text, or (json) returned in *out as an array of
  * strings. Returns the number of differences, -ENODATA without kernel groups.
  */
-int pcilu_groups_compare(FILE *f, const struct pcilu_iommu *r, bool json, struct json_object **out);
+PCILU_API int pcilu_groups_compare(FILE *f, const struct pcilu_iommu *r, bool json, struct json_object **out);
 
 /* pcilu check (schema pcilu-check/1); @slots adds the slot view. */
-int pcilu_print_check(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_diag *d,
-		      const struct pcilu_out_opts *o, bool slots);
+PCILU_API int pcilu_print_check(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_diag *d,
+				const struct pcilu_out_opts *o, bool slots);
 /* JSON Lines, one object per device with the host facts repeated: check (pcilu-fleet/1), groups. */
-int pcilu_print_check_lines(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_out_opts *o);
-int pcilu_print_groups_lines(FILE *f, const struct pcilu_iommu *r, const struct pcilu_out_opts *o);
+PCILU_API int pcilu_print_check_lines(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_out_opts *o);
+PCILU_API int pcilu_print_groups_lines(FILE *f, const struct pcilu_iommu *r, const struct pcilu_out_opts *o);
 /*
  * pcilu draw: the host as a picture (DOT text), endpoints coloured by the
  * verdict of @profile in @c (may be NULL: no verdicts), shared IOMMU groups
  * as shaded clusters, isolation-breaking links red; every device one node
  * named by its address.
  */
-int pcilu_print_draw_dot(FILE *f, const struct pcilu_iommu *r, const struct pcilu_lu_check *c, unsigned profile,
-			 const struct pcilu_out_opts *o);
+PCILU_API int pcilu_print_draw_dot(FILE *f, const struct pcilu_iommu *r, const struct pcilu_lu_check *c, unsigned profile,
+				   const struct pcilu_out_opts *o);
 /* The same laid out and rendered in process: @format "dot", "svg" or "png"; *out malloc'd. */
-int pcilu_draw_render(const struct pcilu_iommu *r, const struct pcilu_lu_check *c, unsigned profile,
-		      const struct pcilu_out_opts *o, const char *format, char **out, size_t *len);
+PCILU_API int pcilu_draw_render(const struct pcilu_iommu *r, const struct pcilu_lu_check *c, unsigned profile,
+				const struct pcilu_out_opts *o, const char *format, char **out, size_t *len);
 /* Whether this build renders (libgvc was found); without it only "dot". */
-bool pcilu_draw_can_render(void);
+PCILU_API bool pcilu_draw_can_render(void);
 /*
  * pcilu report: one self-contained HTML page (facts, answer, picture, one row
  * per judged device, shared groups, assumptions); no network, input escaped.
  */
-int pcilu_print_report(FILE *f, const struct pcilu_iommu *r, const struct pcilu_lu_check *c, unsigned profile,
-		       const struct pcilu_out_opts *o);
+PCILU_API int pcilu_print_report(FILE *f, const struct pcilu_iommu *r, const struct pcilu_lu_check *c, unsigned profile,
+				 const struct pcilu_out_opts *o);
 /* pcilu simulate (pcilu-simulate/1) and pcilu diff (pcilu-diff/1). */
 struct pcilu_sim;
 struct pcilu_diff;
-int pcilu_print_simulate(FILE *f, const struct pcilu_sim *s, const struct pcilu_diag *d,
-			 const struct pcilu_out_opts *o);
-int pcilu_print_diff(FILE *f, const struct pcilu_diff *df, const struct pcilu_diag *d,
-		     const struct pcilu_out_opts *o);
+PCILU_API int pcilu_print_simulate(FILE *f, const struct pcilu_sim *s, const struct pcilu_diag *d,
+				   const struct pcilu_out_opts *o);
+PCILU_API int pcilu_print_diff(FILE *f, const struct pcilu_diff *df, const struct pcilu_diag *d,
+			       const struct pcilu_out_opts *o);
 
 #ifdef __cplusplus
 }

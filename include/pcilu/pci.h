@@ -126,29 +126,29 @@ struct pcilu_topology {
  * problems (duplicate addresses, inconsistent bus ranges, broken capability
  * chains) are reported in @d.
  */
-int pcilu_topology_build(struct pcilu_raw_host *raw, struct pcilu_topology **out,
-			 struct pcilu_diag *d);
-void pcilu_topology_free(struct pcilu_topology *t);
+PCILU_API int pcilu_topology_build(struct pcilu_raw_host *raw, struct pcilu_topology **out,
+				   struct pcilu_diag *d);
+PCILU_API void pcilu_topology_free(struct pcilu_topology *t);
 
 /* Index of the device at an address, or PCILU_NONE. */
-int32_t pcilu_topology_find(const struct pcilu_topology *t, uint32_t seg,
-			    uint8_t bus, uint8_t devfn);
+PCILU_API int32_t pcilu_topology_find(const struct pcilu_topology *t, uint32_t seg,
+				      uint8_t bus, uint8_t devfn);
 /* Parse "DDDD:BB:DD.F" or "BB:DD.F" (segment 0). Returns 0 or -EINVAL. */
-int pcilu_parse_bdf(const char *s, uint32_t *seg, uint8_t *bus, uint8_t *devfn);
+PCILU_API int pcilu_parse_bdf(const char *s, uint32_t *seg, uint8_t *bus, uint8_t *devfn);
 /* Format as DDDD:BB:DD.F into buf (at least 16 bytes). Returns buf. */
-char *pcilu_bdf(const struct pcilu_dev *dev, char *buf, size_t len);
-char *pcilu_bdf_fmt(uint32_t seg, uint8_t bus, uint8_t devfn, char *buf, size_t len);
+PCILU_API char *pcilu_bdf(const struct pcilu_dev *dev, char *buf, size_t len);
+PCILU_API char *pcilu_bdf_fmt(uint32_t seg, uint8_t bus, uint8_t devfn, char *buf, size_t len);
 
 /* The bridge above @dev (bus->self, skipping SR-IOV virtual buses), or PCILU_NONE. */
-int32_t pcilu_upstream_bridge(const struct pcilu_topology *t, int32_t dev);
+PCILU_API int32_t pcilu_upstream_bridge(const struct pcilu_topology *t, int32_t dev);
 static inline bool pcilu_is_root_bus(const struct pcilu_bus *b) { return b->parent == PCILU_NONE; }
-bool pcilu_is_bridge(const struct pcilu_dev *dev);
-bool pcilu_is_pcie(const struct pcilu_dev *dev);
+PCILU_API bool pcilu_is_bridge(const struct pcilu_dev *dev);
+PCILU_API bool pcilu_is_pcie(const struct pcilu_dev *dev);
 
 /* Config accessors: 0, or -ERANGE when the bytes were not readable. */
-int pcilu_read_config_byte(const struct pcilu_dev *dev, unsigned off, uint8_t *v);
-int pcilu_read_config_word(const struct pcilu_dev *dev, unsigned off, uint16_t *v);
-int pcilu_read_config_dword(const struct pcilu_dev *dev, unsigned off, uint32_t *v);
+PCILU_API int pcilu_read_config_byte(const struct pcilu_dev *dev, unsigned off, uint8_t *v);
+PCILU_API int pcilu_read_config_word(const struct pcilu_dev *dev, unsigned off, uint16_t *v);
+PCILU_API int pcilu_read_config_dword(const struct pcilu_dev *dev, unsigned off, uint32_t *v);
 
 /*
  * Capability walkers with the kernel's loop guards (pci_find_capability,
@@ -156,8 +156,8 @@ int pcilu_read_config_dword(const struct pcilu_dev *dev, unsigned off, uint32_t 
  * absent, or a negative errno: -ELOOP for a looping chain, -ERANGE for a
  * pointer out of range, -ENODATA when the extended space was not readable.
  */
-int pcilu_find_capability(const struct pcilu_dev *dev, uint8_t id);
-int pcilu_find_ext_capability(const struct pcilu_dev *dev, uint16_t id);
+PCILU_API int pcilu_find_capability(const struct pcilu_dev *dev, uint8_t id);
+PCILU_API int pcilu_find_ext_capability(const struct pcilu_dev *dev, uint16_t id);
 
 /*
  * Decode the header and capabilities of a device whose address and config
@@ -165,10 +165,10 @@ int pcilu_find_ext_capability(const struct pcilu_dev *dev, uint16_t id);
  * (with @file for the message). Returns 0 or -EINVAL for an unusable device
  * (fewer than 64 bytes, vendor 0xffff).
  */
-int pcilu_dev_decode(struct pcilu_dev *dev, const char *file, struct pcilu_diag *d);
+PCILU_API int pcilu_dev_decode(struct pcilu_dev *dev, const char *file, struct pcilu_diag *d);
 
 /* The BDFs the SR-IOV capability implies for VF @i (0-based), as pci_iov_virtfn_bus/devfn do. */
-void pcilu_sriov_vf_addr(const struct pcilu_dev *pf, unsigned i, uint8_t *bus, uint8_t *devfn);
+PCILU_API void pcilu_sriov_vf_addr(const struct pcilu_dev *pf, unsigned i, uint8_t *bus, uint8_t *devfn);
 
 /*
  * A device selection with lspci's grammar (pciutils 3.9 lib/filter.c): -s
@@ -184,16 +184,16 @@ struct pcilu_select {
 	uint32_t class_mask;	/* bits of class_ (base << 8 | sub) compared */
 	const char *driver;	/* not owned */
 };
-void pcilu_select_init(struct pcilu_select *s);
+PCILU_API void pcilu_select_init(struct pcilu_select *s);
 /* Parse into @s (fields not named keep their value): 0, or -EINVAL with *why set. */
-int pcilu_select_parse_slot(struct pcilu_select *s, const char *str, const char **why);
-int pcilu_select_parse_id(struct pcilu_select *s, const char *str, const char **why);
-bool pcilu_select_active(const struct pcilu_select *s);
-bool pcilu_select_match(const struct pcilu_select *s, const struct pcilu_dev *d);
+PCILU_API int pcilu_select_parse_slot(struct pcilu_select *s, const char *str, const char **why);
+PCILU_API int pcilu_select_parse_id(struct pcilu_select *s, const char *str, const char **why);
+PCILU_API bool pcilu_select_active(const struct pcilu_select *s);
+PCILU_API bool pcilu_select_match(const struct pcilu_select *s, const struct pcilu_dev *d);
 /* What a vfio-pci user could ask for: a type-0 function that is not a host bridge. */
-bool pcilu_dev_is_endpoint(const struct pcilu_dev *d);
+PCILU_API bool pcilu_dev_is_endpoint(const struct pcilu_dev *d);
 /* A CPU or chipset function nobody preserves: class 06, 08 or 11 on a root bus. */
-bool pcilu_dev_is_platform(const struct pcilu_topology *t, const struct pcilu_dev *d);
+PCILU_API bool pcilu_dev_is_platform(const struct pcilu_topology *t, const struct pcilu_dev *d);
 
 /* Link Capabilities/Status and Slot Capabilities of a PCI Express function. */
 struct pcilu_link_info {
@@ -204,15 +204,15 @@ struct pcilu_link_info {
 	uint32_t power_mw;	/* Slot Power Limit, in milliwatts */
 };
 /* 0, or -ENODATA without a readable PCI Express capability. */
-int pcilu_pcie_link_info(const struct pcilu_dev *d, struct pcilu_link_info *li);
+PCILU_API int pcilu_pcie_link_info(const struct pcilu_dev *d, struct pcilu_link_info *li);
 
 /* Names from pci.ids through libpci; NULL-safe, never fails (falls back to ids). */
 struct pcilu_names;
-struct pcilu_names *pcilu_names_open(void);
-void pcilu_names_close(struct pcilu_names *n);
-const char *pcilu_name_vendor(struct pcilu_names *n, uint16_t vendor, char *buf, size_t len);
-const char *pcilu_name_device(struct pcilu_names *n, uint16_t vendor, uint16_t device,
-			      char *buf, size_t len);
+PCILU_API struct pcilu_names *pcilu_names_open(void);
+PCILU_API void pcilu_names_close(struct pcilu_names *n);
+PCILU_API const char *pcilu_name_vendor(struct pcilu_names *n, uint16_t vendor, char *buf, size_t len);
+PCILU_API const char *pcilu_name_device(struct pcilu_names *n, uint16_t vendor, uint16_t device,
+					char *buf, size_t len);
 
 #ifdef __cplusplus
 }

@@ -84,7 +84,7 @@ struct pcilu_capture_info {
 	bool groups_known;	/* kernel/iommu_groups was there to read */
 };
 
-void pcilu_capture_info_free(struct pcilu_capture_info *c);
+PCILU_API void pcilu_capture_info_free(struct pcilu_capture_info *c);
 
 struct pcilu_raw_host {
 	enum pcilu_source_kind kind;
@@ -107,10 +107,10 @@ struct pcilu_source_opts {
 	bool lenient;		/* skip malformed records instead of failing */
 };
 
-void pcilu_raw_host_init(struct pcilu_raw_host *h, enum pcilu_source_kind kind, const char *name);
-void pcilu_raw_host_free(struct pcilu_raw_host *h);
+PCILU_API void pcilu_raw_host_init(struct pcilu_raw_host *h, enum pcilu_source_kind kind, const char *name);
+PCILU_API void pcilu_raw_host_free(struct pcilu_raw_host *h);
 /* Append a zeroed device (kernel_group = PCILU_NO_GROUP); NULL on ENOMEM or limit. */
-struct pcilu_raw_dev *pcilu_raw_host_add(struct pcilu_raw_host *h);
+PCILU_API struct pcilu_raw_dev *pcilu_raw_host_add(struct pcilu_raw_host *h);
 
 /*
  * Each loader fills @h (initialised by it) and returns 0, or a negative errno
@@ -125,51 +125,51 @@ struct pcilu_raw_dev *pcilu_raw_host_add(struct pcilu_raw_host *h);
  * crc32. *@partial counts functions with fewer than 256 readable bytes (not
  * root): they are recorded as read, and every reader warns of them.
  */
-int pcilu_capture_text(const char *root, char **text, size_t *len, size_t *nfuncs, size_t *partial,
-		       struct pcilu_diag *d);
+PCILU_API int pcilu_capture_text(const char *root, char **text, size_t *len, size_t *nfuncs,
+				 size_t *partial, struct pcilu_diag *d);
 
-int pcilu_load_sysfs(const char *root, const struct pcilu_source_opts *opts,
-		     struct pcilu_raw_host *h, struct pcilu_diag *d);
-int pcilu_load_lspci(const char *name, const char *text, size_t len,
-		     const struct pcilu_source_opts *opts,
-		     struct pcilu_raw_host *h, struct pcilu_diag *d);
+PCILU_API int pcilu_load_sysfs(const char *root, const struct pcilu_source_opts *opts,
+			       struct pcilu_raw_host *h, struct pcilu_diag *d);
+PCILU_API int pcilu_load_lspci(const char *name, const char *text, size_t len,
+			       const struct pcilu_source_opts *opts,
+			       struct pcilu_raw_host *h, struct pcilu_diag *d);
 /*
  * Decoded lspci text without hex rows (`lspci -vv`, `-vvv`, with or without
  * -nn, -k, -D; pciutils 3.5 to 3.13): config space is synthesised from the
  * decode (src/source/vvtext*.c); what the text cannot carry is assumed and
  * each assumption is a PCILU_NOTE naming the first line it concerns.
  */
-int pcilu_load_lspci_text(const char *name, const char *text, size_t len,
-			  const struct pcilu_source_opts *opts,
-			  struct pcilu_raw_host *h, struct pcilu_diag *d);
+PCILU_API int pcilu_load_lspci_text(const char *name, const char *text, size_t len,
+				    const struct pcilu_source_opts *opts,
+				    struct pcilu_raw_host *h, struct pcilu_diag *d);
 /* Whether @text is decoded lspci output with no hex rows (what _text reads). */
-bool pcilu_lspci_is_text(const char *text, size_t len);
-int pcilu_load_spec(const char *name, const char *text, size_t len,
-		    const struct pcilu_source_opts *opts,
-		    struct pcilu_raw_host *h, struct pcilu_diag *d);
+PCILU_API bool pcilu_lspci_is_text(const char *text, size_t len);
+PCILU_API int pcilu_load_spec(const char *name, const char *text, size_t len,
+			      const struct pcilu_source_opts *opts,
+			      struct pcilu_raw_host *h, struct pcilu_diag *d);
 /* A pcilu-capture/1 document; its crc32 is checked before anything is read. */
-int pcilu_load_capture(const char *name, const char *text, size_t len,
-		       const struct pcilu_source_opts *opts,
-		       struct pcilu_raw_host *h, struct pcilu_diag *d);
+PCILU_API int pcilu_load_capture(const char *name, const char *text, size_t len,
+				 const struct pcilu_source_opts *opts,
+				 struct pcilu_raw_host *h, struct pcilu_diag *d);
 /* Whether @text (the start of a file) is a capture rather than a spec. */
-bool pcilu_is_capture(const char *text, size_t len);
+PCILU_API bool pcilu_is_capture(const char *text, size_t len);
 
 /*
  * Select by argument as the CLI does: NULL means the live /sys, a directory is
  * a sysfs tree, "-" is stdin, any other file is sniffed (capture, spec, lspci
  * hex dump, or decoded lspci text without hex rows).
  */
-int pcilu_load_any(const char *arg, const struct pcilu_source_opts *opts,
-		   struct pcilu_raw_host *h, struct pcilu_diag *d);
+PCILU_API int pcilu_load_any(const char *arg, const struct pcilu_source_opts *opts,
+			     struct pcilu_raw_host *h, struct pcilu_diag *d);
 
 /*
  * Read a whole file ("-" = stdin) into a NUL-terminated buffer of at most
  * @max bytes. Anything but a regular file (stdin excepted) is refused before
  * a byte is read: a FIFO would block, a device would never end.
  */
-int pcilu_read_file_max(const char *path, uint64_t max, char **buf, size_t *len, struct pcilu_diag *d);
+PCILU_API int pcilu_read_file_max(const char *path, uint64_t max, char **buf, size_t *len, struct pcilu_diag *d);
 /* The same, bounded by PCILU_MAX_INPUT_SIZE. */
-int pcilu_read_file(const char *path, char **buf, size_t *len, struct pcilu_diag *d);
+PCILU_API int pcilu_read_file(const char *path, char **buf, size_t *len, struct pcilu_diag *d);
 
 /*
  * Exporters (src/source/export.c). pcilu_export_lspci() writes what
@@ -207,12 +207,12 @@ typedef int (*pcilu_spec_resolve_fn)(void *arg, uint32_t seg, uint8_t bus, uint8
 				     struct pcilu_spec_attach *at, struct pcilu_diag *d);
 
 /* 0, -EINVAL (every problem named in @d with @name and a JSON pointer), -ENOMEM. */
-int pcilu_spec_load_fragment(const char *name, const char *text, size_t len,
-			     pcilu_spec_resolve_fn resolve, void *arg,
-			     struct pcilu_raw_host *h, struct pcilu_diag *d);
+PCILU_API int pcilu_spec_load_fragment(const char *name, const char *text, size_t len,
+				       pcilu_spec_resolve_fn resolve, void *arg,
+				       struct pcilu_raw_host *h, struct pcilu_diag *d);
 
-int pcilu_export_lspci(FILE *f, const struct pcilu_raw_host *h, bool with_groups);
-int pcilu_export_sysfs(const char *dir, const struct pcilu_raw_host *h, struct pcilu_diag *d);
+PCILU_API int pcilu_export_lspci(FILE *f, const struct pcilu_raw_host *h, bool with_groups);
+PCILU_API int pcilu_export_sysfs(const char *dir, const struct pcilu_raw_host *h, struct pcilu_diag *d);
 
 #ifdef __cplusplus
 }
