@@ -15,11 +15,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <pcilu/version.h>	/* PCILU_VERSION_STRING, generated from meson.build */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#define PCILU_VERSION_STRING "0.1.0"
 
 /*
  * What libpcilu exports. The library is compiled with -fvisibility=hidden
