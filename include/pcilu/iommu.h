@@ -148,6 +148,13 @@ enum pcilu_reason_kind {
 				   `bridge` the first failing one */
 	PCILU_R_ALIAS,		/* a DMA alias (quirk) with `other` */
 	PCILU_R_FUNCTION,	/* a function of the same slot as `other`, neither isolated */
+	PCILU_R_UNTRANSLATED,	/* in no group: no IOMMU translates it (`via`: enum pcilu_untranslated) */
+};
+
+/* Why no IOMMU translates a device, so the kernel never calls pci_device_group() for it. */
+enum pcilu_untranslated {
+	PCILU_UNTR_KERNEL = 1,	/* the source carries the kernel's groups and none holds it */
+	PCILU_UNTR_IOMMU_FN,	/* an IOMMU's own PCI function (AMD-Vi, virtio-iommu), from config space */
 };
 
 /* Sub-kinds of PCILU_R_DMA_ALIAS_WALK: how `other` takes over the requester ID. */
@@ -235,6 +242,13 @@ PCILU_API enum pcilu_dma_owner pcilu_dma_owner_of(const struct pcilu_topology *t
 PCILU_API const char *pcilu_dma_owner_name(unsigned o);
 /* An IOMMU's own PCI function (AMD-Vi's, a virtio-iommu): never translated, so never grouped. */
 PCILU_API bool pcilu_iommu_function(const struct pcilu_dev *d);
+/*
+ * Whether an IOMMU translates device @dev of @t, so that the kernel gives it a
+ * group: 0 yes, else enum pcilu_untranslated. Where the source carries the
+ * kernel's groups, they decide; else only an IOMMU's own function is known
+ * to be outside every IOMMU (coverage is otherwise taken as complete).
+ */
+PCILU_API unsigned pcilu_iommu_untranslated(const struct pcilu_topology *t, int32_t dev);
 
 /* pci_acs_enabled(), drivers/pci/pci.c, 7.2, on the final (post-boot) state. */
 PCILU_API struct pcilu_acs_eval pcilu_acs_enabled(const struct pcilu_iommu *r, int32_t dev, uint16_t flags);

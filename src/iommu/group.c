@@ -339,7 +339,8 @@ static int collect(struct pcilu_iommu *r)
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < r->n; i++)
-		count[r->group[i]]++;
+		if (r->group[i] != PCILU_NONE)
+			count[r->group[i]]++;
 	size_t at = 0;
 
 	for (size_t g = 0; g < r->ngroups; g++) {
@@ -348,10 +349,13 @@ static int collect(struct pcilu_iommu *r)
 		at += count[g];
 	}
 	for (size_t i = 0; i < r->n; i++) {
-		struct pcilu_group *g = &r->groups[r->group[i]];
+		struct pcilu_group *g;
 		const struct pcilu_reason *j = &r->join[i];
 		bool dup = false;
 
+		if (r->group[i] == PCILU_NONE)
+			continue;
+		g = &r->groups[r->group[i]];
 		g->members[g->nmembers++] = (int32_t)i;
 		g->flags |= j->flags;
 		/* Reasons repeat for whole subtrees; compare with the few kept so far. */
@@ -377,9 +381,17 @@ int pcilu_groups_run(struct pcilu_iommu *r)
 	if (ret)
 		return ret;
 	for (size_t i = 0; i < r->n; i++) {
+		unsigned untr = pcilu_iommu_untranslated(r->t, (int32_t)i);
 		int g;
 
 		r->probing = (int32_t)i;
+		if (untr) {
+			/* iommu_probe_device() stops before the group: no group, and none to join. */
+			r->join[i] = (struct pcilu_reason){ .kind = PCILU_R_UNTRANSLATED, .via = (uint8_t)untr,
+							    .dev = (int32_t)i, .other = PCILU_NONE,
+							    .bridge = PCILU_NONE, .eval.quirk = -1 };
+			continue;
+		}
 		g = device_group(r, (int32_t)i);
 		if (g < 0)
 			return g;

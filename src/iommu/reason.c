@@ -204,6 +204,16 @@ char *pcilu_reason_str(const struct pcilu_iommu *r, const struct pcilu_reason *r
 		eval_sentence(r, rs->bridge, &rs->eval, &s);
 		put(&s, "), so they share a group");
 		break;
+	case PCILU_R_UNTRANSLATED:
+		if (rs->via == PCILU_UNTR_IOMMU_FN)
+			put(&s, "%s is an IOMMU's own PCI function: no IOMMU translates it (AMD-Vi clears its own "
+			    "device-table entry, init_iommu_one_late(); a virtio-iommu is outside the ranges it "
+			    "serves), so the kernel gives it no group", a);
+		else
+			put(&s, "%s is in none of the kernel's groups: no IOMMU translates it (outside every "
+			    "DMAR/IVRS/VIOT scope, or an IOMMU's own function), so iommu_probe_device() gives it "
+			    "no group and no other device can join it", a);
+		break;
 	default:
 		put(&s, "%s: unknown reason", a);
 	}
@@ -222,6 +232,7 @@ const char *pcilu_reason_kind_name(unsigned kind)
 	case PCILU_R_PATH: return "path-not-isolated";
 	case PCILU_R_ALIAS: return "dma-alias";
 	case PCILU_R_FUNCTION: return "function-not-isolated";
+	case PCILU_R_UNTRANSLATED: return "not-translated";
 	}
 	return "unknown";
 }

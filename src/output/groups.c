@@ -98,6 +98,49 @@ static struct json_object *groups_json(const struct pcilu_iommu *r, const struct
 	return a;
 }
 
+static struct json_object *group_j(int32_t g)
+{
+	return g == PCILU_NONE ? NULL : json_object_new_int(g);
+}
+
+/* Devices no IOMMU translates: in no group, each with why (reason kind not-translated). */
+static struct json_object *ungrouped_json(const struct pcilu_iommu *r, const struct pcilu_select *sel)
+{
+	const struct pcilu_topology *t = pcilu_iommu_topology(r);
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; a && i < t->ndevs; i++) {
+		struct json_object *o;
+
+		if (pcilu_iommu_group_of(r, (int32_t)i) != PCILU_NONE || (sel && !pcilu_select_match(sel, &t->devs[i])))
+			continue;
+		o = json_object_new_object();
+		pcilu_json_add(o, "bdf", pcilu_json_bdf(&t->devs[i]));
+		pcilu_json_add(o, "reason", reason_json(r, pcilu_iommu_join(r, (int32_t)i)));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static void print_ungrouped_text(FILE *f, const struct pcilu_iommu *r, const struct pcilu_out_opts *o)
+{
+	const struct pcilu_topology *t = pcilu_iommu_topology(r);
+	char label[384], bdf[24], text[1024];
+	bool head = false;
+
+	for (size_t i = 0; i < t->ndevs; i++) {
+		const struct pcilu_dev *d = &t->devs[i];
+
+		if (pcilu_iommu_group_of(r, (int32_t)i) != PCILU_NONE || (o->sel && !pcilu_select_match(o->sel, d)))
+			continue;
+		if (!head)
+			fprintf(f, "\nIn no IOMMU group (no IOMMU translates them; vfio cannot use them):\n");
+		head = true;
+		fprintf(f, "  %s %s\n", pcilu_bdf(d, bdf, sizeof(bdf)), pcilu_dev_label(d, o->names, label, sizeof(label)));
+		fprintf(f, "  - %s\n", pcilu_reason_str(r, pcilu_iommu_join(r, (int32_t)i), text, sizeof(text)));
+	}
+}
+
 static struct json_object *devices_json(const struct pcilu_iommu *r, const struct pcilu_select *sel,
 					struct pcilu_names *names)
 {
@@ -112,7 +155,7 @@ static struct json_object *devices_json(const struct pcilu_iommu *r, const struc
 			continue;
 		o = json_object_new_object();
 		pcilu_json_dev_fields(o, d, names);
-		pcilu_json_add(o, "group", json_object_new_int(pcilu_iommu_group_of(r, (int32_t)i)));
+		pcilu_json_add(o, "group", group_j(pcilu_iommu_group_of(r, (int32_t)i)));
 		pcilu_json_add(o, "acs_ctrl", d->acs_pos ?
 			       pcilu_json_acs_flags(pcilu_iommu_acs_ctrl(r, (int32_t)i)) : NULL);
 		pcilu_json_add(o, "relies_on_quirk",
@@ -177,6 +220,7 @@ int pcilu_print_groups(FILE *f, const struct pcilu_iommu *r, const struct pcilu_
 		pcilu_json_add(root, "iommu_from", json_object_new_string(pcilu_fact_origin_name(from)));
 		pcilu_json_add(root, "groups", groups_json(r, o->sel));
 		pcilu_json_add(root, "devices", devices_json(r, o->sel, o->names));
+		pcilu_json_add(root, "ungrouped", ungrouped_json(r, o->sel));
 		pcilu_json_add(root, "assumptions", pcilu_json_assumptions(r));
 		if (extra)
 			pcilu_json_add(root, "compare", extra);
@@ -194,6 +238,7 @@ int pcilu_print_groups(FILE *f, const struct pcilu_iommu *r, const struct pcilu_
 			fputc('\n', f);
 		print_group_text(f, r, g, o);
 	}
+	print_ungrouped_text(f, r, o);
 	print_assumptions_text(f, r);
 	json_object_put(extra);
 	return 0;
@@ -218,13 +263,15 @@ int pcilu_print_explain(FILE *f, const struct pcilu_iommu *r, int32_t dev, const
 		pcilu_json_add(root, "bdf", pcilu_json_bdf(&t->devs[dev]));
 		pcilu_json_add(root, "kernel_group", t->devs[dev].kernel_group >= 0 ?
 			       json_object_new_int(t->devs[dev].kernel_group) : NULL);
-		pcilu_json_add(root, "group", json_object_new_int(g));
+		pcilu_json_add(root, "group", group_j(g));
 		pcilu_json_add(root, "join", reason_json(r, j));
 		pcilu_json_add(root, "relies_on_quirk", json_object_new_boolean(pcilu_iommu_relies_on_quirk(r, dev)));
 		pcilu_json_add(root, "members", pcilu_vfio_json(r, dev, o->names));
 		return pcilu_json_print(f, root);
 	}
-	if (t->devs[dev].kernel_group >= 0)
+	if (g == PCILU_NONE)
+		fprintf(f, "%s is in no IOMMU group: vfio cannot use it.\n", pcilu_bdf(&t->devs[dev], bdf, sizeof(bdf)));
+	else if (t->devs[dev].kernel_group >= 0)
 		fprintf(f, "%s is in the kernel's IOMMU group %d (/sys/kernel/iommu_groups/%d); pcilu's is %d.\n",
 			pcilu_bdf(&t->devs[dev], bdf, sizeof(bdf)), t->devs[dev].kernel_group,
 			t->devs[dev].kernel_group, g);

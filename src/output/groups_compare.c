@@ -50,7 +50,7 @@ static bool same_set(const struct pcilu_iommu *r, const struct kpair *k, size_t 
 	for (size_t i = 1; i < n; i++)
 		if (pcilu_iommu_group_of(r, k[i].dev) != g)
 			return false;
-	return pcilu_iommu_group(r, g)->nmembers == n;
+	return g != PCILU_NONE && pcilu_iommu_group(r, g)->nmembers == n;
 }
 
 int pcilu_groups_compare(FILE *f, const struct pcilu_iommu *r, bool json, struct json_object **out)
@@ -82,6 +82,8 @@ int pcilu_groups_compare(FILE *f, const struct pcilu_iommu *r, bool json, struct
 			k[nk++] = (struct kpair){ t->devs[i].kernel_group, (int32_t)i };
 			continue;
 		}
+		if (pcilu_iommu_group_of(r, (int32_t)i) == PCILU_NONE)
+			continue;	/* in no group on either side */
 		pcilu_buf_printf(&b, "%s is in no kernel group (pcilu: group %d)",
 				 pcilu_bdf(&t->devs[i], bdf, sizeof(bdf)), pcilu_iommu_group_of(r, (int32_t)i));
 		add_diff(arr, f, json, &b);
@@ -105,6 +107,10 @@ int pcilu_groups_compare(FILE *f, const struct pcilu_iommu *r, bool json, struct
 				seen |= pcilu_iommu_group_of(r, k[j].dev) == g;
 			if (seen)
 				continue;
+			if (!gr) {
+				pcilu_buf_printf(&b, " %s in no group", pcilu_bdf(&t->devs[k[i].dev], bdf, sizeof(bdf)));
+				continue;
+			}
 			pcilu_buf_printf(&b, " group %d {", g);
 			list_devs(&b, t, gr->members, gr->nmembers);
 			pcilu_buf_printf(&b, "}");

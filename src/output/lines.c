@@ -112,7 +112,8 @@ int pcilu_print_groups_lines(FILE *f, const struct pcilu_iommu *r, const struct 
 		pcilu_json_add(root, "iommu", json_object_new_string(on ? "on" : "off"));
 		pcilu_json_add(root, "iommu_from", json_object_new_string(pcilu_fact_origin_name(from)));
 		pcilu_json_dev_fields(root, d, o->names);
-		pcilu_json_add(root, "group", json_object_new_int(pcilu_iommu_group_of(r, (int32_t)i)));
+		pcilu_json_add(root, "group", pcilu_iommu_group_of(r, (int32_t)i) == PCILU_NONE ? NULL :
+			       json_object_new_int(pcilu_iommu_group_of(r, (int32_t)i)));
 		pcilu_json_add(root, "group_members", members_j(r, (int32_t)i, &n));
 		pcilu_json_add(root, "group_size", json_object_new_int64((int64_t)n));
 		pcilu_json_add(root, "relies_on_quirk", json_object_new_boolean(pcilu_iommu_relies_on_quirk(r, (int32_t)i)));

@@ -171,6 +171,18 @@ check("ungrouped device: v4 and iommufd refused, no-group", all(v[p]["state"] ==
       and rules(v[p]) == ["no-group"] for p in ("v4", "iommufd")), v)
 check("ungrouped device: the others stay eligible", all(states(d, b)[p]["state"] == "eligible"
       for b in ("0000:01:00.0", "0000:04:00.0") for p in ("v4", "next", "iommufd")))
+rc, out, err = pcilutest.run("groups", "--json", sysfs)
+g = json.loads(out)
+check("ungrouped device: groups leaves it in no group (group null, listed as not-translated, in no members)",
+      [u["bdf"] for u in g["ungrouped"]] == ["0000:04:00.1"] and g["ungrouped"][0]["reason"]["kind"] == "not-translated"
+      and [x["group"] for x in g["devices"] if x["bdf"] == "0000:04:00.1"] == [None]
+      and all("0000:04:00.1" not in grp["devices"] for grp in g["groups"]), g.get("ungrouped"))
+rc, out, err = pcilutest.run("groups", "--compare", sysfs)
+check("ungrouped device: the partition equals the kernel's, the ungrouped device included",
+      rc == 0 and "partitions are identical" in out, out + err)
+rc, out, err = pcilutest.run("groups", sysfs)
+check("ungrouped device: the text says so under its own heading",
+      "In no IOMMU group (no IOMMU translates them" in out and "0000:04:00.1 is in none of the kernel's groups" in out, out)
 man = os.path.join(T, "ungrouped.dtb")
 rc, out, err = pcilutest.run("plan", "--no-names", "-o", man, "0000:04:00.1", sysfs)
 check("plan refuses the ungrouped device (exit 1, no manifest)", rc == 1 and not os.path.exists(man), (rc, err))
@@ -296,6 +308,12 @@ check("AMD-Vi's own function: refused, no group, said why", iommu_fn.get("state"
       and [r["rule"] for r in iommu_fn.get("reasons", [])][:1] == ["no-group"]
       and "IOMMU's own PCI function" in iommu_fn["reasons"][0]["text"], iommu_fn)
 check("virtio-iommu: the same", v.get("0000:00:01.0", {}).get("iommufd", {}).get("state") == "refused", v.get("0000:00:01.0"))
+rc, out, err = pcilutest.run("groups", "--json", amd)
+g = json.loads(out) if out else {}
+check("AMD-Vi's and virtio-iommu's own functions: in no group, from config space alone, and no other device joins them",
+      sorted((u["bdf"], u["reason"]["kind"]) for u in g.get("ungrouped", [])) ==
+      [("0000:00:00.2", "not-translated"), ("0000:00:01.0", "not-translated")]
+      and all(b not in grp["devices"] for grp in g["groups"] for b in ("0000:00:00.2", "0000:00:01.0")), g.get("ungrouped"))
 check("the NVMe beside them is eligible", v.get("0000:01:00.0", {}).get("iommufd", {}).get("state") == "eligible",
       v.get("0000:01:00.0"))
 finish()
