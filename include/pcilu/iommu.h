@@ -155,6 +155,9 @@ enum pcilu_reason_kind {
 enum pcilu_untranslated {
 	PCILU_UNTR_KERNEL = 1,	/* the source carries the kernel's groups and none holds it */
 	PCILU_UNTR_IOMMU_FN,	/* an IOMMU's own PCI function (AMD-Vi, virtio-iommu), from config space */
+	PCILU_UNTR_DMAR,	/* in no DRHD's device scope, and no INCLUDE_PCI_ALL unit for its segment */
+	PCILU_UNTR_IVRS,	/* no IVHD device entry for its ID (or the ID of an IOMMU itself) */
+	PCILU_UNTR_VIOT,	/* in no VIOT PCI range, or the virtio-iommu itself */
 };
 
 /* Sub-kinds of PCILU_R_DMA_ALIAS_WALK: how `other` takes over the requester ID. */
@@ -194,6 +197,8 @@ enum pcilu_assumption_kind {
 	PCILU_AS_IOMMU_OFF,		/* the command line turns the IOMMU off */
 	PCILU_AS_OVERRIDE_IGNORED,	/* pcie_acs_override= on a mainline kernel */
 	PCILU_AS_NO_FW_VALUE,		/* as-read: values are after the kernel wrote them */
+	PCILU_AS_COVERAGE,		/* which devices an IOMMU translates: assumed complete */
+	PCILU_AS_COVERAGE_TABLE,	/* the source's DMAR/IVRS/VIOT table is malformed: not used */
 };
 
 struct pcilu_assumption {
@@ -243,12 +248,14 @@ PCILU_API const char *pcilu_dma_owner_name(unsigned o);
 /* An IOMMU's own PCI function (AMD-Vi's, a virtio-iommu): never translated, so never grouped. */
 PCILU_API bool pcilu_iommu_function(const struct pcilu_dev *d);
 /*
- * Whether an IOMMU translates device @dev of @t, so that the kernel gives it a
+ * Whether an IOMMU translates device @dev, so that the kernel gives it a
  * group: 0 yes, else enum pcilu_untranslated. Where the source carries the
- * kernel's groups, they decide; else only an IOMMU's own function is known
- * to be outside every IOMMU (coverage is otherwise taken as complete).
+ * kernel's groups, they decide; else the source's DMAR, IVRS or VIOT table
+ * (src/iommu/coverage.c); else only an IOMMU's own function is known to be
+ * outside every IOMMU, and coverage is otherwise assumed complete (a note).
  */
-PCILU_API unsigned pcilu_iommu_untranslated(const struct pcilu_topology *t, int32_t dev);
+struct pcilu_iommu;
+PCILU_API unsigned pcilu_iommu_untranslated(const struct pcilu_iommu *r, int32_t dev);
 
 /* pci_acs_enabled(), drivers/pci/pci.c, 7.2, on the final (post-boot) state. */
 PCILU_API struct pcilu_acs_eval pcilu_acs_enabled(const struct pcilu_iommu *r, int32_t dev, uint16_t flags);

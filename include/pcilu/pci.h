@@ -115,6 +115,7 @@ struct pcilu_topology {
 	char *kernel_release;
 	char *cmdline;
 	struct pcilu_capture_info *capture;	/* the host record of a capture, else NULL */
+	struct pcilu_blob acpi[PCILU_ACPI_NTABLES];	/* DMAR, IVRS, VIOT bytes where the source has them */
 	/* address -> index hash (open addressing) */
 	int32_t *hash;
 	size_t hash_mask;

@@ -68,6 +68,21 @@ struct pcilu_raw_dev {
 };
 
 /*
+ * The firmware tables that say which devices an IOMMU translates, as
+ * /sys/firmware/acpi/tables has them (root only): Intel's DMAR, AMD's IVRS,
+ * virtio-iommu's VIOT. Bytes as read; src/iommu/coverage.c parses them.
+ */
+enum pcilu_acpi_table { PCILU_ACPI_DMAR, PCILU_ACPI_IVRS, PCILU_ACPI_VIOT, PCILU_ACPI_NTABLES };
+#define PCILU_ACPI_MAX_SIZE	(1u << 20)	/* bigger is no IOMMU table a firmware writes */
+
+struct pcilu_blob {
+	uint8_t *data;		/* NULL: not in the source */
+	size_t len;
+};
+
+PCILU_API const char *pcilu_acpi_table_name(enum pcilu_acpi_table t);
+
+/*
  * What a capture (pcilu capture) records of its host beyond what sysfs
  * carries per device. Strings are NULL when not recorded; the tri-states are
  * 1 yes, 0 no, -1 not recorded.
@@ -101,6 +116,7 @@ struct pcilu_raw_host {
 	char *kernel_release;
 	char *cmdline;		/* the kernel command line the host booted with */
 	struct pcilu_capture_info *capture;	/* a capture's host record, else NULL */
+	struct pcilu_blob acpi[PCILU_ACPI_NTABLES];	/* the source's IOMMU tables, where it has them */
 };
 
 struct pcilu_source_opts {

@@ -63,11 +63,3 @@ bool pcilu_iommu_function(const struct pcilu_dev *d)
 	return (d->vendor == 0x1022 && (d->class >> 8) == 0x0806) || (d->vendor == 0x1af4 && d->device == 0x1057);
 }
 
-unsigned pcilu_iommu_untranslated(const struct pcilu_topology *t, int32_t dev)
-{
-	const struct pcilu_dev *d = &t->devs[dev];
-
-	if (t->has_kernel_groups)
-		return d->kernel_group == PCILU_NO_GROUP ? PCILU_UNTR_KERNEL : 0;
-	return pcilu_iommu_function(d) ? PCILU_UNTR_IOMMU_FN : 0;
-}

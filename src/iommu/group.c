@@ -381,7 +381,7 @@ int pcilu_groups_run(struct pcilu_iommu *r)
 	if (ret)
 		return ret;
 	for (size_t i = 0; i < r->n; i++) {
-		unsigned untr = pcilu_iommu_untranslated(r->t, (int32_t)i);
+		unsigned untr = r->untr[i];
 		int g;
 
 		r->probing = (int32_t)i;

@@ -33,6 +33,7 @@ void pcilu_iommu_free(struct pcilu_iommu *r)
 	free(r->slot_head);
 	free(r->slot_next);
 	free(r->group);
+	free(r->untr);
 	free(r->join);
 	free(r->path_memo);
 	free(r->path_fail);
@@ -56,13 +57,14 @@ static int alloc_arrays(struct pcilu_iommu *r)
 	r->bus_next = malloc(n * sizeof(*r->bus_next));
 	r->slot_next = malloc(n * sizeof(*r->slot_next));
 	r->group = malloc(n * sizeof(*r->group));
+	r->untr = calloc(n, sizeof(*r->untr));
 	r->join = calloc(n, sizeof(*r->join));
 	r->path_memo = malloc(n * sizeof(*r->path_memo));
 	r->path_fail = malloc(n * sizeof(*r->path_fail));
 	r->path_flags = calloc(n, sizeof(*r->path_flags));
 	if (!r->devf || !r->acs_cap || !r->spt_cap || !r->pre || !r->post || !r->alias_idx ||
 	    !r->alias_masks || !r->real_dma || !r->bus_has_alias || !r->bus_next || !r->slot_next ||
-	    !r->group || !r->join || !r->path_memo || !r->path_fail || !r->path_flags)
+	    !r->group || !r->untr || !r->join || !r->path_memo || !r->path_fail || !r->path_flags)
 		return -ENOMEM;
 	for (size_t i = 0; i < r->n; i++) {
 		r->alias_idx[i] = PCILU_NONE;
@@ -118,8 +120,10 @@ int pcilu_iommu_compute(const struct pcilu_topology *t, const struct pcilu_polic
 		for (size_t i = 0; i < r->n; i++)
 			pcilu_quirk_header_fixups(r, (int32_t)i);
 		pcilu_vmd_links(r);
-		ret = pcilu_acs_setup(r);
+		ret = pcilu_coverage_run(r);
 	}
+	if (!ret)
+		ret = pcilu_acs_setup(r);
 	if (!ret)
 		ret = pcilu_groups_run(r);
 	if (!ret && r->oom)

@@ -46,6 +46,7 @@ struct pcilu_iommu {
 	/* Probe state */
 	int32_t probing;	/* index being probed; devices <= probing use post */
 	int32_t *group;		/* group id per device, PCILU_NONE */
+	uint8_t *untr;		/* enum pcilu_untranslated per device, 0: an IOMMU translates it */
 	struct pcilu_reason *join;
 	uint8_t cur_flags;	/* flags accumulated during one pci_device_group() */
 	int8_t *path_memo;	/* pci_acs_path_enabled per bridge: -1 unknown, 0, 1 */
@@ -76,6 +77,9 @@ int pcilu_acs_setup(struct pcilu_iommu *r);
 struct pcilu_acs_eval pcilu_acs_eval_at(struct pcilu_iommu *r, int32_t dev, uint16_t flags);
 void pcilu_assume(struct pcilu_iommu *r, unsigned kind, int32_t dev, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/* coverage.c: r->untr from the kernel's groups, the firmware's table, or config space. */
+int pcilu_coverage_run(struct pcilu_iommu *r);
 
 /* cmdline.c */
 /* pci_dev_str_match(), drivers/pci/pci.c, 7.2: 1 match, 0 no, -EINVAL unparsable. */

@@ -205,7 +205,16 @@ char *pcilu_reason_str(const struct pcilu_iommu *r, const struct pcilu_reason *r
 		put(&s, "), so they share a group");
 		break;
 	case PCILU_R_UNTRANSLATED:
-		if (rs->via == PCILU_UNTR_IOMMU_FN)
+		if (rs->via == PCILU_UNTR_DMAR || rs->via == PCILU_UNTR_IVRS || rs->via == PCILU_UNTR_VIOT)
+			put(&s, "%s is outside what the firmware's %s table gives an IOMMU (%s), so %s gives it no "
+			    "group and no other device can join it", a,
+			    rs->via == PCILU_UNTR_DMAR ? "DMAR" : rs->via == PCILU_UNTR_IVRS ? "IVRS" : "VIOT",
+			    rs->via == PCILU_UNTR_DMAR ? "in no DRHD device scope and no INCLUDE_PCI_ALL unit for its segment" :
+			    rs->via == PCILU_UNTR_IVRS ? "no IVHD device entry for its ID, or it is the IOMMU itself" :
+			    "in no PCI range of a virtio-iommu, or it is the virtio-iommu itself",
+			    rs->via == PCILU_UNTR_DMAR ? "device_lookup_iommu()" : rs->via == PCILU_UNTR_IVRS ?
+			    "check_device()" : "viot_iommu_configure()");
+		else if (rs->via == PCILU_UNTR_IOMMU_FN)
 			put(&s, "%s is an IOMMU's own PCI function: no IOMMU translates it (AMD-Vi clears its own "
 			    "device-table entry, init_iommu_one_late(); a virtio-iommu is outside the ranges it "
 			    "serves), so the kernel gives it no group", a);

@@ -509,8 +509,9 @@ static int rule_ungrouped(struct ev *e)
 	char msg[512], b[24];
 
 	e->ungrouped = true;
-	snprintf(msg, sizeof(msg), "the kernel formed IOMMU groups but put %s in none: no IOMMU translates "
-		 "its DMA (an IOMMU's own PCI function, or a device outside every DMAR/IVRS scope), so %s",
+	snprintf(msg, sizeof(msg), "%s %s in no IOMMU group: no IOMMU translates its DMA (an IOMMU's own "
+		 "PCI function, or a device outside every DMAR/IVRS/VIOT scope), so %s",
+		 e->c->t->has_kernel_groups ? "the kernel formed IOMMU groups but put" : "the firmware's IOMMU table leaves",
 		 bdf_of(e->c, e->dev, b), e->profile == PCILU_LU_V4 ?
 		 "pci_device_group_immutable_singleton() returns false" :
 		 "the singleton-group policy cannot be met (iommu_preserve_device() returns -EINVAL without a group)");
@@ -535,13 +536,15 @@ static int rule_no_group(struct ev *e)
 {
 	if (!e->c->iommu_on)
 		return rule_no_iommu(e);
-	if (e->c->iommu_from == PCILU_FROM_GROUPS && e->c->t->has_kernel_groups &&
-	    e->c->t->devs[e->dev].kernel_group == PCILU_NO_GROUP)
-		return rule_ungrouped(e);
-	/* Where the kernel's groups are in the source, they decide; else config space does. */
-	if (!e->c->t->has_kernel_groups && pcilu_iommu_function(&e->c->t->devs[e->dev]))
+	/* The kernel's groups, else the firmware's table, else config space (src/iommu/coverage.c). */
+	switch (pcilu_iommu_untranslated(e->c->r_on, e->dev)) {
+	case 0:
+		return 0;
+	case PCILU_UNTR_IOMMU_FN:
 		return rule_iommu_function(e);
-	return 0;
+	default:
+		return rule_ungrouped(e);
+	}
 }
 
 static int rule_alias(struct ev *e)

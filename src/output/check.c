@@ -389,15 +389,20 @@ static void print_preserve(FILE *f, const struct pcilu_lu_check *c)
 void pcilu_check_print_facts(FILE *f, const struct pcilu_lu_check *c)
 {
 	const struct pcilu_topology *t = c->t;
-	char buf[512];
+	char buf[640], name[512], desc[256], edesc[512];
+	const char *coverage = NULL;
+	size_t nas;
+	const struct pcilu_assumption *as = pcilu_iommu_assumptions(c->r, &nas);
 
-	char name[512];
-
-	char desc[256], edesc[512];
+	/* What the IOMMU covers belongs with whether it is on. */
+	for (size_t i = 0; i < nas && c->iommu_on; i++)
+		if (as[i].kind == PCILU_AS_COVERAGE)
+			coverage = as[i].text;
 
 	fprintf(f, "Source: %s (%s)\n", PCILU_ESC(t->name ? t->name : "/sys", name),
 		PCILU_ESC(pcilu_source_desc(t, desc, sizeof(desc)), edesc));
-	snprintf(buf, sizeof(buf), "%s (%s)", c->iommu_on ? "on" : "off", pcilu_fact_origin_text(c->iommu_from, c->iommu_on));
+	snprintf(buf, sizeof(buf), "%s (%s)%s%s", c->iommu_on ? "on" : "off",
+		 pcilu_fact_origin_text(c->iommu_from, c->iommu_on), coverage ? "; " : "", coverage ? coverage : "");
 	pcilu_out_wrap(f, "IOMMU: ", buf, "  ", WRAP_COLS);
 	if (c->capture_off)
 		fprintf(f, "  but the source itself had no IOMMU on (%s): the verdicts are for the boot asked "
@@ -511,8 +516,9 @@ int pcilu_print_check(FILE *f, const struct pcilu_lu_check *c, const struct pcil
 		print_preserve(f, c);
 	as = pcilu_iommu_assumptions(c->r, &n);
 	for (size_t i = 0, shown = 0; i < n; i++) {
-		/* Whether the IOMMU is on was said once, at the top. */
+		/* Whether the IOMMU is on, and what it covers, was said once, at the top. */
 		if (as[i].kind == PCILU_AS_IOMMU_DEFAULT || as[i].kind == PCILU_AS_IOMMU_OFF ||
+		    as[i].kind == PCILU_AS_COVERAGE ||
 		    note_said_before(c, as, i))
 			continue;
 		if (!shown++)

@@ -274,14 +274,16 @@ const char *pcilu_source_kind_name(enum pcilu_source_kind k)
 
 const char *pcilu_source_desc(const struct pcilu_topology *t, char *buf, size_t len)
 {
+	static const char *const what[] = { [PCILU_SRC_SYSFS] = "a copied tree", [PCILU_SRC_LSPCI] = "a dump",
+					     [PCILU_SRC_SPEC] = "a description", [PCILU_SRC_CAPTURE] = "a capture" };
 	const struct pcilu_capture_info *c = t->capture;
 
 	if (c)
 		snprintf(buf, len, "capture of %s at %s", c->hostname ? c->hostname : "an unnamed host",
 			 c->captured_at ? c->captured_at : "an unrecorded time");
 	else
-		snprintf(buf, len, "%s, %s", pcilu_source_kind_name(t->kind),
-			 t->live ? "this running system" : "a capture");
+		snprintf(buf, len, "%s, %s", pcilu_source_kind_name(t->kind), t->live ? "this running system" :
+			 (unsigned)t->kind < sizeof(what) / sizeof(what[0]) && what[t->kind] ? what[t->kind] : "a file");
 	return buf;
 }
 
@@ -341,6 +343,7 @@ static const char *as_names[] = {
 	[PCILU_AS_UNKNOWN_EXT] = "unknown-acs", [PCILU_AS_VMD] = "vmd-domain",
 	[PCILU_AS_IOMMU_DEFAULT] = "iommu-default-on", [PCILU_AS_IOMMU_OFF] = "iommu-off",
 	[PCILU_AS_OVERRIDE_IGNORED] = "acs-override-ignored", [PCILU_AS_NO_FW_VALUE] = "acs-as-read",
+	[PCILU_AS_COVERAGE] = "iommu-coverage", [PCILU_AS_COVERAGE_TABLE] = "iommu-table-unusable",
 };
 
 struct json_object *pcilu_json_assumptions(const struct pcilu_iommu *r)

@@ -366,6 +366,8 @@ void pcilu_topology_free(struct pcilu_topology *t)
 	free(t->kernel_release);
 	free(t->cmdline);
 	pcilu_capture_info_free(t->capture);
+	for (size_t i = 0; i < PCILU_ACPI_NTABLES; i++)
+		free(t->acpi[i].data);
 	free(t);
 }
 
@@ -438,8 +440,10 @@ int pcilu_topology_build(struct pcilu_raw_host *raw, struct pcilu_topology **out
 	t->kernel_release = raw->kernel_release;
 	t->cmdline = raw->cmdline;
 	t->capture = raw->capture;
+	memcpy(t->acpi, raw->acpi, sizeof(t->acpi));
 	raw->name = raw->kernel_release = raw->cmdline = NULL;
 	raw->capture = NULL;
+	memset(raw->acpi, 0, sizeof(raw->acpi));
 	b.file = t->name;
 	ret = take_raw(&b, raw);
 	if (!ret)

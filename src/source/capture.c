@@ -187,26 +187,51 @@ static json_object *kernel_j(const struct pcilu_raw_host *h)
 	return o;
 }
 
+static const char digits[] = "0123456789abcdef";
+
+static json_object *hex_j(const uint8_t *p, size_t n)
+{
+	char *hex = malloc(n * 2 + 1);
+	json_object *o;
+
+	if (!hex)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		hex[2 * i] = digits[p[i] >> 4];
+		hex[2 * i + 1] = digits[p[i] & 15];
+	}
+	hex[n * 2] = '\0';
+	o = json_object_new_string(hex);
+	free(hex);
+	return o;
+}
+
+/* The IOMMU tables the sysfs loader found (DMAR, IVRS, VIOT), as hex. */
+static json_object *acpi_j(const struct pcilu_raw_host *h)
+{
+	json_object *o = json_object_new_object();
+
+	for (unsigned i = 0; o && i < PCILU_ACPI_NTABLES; i++)
+		if (h->acpi[i].data)
+			json_object_object_add(o, pcilu_acpi_table_name(i), hex_j(h->acpi[i].data, h->acpi[i].len));
+	return o;
+}
+
 static json_object *function_j(const struct pcilu_raw_dev *r)
 {
-	static const char digits[] = "0123456789abcdef";
 	json_object *o = json_object_new_object();
-	char addr[16], *hex = malloc((size_t)r->cfg_len * 2 + 1);
+	json_object *cfg = hex_j(r->cfg, r->cfg_len);
+	char addr[16];
 
-	if (!hex) {
+	if (!o || !cfg) {
 		json_object_put(o);
+		json_object_put(cfg);
 		return NULL;
 	}
-	for (size_t i = 0; i < r->cfg_len; i++) {
-		hex[2 * i] = digits[r->cfg[i] >> 4];
-		hex[2 * i + 1] = digits[r->cfg[i] & 15];
-	}
-	hex[(size_t)r->cfg_len * 2] = '\0';
 	snprintf(addr, sizeof(addr), "%04x:%02x:%02x.%u", r->seg, r->bus, (unsigned)(r->devfn >> 3),
 		 (unsigned)(r->devfn & 7));
 	json_object_object_add(o, "address", json_object_new_string(addr));
-	json_object_object_add(o, "config", json_object_new_string(hex));
-	free(hex);
+	json_object_object_add(o, "config", cfg);
 	json_object_object_add(o, "iommu_group", r->kernel_group >= 0 ? json_object_new_int(r->kernel_group) : NULL);
 	json_object_object_add(o, "driver", str_or_null(r->driver));
 	json_object_object_add(o, "numa_node", r->numa_node >= 0 ? json_object_new_int(r->numa_node) : NULL);
@@ -240,6 +265,7 @@ static json_object *document(const char *root, const struct pcilu_raw_host *h)
 	json_object_object_add(o, "kernel", kernel_j(h));
 	json_object_object_add(o, "iommu_groups", groups_j(root));
 	json_object_object_add(o, "iommus", iommus_j(root));
+	json_object_object_add(o, "acpi_tables", acpi_j(h));
 	for (size_t i = 0; i < h->count; i++) {
 		json_object *f = function_j(&h->devs[i]);
 

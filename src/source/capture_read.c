@@ -145,35 +145,74 @@ static bool read_kernel(struct spec_parse *p, json_object *o, struct pcilu_raw_h
 	       opt_tri(p, "/kernel", o, "config_pci_liveupdate", &c->pci_lu);
 }
 
-/* Config bytes as the capture wrote them: two lower-case hex digits each. */
-static bool read_config(struct spec_parse *p, const char *path, json_object *v, struct pcilu_raw_dev *r)
+/* Bytes as the capture wrote them: two lower-case hex digits each, @min to @max bytes. */
+static bool read_hex(struct spec_parse *p, const char *path, const char *key, json_object *v, size_t min,
+		     size_t max, uint8_t **out, size_t *len)
 {
 	const char *s;
 	size_t n;
+	uint8_t *b;
 
-	if (!spec_get_str(p, path, "config", v, &s))
+	if (!spec_get_str(p, path, key, v, &s))
 		return false;
 	n = strlen(s);
-	if (n % 2 || n / 2 < PCI_STD_HEADER_SIZEOF || n / 2 > PCILU_CFG_EXP_SIZE) {
-		spec_err(p, path, "\"config\": %zu hex digits; expected 128 to 8192, an even number", n);
+	if (n % 2 || n / 2 < min || n / 2 > max) {
+		spec_err(p, path, "\"%s\": %zu hex digits; expected %zu to %zu, an even number", key, n,
+			 min * 2, max * 2);
 		return false;
 	}
-	r->cfg = malloc(n / 2);
-	if (!r->cfg)
+	b = malloc(n / 2 ? n / 2 : 1);
+	if (!b)
 		return false;
-	r->cfg_len = (uint16_t)(n / 2);
 	for (size_t i = 0; i < n; i++) {
 		int x = s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : s[i] >= 'a' && s[i] <= 'f' ? s[i] - 'a' + 10 : -1;
 
 		if (x < 0) {
-			spec_err(p, path, "\"config\": '%c' at digit %zu is not a lower-case hex digit",
+			spec_err(p, path, "\"%s\": '%c' at digit %zu is not a lower-case hex digit", key,
 				 s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?', i);
+			free(b);
 			return false;
 		}
 		if (i % 2)
-			r->cfg[i / 2] = (uint8_t)(r->cfg[i / 2] | x);
+			b[i / 2] = (uint8_t)(b[i / 2] | x);
 		else
-			r->cfg[i / 2] = (uint8_t)(x << 4);
+			b[i / 2] = (uint8_t)(x << 4);
+	}
+	*out = b;
+	*len = n / 2;
+	return true;
+}
+
+static bool read_config(struct spec_parse *p, const char *path, json_object *v, struct pcilu_raw_dev *r)
+{
+	size_t len;
+
+	if (!read_hex(p, path, "config", v, PCI_STD_HEADER_SIZEOF, PCILU_CFG_EXP_SIZE, &r->cfg, &len))
+		return false;
+	r->cfg_len = (uint16_t)len;
+	return true;
+}
+
+/* "acpi_tables": {"DMAR": hex, ...}: only the IOMMU tables pcilu reads. */
+static bool read_acpi(struct spec_parse *p, json_object *o, struct pcilu_raw_host *h)
+{
+	if (!o)
+		return true;
+	if (!json_object_is_type(o, json_type_object)) {
+		spec_err(p, "/acpi_tables", "expected an object (table name: hex)");
+		return false;
+	}
+	json_object_object_foreach(o, key, val) {
+		unsigned i = 0;
+
+		while (i < PCILU_ACPI_NTABLES && strcmp(key, pcilu_acpi_table_name(i)))
+			i++;
+		if (i == PCILU_ACPI_NTABLES) {
+			spec_err(p, "/acpi_tables", "unknown table \"%s\" (DMAR, IVRS, VIOT)", key);
+			return false;
+		}
+		if (!read_hex(p, "/acpi_tables", key, val, 36, PCILU_ACPI_MAX_SIZE, &h->acpi[i].data, &h->acpi[i].len))
+			return false;
 	}
 	return true;
 }
@@ -277,7 +316,7 @@ static void iommu_fact(struct pcilu_raw_host *h, json_object *groups)
 static bool read_document(struct spec_parse *p, json_object *o, struct pcilu_raw_host *h)
 {
 	static const char *const keys[] = { "schema", "pcilu", "captured_at", "host", "kernel",
-					    "iommu_groups", "iommus", "functions", "crc32", NULL };
+					    "iommu_groups", "iommus", "acpi_tables", "functions", "crc32", NULL };
 	json_object *v = NULL, *groups = NULL;
 	const char *schema;
 
@@ -299,6 +338,7 @@ static bool read_document(struct spec_parse *p, json_object *o, struct pcilu_raw
 	    !opt_str(p, "", o, "captured_at", &h->capture->captured_at) ||
 	    !read_host(p, json_object_object_get_ex(o, "host", &v) ? v : NULL, h->capture) ||
 	    !read_kernel(p, json_object_object_get_ex(o, "kernel", &v) ? v : NULL, h) ||
+	    !read_acpi(p, json_object_object_get_ex(o, "acpi_tables", &v) ? v : NULL, h) ||
 	    !read_functions(p, json_object_object_get_ex(o, "functions", &v) ? v : NULL, h))
 		return false;
 	iommu_fact(h, groups);

@@ -16,6 +16,13 @@ void pcilu_raw_host_init(struct pcilu_raw_host *h, enum pcilu_source_kind kind, 
 	h->name = name ? strdup(name) : NULL;
 }
 
+const char *pcilu_acpi_table_name(enum pcilu_acpi_table t)
+{
+	static const char *const names[] = { "DMAR", "IVRS", "VIOT" };
+
+	return (unsigned)t < PCILU_ACPI_NTABLES ? names[t] : "?";
+}
+
 void pcilu_raw_host_free(struct pcilu_raw_host *h)
 {
 	for (size_t i = 0; i < h->count; i++) {
@@ -27,6 +34,8 @@ void pcilu_raw_host_free(struct pcilu_raw_host *h)
 	free(h->kernel_release);
 	free(h->cmdline);
 	pcilu_capture_info_free(h->capture);
+	for (size_t i = 0; i < PCILU_ACPI_NTABLES; i++)
+		free(h->acpi[i].data);
 	memset(h, 0, sizeof(*h));
 }
 

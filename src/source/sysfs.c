@@ -469,6 +469,29 @@ static void iommu_fact(struct sf *s, const char *root)
 	h->iommu_from = PCILU_FROM_SYSFS;
 }
 
+/*
+ * The IOMMU tables under @root/firmware/acpi/tables (root-only files on a live
+ * system; a copy may hold them): which devices an IOMMU translates. A table
+ * that cannot be read stays absent: coverage is then decided otherwise.
+ */
+static void acpi_tables(struct pcilu_raw_host *h, const char *root)
+{
+	for (unsigned i = 0; i < PCILU_ACPI_NTABLES; i++) {
+		char *path, *text = NULL;
+		size_t len = 0;
+
+		if (asprintf(&path, "%s/firmware/acpi/tables/%s", root, pcilu_acpi_table_name(i)) < 0)
+			return;
+		if (!pcilu_read_file_max(path, PCILU_ACPI_MAX_SIZE, &text, &len, NULL) && len) {
+			h->acpi[i].data = (uint8_t *)text;
+			h->acpi[i].len = len;
+		} else {
+			free(text);
+		}
+		free(path);
+	}
+}
+
 static void report(struct sf *s)
 {
 	if (s->truncated) {
@@ -501,6 +524,8 @@ int pcilu_load_sysfs(const char *root, const struct pcilu_source_opts *opts,
 	close(dfd);
 	if (!ret)
 		ret = host_facts(h, root);
+	if (!ret)
+		acpi_tables(h, root);
 	if (!ret) {
 		if (h->count)
 			qsort(h->devs, h->count, sizeof(*h->devs), cmp_raw);

@@ -171,7 +171,7 @@ static void test_ungrouped_device(void **state)
 	assert_int_equal(v->state, PCILU_LU_REFUSED);
 	assert_non_null(reason(v, PCILU_LUR_NO_GROUP));
 	assert_null(reason(v, PCILU_LUR_GROUP));	/* nothing else to judge without a group */
-	assert_non_null(strstr(reason(v, PCILU_LUR_NO_GROUP)->text, "put 0000:01:00.0 in none"));
+	assert_non_null(strstr(reason(v, PCILU_LUR_NO_GROUP)->text, "put 0000:01:00.0 in no IOMMU group"));
 	assert_int_equal(verdict(&x, "01:00.0", PCILU_LU_IOMMUFD)->state, PCILU_LU_REFUSED);
 	assert_int_equal(verdict(&x, "01:00.0", PCILU_LU_NEXT)->state, PCILU_LU_ELIGIBLE);
 	/* 04:00.0 has its group: eligible everywhere. */

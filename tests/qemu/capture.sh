@@ -78,7 +78,7 @@ if [ $need_modules = 1 ]; then
     M=$(find "$KDIR/modules" -type d -path '*/lib/modules/*' -name kernel -prune | head -1)
     [ -n "$M" ] || die "no kernel/ directory in $KDIR/modules"
     mkdir -p "$WORK/root/lib/modules/pcilu"
-    for m in nvme-keyring nvme-auth nvme-core nvme; do
+    for m in nvme-keyring nvme-auth nvme-core nvme virtio-iommu; do
         f=$(find "$M" -name "$m.ko*" | head -1)
         [ -n "$f" ] || die "module $m not found under $M"
         case $f in
@@ -97,7 +97,7 @@ INITRD=$WORK/initrd.cpio.gz
 fail=0
 summary=()
 for t in "${topos[@]}"; do
-    QARGS=(); KARGS=""; NEEDS=""; NOGROUPS=0
+    QARGS=(); KARGS=""; NEEDS=""; NOGROUPS=0; IOMMU=intel; MACHINE=""
     "topo_$t"
     if [ "$NEEDS" = modules ] && [ $need_modules = 0 ]; then
         log "$t: skipped (PCILU_QEMU_SRIOV=0)"
@@ -106,15 +106,21 @@ for t in "${topos[@]}"; do
     D=$OUT/$t
     rm -rf "$D" && mkdir -p "$D"
     append="console=ttyS0 intel_iommu=on panic=-1 quiet loglevel=4 $KARGS"
+    case $IOMMU in
+        intel) iommu_dev=(-device intel-iommu,intremap=on) ;;
+        amd) iommu_dev=(-device amd-iommu) ;;
+        virtio) iommu_dev=(-device virtio-iommu-pci,bus=pcie.0,addr=0a.0) ;;
+        *) die "$t: unknown IOMMU '$IOMMU'" ;;
+    esac
     # shellcheck disable=SC2054
-    cmd=(qemu-system-x86_64 -nodefaults -M q35 -accel tcg -smp 2 -m 512
+    cmd=(qemu-system-x86_64 -nodefaults -M "q35${MACHINE:+,$MACHINE}" -accel tcg -smp 2 -m 512
          -display none -no-reboot -monitor none
          -kernel "$KERNEL" -initrd "$INITRD" -append "$append"
          -serial "file:$D/console.log" -serial "file:$D/capture.txt"
-         -device intel-iommu,intremap=on "${QARGS[@]}")
+         "${iommu_dev[@]}" "${QARGS[@]}")
     printf '%q ' "${cmd[@]}" > "$D/qemu-cmdline.txt"; echo >> "$D/qemu-cmdline.txt"
     { echo "# pcilu QEMU topology '$t' (host paths omitted)"
-      echo "qemu: -M q35 -accel tcg -smp 2 -m 512 -device intel-iommu,intremap=on"
+      echo "qemu: -M q35${MACHINE:+,$MACHINE} -accel tcg -smp 2 -m 512 ${iommu_dev[*]}"
       printf '  %s\n' "${QARGS[@]}"
       echo "append: $append"; } > "$D/topology.txt"
     log "$t: booting"

@@ -20,7 +20,7 @@ def parse(text):
     lines = text.replace("\r", "").split("\n")
     if not lines or not lines[0].startswith("PCILU-CAPTURE 1"):
         fail("capture does not start with 'PCILU-CAPTURE 1'")
-    meta = {"sysgroups": {}, "dmesg": []}
+    meta = {"sysgroups": {}, "dmesg": [], "acpi": {}}
     devs = []
     cur = None
     end = None
@@ -52,6 +52,11 @@ def parse(text):
             meta["sysgroups"][g] = members.split()
         elif key == "DMESG":
             meta["dmesg"].append(rest)
+        elif key == "ACPI":
+            name, _, h = rest.partition(" ")
+            if name not in ("DMAR", "IVRS", "VIOT") or not re.fullmatch(r"([0-9a-f]{2})+", h.strip()):
+                fail("bad ACPI line for %r" % name)
+            meta["acpi"][name] = bytes.fromhex(h.strip())
         elif key == "END-CAPTURE":
             end = int(rest)
         elif cur is None:
@@ -109,6 +114,10 @@ def main():
     os.makedirs(devdir, exist_ok=True)
     if meta.get("sysgroupdir"):
         os.makedirs(os.path.join(sysfs, "kernel", "iommu_groups"), exist_ok=True)
+    # The IOMMU tables as /sys/firmware/acpi/tables has them (which devices are covered).
+    for name, data in sorted(meta["acpi"].items()):
+        os.makedirs(os.path.join(sysfs, "firmware", "acpi", "tables"), exist_ok=True)
+        write(os.path.join(sysfs, "firmware", "acpi", "tables", name), data, "wb")
     groups = {}
     for dev in devs:
         bdf = dev["bdf"]

@@ -68,7 +68,12 @@ capture() {
         [ -d "$g/devices" ] || continue
         echo "SYSGROUP ${g##*/} $(ls "$g/devices" | tr '\n' ' ' | sed 's/ *$//')"
     done
-    dmesg | grep -E 'DMAR|iommu|ACS|SR-IOV|VF|pcilu|nvme' | sed 's/^/DMESG /'
+    # The firmware's IOMMU tables (root-only files): which devices an IOMMU covers.
+    for a in DMAR IVRS VIOT; do
+        f=/sys/firmware/acpi/tables/$a
+        [ -r "$f" ] && echo "ACPI $a $(od -An -v -tx1 "$f" | tr -d ' \n')"
+    done
+    dmesg | grep -E 'DMAR|iommu|AMD-Vi|viot|ACS|SR-IOV|VF|pcilu|nvme' | sed 's/^/DMESG /'
     echo "END-CAPTURE $n"
 }
 

@@ -5,12 +5,17 @@
 #   QARGS=(...)   extra QEMU arguments (the -device list; intel-iommu is added
 #                 by capture.sh before them)
 #   KARGS="..."   extra kernel command-line words (optional)
-#   NEEDS="..."   "modules" if the topology needs linux-modules (SR-IOV)
+#   NEEDS="..."   "modules" if the topology needs linux-modules (SR-IOV, virtio-iommu)
+#   IOMMU=...     intel (default: -device intel-iommu,intremap=on), amd
+#                 (-device amd-iommu, booted with intremap=off), virtio
+#                 (-device virtio-iommu-pci, the virtio_iommu module)
+#   MACHINE=...   extra -M q35 properties (default_bus_bypass_iommu=on)
 # Addresses, chassis and slot numbers are explicit so that BDFs are stable.
 # q35 itself always contributes 00:00.0 (host bridge) and 00:1f.{0,2,3}
 # (LPC, AHCI, SMBus; multifunction, no ACS).
 
-TOPOLOGIES="pcie-root-port ioh3420 pcie-pci-bridge pci-bridge switch multifunction pxb-pcie sriov realistic iommu-off"
+TOPOLOGIES="pcie-root-port ioh3420 pcie-pci-bridge pci-bridge switch multifunction pxb-pcie sriov realistic iommu-off
+amd-iommu virtio-iommu bypass-pxb bypass-root"
 
 # 1. generic root ports: one with ACS, one with disable-acs=on
 topo_pcie-root-port() {
@@ -144,4 +149,71 @@ topo_iommu-off() {
     topo_realistic
     KARGS="intel_iommu=off"
     NOGROUPS=1
+}
+
+# 11. AMD-Vi: the IOMMU's own function (00:01.0 here, class 0806) gets no group;
+#     SR-IOV VFs created on the root bus after IVRS was built are outside every
+#     IVHD entry (check_device()); a switch and a PCIe-to-PCI bridge as usual.
+#     intremap=off: 7.3-rc7 panics at boot with AMD interrupt remapping on QEMU 7.2.
+topo_amd-iommu() {
+    IOMMU=amd
+    NEEDS=modules
+    KARGS="intremap=off pcilu.numvfs=2"
+    QARGS=(
+        -device nvme-subsys,id=subsys0,nqn=pcilu
+        -device nvme,bus=pcie.0,addr=05.0,serial=pcilu0,subsys=subsys0,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,sriov_max_vq_per_vf=2,sriov_max_vi_per_vf=1
+        -device pcie-root-port,id=rp1,bus=pcie.0,addr=02.0,chassis=1,slot=1
+        -device x3130-upstream,id=up1,bus=rp1,addr=00.0
+        -device xio3130-downstream,id=dn1,bus=up1,addr=00.0,chassis=2,slot=2
+        -device e1000e,bus=dn1,addr=00.0
+        -device pcie-root-port,id=rp2,bus=pcie.0,addr=03.0,chassis=3,slot=3,disable-acs=on
+        -device pcie-pci-bridge,id=ppb1,bus=rp2,addr=00.0
+        -device e1000,bus=ppb1,addr=01.0
+        -device virtio-net-pci,bus=pcie.0,addr=04.0
+    )
+}
+
+# 12. virtio-iommu (a module in Debian's kernel): the VIOT table's PCI ranges
+#     decide which devices it translates; its own function gets no group.
+topo_virtio-iommu() {
+    IOMMU=virtio
+    NEEDS=modules
+    QARGS=(
+        -device pcie-root-port,id=rp1,bus=pcie.0,addr=02.0,chassis=1,slot=1
+        -device e1000e,bus=rp1,addr=00.0
+        -device pcie-root-port,id=rp2,bus=pcie.0,addr=03.0,chassis=2,slot=2,disable-acs=on
+        -device virtio-net-pci,bus=rp2,addr=00.0
+        -device pxb-pcie,id=pxb1,bus=pcie.0,addr=06.0,bus_nr=64
+        -device pcie-root-port,id=rp3,bus=pxb1,addr=00.0,chassis=3,slot=3
+        -device e1000e,bus=rp3,addr=00.0
+    )
+}
+
+# 13. a pxb-pcie host bridge with bypass_iommu=on: the DMAR table drops
+#     INCLUDE_PCI_ALL and scopes only the translated buses, so the devices
+#     behind the bypassing bridge get no group.
+topo_bypass-pxb() {
+    QARGS=(
+        -device pcie-root-port,id=rp1,bus=pcie.0,addr=02.0,chassis=1,slot=1
+        -device e1000e,bus=rp1,addr=00.0
+        -device pxb-pcie,id=pxb1,bus=pcie.0,addr=06.0,bus_nr=64,bypass_iommu=on
+        -device pcie-root-port,id=rp2,bus=pxb1,addr=00.0,chassis=2,slot=2
+        -device e1000e,bus=rp2,addr=00.0
+        -device pxb-pcie,id=pxb2,bus=pcie.0,addr=07.0,bus_nr=128
+        -device pcie-root-port,id=rp3,bus=pxb2,addr=00.0,chassis=3,slot=3
+        -device virtio-net-pci,bus=rp3,addr=00.0
+    )
+}
+
+# 14. the root bus bypassing the IOMMU (default_bus_bypass_iommu=on), one
+#     pxb-pcie translated: only the devices behind the pxb get groups.
+topo_bypass-root() {
+    MACHINE=default_bus_bypass_iommu=on
+    QARGS=(
+        -device pcie-root-port,id=rp1,bus=pcie.0,addr=02.0,chassis=1,slot=1
+        -device e1000e,bus=rp1,addr=00.0
+        -device pxb-pcie,id=pxb1,bus=pcie.0,addr=06.0,bus_nr=64
+        -device pcie-root-port,id=rp2,bus=pxb1,addr=00.0,chassis=2,slot=2
+        -device e1000e,bus=rp2,addr=00.0
+    )
 }
