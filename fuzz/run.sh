@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run one libFuzzer target: fuzz/run.sh TARGET SECONDS [libFuzzer options...]
-# TARGET: lspci, vvtext, config, spec, cmdline, manifest, capture (see fuzz/meson.build). Builds the fuzzers with
+# TARGET: lspci, vvtext, config, spec, cmdline, manifest, capture, acpi (see fuzz/meson.build). Builds the fuzzers with
 # clang into $FUZZ_BUILD (default build-fuzz) when needed, replays the checked-in
 # regression inputs (fuzz/regress/TARGET), then fuzzes from a scratch copy of the
 # seed corpus so fuzz/corpus stays as committed. Exits non-zero on any crash,

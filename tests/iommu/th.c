@@ -152,15 +152,46 @@ bool th_groups_are(struct th *h, const char *expect)
 				ok = false;
 			n++;
 		}
-		if (ok && pcilu_iommu_group(h->r, gid)->nmembers != n)
+		if (ok && (gid == PCILU_NONE || pcilu_iommu_group(h->r, gid)->nmembers != n))
 			ok = false;
 		total += n;
 	}
+	/* Devices no IOMMU translates are in no group: th_ungrouped_are() names them. */
+	for (size_t i = 0; i < h->t->ndevs; i++)
+		total += pcilu_iommu_group_of(h->r, (int32_t)i) == PCILU_NONE;
 	if (ok && (total != h->t->ndevs || ngroups != pcilu_iommu_ngroups(h->r)))
 		ok = false;
 	if (!ok) {
 		fprintf(stderr, "expected %s, got:\n", expect);
 		dump(h);
+	}
+	return ok;
+}
+
+bool th_ungrouped_are(struct th *h, const char *expect, unsigned why)
+{
+	char buf[1024], *save;
+	size_t n = 0, got = 0;
+	bool ok = true;
+
+	snprintf(buf, sizeof(buf), "%s", expect);
+	for (char *m = *buf ? strtok_r(buf, ",", &save) : NULL; m; m = strtok_r(NULL, ",", &save)) {
+		int32_t i = th_idx(h, m);
+
+		n++;
+		if (i == PCILU_NONE || pcilu_iommu_group_of(h->r, i) != PCILU_NONE ||
+		    pcilu_iommu_untranslated(h->r, i) != why) {
+			fprintf(stderr, "%s: expected in no group (why %u), got group %d why %u\n", m, why,
+				i == PCILU_NONE ? -2 : pcilu_iommu_group_of(h->r, i),
+				i == PCILU_NONE ? 0 : pcilu_iommu_untranslated(h->r, i));
+			ok = false;
+		}
+	}
+	for (size_t i = 0; i < h->t->ndevs; i++)
+		got += pcilu_iommu_group_of(h->r, (int32_t)i) == PCILU_NONE;
+	if (got != n) {
+		fprintf(stderr, "expected %zu ungrouped devices (%s), got %zu\n", n, expect, got);
+		ok = false;
 	}
 	return ok;
 }

@@ -49,5 +49,7 @@ int32_t th_idx(struct th *h, const char *bdf);
  */
 bool th_groups_are(struct th *h, const char *expect);
 bool th_same_group(struct th *h, const char *a, const char *b);
+/* Exactly the devices in "a,b" ("" none) are in no group, each for reason @why (enum pcilu_untranslated). */
+bool th_ungrouped_are(struct th *h, const char *expect, unsigned why);
 
 #endif

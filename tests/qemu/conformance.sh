@@ -70,12 +70,43 @@ sys.exit(0 if part == want else "%s vs kernel %s" % (part, want))' "$dir/groups-
 		echo "not ok - $topo: --acs linux groups differ from realistic's"
 	fi
 }
+# The firmware's table alone: the sysfs copy without a single iommu_group link or
+# kernel/iommu_groups, so only the DMAR/IVRS/VIOT table says which devices an IOMMU
+# translates; the partition, and which devices are in no group, must be the kernel's.
+tables_only() {
+	local dir=$1 topo=$2 bare
+	[ -d "$dir/sysfs/firmware/acpi/tables" ] || return 0
+	n=$((n + 1))
+	bare=$(mktemp -d)
+	cp -a "$dir/sysfs/." "$bare/"
+	find "$bare" -name iommu_group -delete
+	rm -rf "$bare/kernel"
+	if "$pcilu" groups --no-names --json "$bare" >"$dir/groups-tables.json" 2>"$dir/groups-tables.err" &&
+	   python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+part = sorted(" ".join(sorted(x["devices"])) for x in d["groups"])
+want = open(sys.argv[2]).read().splitlines()
+grouped = {b for l in want for b in l.split()}
+every = {x["bdf"] for x in d["devices"]}
+unt = sorted(u["bdf"] for u in d["ungrouped"])
+ok = part == want and unt == sorted(every - grouped)
+sys.exit(0 if ok else "%s / ungrouped %s vs kernel %s / %s" % (part, unt, want, sorted(every - grouped)))' \
+		"$dir/groups-tables.json" "$dir/groups.txt" 2>>"$dir/groups-tables.err"; then
+		echo "ok - $topo: the $(ls "$dir/sysfs/firmware/acpi/tables" | tr '\n' ' ')table alone gives the kernel's partition and ungrouped devices"
+	else
+		fail=$((fail + 1))
+		echo "not ok - $topo: from the table alone"
+		sed 's/^/    /' "$dir/groups-tables.err"
+	fi
+	rm -rf "$bare"
+}
 for dir in "$out"/*/; do
 	topo=$(basename "$dir")
 	if [ ! -s "$dir/groups.txt" ]; then
 		iommu_off "$dir" "$topo"
 		continue
 	fi
+	tables_only "$dir" "$topo"
 	for src in "$dir/sysfs" "$dir/lspci.txt"; do
 		n=$((n + 1))
 		if "$pcilu" groups --compare --no-names "$src" >"$dir/compare.out" 2>&1; then

@@ -14,8 +14,8 @@
 # q35 itself always contributes 00:00.0 (host bridge) and 00:1f.{0,2,3}
 # (LPC, AHCI, SMBus; multifunction, no ACS).
 
-TOPOLOGIES="pcie-root-port ioh3420 pcie-pci-bridge pci-bridge switch multifunction pxb-pcie sriov realistic iommu-off
-amd-iommu virtio-iommu bypass-pxb bypass-root"
+TOPOLOGIES="pcie-root-port ioh3420 pcie-pci-bridge pci-bridge switch multifunction pxb-pcie sriov realistic iommu-off"
+TOPOLOGIES="$TOPOLOGIES amd-iommu virtio-iommu bypass-pxb bypass-root"
 
 # 1. generic root ports: one with ACS, one with disable-acs=on
 topo_pcie-root-port() {
