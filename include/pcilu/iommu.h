@@ -61,6 +61,8 @@ struct pcilu_policy {
 	size_t nfw_ctrl;
 	enum pcilu_tristate iommu;	/* AUTO: decided from the command line as Debian's 7.2 would */
 	bool ats_disabled;		/* pci=noats */
+	bool noari;			/* pci=noari: no ARI Forwarding set (groups ignore it) */
+	bool assign_busses;		/* pci=assign-busses: buses renumbered (groups ignore it) */
 	char *config_acs;		/* pci=config_acs= value, NULL if absent (owned) */
 	char *disable_acs_redir;	/* pci=disable_acs_redir= value (owned) */
 	struct pcilu_acs_override override;	/* rules acs-override=... */

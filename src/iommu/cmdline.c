@@ -302,7 +302,10 @@ static bool parameq(const char *a, size_t alen, const char *b)
  * takes from it. @unmodelled: why the option changes what pcilu computes and
  * is not modelled.
  */
-enum pci_opt_use { PCI_OPT_IGNORED, PCI_OPT_ACS_REDIR, PCI_OPT_CONFIG_ACS, PCI_OPT_NOATS };
+enum pci_opt_use {
+	PCI_OPT_IGNORED, PCI_OPT_ACS_REDIR, PCI_OPT_CONFIG_ACS, PCI_OPT_NOATS, PCI_OPT_NOARI,
+	PCI_OPT_ASSIGN_BUSSES,
+};
 
 struct pci_opt {
 	const char *name;
@@ -326,7 +329,7 @@ static const struct pci_opt pci_known[] = {
 	OPT("noacpi"), OPT("noearly"), OPT("usepirqmask"),
 	OPT_PREFIX("irqmask="), OPT_PREFIX("lastbus="),
 	OPT("rom"), OPT("norom"), OPT("nobar"),
-	{ "assign-busses", false, PCI_OPT_IGNORED,
+	{ "assign-busses", false, PCI_OPT_ASSIGN_BUSSES,
 	  "Linux renumbers every bridge's buses; pcilu keeps the numbers it read" },
 	OPT("use_crs"), OPT("nocrs"),
 	OPT("use_e820"), OPT("no_e820"), OPT("big_root_window"),
@@ -337,7 +340,7 @@ static const struct pci_opt pci_known[] = {
 	OPT("nomsi"), { "noats", true, PCI_OPT_NOATS, NULL }, OPT("noaer"),
 	OPT("earlydump"), OPT_PREFIX("realloc="), OPT_PREFIX("realloc"),
 	OPT("nodomains"),
-	{ "noari", true, PCI_OPT_IGNORED,
+	{ "noari", true, PCI_OPT_NOARI,
 	  "Linux enables ARI Forwarding on no bridge; pcilu takes ARI Forwarding as read" },
 	OPT_PREFIX("notph"), OPT_PREFIX("resource_alignment="), OPT_PREFIX("ecrc="),
 	OPT_PREFIX("hpiosize="), OPT_PREFIX("hpmmiosize="), OPT_PREFIX("hpmmioprefsize="),
@@ -382,12 +385,17 @@ static void pci_opts(struct pcilu_policy *p, const char *v, size_t len, bool *oo
 		else if (o && o->unmodelled)
 			pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1, "pci=%.*s: not modelled: %s",
 				       shown, v, o->unmodelled);
-		else if (o && o->use == PCI_OPT_ACS_REDIR)
+		/* what groups do not model, the simulated next kernel may */
+		if (o && o->use == PCI_OPT_ACS_REDIR)
 			set_str(&p->disable_acs_redir, v + l, n - l, oom);
 		else if (o && o->use == PCI_OPT_CONFIG_ACS)
 			set_str(&p->config_acs, v + l, n - l, oom);
 		else if (o && o->use == PCI_OPT_NOATS)
 			p->ats_disabled = true;
+		else if (o && o->use == PCI_OPT_NOARI)
+			p->noari = true;
+		else if (o && o->use == PCI_OPT_ASSIGN_BUSSES)
+			p->assign_busses = true;
 		v += n + (k != NULL);
 	}
 }

@@ -12,7 +12,6 @@
 
 #include <pcilu/iommu.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,34 +59,6 @@ static int sim_eligible(const struct pcilu_iommu *r, const struct pcilu_policy *
 	return unknown ? -ENODATA : 0;
 }
 
-/* An option of pci= (pci_setup(), drivers/pci/pci.c, 7.2) the policy does not keep. */
-static bool pci_option(const char *cmdline, const char *opt)
-{
-	const char *p = cmdline;
-	size_t ol = strlen(opt);
-
-	while (p && *p) {
-		size_t n;
-
-		while (isspace((unsigned char)*p))
-			p++;
-		n = strcspn(p, " \t\n");
-		if (n > 4 && !strncmp(p, "pci=", 4)) {
-			for (const char *v = p + 4, *end = p + n; v < end;) {
-				size_t k = strcspn(v, ",");
-
-				if (k > (size_t)(end - v))
-					k = (size_t)(end - v);
-				if (k == ol && !strncmp(v, opt, ol))
-					return true;
-				v += k + 1;
-			}
-		}
-		p += n;
-	}
-	return false;
-}
-
 static int policy_now(struct pcilu_sim *s, struct pcilu_diag *d)
 {
 	s->pol_now = calloc(1, sizeof(*s->pol_now));
@@ -115,8 +86,9 @@ static int policy_next(struct pcilu_sim *s, const struct pcilu_sim_opts *o, stru
 		return -EINVAL;
 	if (o->rules && pcilu_policy_parse_rules(s->pol_next, o->rules, d))
 		return -EINVAL;
-	s->assign_busses = cl && pci_option(cl, "assign-busses");
-	s->noari = cl && pci_option(cl, "noari");
+	/* pci_setup()'s own matching, from the one parser of the command line */
+	s->assign_busses = s->pol_next->assign_busses;
+	s->noari = s->pol_next->noari;
 	s->pol_next->fw_ctrl = s->fw_ctrl;
 	s->pol_next->nfw_ctrl = s->next->ndevs;
 	return 0;
