@@ -91,6 +91,8 @@ PCILU_API void pcilu_policy_free(struct pcilu_policy *p);
  * returns 0, -EINVAL for an unusable string (message in @d), -ENOMEM.
  */
 PCILU_API int pcilu_policy_parse_cmdline(struct pcilu_policy *p, const char *cmdline, struct pcilu_diag *d);
+/* The vendor of the host bridge at 0000:00:00.0 (class 0600): whose IOMMU it is; 0 if none. */
+PCILU_API uint16_t pcilu_platform_vendor(const struct pcilu_topology *t);
 /* "linux" or "acs-override=downstream,multifunction,id:vvvv:dddd". */
 PCILU_API int pcilu_policy_parse_rules(struct pcilu_policy *p, const char *rules, struct pcilu_diag *d);
 /*

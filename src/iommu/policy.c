@@ -134,8 +134,12 @@ int pcilu_policy_parse_rules(struct pcilu_policy *p, const char *rules, struct p
 	return -EINVAL;
 }
 
-/* The host bridge at 0000:00:00.0 says whose chipset this is. */
-static uint16_t platform_vendor(const struct pcilu_topology *t)
+/*
+ * The host bridge at 0000:00:00.0 says whose chipset this is, and so whose
+ * IOMMU the command line turns on or off; any other function there says
+ * nothing (0).
+ */
+uint16_t pcilu_platform_vendor(const struct pcilu_topology *t)
 {
 	int32_t hb = pcilu_topology_find(t, 0, 0, 0);
 
@@ -180,7 +184,7 @@ static bool acs_says_off(const struct pcilu_policy *p, const struct pcilu_topolo
  */
 static bool cmdline_says_on(const struct pcilu_policy *p, const struct pcilu_topology *t)
 {
-	uint16_t v = t ? platform_vendor(t) : 0;
+	uint16_t v = t ? pcilu_platform_vendor(t) : 0;
 
 	if (p->iommu_off)
 		return false;
@@ -218,7 +222,7 @@ bool pcilu_policy_iommu(const struct pcilu_policy *p, const struct pcilu_topolog
 		return false;
 	}
 	/* intel_iommu=on said so (dmar_disabled = 0, intel_iommu_setup(), 7.2); else the default. */
-	*from = p->intel_on && (!t || platform_vendor(t) != 0x1022) ? PCILU_FROM_CMDLINE : PCILU_FROM_DEFAULT;
+	*from = p->intel_on && (!t || pcilu_platform_vendor(t) != 0x1022) ? PCILU_FROM_CMDLINE : PCILU_FROM_DEFAULT;
 	return true;
 }
 

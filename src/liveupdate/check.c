@@ -12,13 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint16_t platform_vendor(const struct pcilu_topology *t)
-{
-	int32_t hb = pcilu_topology_find(t, 0, 0, 0);
-
-	return hb != PCILU_NONE ? t->devs[hb].vendor : 0;
-}
-
 /* Every type-0 function but host bridges: what a vfio-pci user could ask for. */
 static int all_endpoints(const struct pcilu_topology *t, int32_t **out, size_t *n)
 {
@@ -262,7 +255,7 @@ int pcilu_lu_check_run(const struct pcilu_iommu *r, const struct pcilu_policy *p
 	if (!ret) {
 		x = (struct lu_ctx){ .t = t, .r = r, .r_on = r_on, .p = p, .kx = kx.e ? &kx : NULL,
 				     .iommu_on = c->iommu_on, .iommu_from = c->iommu_from,
-				     .platform_vendor = platform_vendor(t) };
+				     .platform_vendor = pcilu_platform_vendor(t) };
 		ret = run(c, &x, all ? all : devs, n, preserve, d);
 	}
 	c->eligible = c->state == PCILU_LU_ELIGIBLE;

@@ -17,14 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The host bridge at 0000:00:00.0 says whose IOMMU the command line turns on or off. */
-static uint16_t host_vendor(const struct pcilu_topology *t)
-{
-	int32_t hb = pcilu_topology_find(t, 0, 0, 0);
-
-	return hb != PCILU_NONE && (t->devs[hb].class >> 8) == 0x0600 ? t->devs[hb].vendor : 0;
-}
-
 /*
  * Eligibility of a preserved endpoint in one view, by the rules engine's
  * @profile (v4: pci_device_group_immutable_singleton(), PCI v4 08/11).
@@ -35,7 +27,7 @@ static int sim_eligible(const struct pcilu_iommu *r, const struct pcilu_policy *
 			unsigned profile, char *why, size_t len)
 {
 	const struct pcilu_topology *t = pcilu_iommu_topology(r);
-	struct lu_ctx c = { .t = t, .r = r, .r_on = r, .platform_vendor = host_vendor(t) };
+	struct lu_ctx c = { .t = t, .r = r, .r_on = r, .platform_vendor = pcilu_platform_vendor(t) };
 	struct pcilu_lu_verdict v;
 	int ret;
 

@@ -61,10 +61,65 @@ static void test_sim_pci_options(void **state)
 	free(groups);
 }
 
+/*
+ * The platform is the host bridge's vendor: an Intel function at 00:00.0
+ * that is not a host bridge (class 0600) says nothing of whose IOMMU the
+ * machine has, so the remedy for "no IOMMU" must not name intel_iommu=on
+ * alone, as the policy (which decides whether the IOMMU is on) already
+ * did not.
+ */
+static void test_platform_vendor_needs_host_bridge(void **state)
+{
+	struct fx_dev devs[FX_REF_COUNT];
+	int32_t *groups, dev;
+	struct pcilu_topology *t;
+	struct pcilu_policy p;
+	struct pcilu_iommu *r = NULL;
+	struct pcilu_lu_check *c = NULL;
+	struct pcilu_diag d;
+	bool seen = false;
+
+	(void)state;
+	memcpy(devs, fx_ref, sizeof(devs));
+	devs[0].class = 0x088000;	/* an Intel system peripheral, not a host bridge */
+	t = fx_build(devs, FX_REF_COUNT, &groups);
+	assert_int_equal(pcilu_platform_vendor(t), 0);
+	dev = fx_find(t, "01:00.0");
+	pcilu_policy_init(&p);
+	p.iommu = PCILU_OFF;
+	pcilu_diag_init(&d);
+	assert_int_equal(pcilu_iommu_compute(t, &p, &r, &d), 0);
+	assert_int_equal(pcilu_lu_check_run(r, &p, 1u << PCILU_LU_V4, &dev, 1, false, &c, &d), 0);
+	for (size_t i = 0; i < c->devs[0].v[PCILU_LU_V4].nreasons; i++) {
+		const struct pcilu_lu_reason *x = &c->devs[0].v[PCILU_LU_V4].reasons[i];
+
+		if (x->rule != PCILU_LUR_NO_GROUP)
+			continue;
+		seen = true;
+		assert_non_null(x->remedy);
+		if (strncmp(x->remedy, "boot with the IOMMU on (intel_iommu=on on Intel;", 48))
+			fail_msg("remedy names a platform: %s", x->remedy);
+	}
+	assert_true(seen);
+	pcilu_lu_check_free(c);
+	pcilu_iommu_free(r);
+	pcilu_policy_free(&p);
+	pcilu_diag_free(&d);
+	/* the host bridge itself still names the platform */
+	devs[0].class = 0x060000;
+	pcilu_topology_free(t);
+	free(groups);
+	t = fx_build(devs, FX_REF_COUNT, &groups);
+	assert_int_equal(pcilu_platform_vendor(t), 0x8086);
+	pcilu_topology_free(t);
+	free(groups);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sim_pci_options),
+		cmocka_unit_test(test_platform_vendor_needs_host_bridge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
