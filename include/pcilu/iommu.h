@@ -294,6 +294,11 @@ PCILU_API bool pcilu_iommu_has_dma_alias(const struct pcilu_iommu *r, int32_t de
 PCILU_API bool pcilu_quirk_intel_pch_acs_match(const struct pcilu_dev *d);
 /* pci_quirk_intel_spt_pch_acs_match(), drivers/pci/quirks.c, 7.2: Sunrise Point dword layout */
 PCILU_API bool pcilu_quirk_intel_spt_pch_acs_match(const struct pcilu_dev *d);
+/*
+ * pci_dev_acs_ops[], drivers/pci/quirks.c, 7.2, as pci_need_dev_specific_enable_acs()
+ * (liveupdate next) reads it: the entry that would enable ACS on @d, by name, or NULL.
+ */
+PCILU_API const char *pcilu_acs_ops_match(const struct pcilu_dev *d);
 
 /* Name of the ACS quirk with that index ("pci_quirk_intel_spt_pch_acs"), or NULL. */
 PCILU_API const char *pcilu_acs_quirk_name(int idx);

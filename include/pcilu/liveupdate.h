@@ -431,9 +431,6 @@ PCILU_API int pcilu_lu_check_run(const struct pcilu_iommu *r, const struct pcilu
 				 struct pcilu_diag *d);
 PCILU_API void pcilu_lu_check_free(struct pcilu_lu_check *c);
 
-/* pci_need_dev_specific_enable_acs() (liveupdate next): the pci_dev_acs_ops[] entry that
- * would enable ACS on @dev, by name, or NULL. */
-PCILU_API const char *pcilu_lu_acs_ops_match(const struct pcilu_dev *dev);
 /* "111x1@0000:00:1c.0": the pci=config_acs= entry that enables @missing on @dev. */
 PCILU_API char *pcilu_lu_config_acs_str(const struct pcilu_dev *dev, uint16_t missing, char *buf, size_t len);
 PCILU_API const char *pcilu_lu_rule_name(unsigned rule);

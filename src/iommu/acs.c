@@ -343,10 +343,7 @@ int pcilu_acs_setup(struct pcilu_iommu *r)
 
 		if (d->cfg_len < PCI_CFG_SPACE_SIZE || d->ext_state == PCILU_EXT_UNKNOWN)
 			r->devf[i] |= DEVF_ACS_UNKNOWN;
-		if (pcilu_quirk_intel_pch_acs_match(d))
-			r->devf[i] |= DEVF_PCH;
-		if (pcilu_quirk_intel_spt_pch_acs_match(d))
-			r->devf[i] |= DEVF_SPT;
+		r->devf[i] |= pcilu_acs_ops_devf(d);
 	}
 	for (size_t i = 0; i < r->n; i++)
 		read_state(r, (int32_t)i);

@@ -65,6 +65,8 @@ struct acs_quirk {
 	uint8_t fn;			/* enum acs_quirk_fn */
 };
 extern const struct acs_quirk pcilu_acs_quirks[];
+/* The DEVF_PCH/DEVF_SPT bits of the pci_dev_acs_ops[] entries that enable ACS on @d. */
+uint8_t pcilu_acs_ops_devf(const struct pcilu_dev *d);
 extern const size_t pcilu_nacs_quirks;
 int pcilu_dev_specific_acs_enabled(struct pcilu_iommu *r, int32_t dev, uint16_t flags,
 				   const struct acs_state *st, struct pcilu_acs_eval *e);

@@ -199,6 +199,49 @@ bool pcilu_quirk_intel_spt_pch_acs_match(const struct pcilu_dev *d)
 	       (id >= 0x9d10 && id <= 0x9d1b);
 }
 
+/*
+ * pci_dev_acs_ops[], drivers/pci/quirks.c, 7.2: the quirks that *enable*
+ * ACS (pci_dev_acs_enabled[] above only answers whether it is on), in the
+ * kernel's order. @devf tells acs.c which enable handler it models.
+ * pci_need_dev_specific_enable_acs() (liveupdate next, after "PCI: Refactor
+ * matching logic for pci_dev_acs_ops") is true when an entry's ids and
+ * match function accept the device; inferred: the SPT entry's acs_cap test
+ * is part of enabling, not of matching.
+ */
+static const struct acs_op {
+	uint16_t vendor, device;	/* ANY = PCI_ANY_ID */
+	bool (*match)(const struct pcilu_dev *d);
+	uint8_t devf;
+	const char *name;
+} acs_ops[] = {
+	{ 0x8086, ANY, pcilu_quirk_intel_pch_acs_match, DEVF_PCH, "pci_quirk_enable_intel_pch_acs" },
+	{ 0x8086, ANY, pcilu_quirk_intel_spt_pch_acs_match, DEVF_SPT, "pci_quirk_enable_intel_spt_pch_acs" },
+};
+
+static bool acs_op_matches(const struct acs_op *o, const struct pcilu_dev *d)
+{
+	return (o->vendor == ANY || o->vendor == d->vendor) &&
+	       (o->device == ANY || o->device == d->device) && o->match(d);
+}
+
+const char *pcilu_acs_ops_match(const struct pcilu_dev *d)
+{
+	for (size_t i = 0; i < sizeof(acs_ops) / sizeof(acs_ops[0]); i++)
+		if (acs_op_matches(&acs_ops[i], d))
+			return acs_ops[i].name;
+	return NULL;
+}
+
+uint8_t pcilu_acs_ops_devf(const struct pcilu_dev *d)
+{
+	uint8_t f = 0;
+
+	for (size_t i = 0; i < sizeof(acs_ops) / sizeof(acs_ops[0]); i++)
+		if (acs_op_matches(&acs_ops[i], d))
+			f |= acs_ops[i].devf;
+	return f;
+}
+
 /* pci_acs_ctrl_enabled(), drivers/pci/quirks.c, 7.2 */
 static int provides(struct pcilu_acs_eval *e, uint16_t req, uint16_t ena)
 {

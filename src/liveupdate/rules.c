@@ -108,35 +108,6 @@ const char *pcilu_errno_name(int err)
 	}
 }
 
-/*
- * pci_dev_acs_ops[], drivers/pci/quirks.c, 7.2: the quirks that *enable*
- * ACS (not pci_dev_acs_enabled[], which only answers whether it is on).
- * pci_need_dev_specific_enable_acs() (liveupdate next, after "PCI: Refactor
- * matching logic for pci_dev_acs_ops") is true when an entry's ids and
- * match function accept the device; inferred: the SPT entry's acs_cap test
- * is part of enabling, not of matching.
- */
-static const struct acs_op {
-	uint16_t vendor, device;	/* 0xffff = PCI_ANY_ID */
-	bool (*match)(const struct pcilu_dev *d);
-	const char *name;
-} acs_ops[] = {
-	{ 0x8086, 0xffff, pcilu_quirk_intel_pch_acs_match, "pci_quirk_enable_intel_pch_acs" },
-	{ 0x8086, 0xffff, pcilu_quirk_intel_spt_pch_acs_match, "pci_quirk_enable_intel_spt_pch_acs" },
-};
-
-const char *pcilu_lu_acs_ops_match(const struct pcilu_dev *dev)
-{
-	for (size_t i = 0; i < sizeof(acs_ops) / sizeof(acs_ops[0]); i++) {
-		const struct acs_op *o = &acs_ops[i];
-
-		if ((o->vendor == 0xffff || o->vendor == dev->vendor) &&
-		    (o->device == 0xffff || o->device == dev->device) && o->match(dev))
-			return o->name;
-	}
-	return NULL;
-}
-
 /* __pci_config_acs(), drivers/pci/pci.c, 7.2: flags are written bit 6 first, bit 0 last. */
 char *pcilu_lu_config_acs_str(const struct pcilu_dev *dev, uint16_t missing, char *buf, size_t len)
 {
@@ -324,7 +295,7 @@ static int rule_quirk(struct ev *e)
 
 	for (size_t i = 0; i <= e->npath && !ret; i++) {
 		int32_t d = i ? e->path[i - 1] : e->dev;
-		const char *q = pcilu_lu_acs_ops_match(&e->c->t->devs[d]);
+		const char *q = pcilu_acs_ops_match(&e->c->t->devs[d]);
 
 		if (!q)
 			continue;

@@ -76,7 +76,7 @@ static int slot_eval(const struct lu_ctx *c, int32_t port, struct pcilu_lu_slot 
 	n = 1 + pcilu_lu_path(c->t, port, path + 1, LU_MAX_PATH, &root);
 	s->singleton = pcilu_acs_path_enabled(c->r, port, PCILU_REQ_ACS_FLAGS, &s->acs_fail, &e);
 	for (size_t i = 0; i < n && s->quirk == PCILU_NONE; i++)
-		if (pcilu_lu_acs_ops_match(&c->t->devs[path[i]]))
+		if (pcilu_acs_ops_match(&c->t->devs[path[i]]))
 			s->quirk = path[i];
 	s->ok[PCILU_LU_NEXT] = root && s->quirk == PCILU_NONE;
 	s->ok[PCILU_LU_V4] = root && c->iommu_on && s->singleton;
@@ -96,7 +96,7 @@ static int slot_eval(const struct lu_ctx *c, int32_t port, struct pcilu_lu_slot 
 	if (s->quirk != PCILU_NONE)
 		pcilu_buf_printf(&why, "%s needs the ACS quirk %s (refused by next and iommufd); ",
 				 pcilu_bdf(&c->t->devs[s->quirk], b, sizeof(b)),
-				 pcilu_lu_acs_ops_match(&c->t->devs[s->quirk]));
+				 pcilu_acs_ops_match(&c->t->devs[s->quirk]));
 	if (why.oom)
 		return -ENOMEM;
 	if (why.p)
