@@ -272,7 +272,7 @@ PCILU_API bool pcilu_acs_path_enabled(const struct pcilu_iommu *r, int32_t start
 				      int32_t *fail, struct pcilu_acs_eval *eval);
 
 /* "SV|RR|CR|UF" for ACS Capability or Control bits 0-6, other bits in hex, "none" for 0. */
-PCILU_API const char *pcilu_acs_ctrl_str(uint16_t flags, char *buf, size_t len);
+PCILU_API const char *pcilu_acs_flags_str(uint16_t flags, char *buf, size_t len);
 /* English sentences ("0000:00:1c.0 is a root port without ..."). Return buf. */
 PCILU_API char *pcilu_acs_eval_str(const struct pcilu_iommu *r, int32_t dev, const struct pcilu_acs_eval *e,
 				   char *buf, size_t len);

@@ -23,8 +23,6 @@ struct pcilu_out_opts {
 	size_t platform_skipped;	/* check: platform functions left out of the judged set */
 };
 
-/* Short names of ACS bits, "SV|RR|CR|UF" style, into buf; "none" for 0. */
-PCILU_API const char *pcilu_acs_flags_str(uint16_t flags, char *buf, size_t len);
 /* "root-port", "endpoint", ... for a PCI Express type; "pci" without the capability. */
 PCILU_API const char *pcilu_dev_type_name(const struct pcilu_dev *dev);
 

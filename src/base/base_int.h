@@ -33,6 +33,13 @@ static inline void pcilu_put32(uint8_t *p, uint32_t v)
  */
 #define EFTYPE_PCILU	EPROTOTYPE	/* "not a regular file": an errno no open() returns */
 int pcilu_open_regular(int dirfd, const char *name, const char **kind, off_t *size);
+/*
+ * ACS Capability/Control bits 0..6 by their pci_regs.h names (PCI_ACS_SV ...
+ * PCI_ACS_DT): the one list the formatter, the JSON and the spec reader use.
+ */
+#define PCILU_ACS_NFLAGS	7
+extern const char *const pcilu_acs_flag_names[PCILU_ACS_NFLAGS];
+
 /* What a mode is, in words, for messages: "a FIFO", "a directory"... */
 const char *pcilu_file_kind(unsigned mode);
 

@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+const char *const pcilu_acs_flag_names[PCILU_ACS_NFLAGS] = { "SV", "TB", "RR", "CR", "UF", "EC", "DT" };
+
 void pcilu_buf_printf(struct pcilu_buf *b, const char *fmt, ...)
 {
 	va_list ap;

@@ -31,9 +31,14 @@ static const char *type_name(const struct pcilu_dev *d)
 	return "PCI Express device of unknown type";
 }
 
-const char *pcilu_acs_ctrl_str(uint16_t f, char *buf, size_t len)
+/*
+ * The one formatter of ACS Capability and Control bits: bits 0..6 by their
+ * pci_regs.h names (PCI_ACS_SV ... PCI_ACS_DT), whatever else is set as one
+ * hex number, "none" for 0.
+ */
+const char *pcilu_acs_flags_str(uint16_t f, char *buf, size_t len)
 {
-	static const char *const n[] = { "SV", "TB", "RR", "CR", "UF", "EC", "DT" };
+	const char *const *n = pcilu_acs_flag_names;
 	size_t at = 0;
 
 	buf[0] = 0;
@@ -81,7 +86,7 @@ static void eval_sentence(const struct pcilu_iommu *r, int32_t dev, const struct
 		break;
 	case PCILU_ACSW_QUIRK_NO:
 		put(s, "%s is not isolated according to the quirk %s (missing %s)", bdf,
-		    pcilu_acs_quirk_name(e->quirk), pcilu_acs_ctrl_str(e->missing, f1, sizeof(f1)));
+		    pcilu_acs_quirk_name(e->quirk), pcilu_acs_flags_str(e->missing, f1, sizeof(f1)));
 		break;
 	case PCILU_ACSW_NOT_PCIE:
 		put(s, "%s is a %s (no PCI Express capability), which Linux never treats as isolated",
@@ -101,13 +106,13 @@ static void eval_sentence(const struct pcilu_iommu *r, int32_t dev, const struct
 		    d->pcie_type != PCI_EXP_TYPE_DOWNSTREAM ? "multifunction " : "", type_name(d));
 		break;
 	case PCILU_ACSW_CTRL_OK:
-		put(s, "%s has ACS %s enabled (ctrl %s)", bdf, pcilu_acs_ctrl_str(e->req, f1, sizeof(f1)),
-		    pcilu_acs_ctrl_str(e->ctrl, f2, sizeof(f2)));
+		put(s, "%s has ACS %s enabled (ctrl %s)", bdf, pcilu_acs_flags_str(e->req, f1, sizeof(f1)),
+		    pcilu_acs_flags_str(e->ctrl, f2, sizeof(f2)));
 		break;
 	case PCILU_ACSW_CTRL_MISSING:
 		put(s, "ACS %s not all enabled on %s (ctrl %s): capable but disabled, missing %s",
-		    pcilu_acs_ctrl_str(e->req, f1, sizeof(f1)), bdf, pcilu_acs_ctrl_str(e->ctrl, f2, sizeof(f2)),
-		    pcilu_acs_ctrl_str(e->missing, f3, sizeof(f3)));
+		    pcilu_acs_flags_str(e->req, f1, sizeof(f1)), bdf, pcilu_acs_flags_str(e->ctrl, f2, sizeof(f2)),
+		    pcilu_acs_flags_str(e->missing, f3, sizeof(f3)));
 		break;
 	case PCILU_ACSW_SINGLE_FUNCTION:
 		put(s, "%s is a single-function %s, so no peer-to-peer between functions is possible",

@@ -55,23 +55,6 @@ void pcilu_changes_free(struct pcilu_changes *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* "SV|RR|CR|UF" (the output layer has its own; this layer may not call it). */
-static const char *acs_str(uint16_t v, char *buf, size_t len)
-{
-	static const char *const names[] = { "SV", "TB", "RR", "CR", "UF", "EC", "DT" };
-	size_t off = 0;
-
-	buf[0] = 0;
-	for (unsigned b = 0; b < 7 && off < len; b++)
-		if (v & (1u << b))
-			off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? "|" : "", names[b]);
-	if (v & 0xff80 && off < len)
-		off += (size_t)snprintf(buf + off, len - off, "%s%#x", off ? "|" : "", v & 0xff80u);
-	if (!off)
-		snprintf(buf, len, "none");
-	return buf;
-}
-
 static int group_change(struct pcilu_changes *out, enum pcilu_change_kind kind,
 			const struct pcilu_topology *t, const struct pcilu_group *grp, unsigned parts)
 {
@@ -267,8 +250,8 @@ static int cmp_acs(struct lu_cmp *c, int32_t i, int32_t j)
 	if ((!da->acs_pos && !db->acs_pos) || (before == after && !da->acs_pos == !db->acs_pos))
 		return 0;
 	pcilu_bdf(db, bdf, sizeof(bdf));
-	acs_str(before, fb, sizeof(fb));
-	acs_str(after, fa, sizeof(fa));
+	pcilu_acs_flags_str(before, fb, sizeof(fb));
+	pcilu_acs_flags_str(after, fa, sizeof(fa));
 	if (!da->acs_pos != !db->acs_pos)
 		ch = pcilu_changes_add(c->out, PCILU_CH_ACS, db, "%s: ACS capability %s", bdf,
 				       da->acs_pos ? "gone" : "appeared");

@@ -136,8 +136,8 @@ static int check_node(struct pcilu_verify *v, const struct pcilu_manifest *m,
 	if (!ret && n->has_acs && (!p->acs_pos || p->acs_ctrl != n->acs_ctrl))
 		ret = pcilu_verify_add(v, PCILU_DRIFT_ACS_CTRL, n->addr, -1,
 				       "ACS control of %s changed from %s to %s: the new kernel did not inherit it",
-				       a, pcilu_acs_ctrl_str(n->acs_ctrl, was, sizeof(was)),
-				       p->acs_pos ? pcilu_acs_ctrl_str(p->acs_ctrl, now, sizeof(now)) : "no ACS capability") ?:
+				       a, pcilu_acs_flags_str(n->acs_ctrl, was, sizeof(was)),
+				       p->acs_pos ? pcilu_acs_flags_str(p->acs_ctrl, now, sizeof(now)) : "no ACS capability") ?:
 		      set_values(v, n->acs_ctrl, p->acs_pos ? p->acs_ctrl : 0);
 	if (!ret && n->ari_fwd != p->ari_fwd)
 		ret = pcilu_verify_add(v, PCILU_DRIFT_ARI, n->addr, -1,

@@ -7,21 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const acs_bit_names[] = { "SV", "TB", "RR", "CR", "UF", "EC", "DT", "EN" };
-
-const char *pcilu_acs_flags_str(uint16_t flags, char *buf, size_t len)
-{
-	size_t at = 0;
-
-	buf[0] = '\0';
-	for (unsigned i = 0; i < 8 && at < len; i++)
-		if (flags & (1u << i))
-			at += (size_t)snprintf(buf + at, len - at, "%s%s", at ? "|" : "", acs_bit_names[i]);
-	if (!at)
-		snprintf(buf, len, "none");
-	return buf;
-}
-
 static const char *const pcie_type_names[16] = {
 	[PCI_EXP_TYPE_ENDPOINT] = "endpoint",
 	[PCI_EXP_TYPE_LEG_END] = "legacy-endpoint",
@@ -73,9 +58,11 @@ struct json_object *pcilu_json_acs_flags(uint16_t flags)
 {
 	struct json_object *a = json_object_new_array();
 
+	/* bit 7: Enhanced Capability, "EN" in the JSON schema */
 	for (unsigned i = 0; a && i < 8; i++)
 		if (flags & (1u << i))
-			json_object_array_add(a, json_object_new_string(acs_bit_names[i]));
+			json_object_array_add(a, json_object_new_string(i < PCILU_ACS_NFLAGS ?
+								      pcilu_acs_flag_names[i] : "EN"));
 	return a;
 }
 

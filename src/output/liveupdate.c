@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* pcilu plan and pcilu verify: what will be preserved, and what held after kexec. */
 #include "output_int.h"
+#include <pcilu/iommu.h>
 #include "../liveupdate/liveupdate_int.h"
 
 #include <errno.h>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* pcilu show: one device decoded, each capability by its own decoder. */
 #include "output_int.h"
+#include <pcilu/iommu.h>
 
 #include <errno.h>
 #include <string.h>
@@ -111,6 +112,22 @@ static void walk_ext(const struct pcilu_dev *d, struct cap_list *l)
 			return;
 		}
 	}
+}
+
+/*
+ * The capability's low byte: bit 7 there is Enhanced Capability (ACS
+ * Enhanced Capability, PCIe 6.0), a property, not a flag Control enables,
+ * so it is named here rather than by the flags formatter.
+ */
+static const char *acs_cap_str(uint16_t cap, char *buf, size_t len)
+{
+	size_t at;
+
+	if (!(cap & 0x80))
+		return pcilu_acs_flags_str(cap & 0x7f, buf, len);
+	at = cap & 0x7f ? strlen(pcilu_acs_flags_str(cap & 0x7f, buf, len)) : 0;
+	snprintf(buf + at, len - at, "%sEN", at ? "|" : "");
+	return buf;
 }
 
 static const char *ext_state_text(const struct pcilu_dev *d)
@@ -235,7 +252,7 @@ static void text_show(FILE *f, const struct pcilu_topology *t, int32_t i, const 
 	text_caps(f, d);
 	if (d->acs_pos)
 		fprintf(f, "  ACS:          at 0x%03x, cap %s (0x%04x, egress vector %u bits), ctrl %s (0x%04x)\n",
-			d->acs_pos, pcilu_acs_flags_str(d->acs_cap & 0xff, a, sizeof(a)), d->acs_cap,
+			d->acs_pos, acs_cap_str(d->acs_cap, a, sizeof(a)), d->acs_cap,
 			(unsigned)(d->acs_cap >> 8), pcilu_acs_flags_str(d->acs_ctrl & 0x7f, b, sizeof(b)), d->acs_ctrl);
 	else
 		fprintf(f, "  ACS:          %s\n", pcilu_acs_summary(d, a, sizeof(a)));

@@ -12,7 +12,11 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const acs_names[] = { "SV", "TB", "RR", "CR", "UF", "EC", "DT", "ENH" };
+/* The flags' names; a spec calls bit 7 (Enhanced Capability) "ENH". */
+static const char *acs_name(size_t bit)
+{
+	return bit < PCILU_ACS_NFLAGS ? pcilu_acs_flag_names[bit] : "ENH";
+}
 
 void spec_verr(struct spec_host *s, const char *path, const char *fmt, va_list ap)
 {
@@ -196,10 +200,10 @@ static bool spec_get_acs_bits(struct spec_parse *p, const char *path, const char
 		size_t len = strcspn(s, "|, ");
 		size_t i;
 
-		for (i = 0; i < sizeof(acs_names) / sizeof(acs_names[0]); i++)
-			if (len && strlen(acs_names[i]) == len && !strncasecmp(s, acs_names[i], len))
+		for (i = 0; i <= PCILU_ACS_NFLAGS; i++)
+			if (len && strlen(acs_name(i)) == len && !strncasecmp(s, acs_name(i), len))
 				break;
-		if (len && i == sizeof(acs_names) / sizeof(acs_names[0])) {
+		if (len && i > PCILU_ACS_NFLAGS) {
 			spec_err(p, path, "\"%s\": unknown ACS flag \"%.*s\" (known: SV TB RR CR UF EC DT ENH)",
 			     key, (int)len, s);
 			return false;
