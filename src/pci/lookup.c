@@ -7,62 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* Parse exactly @n..@m hex digits ending at a delimiter; returns chars used or -1. */
-static int parse_hex(const char *s, int n, int m, unsigned long *out)
-{
-	unsigned long v = 0;
-	int i = 0;
-
-	while (i < m && hexval((unsigned char)s[i]) >= 0)
-		v = v * 16 + (unsigned long)hexval((unsigned char)s[i++]);
-	if (i < n)
-		return -1;
-	*out = v;
-	return i;
-}
-
+/* The typed form of the one address grammar (source/addr.c), the whole string. */
 int pcilu_parse_bdf(const char *s, uint32_t *seg, uint8_t *bus, uint8_t *devfn)
 {
-	unsigned long a, b, dev, fn;
-	int n = parse_hex(s, 1, 8, &a);
+	struct pcilu_src_bdf a;
+	size_t len = strlen(s);
 
-	if (n < 0 || s[n] != ':')
+	if (pcilu_src_scan_bdf(s, len, true, &a) != len || !len || a.bad)
 		return -EINVAL;
-	s += n + 1;
-	n = parse_hex(s, 1, 2, &b);
-	if (n < 0)
-		return -EINVAL;
-	if (s[n] == ':') {		/* DDDD:BB:DD.F */
-		if (a > 0xffffffffUL || b > 0xff)
-			return -EINVAL;
-		*seg = (uint32_t)a;
-		*bus = (uint8_t)b;
-		s += n + 1;
-		n = parse_hex(s, 1, 2, &dev);
-	} else {			/* BB:DD.F: a was the bus */
-		if (a > 0xff)
-			return -EINVAL;
-		*seg = 0;
-		*bus = (uint8_t)a;
-		dev = b;
-	}
-	if (n < 0 || s[n] != '.' || dev > 0x1f)
-		return -EINVAL;
-	s += n + 1;
-	if (s[0] < '0' || s[0] > '7' || s[1] != '\0')
-		return -EINVAL;
-	fn = (unsigned long)(s[0] - '0');
-	*devfn = (uint8_t)PCI_DEVFN(dev, fn);
+	*seg = a.has_seg ? a.seg : 0;
+	*bus = a.bus;
+	*devfn = a.devfn;
 	return 0;
 }
 

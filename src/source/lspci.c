@@ -233,44 +233,6 @@ out:
 	return ret;
 }
 
-size_t pcilu_src_parse_bdf(const char *p, size_t len, uint32_t *seg, bool *has_seg,
-			 uint8_t *bus, uint8_t *devfn, bool *bad)
-{
-	size_t n = 0, i;
-	uint32_t v = 0;
-
-	while (n < len && n < 7 && hexd(p[n]))
-		v = v << 4 | (hexd(p[n++]) - 1);
-	if (n == len || p[n] != ':')
-		return 0;
-	i = n + 1;
-	*has_seg = false;
-	if (n >= 4 && n <= 6) {
-		*has_seg = true;
-		*seg = v;
-		n = 0;
-		v = 0;
-		while (i + n < len && n < 3 && hexd(p[i + n]))
-			v = v << 4 | (hexd(p[i + n++]) - 1);
-		if (n != 2 || i + n >= len || p[i + n] != ':')
-			return 0;
-		i += n + 1;
-	} else if (n != 2) {
-		return 0;
-	}
-	*bus = (uint8_t)v;
-	if (i + 4 > len || !hexd(p[i]) || !hexd(p[i + 1]) || p[i + 2] != '.' ||
-	    p[i + 3] < '0' || p[i + 3] > '9')
-		return 0;
-	unsigned slot = (hexd(p[i]) - 1) << 4 | (hexd(p[i + 1]) - 1);
-	unsigned fn = (unsigned)(p[i + 3] - '0');
-
-	if (slot > 0x1f || fn > 7)
-		*bad = true;
-	*devfn = (uint8_t)(slot << 3 | (fn & 7));
-	return i + 4;
-}
-
 /*
  * A header line: an address, or a -P/-PP bridge path whose last component is
  * the device, then a space (or the end of the line). Returns the address

@@ -8,10 +8,24 @@
 #include <pcilu/source.h>
 
 /*
- * One address as lspci and sysfs print it: [DDDD[DD]:]BB:DD.F (a domain has
- * 4 to 6 hex digits). Returns the length parsed, or 0 when the text is not an
- * address; *bad is set when it is address-shaped but out of range (slot above
- * 0x1f, function above 7). *seg is set only when *has_seg.
+ * addr.c, the one address grammar: [SEG:]BUS:SLOT.F at the start of
+ * @p[0..len). @typed: as a user types it (1..8 segment digits, 1..2 bus and
+ * slot digits, leading zeros allowed); else as sysfs and lspci print it
+ * (4..6 segment digits, 2 bus and slot digits). Returns the length parsed,
+ * 0 when the text is not an address; @bad when it is address-shaped but out
+ * of range (slot above 0x1f, function above 7).
+ */
+struct pcilu_src_bdf {
+	uint32_t seg;		/* set only when has_seg */
+	bool has_seg, bad;
+	uint8_t bus, slot, fn, devfn;
+};
+
+size_t pcilu_src_scan_bdf(const char *p, size_t len, bool typed, struct pcilu_src_bdf *a);
+
+/*
+ * The same, as lspci and sysfs print it: *bad is set (never cleared) when
+ * out of range, *seg only when *has_seg.
  */
 size_t pcilu_src_parse_bdf(const char *p, size_t len, uint32_t *seg, bool *has_seg,
 			   uint8_t *bus, uint8_t *devfn, bool *bad);
