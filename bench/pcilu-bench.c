@@ -245,12 +245,10 @@ static int pick(const struct pcilu_topology *t, const struct lu_opts *o, int32_t
 }
 
 /* Steps of plan and verify, timed one by one to show where the time goes. */
-enum lu_step { LS_GROUPS, LS_PRESERVE, LS_PREFLIGHT, LS_BUILD, LS_ENCODE, LS_WRITE,
-	       LS_READ, LS_VGROUPS, LS_VERIFY, LS_N };
+enum lu_step { LS_PLAN, LS_ENCODE, LS_WRITE, LS_READ, LS_VGROUPS, LS_VERIFY, LS_N };
 
 static const char *const lu_step_names[LS_N] = {
-	"plan_groups", "plan_preserve_set", "plan_preflight", "plan_manifest_build", "plan_encode",
-	"plan_write", "verify_read_decode", "verify_groups", "verify_compare",
+	"plan_build", "plan_encode", "plan_write", "verify_read_decode", "verify_groups", "verify_compare",
 };
 
 struct lu_result {
@@ -262,44 +260,29 @@ struct lu_result {
 static int plan(const struct pcilu_topology *t, const int32_t *devs, size_t n, const char *file,
 		struct lu_result *res, struct pcilu_diag *d)
 {
-	struct pcilu_preserve_set set = { 0 };
-	struct pcilu_manifest m = { 0 };
-	struct pcilu_lu_iommu io = { 0 };
+	struct pcilu_plan pl = { 0 };
+	struct pcilu_policy pol;
 	struct clock c;
 	void *buf = NULL;
 	size_t len;
 	int ret;
 
 	clock_start(&c);
-	ret = pcilu_lu_iommu_compute(t, &io, d);
-	res->step[LS_GROUPS] = clock_lap(&c);
-	ret = ret ?: pcilu_preserve_set_build(t, devs, n, &set, d);
-	res->step[LS_PRESERVE] = clock_lap(&c);
-	/* The rules engine under plan's default profile, as `pcilu plan` runs it. */
-	if (!ret) {
-		struct pcilu_policy pol;
-		struct pcilu_lu_check *chk = NULL;
-
-		pcilu_policy_init(&pol);
-		ret = pcilu_lu_check_run(io.r, &pol, 1u << PCILU_LU_IOMMUFD, devs, n, true, &chk, d);
-		for (size_t i = 0; !ret && i < chk->ndevs; i++)
-			res->refused += !chk->devs[i].v[PCILU_LU_IOMMUFD].eligible;
-		pcilu_lu_check_free(chk);
-		pcilu_policy_free(&pol);
-	}
-	res->step[LS_PREFLIGHT] = clock_lap(&c);
-	ret = ret ?: pcilu_manifest_build(t, &set, &io, "iommufd", &m, d);
-	ret = ret ?: pcilu_manifest_host_collect(&m.host, NULL, d);
-	res->step[LS_BUILD] = clock_lap(&c);
-	ret = ret ?: pcilu_manifest_encode(&m, &buf, &len);
+	/* plan's default profile and the source's own command line, as `pcilu plan` runs it */
+	pcilu_policy_init(&pol);
+	ret = t->cmdline ? pcilu_policy_parse_cmdline(&pol, t->cmdline, d) : 0;
+	ret = ret ?: pcilu_plan(t, &pol, PCILU_LU_IOMMUFD, devs, n, true, &pl, d);
+	for (size_t i = 0; !ret && i < pl.check->ndevs; i++)
+		res->refused += !pl.check->devs[i].v[PCILU_LU_IOMMUFD].eligible;
+	res->step[LS_PLAN] = clock_lap(&c);
+	ret = ret ?: pcilu_manifest_encode(&pl.m, &buf, &len);
 	res->step[LS_ENCODE] = clock_lap(&c);
 	ret = ret ?: pcilu_manifest_write_file(file, buf, len, d);
 	res->step[LS_WRITE] = clock_lap(&c);
-	res->nodes = m.count;
+	res->nodes = pl.m.count;
 	free(buf);
-	pcilu_manifest_free(&m);
-	pcilu_preserve_set_free(&set);
-	pcilu_lu_iommu_release(&io);
+	pcilu_plan_free(&pl);
+	pcilu_policy_free(&pol);
 	return ret;
 }
 
@@ -378,14 +361,14 @@ static void print_lu(const struct lu_opts *o, const struct pcilu_topology *t,
 {
 	double plan_s = 0, verify_s = 0;
 
-	for (enum lu_step k = LS_GROUPS; k < LS_N; k++)
+	for (enum lu_step k = LS_PLAN; k < LS_N; k++)
 		*(k < LS_READ ? &plan_s : &verify_s) += res->step[k];
 	printf("{\"source\": \"%s\", \"functions\": %zu, \"preserved\": %zu, \"manifest_nodes\": %zu, "
 	       "\"refused\": %zu, \"drifts\": %zu, \"plan_s\": %.6f, \"verify_s\": %.6f, "
 	       "\"read_config_s\": %.6f, \"read_config_bytes\": %zu, \"maxrss_kib\": %ld",
 	       o->source, t->ndevs, o->count, res->nodes, res->refused, res->drifts, plan_s, verify_s,
 	       t_read, bytes, maxrss_kib());
-	for (enum lu_step k = LS_GROUPS; k < LS_N; k++)
+	for (enum lu_step k = LS_PLAN; k < LS_N; k++)
 		printf(", \"%s_s\": %.6f", lu_step_names[k], res->step[k]);
 	printf("}\n");
 }

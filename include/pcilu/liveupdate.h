@@ -431,6 +431,28 @@ PCILU_API int pcilu_lu_check_run(const struct pcilu_iommu *r, const struct pcilu
 				 struct pcilu_diag *d);
 PCILU_API void pcilu_lu_check_free(struct pcilu_lu_check *c);
 
+/* A plan: what `pcilu plan` computes before it writes or hands over anything. */
+struct pcilu_plan {
+	struct pcilu_iommu *r;		/* the groups under the plan's policy */
+	struct pcilu_lu_check *check;	/* the verdicts under its profile, devices preserved in order */
+	bool refused;			/* the profile refuses a device or the preserve sequence */
+	bool built;			/* m holds the manifest (not refused, or forced) */
+	struct pcilu_manifest m;	/* nodes, profile, forced, and the host facts of the plan */
+};
+
+/*
+ * From @t and @devs (n device indices, in the order to preserve them) to a
+ * manifest, as `pcilu plan` does: the preserve set (-EBUSY, -EINVAL for a
+ * bad list, before any verdict), the groups under @p, the rules engine's
+ * verdicts under @profile (enum pcilu_lu_profile), and unless they refuse
+ * (or with @force, marked forced) the manifest with the host facts
+ * (pcilu_manifest_host_for(), the IOMMU and kernel facts of the verdicts).
+ * 0 or a negative errno (problems in @d); pcilu_plan_free() @pl either way.
+ */
+PCILU_API int pcilu_plan(const struct pcilu_topology *t, const struct pcilu_policy *p, unsigned profile,
+			 const int32_t *devs, size_t n, bool force, struct pcilu_plan *pl, struct pcilu_diag *d);
+PCILU_API void pcilu_plan_free(struct pcilu_plan *pl);
+
 /* "111x1@0000:00:1c.0": the pci=config_acs= entry that enables @missing on @dev. */
 PCILU_API char *pcilu_lu_config_acs_str(const struct pcilu_dev *dev, uint16_t missing, char *buf, size_t len);
 PCILU_API const char *pcilu_lu_rule_name(unsigned rule);

@@ -95,20 +95,6 @@ static int parse(int argc, char **argv, struct plan_opts *p)
 	return 0;
 }
 
-/* The rules engine's verdicts under the plan's profile, the devices preserved in the order given. */
-static int preflight(struct plan_opts *p, const struct pcilu_topology *t, const int32_t *devs, size_t n,
-		     struct pcilu_iommu **r, struct pcilu_lu_check **c, struct pcilu_diag *d)
-{
-	size_t mark = d->count;
-	int err = cli_policy_apply(&p->pol, t, d);
-
-	if (!err)
-		err = pcilu_iommu_compute(t, &p->pol.p, r, d);
-	if (!err)
-		err = pcilu_lu_check_run(*r, &p->pol.p, 1u << p->profile, devs, n, true, c, d);
-	return err ? cli_fail("plan", err, d, mark) : CLI_OK;
-}
-
 static char *read_cmdline(void)
 {
 	char *buf = NULL;
@@ -181,19 +167,12 @@ static int luo_handover(const void *buf, size_t len, struct pcilu_plan_result *r
 	return session;
 }
 
-static int write_manifest(const struct pcilu_topology *t, struct pcilu_manifest *m, struct pcilu_plan_result *r,
+static int write_manifest(const struct pcilu_manifest *m, struct pcilu_plan_result *r,
 			  const struct plan_opts *p, int *session, struct pcilu_diag *d)
 {
 	void *buf;
 	size_t len;
-	int ret = pcilu_manifest_host_for(&m->host, t, d);
-
-	if (r->check) {
-		m->host.facts_recorded = true;
-		m->host.iommu_on = r->check->iommu_on;
-		m->host.pci_lu = r->check->kernel.pci_lu;
-	}
-	ret = ret ?: pcilu_manifest_encode(m, &buf, &len);
+	int ret = pcilu_manifest_encode(m, &buf, &len);
 	if (ret) {
 		fprintf(stderr, "pcilu plan: cannot encode the manifest: %s\n", pcilu_strerror(ret));
 		return CLI_ERROR;
@@ -243,11 +222,7 @@ static int run_plan(struct plan_opts *p, const struct pcilu_topology *t, const c
 		    struct pcilu_diag *d, int *session)
 {
 	struct pcilu_plan_result r = { .profile = p->profile };
-	struct pcilu_preserve_set set = { 0 };
-	struct pcilu_manifest m = { 0 };
-	struct pcilu_lu_check *c = NULL;
-	struct pcilu_iommu *ir = NULL;
-	struct pcilu_lu_iommu io = { 0 };
+	struct pcilu_plan pl = { 0 };
 	struct pcilu_out_opts o;
 	int32_t *devs = NULL;
 	size_t n;
@@ -256,25 +231,16 @@ static int run_plan(struct plan_opts *p, const struct pcilu_topology *t, const c
 
 	if (ret == CLI_OK && !n)
 		ret = cli_usage_error("plan", "expects BDF[,BDF...]");
-	/* The preserve set first: a duplicate or a bridge is an input error, not a verdict. */
-	if (ret == CLI_OK && (err = pcilu_preserve_set_build(t, devs, n, &set, d)))
+	if (ret == CLI_OK && ((err = cli_policy_apply(&p->pol, t, d)) ||
+			      (err = pcilu_plan(t, &p->pol.p, p->profile, devs, n, p->force, &pl, d))))
 		ret = cli_fail("plan", err, d, mark);
-	if (ret == CLI_OK)
-		ret = preflight(p, t, devs, n, &ir, &c, d);
-	if (ret == CLI_OK && (err = pcilu_lu_iommu_use(ir, &io)))
-		ret = cli_fail("plan", err, d, d->count);
-	r.check = c;
-	r.refused = c && !c->eligible;
-	if (c)
-		warn_kernel(c);
-	if (ret == CLI_OK && (!r.refused || p->force)) {
-		m.forced = r.refused;
-		mark = d->count;
-		err = pcilu_manifest_build(t, &set, &io, pcilu_lu_profile_name(p->profile), &m, d);
-		ret = err ? cli_fail("plan", err, d, mark) : CLI_OK;
-		if (ret == CLI_OK)
-			ret = write_manifest(t, &m, &r, p, session, d);
-		r.m = &m;
+	r.check = pl.check;
+	r.refused = pl.refused;
+	if (pl.check)
+		warn_kernel(pl.check);
+	if (ret == CLI_OK && pl.built) {
+		ret = write_manifest(&pl.m, &r, p, session, d);
+		r.m = &pl.m;
 	}
 	if (ret == CLI_OK) {
 		cli_out_open(&p->co, &o);
@@ -284,13 +250,9 @@ static int run_plan(struct plan_opts *p, const struct pcilu_topology *t, const c
 		if (err)
 			ret = cli_fail("plan", err, NULL, 0);
 		else if (r.refused && !p->force)
-			ret = c && c->state == PCILU_LU_UNDECIDED ? CLI_UNDECIDED : CLI_NEGATIVE;
+			ret = pl.check->state == PCILU_LU_UNDECIDED ? CLI_UNDECIDED : CLI_NEGATIVE;
 	}
-	pcilu_manifest_free(&m);
-	pcilu_preserve_set_free(&set);
-	pcilu_lu_iommu_release(&io);
-	pcilu_lu_check_free(c);
-	pcilu_iommu_free(ir);
+	pcilu_plan_free(&pl);
 	free(devs);
 	return ret;
 }

@@ -139,29 +139,34 @@ int fx_manifest(const struct pcilu_topology *t, const int32_t *groups, const cha
 		size_t n, void **buf, size_t *len)
 {
 	struct pcilu_lu_iommu io;
-	struct pcilu_preserve_set set;
-	struct pcilu_manifest m = { 0 };
+	struct pcilu_policy p;
+	struct pcilu_plan pl;
 	struct pcilu_diag d;
 	int32_t devs[16];
 	int ret;
 
 	for (size_t i = 0; i < n; i++)
 		devs[i] = fx_find(t, bdfs[i]);
+	/* the groups the plan rests on are the ones worked out by hand */
 	fx_groups(t, groups, &io);
-	pcilu_diag_init(&d);
-	ret = pcilu_preserve_set_build(t, devs, n, &set, &d);
-	if (!ret)
-		ret = pcilu_manifest_build(t, &set, &io, "v4", &m, &d);
-	m.host.kernel_release = strdup("7.2.13");
-	m.host.boot_id = strdup("6f1d9a8e-2c47-4f0b-9a51-3e2d7c8b1f00");
-	m.host.machine_id = strdup("0123456789abcdef0123456789abcdef");
-	m.host.time = 1790000000;
-	m.host.source = PCILU_HOST_CAPTURE;
-	if (!ret)
-		ret = pcilu_manifest_encode(&m, buf, len);
-	pcilu_manifest_free(&m);
-	pcilu_preserve_set_free(&set);
-	pcilu_diag_free(&d);
 	pcilu_lu_iommu_release(&io);
+	pcilu_policy_init(&p);
+	pcilu_diag_init(&d);
+	/* forced: the tests want the manifest whatever v4 says of the devices */
+	ret = pcilu_plan(t, &p, PCILU_LU_V4, devs, n, true, &pl, &d);
+	/* a fixed host, not forced, no facts: the bytes the tests expect, whatever machine runs them */
+	free(pl.m.host.kernel_release);
+	free(pl.m.host.boot_id);
+	free(pl.m.host.machine_id);
+	pl.m.host = (struct pcilu_manifest_host){ .kernel_release = strdup("7.2.13"),
+		.boot_id = strdup("6f1d9a8e-2c47-4f0b-9a51-3e2d7c8b1f00"),
+		.machine_id = strdup("0123456789abcdef0123456789abcdef"),
+		.time = 1790000000, .source = PCILU_HOST_CAPTURE };
+	pl.m.forced = false;
+	if (!ret)
+		ret = pcilu_manifest_encode(&pl.m, buf, len);
+	pcilu_plan_free(&pl);
+	pcilu_policy_free(&p);
+	pcilu_diag_free(&d);
 	return ret;
 }
