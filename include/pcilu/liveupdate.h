@@ -278,7 +278,12 @@ enum pcilu_lu_rule {
 	PCILU_LUR_BRIDGE = 1,	/* a bridge was asked for: vfio-pci binds only type-0 functions */
 	PCILU_LUR_VF,		/* is_virtfn: the device (v4) or it or a bridge on its path (next) */
 	PCILU_LUR_ACS_QUIRK,	/* pci_need_dev_specific_enable_acs(): device or path bridge */
-	PCILU_LUR_NO_PATH,	/* no bridge chain reaches a root bus */
+	/*
+	 * Not produced: pcilu_topology_build() leaves out every device no root
+	 * bus reaches, so each one has a path (pci_liveupdate_preserve_path()).
+	 * Kept so that the values after it keep their numbers.
+	 */
+	PCILU_LUR_NO_PATH,
 	PCILU_LUR_NO_GROUP,	/* no IOMMU group: no IOMMU is on (noiommu) */
 	PCILU_LUR_GROUP,	/* the group holds other devices */
 	PCILU_LUR_ACS_PATH,	/* REQ_ACS_FLAGS not enabled at a bridge between the device and the root */

@@ -34,7 +34,7 @@ const char *pcilu_lu_rule_name(unsigned rule)
 {
 	static const char *const n[] = {
 		[PCILU_LUR_BRIDGE] = "bridge", [PCILU_LUR_VF] = "vf", [PCILU_LUR_ACS_QUIRK] = "acs-quirk",
-		[PCILU_LUR_NO_PATH] = "no-path", [PCILU_LUR_NO_GROUP] = "no-group",
+		[PCILU_LUR_NO_GROUP] = "no-group",
 		[PCILU_LUR_GROUP] = "group", [PCILU_LUR_ACS_PATH] = "acs-path",
 		[PCILU_LUR_DMA_ALIAS] = "dma-alias", [PCILU_LUR_BUSY] = "busy",
 		[PCILU_LUR_PARTIAL_GROUP] = "partial-group", [PCILU_LUR_UNREADABLE] = "unreadable",
@@ -310,18 +310,6 @@ static int rule_quirk(struct ev *e)
 	return ret;
 }
 
-static int rule_path(struct ev *e)
-{
-	char msg[256], b[24];
-
-	if (e->root)
-		return 0;
-	snprintf(msg, sizeof(msg), "no chain of bridges leads from %s to a root bus: \"Failed to preserve up "
-		 "to root port\" (pci_liveupdate_preserve_path())", bdf_of(e->c, e->dev, b));
-	return refuse(e, PCILU_LUR_NO_PATH, e->dev, PCILU_NONE, 0, 0,
-		      strdup("the input lacks the bridge above this device; capture the whole host"), msg);
-}
-
 /* The group's reasons that explain why @dev is not alone: its own join, and joins onto it. */
 static bool reason_concerns(const struct pcilu_reason *rs, int32_t dev)
 {
@@ -547,8 +535,6 @@ static int eval_steps(struct ev *e)
 
 	if (!ret && e->profile != PCILU_LU_V4)
 		ret = rule_quirk(e);
-	if (!ret)
-		ret = rule_path(e);
 	if (ret)
 		return ret;
 	if (e->profile == PCILU_LU_NEXT)

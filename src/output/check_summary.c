@@ -216,9 +216,6 @@ static void why_words(FILE *f, const struct pcilu_lu_check *c, const struct row 
 	case PCILU_LUR_NO_GROUP:
 		fprintf(f, "no IOMMU group");
 		break;
-	case PCILU_LUR_NO_PATH:
-		fprintf(f, "no bridge path to a root bus");
-		break;
 	case PCILU_LUR_UNREADABLE:
 		fprintf(f, "reads all-ones");
 		break;
@@ -311,7 +308,6 @@ static void print_rules(FILE *f, const struct pcilu_lu_check *c)
 		[PCILU_LUR_BRIDGE] = "a bridge was asked for: only endpoints are preserved",
 		[PCILU_LUR_VF] = "a VF, or a VF on the path: VFs are never preserved",
 		[PCILU_LUR_ACS_QUIRK] = "isolation rests on a device-specific ACS quirk on the path",
-		[PCILU_LUR_NO_PATH] = "no bridge chain reaches a root bus",
 		[PCILU_LUR_NO_GROUP] = "no IOMMU group: no IOMMU translates the device",
 		[PCILU_LUR_GROUP] = "the IOMMU group holds other devices",
 		[PCILU_LUR_ACS_PATH] = "ACS SV, RR, CR, UF not all enabled up to the root port",
