@@ -170,3 +170,23 @@ int fx_manifest(const struct pcilu_topology *t, const int32_t *groups, const cha
 	pcilu_diag_free(&d);
 	return ret;
 }
+
+void fx_run_free(struct fx_run *x)
+{
+	pcilu_lu_check_free(x->c);
+	pcilu_iommu_free(x->r);
+	pcilu_policy_free(&x->p);
+	pcilu_topology_free(x->t);
+	free(x->g);
+}
+
+const struct pcilu_lu_verdict *fx_verdict(const struct fx_run *x, const char *bdf, unsigned profile)
+{
+	int32_t dev = fx_find(x->t, bdf);
+
+	for (size_t i = 0; i < x->c->ndevs; i++)
+		if (x->c->devs[i].dev == dev)
+			return &x->c->devs[i].v[profile];
+	fprintf(stderr, "fixture: %s not checked\n", bdf);
+	abort();
+}

@@ -42,4 +42,17 @@ int fx_manifest(const struct pcilu_topology *t, const int32_t *groups, const cha
 		size_t n, void **buf, size_t *len);
 int32_t fx_find(const struct pcilu_topology *t, const char *bdf);
 
+/* One check run of the tests: the host, its policy, groups and verdicts (all owned). */
+struct fx_run {
+	struct pcilu_topology *t;
+	int32_t *g;
+	struct pcilu_policy p;
+	struct pcilu_iommu *r;
+	struct pcilu_lu_check *c;
+};
+
+void fx_run_free(struct fx_run *x);
+/* @bdf's verdict under @profile; fails the test when @bdf was not checked. */
+const struct pcilu_lu_verdict *fx_verdict(const struct fx_run *x, const char *bdf, unsigned profile);
+
 #endif

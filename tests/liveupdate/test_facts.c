@@ -23,14 +23,6 @@
 
 #define ALL PCILU_LU_ALL_PROFILES
 
-struct run {
-	struct pcilu_topology *t;
-	int32_t *g;
-	struct pcilu_policy p;
-	struct pcilu_iommu *r;
-	struct pcilu_lu_check *c;
-};
-
 static struct fx_dev *ref_copy(void)
 {
 	struct fx_dev *d = malloc(sizeof(fx_ref));
@@ -52,7 +44,7 @@ static void forget_facts(struct pcilu_topology *t)
 }
 
 /* Check @bdfs (NULL: every endpoint) of @t under @cmdline (may be NULL). */
-static void run_check(struct run *x, const char *cmdline, const char *const *bdfs, size_t n)
+static void run_check(struct fx_run *x, const char *cmdline, const char *const *bdfs, size_t n)
 {
 	struct pcilu_diag d;
 	int32_t devs[8];
@@ -69,26 +61,6 @@ static void run_check(struct run *x, const char *cmdline, const char *const *bdf
 	pcilu_diag_free(&d);
 }
 
-static void run_free(struct run *x)
-{
-	pcilu_lu_check_free(x->c);
-	pcilu_iommu_free(x->r);
-	pcilu_policy_free(&x->p);
-	pcilu_topology_free(x->t);
-	free(x->g);
-}
-
-static const struct pcilu_lu_verdict *verdict(const struct run *x, const char *bdf, unsigned profile)
-{
-	int32_t dev = fx_find(x->t, bdf);
-
-	for (size_t i = 0; i < x->c->ndevs; i++)
-		if (x->c->devs[i].dev == dev)
-			return &x->c->devs[i].v[profile];
-	fail_msg("%s not checked", bdf);
-	return NULL;
-}
-
 static const struct pcilu_lu_reason *reason(const struct pcilu_lu_verdict *v, uint8_t rule)
 {
 	for (size_t i = 0; i < v->nreasons; i++)
@@ -101,7 +73,7 @@ static const struct pcilu_lu_reason *reason(const struct pcilu_lu_verdict *v, ui
 static void test_no_iommu_fact(void **state)
 {
 	static const char *const ep[] = { "01:00.0" };
-	struct run x = { 0 };
+	struct fx_run x = { 0 };
 	const struct pcilu_lu_reason *why;
 
 	(void)state;
@@ -115,26 +87,26 @@ static void test_no_iommu_fact(void **state)
 	assert_int_equal(x.c->state, PCILU_LU_REFUSED);
 	assert_int_equal(x.c->nrefused, 1);
 	assert_int_equal(x.c->devs[0].group, PCILU_NONE);	/* no "IOMMU group N" for groups that do not exist */
-	why = reason(verdict(&x, "01:00.0", PCILU_LU_V4), PCILU_LUR_NO_GROUP);
+	why = reason(fx_verdict(&x, "01:00.0", PCILU_LU_V4), PCILU_LUR_NO_GROUP);
 	assert_non_null(why);
 	assert_int_equal(why->sev, PCILU_LUS_REFUSE);
 	assert_int_equal(why->err, -EINVAL);
 	assert_non_null(strstr(why->text, "kernel/iommu_groups is empty"));
 	/* The fixture's host bridge is Intel and the command line says nothing: turn it on. */
 	assert_non_null(strstr(why->remedy, "intel_iommu=on"));
-	assert_int_equal(verdict(&x, "01:00.0", PCILU_LU_IOMMUFD)->state, PCILU_LU_REFUSED);
-	assert_int_equal(reason(verdict(&x, "01:00.0", PCILU_LU_IOMMUFD), PCILU_LUR_NO_GROUP)->basis,
+	assert_int_equal(fx_verdict(&x, "01:00.0", PCILU_LU_IOMMUFD)->state, PCILU_LU_REFUSED);
+	assert_int_equal(reason(fx_verdict(&x, "01:00.0", PCILU_LU_IOMMUFD), PCILU_LUR_NO_GROUP)->basis,
 			 PCILU_LU_POLICY);
 	/* The PCI core (next) does not look at groups. */
-	assert_int_equal(verdict(&x, "01:00.0", PCILU_LU_NEXT)->state, PCILU_LU_ELIGIBLE);
-	run_free(&x);
+	assert_int_equal(fx_verdict(&x, "01:00.0", PCILU_LU_NEXT)->state, PCILU_LU_ELIGIBLE);
+	fx_run_free(&x);
 }
 
 /* The same host with no fact: the default (on) applies, and says it is one. */
 static void test_default_named(void **state)
 {
 	static const char *const ep[] = { "01:00.0" };
-	struct run x = { 0 };
+	struct fx_run x = { 0 };
 	size_t n, defaults = 0;
 	const struct pcilu_assumption *as;
 
@@ -149,7 +121,7 @@ static void test_default_named(void **state)
 	for (size_t i = 0; i < n; i++)
 		defaults += as[i].kind == PCILU_AS_IOMMU_DEFAULT;
 	assert_int_equal(defaults, 1);
-	run_free(&x);
+	fx_run_free(&x);
 }
 
 /* Groups formed, one device left out (an IOMMU's own function): no-group under v4 and iommufd. */
@@ -157,7 +129,7 @@ static void test_ungrouped_device(void **state)
 {
 	static const char *const ep[] = { "01:00.0", "04:00.0" };
 	struct fx_dev *d = ref_copy();
-	struct run x = { 0 };
+	struct fx_run x = { 0 };
 	const struct pcilu_lu_verdict *v;
 
 	(void)state;
@@ -167,18 +139,18 @@ static void test_ungrouped_device(void **state)
 	x.t->iommu_from = PCILU_FROM_GROUPS;
 	run_check(&x, NULL, ep, 2);
 	assert_true(x.c->iommu_on);
-	v = verdict(&x, "01:00.0", PCILU_LU_V4);
+	v = fx_verdict(&x, "01:00.0", PCILU_LU_V4);
 	assert_int_equal(v->state, PCILU_LU_REFUSED);
 	assert_non_null(reason(v, PCILU_LUR_NO_GROUP));
 	assert_null(reason(v, PCILU_LUR_GROUP));	/* nothing else to judge without a group */
 	assert_non_null(strstr(reason(v, PCILU_LUR_NO_GROUP)->text, "put 0000:01:00.0 in no IOMMU group"));
-	assert_int_equal(verdict(&x, "01:00.0", PCILU_LU_IOMMUFD)->state, PCILU_LU_REFUSED);
-	assert_int_equal(verdict(&x, "01:00.0", PCILU_LU_NEXT)->state, PCILU_LU_ELIGIBLE);
+	assert_int_equal(fx_verdict(&x, "01:00.0", PCILU_LU_IOMMUFD)->state, PCILU_LU_REFUSED);
+	assert_int_equal(fx_verdict(&x, "01:00.0", PCILU_LU_NEXT)->state, PCILU_LU_ELIGIBLE);
 	/* 04:00.0 has its group: eligible everywhere. */
 	for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++)
-		assert_int_equal(verdict(&x, "04:00.0", p)->state, PCILU_LU_ELIGIBLE);
+		assert_int_equal(fx_verdict(&x, "04:00.0", p)->state, PCILU_LU_ELIGIBLE);
 	assert_int_equal(x.c->nrefused, 1);
-	run_free(&x);
+	fx_run_free(&x);
 	free(d);
 }
 
@@ -186,7 +158,7 @@ static void test_ungrouped_device(void **state)
 static void test_dead_function(void **state)
 {
 	static const char *const ep[] = { "04:00.0", "04:00.1" };
-	struct run x = { 0 };
+	struct fx_run x = { 0 };
 	const struct pcilu_lu_verdict *v;
 
 	(void)state;
@@ -194,7 +166,7 @@ static void test_dead_function(void **state)
 	x.t->devs[fx_find(x.t, "04:00.1")].dead = true;
 	run_check(&x, NULL, ep, 2);
 	for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++) {
-		v = verdict(&x, "04:00.1", p);
+		v = fx_verdict(&x, "04:00.1", p);
 		assert_int_equal(v->state, PCILU_LU_UNDECIDED);
 		assert_false(v->eligible);
 		assert_int_equal(v->err, 0);
@@ -204,7 +176,7 @@ static void test_dead_function(void **state)
 	assert_int_equal(x.c->state, PCILU_LU_UNDECIDED);
 	assert_int_equal(x.c->nundecided, 1);
 	assert_int_equal(x.c->nrefused, 0);
-	run_free(&x);
+	fx_run_free(&x);
 }
 
 /*
@@ -216,7 +188,7 @@ static void test_short_read_bridge(void **state)
 {
 	static const char *const ep[] = { "04:00.0" };
 	struct fx_dev *d = ref_copy();
-	struct run x = { 0 };
+	struct fx_run x = { 0 };
 	const struct pcilu_lu_verdict *v;
 
 	(void)state;
@@ -225,16 +197,16 @@ static void test_short_read_bridge(void **state)
 	assert_true(x.t->devs[fx_find(x.t, "03:00.0")].caps_unknown);
 	assert_int_not_equal(x.t->devs[fx_find(x.t, "03:00.0")].ext_state, PCILU_EXT_NONE);
 	run_check(&x, NULL, ep, 1);
-	v = verdict(&x, "04:00.0", PCILU_LU_V4);
+	v = fx_verdict(&x, "04:00.0", PCILU_LU_V4);
 	assert_int_equal(v->state, PCILU_LU_UNDECIDED);
 	assert_int_equal(v->err, 0);
 	for (size_t i = 0; i < v->nreasons; i++)
 		assert_int_not_equal(v->reasons[i].sev, PCILU_LUS_REFUSE);
-	assert_null(reason(verdict(&x, "04:00.0", PCILU_LU_IOMMUFD), PCILU_LUR_DMA_ALIAS));
+	assert_null(reason(fx_verdict(&x, "04:00.0", PCILU_LU_IOMMUFD), PCILU_LUR_DMA_ALIAS));
 	/* next has no group or ACS rule, and 03:00.0's ids need no quirk: eligible. */
-	assert_int_equal(verdict(&x, "04:00.0", PCILU_LU_NEXT)->state, PCILU_LU_ELIGIBLE);
+	assert_int_equal(fx_verdict(&x, "04:00.0", PCILU_LU_NEXT)->state, PCILU_LU_ELIGIBLE);
 	assert_int_equal(x.c->state, PCILU_LU_UNDECIDED);
-	run_free(&x);
+	fx_run_free(&x);
 	free(d);
 }
 
@@ -243,7 +215,7 @@ static void test_kernel_group_decides(void **state)
 {
 	static const char *const ep[] = { "04:00.0" };
 	struct fx_dev *d = ref_copy();
-	struct run x = { 0 };
+	struct fx_run x = { 0 };
 	const struct pcilu_lu_verdict *v;
 
 	(void)state;
@@ -253,12 +225,12 @@ static void test_kernel_group_decides(void **state)
 	x.t->iommu = PCILU_IOMMU_PRESENT;
 	x.t->iommu_from = PCILU_FROM_GROUPS;
 	run_check(&x, NULL, ep, 1);
-	v = verdict(&x, "04:00.0", PCILU_LU_V4);
+	v = fx_verdict(&x, "04:00.0", PCILU_LU_V4);
 	assert_int_equal(v->state, PCILU_LU_REFUSED);
 	assert_int_equal(reason(v, PCILU_LUR_GROUP)->sev, PCILU_LUS_REFUSE);
 	assert_int_equal(reason(v, PCILU_LUR_GROUP)->other, fx_find(x.t, "04:00.1"));
 	assert_non_null(strstr(reason(v, PCILU_LUR_GROUP)->text, "IOMMU group 9"));
-	run_free(&x);
+	fx_run_free(&x);
 	free(d);
 }
 
@@ -267,7 +239,7 @@ static void test_acs_says_off(void **state)
 {
 	static const char *const ep[] = { "01:00.0" };
 	struct fx_dev *d = ref_copy();
-	struct run x = { 0 };
+	struct fx_run x = { 0 };
 	const struct pcilu_lu_reason *why;
 	uint8_t from;
 
@@ -279,7 +251,7 @@ static void test_acs_says_off(void **state)
 	run_check(&x, "intel_iommu=on", ep, 1);
 	assert_false(x.c->iommu_on);
 	assert_int_equal(x.c->iommu_from, PCILU_FROM_ACS);
-	why = reason(verdict(&x, "01:00.0", PCILU_LU_V4), PCILU_LUR_NO_GROUP);
+	why = reason(fx_verdict(&x, "01:00.0", PCILU_LU_V4), PCILU_LUR_NO_GROUP);
 	assert_non_null(why);
 	/* intel_iommu=on is already there: never suggested again; say what else and how to check. */
 	assert_non_null(strstr(why->remedy, "already has intel_iommu=on"));
@@ -301,7 +273,7 @@ static void test_acs_says_off(void **state)
 	x.p.acs = PCILU_ACS_AS_READ;
 	x.t->devs[fx_find(x.t, "00:02.0")].acs_ctrl = PCI_ACS_SV;
 	assert_true(pcilu_policy_iommu(&x.p, x.t, &from));
-	run_free(&x);
+	fx_run_free(&x);
 	free(d);
 }
 
@@ -309,7 +281,7 @@ static void test_acs_says_off(void **state)
 static void test_acs_config_acs_excluded(void **state)
 {
 	struct fx_dev *d = ref_copy();
-	struct run x = { 0 };
+	struct fx_run x = { 0 };
 	struct pcilu_diag dg;
 	uint8_t from;
 
@@ -333,7 +305,7 @@ static void test_acs_config_acs_excluded(void **state)
 static void test_remedy_removes_off(void **state)
 {
 	static const char *const ep[] = { "01:00.0" };
-	struct run x = { 0 };
+	struct fx_run x = { 0 };
 	const struct pcilu_lu_reason *why;
 
 	(void)state;
@@ -341,9 +313,9 @@ static void test_remedy_removes_off(void **state)
 	forget_facts(x.t);
 	run_check(&x, "quiet intel_iommu=off", ep, 1);
 	assert_int_equal(x.c->iommu_from, PCILU_FROM_CMDLINE);
-	why = reason(verdict(&x, "01:00.0", PCILU_LU_V4), PCILU_LUR_NO_GROUP);
+	why = reason(fx_verdict(&x, "01:00.0", PCILU_LU_V4), PCILU_LUR_NO_GROUP);
 	assert_non_null(strstr(why->remedy, "remove intel_iommu=off"));
-	run_free(&x);
+	fx_run_free(&x);
 }
 
 static void write_file(const char *path, const char *text)

@@ -19,14 +19,6 @@
 
 #define ALL PCILU_LU_ALL_PROFILES
 
-struct run {
-	struct pcilu_topology *t;
-	int32_t *g;
-	struct pcilu_policy p;
-	struct pcilu_iommu *r;
-	struct pcilu_lu_check *c;
-};
-
 static struct pcilu_topology *rules_host(void)
 {
 	struct pcilu_raw_host h;
@@ -48,7 +40,7 @@ static struct pcilu_topology *rules_host(void)
 }
 
 /* Check @bdfs of x->t, preserved in that order when @preserve. */
-static void run_check(struct run *x, const char *const *bdfs, size_t n, bool preserve)
+static void run_check(struct fx_run *x, const char *const *bdfs, size_t n, bool preserve)
 {
 	struct pcilu_diag d;
 	int32_t devs[8];
@@ -62,38 +54,18 @@ static void run_check(struct run *x, const char *const *bdfs, size_t n, bool pre
 	pcilu_diag_free(&d);
 }
 
-static void run_init(struct run *x, struct pcilu_topology *t)
+static void run_init(struct fx_run *x, struct pcilu_topology *t)
 {
 	memset(x, 0, sizeof(*x));
 	x->t = t;
 	pcilu_policy_init(&x->p);
 }
 
-static void run_free(struct run *x)
-{
-	pcilu_lu_check_free(x->c);
-	pcilu_iommu_free(x->r);
-	pcilu_policy_free(&x->p);
-	pcilu_topology_free(x->t);
-	free(x->g);
-}
-
-static const struct pcilu_lu_verdict *verdict(const struct run *x, const char *bdf, unsigned profile)
-{
-	int32_t dev = fx_find(x->t, bdf);
-
-	for (size_t i = 0; i < x->c->ndevs; i++)
-		if (x->c->devs[i].dev == dev)
-			return &x->c->devs[i].v[profile];
-	fail_msg("%s not checked", bdf);
-	return NULL;
-}
-
 /* The reason of @rule in @bdf's verdict under @profile: it must be there, with @sev. */
-static const struct pcilu_lu_reason *fires(const struct run *x, const char *bdf, unsigned profile,
+static const struct pcilu_lu_reason *fires(const struct fx_run *x, const char *bdf, unsigned profile,
 					   uint8_t rule, uint8_t sev)
 {
-	const struct pcilu_lu_verdict *v = verdict(x, bdf, profile);
+	const struct pcilu_lu_verdict *v = fx_verdict(x, bdf, profile);
 
 	for (size_t i = 0; i < v->nreasons; i++)
 		if (v->reasons[i].rule == rule) {
@@ -107,9 +79,9 @@ static const struct pcilu_lu_reason *fires(const struct run *x, const char *bdf,
 	return NULL;
 }
 
-static bool has_rule(const struct run *x, const char *bdf, unsigned profile, uint8_t rule)
+static bool has_rule(const struct fx_run *x, const char *bdf, unsigned profile, uint8_t rule)
 {
-	const struct pcilu_lu_verdict *v = verdict(x, bdf, profile);
+	const struct pcilu_lu_verdict *v = fx_verdict(x, bdf, profile);
 
 	for (size_t i = 0; i < v->nreasons; i++)
 		if (v->reasons[i].rule == rule)
@@ -121,7 +93,7 @@ static bool has_rule(const struct run *x, const char *bdf, unsigned profile, uin
 static void test_rule_unreadable(void **state)
 {
 	static const char *const ep[] = { "04:00.1" };
-	struct run x;
+	struct fx_run x;
 
 	(void)state;
 	run_init(&x, fx_build(fx_ref, FX_REF_COUNT, &x.g));
@@ -129,44 +101,44 @@ static void test_rule_unreadable(void **state)
 	run_check(&x, ep, 1, false);
 	for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++)
 		assert_int_equal(fires(&x, "04:00.1", p, PCILU_LUR_UNREADABLE, PCILU_LUS_UNDECIDED)->err, 0);
-	run_free(&x);
+	fx_run_free(&x);
 }
 
 /* bridge: vfio-pci binds only type-0 functions; a bridge asked for is refused. */
 static void test_rule_bridge(void **state)
 {
 	static const char *const br[] = { "00:01.0" };
-	struct run x;
+	struct fx_run x;
 
 	(void)state;
 	run_init(&x, fx_build(fx_ref, FX_REF_COUNT, &x.g));
 	run_check(&x, br, 1, false);
 	for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++) {
 		assert_int_equal(fires(&x, "00:01.0", p, PCILU_LUR_BRIDGE, PCILU_LUS_REFUSE)->err, -EINVAL);
-		assert_int_equal(verdict(&x, "00:01.0", p)->nreasons, 1);
+		assert_int_equal(fx_verdict(&x, "00:01.0", p)->nreasons, 1);
 	}
-	run_free(&x);
+	fx_run_free(&x);
 }
 
 /* vf: "Cannot preserve Virtual Functions" (pci_liveupdate_preserve()). */
 static void test_rule_vf(void **state)
 {
 	static const char *const vf[] = { "0c:02.0" };
-	struct run x;
+	struct fx_run x;
 
 	(void)state;
 	run_init(&x, rules_host());
 	run_check(&x, vf, 1, false);
 	for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++)
 		assert_int_equal(fires(&x, "0c:02.0", p, PCILU_LUR_VF, PCILU_LUS_REFUSE)->err, -EINVAL);
-	run_free(&x);
+	fx_run_free(&x);
 }
 
 /* acs-quirk: below a Wellsburg PCH root port (pci_quirk_enable_intel_pch_acs), next and iommufd. */
 static void test_rule_acs_quirk(void **state)
 {
 	static const char *const ep[] = { "0d:00.0" };
-	struct run x;
+	struct fx_run x;
 
 	(void)state;
 	run_init(&x, rules_host());
@@ -175,14 +147,14 @@ static void test_rule_acs_quirk(void **state)
 	assert_int_equal(fires(&x, "0d:00.0", PCILU_LU_NEXT, PCILU_LUR_ACS_QUIRK, PCILU_LUS_REFUSE)->dev,
 			 fx_find(x.t, "00:1c.0"));
 	fires(&x, "0d:00.0", PCILU_LU_IOMMUFD, PCILU_LUR_ACS_QUIRK, PCILU_LUS_REFUSE);
-	run_free(&x);
+	fx_run_free(&x);
 }
 
 /* no-group, no IOMMU on: v4 and iommufd refuse; next only notes it. */
 static void test_rule_no_group_no_iommu(void **state)
 {
 	static const char *const ep[] = { "01:00.0" };
-	struct run x;
+	struct fx_run x;
 
 	(void)state;
 	run_init(&x, fx_build(fx_ref, FX_REF_COUNT, &x.g));
@@ -192,8 +164,8 @@ static void test_rule_no_group_no_iommu(void **state)
 	assert_int_equal(fires(&x, "01:00.0", PCILU_LU_IOMMUFD, PCILU_LUR_NO_GROUP, PCILU_LUS_REFUSE)->basis,
 			 PCILU_LU_POLICY);
 	fires(&x, "01:00.0", PCILU_LU_NEXT, PCILU_LUR_NO_GROUP, PCILU_LUS_NOTE);
-	assert_true(verdict(&x, "01:00.0", PCILU_LU_NEXT)->eligible);
-	run_free(&x);
+	assert_true(fx_verdict(&x, "01:00.0", PCILU_LU_NEXT)->eligible);
+	fx_run_free(&x);
 }
 
 /* no-group, left out: the kernel formed groups but none holds the device. */
@@ -201,7 +173,7 @@ static void test_rule_no_group_left_out(void **state)
 {
 	static const char *const ep[] = { "01:00.0" };
 	struct fx_dev devs[FX_REF_COUNT];
-	struct run x;
+	struct fx_run x;
 
 	(void)state;
 	memcpy(devs, fx_ref, sizeof(devs));
@@ -214,7 +186,7 @@ static void test_rule_no_group_left_out(void **state)
 			       "put 0000:01:00.0 in none"));
 	fires(&x, "01:00.0", PCILU_LU_IOMMUFD, PCILU_LUR_NO_GROUP, PCILU_LUS_REFUSE);
 	assert_false(has_rule(&x, "01:00.0", PCILU_LU_V4, PCILU_LUR_GROUP));
-	run_free(&x);
+	fx_run_free(&x);
 }
 
 /* no-group, an IOMMU's own function: AMD-Vi's PCI function, no kernel groups in the source. */
@@ -222,7 +194,7 @@ static void test_rule_no_group_iommu_function(void **state)
 {
 	static const char *const ep[] = { "00:00.2" };
 	struct fx_dev devs[FX_REF_COUNT + 1];
-	struct run x;
+	struct fx_run x;
 
 	(void)state;
 	memcpy(devs, fx_ref, sizeof(fx_ref));
@@ -239,14 +211,14 @@ static void test_rule_no_group_iommu_function(void **state)
 	assert_non_null(strstr(fires(&x, "00:00.2", PCILU_LU_V4, PCILU_LUR_NO_GROUP, PCILU_LUS_REFUSE)->text,
 			       "an IOMMU's own PCI function"));
 	fires(&x, "00:00.2", PCILU_LU_IOMMUFD, PCILU_LUR_NO_GROUP, PCILU_LUS_REFUSE);
-	run_free(&x);
+	fx_run_free(&x);
 }
 
 /* group: a multifunction card without ACS shares its group; v4 code, next a note, iommufd policy. */
 static void test_rule_group(void **state)
 {
 	static const char *const ep[] = { "08:00.0" };
-	struct run x;
+	struct fx_run x;
 
 	(void)state;
 	run_init(&x, rules_host());
@@ -256,7 +228,7 @@ static void test_rule_group(void **state)
 	assert_int_equal(fires(&x, "08:00.0", PCILU_LU_IOMMUFD, PCILU_LUR_GROUP, PCILU_LUS_REFUSE)->basis,
 			 PCILU_LU_POLICY);
 	fires(&x, "08:00.0", PCILU_LU_NEXT, PCILU_LUR_GROUP, PCILU_LUS_NOTE);
-	run_free(&x);
+	fx_run_free(&x);
 }
 
 /*
@@ -269,7 +241,7 @@ static void test_rule_group_unread_singleton(void **state)
 {
 	static const char *const ep[] = { "04:00.0" };
 	struct fx_dev devs[FX_REF_COUNT];
-	struct run x;
+	struct fx_run x;
 
 	(void)state;
 	memcpy(devs, fx_ref, sizeof(devs));
@@ -281,15 +253,15 @@ static void test_rule_group_unread_singleton(void **state)
 	run_check(&x, ep, 1, false);
 	assert_int_equal(fires(&x, "04:00.0", PCILU_LU_V4, PCILU_LUR_GROUP, PCILU_LUS_UNDECIDED)->other,
 			 PCILU_NONE);
-	assert_int_equal(verdict(&x, "04:00.0", PCILU_LU_V4)->state, PCILU_LU_UNDECIDED);
-	run_free(&x);
+	assert_int_equal(fx_verdict(&x, "04:00.0", PCILU_LU_V4)->state, PCILU_LU_UNDECIDED);
+	fx_run_free(&x);
 }
 
 /* acs-path: a switch port without ACS between the device and the root (v4, iommufd). */
 static void test_rule_acs_path(void **state)
 {
 	static const char *const ep[] = { "04:00.0" };
-	struct run x;
+	struct fx_run x;
 
 	(void)state;
 	run_init(&x, rules_host());
@@ -297,28 +269,28 @@ static void test_rule_acs_path(void **state)
 	fires(&x, "04:00.0", PCILU_LU_V4, PCILU_LUR_ACS_PATH, PCILU_LUS_REFUSE);
 	fires(&x, "04:00.0", PCILU_LU_IOMMUFD, PCILU_LUR_ACS_PATH, PCILU_LUS_REFUSE);
 	assert_false(has_rule(&x, "04:00.0", PCILU_LU_NEXT, PCILU_LUR_ACS_PATH));
-	run_free(&x);
+	fx_run_free(&x);
 }
 
 /* dma-alias: behind a PCIe-to-PCI bridge, a caveat under iommufd only. */
 static void test_rule_dma_alias(void **state)
 {
 	static const char *const ep[] = { "0b:01.0" };
-	struct run x;
+	struct fx_run x;
 
 	(void)state;
 	run_init(&x, rules_host());
 	run_check(&x, ep, 1, false);
 	assert_int_equal(fires(&x, "0b:01.0", PCILU_LU_IOMMUFD, PCILU_LUR_DMA_ALIAS, PCILU_LUS_CAVEAT)->err, 0);
 	assert_false(has_rule(&x, "0b:01.0", PCILU_LU_V4, PCILU_LUR_DMA_ALIAS));
-	run_free(&x);
+	fx_run_free(&x);
 }
 
 /* busy: the same endpoint preserved twice in a sequence; the second call is -EBUSY. */
 static void test_rule_busy(void **state)
 {
 	static const char *const twice[] = { "01:00.0", "01:00.0" };
-	struct run x;
+	struct fx_run x;
 
 	(void)state;
 	run_init(&x, fx_build(fx_ref, FX_REF_COUNT, &x.g));
@@ -332,7 +304,7 @@ static void test_rule_busy(void **state)
 		assert_int_equal(pr->reqs[1].rule, PCILU_LUR_BUSY);
 		assert_false(pr->ok);
 	}
-	run_free(&x);
+	fx_run_free(&x);
 }
 
 /*
@@ -347,7 +319,7 @@ static void test_rule_partial_group(void **state)
 	static const char *const one[] = { "08:00.0" }, *const fn0[] = { "04:00.0" };
 	struct fx_dev devs[FX_REF_COUNT];
 	const struct pcilu_lu_preserve *pr;
-	struct run x;
+	struct fx_run x;
 
 	(void)state;
 	run_init(&x, rules_host());
@@ -358,7 +330,7 @@ static void test_rule_partial_group(void **state)
 	assert_int_equal(pr->conflicts[0].sev, PCILU_LUS_CAVEAT);
 	assert_int_equal(pr->conflicts[0].other, fx_find(x.t, "08:00.1"));
 	assert_int_equal(x.c->pres[PCILU_LU_V4].nconflicts, 0);	/* refused by the group rule first */
-	run_free(&x);
+	fx_run_free(&x);
 
 	memcpy(devs, fx_ref, sizeof(devs));
 	devs[5].cfg_len = 256;	/* 03:00.0 */
@@ -374,7 +346,7 @@ static void test_rule_partial_group(void **state)
 		assert_int_equal(pr->conflicts[0].sev, PCILU_LUS_UNDECIDED);
 		assert_int_equal(pr->conflicts[0].other, fx_find(x.t, "04:00.1"));
 	}
-	run_free(&x);
+	fx_run_free(&x);
 }
 
 int main(void)
