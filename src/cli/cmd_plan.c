@@ -250,7 +250,7 @@ static int run_plan(struct plan_opts *p, const struct pcilu_topology *t, const c
 		if (err)
 			ret = cli_fail("plan", err, NULL, 0);
 		else if (r.refused && !p->force)
-			ret = pl.check->state == PCILU_LU_UNDECIDED ? CLI_UNDECIDED : CLI_NEGATIVE;
+			ret = pl.check && pl.check->state == PCILU_LU_UNDECIDED ? CLI_UNDECIDED : CLI_NEGATIVE;
 	}
 	pcilu_plan_free(&pl);
 	free(devs);
