@@ -183,7 +183,7 @@ static void test_rule_no_group_left_out(void **state)
 	x.t->iommu_from = PCILU_FROM_GROUPS;
 	run_check(&x, ep, 1, false);
 	assert_non_null(strstr(fires(&x, "01:00.0", PCILU_LU_V4, PCILU_LUR_NO_GROUP, PCILU_LUS_REFUSE)->text,
-			       "put 0000:01:00.0 in none"));
+			       "put 0000:01:00.0 in no IOMMU group"));
 	fires(&x, "01:00.0", PCILU_LU_IOMMUFD, PCILU_LUR_NO_GROUP, PCILU_LUS_REFUSE);
 	assert_false(has_rule(&x, "01:00.0", PCILU_LU_V4, PCILU_LUR_GROUP));
 	fx_run_free(&x);
