@@ -56,7 +56,10 @@ static void run_check(struct fx_run *x, const char *const *bdfs, size_t n, bool 
 
 static void run_init(struct fx_run *x, struct pcilu_topology *t)
 {
+	int32_t *g = x->g;	/* fx_build(..., &x->g), an argument of this call, set it already */
+
 	memset(x, 0, sizeof(*x));
+	x->g = g;
 	x->t = t;
 	pcilu_policy_init(&x->p);
 }
