@@ -96,7 +96,7 @@ static bool has_rule(const struct fx_run *x, const char *bdf, unsigned profile, 
 static void test_rule_unreadable(void **state)
 {
 	static const char *const ep[] = { "04:00.1" };
-	struct fx_run x;
+	struct fx_run x = { 0 };
 
 	(void)state;
 	run_init(&x, fx_build(fx_ref, FX_REF_COUNT, &x.g));
@@ -111,7 +111,7 @@ static void test_rule_unreadable(void **state)
 static void test_rule_bridge(void **state)
 {
 	static const char *const br[] = { "00:01.0" };
-	struct fx_run x;
+	struct fx_run x = { 0 };
 
 	(void)state;
 	run_init(&x, fx_build(fx_ref, FX_REF_COUNT, &x.g));
@@ -127,7 +127,7 @@ static void test_rule_bridge(void **state)
 static void test_rule_vf(void **state)
 {
 	static const char *const vf[] = { "0c:02.0" };
-	struct fx_run x;
+	struct fx_run x = { 0 };
 
 	(void)state;
 	run_init(&x, rules_host());
@@ -141,7 +141,7 @@ static void test_rule_vf(void **state)
 static void test_rule_acs_quirk(void **state)
 {
 	static const char *const ep[] = { "0d:00.0" };
-	struct fx_run x;
+	struct fx_run x = { 0 };
 
 	(void)state;
 	run_init(&x, rules_host());
@@ -157,7 +157,7 @@ static void test_rule_acs_quirk(void **state)
 static void test_rule_no_group_no_iommu(void **state)
 {
 	static const char *const ep[] = { "01:00.0" };
-	struct fx_run x;
+	struct fx_run x = { 0 };
 
 	(void)state;
 	run_init(&x, fx_build(fx_ref, FX_REF_COUNT, &x.g));
@@ -176,7 +176,7 @@ static void test_rule_no_group_left_out(void **state)
 {
 	static const char *const ep[] = { "01:00.0" };
 	struct fx_dev devs[FX_REF_COUNT];
-	struct fx_run x;
+	struct fx_run x = { 0 };
 
 	(void)state;
 	memcpy(devs, fx_ref, sizeof(devs));
@@ -197,7 +197,7 @@ static void test_rule_no_group_iommu_function(void **state)
 {
 	static const char *const ep[] = { "00:00.2" };
 	struct fx_dev devs[FX_REF_COUNT + 1];
-	struct fx_run x;
+	struct fx_run x = { 0 };
 
 	(void)state;
 	memcpy(devs, fx_ref, sizeof(fx_ref));
@@ -221,7 +221,7 @@ static void test_rule_no_group_iommu_function(void **state)
 static void test_rule_group(void **state)
 {
 	static const char *const ep[] = { "08:00.0" };
-	struct fx_run x;
+	struct fx_run x = { 0 };
 
 	(void)state;
 	run_init(&x, rules_host());
@@ -244,7 +244,7 @@ static void test_rule_group_unread_singleton(void **state)
 {
 	static const char *const ep[] = { "04:00.0" };
 	struct fx_dev devs[FX_REF_COUNT];
-	struct fx_run x;
+	struct fx_run x = { 0 };
 
 	(void)state;
 	memcpy(devs, fx_ref, sizeof(devs));
@@ -264,7 +264,7 @@ static void test_rule_group_unread_singleton(void **state)
 static void test_rule_acs_path(void **state)
 {
 	static const char *const ep[] = { "04:00.0" };
-	struct fx_run x;
+	struct fx_run x = { 0 };
 
 	(void)state;
 	run_init(&x, rules_host());
@@ -279,7 +279,7 @@ static void test_rule_acs_path(void **state)
 static void test_rule_dma_alias(void **state)
 {
 	static const char *const ep[] = { "0b:01.0" };
-	struct fx_run x;
+	struct fx_run x = { 0 };
 
 	(void)state;
 	run_init(&x, rules_host());
@@ -293,7 +293,7 @@ static void test_rule_dma_alias(void **state)
 static void test_rule_busy(void **state)
 {
 	static const char *const twice[] = { "01:00.0", "01:00.0" };
-	struct fx_run x;
+	struct fx_run x = { 0 };
 
 	(void)state;
 	run_init(&x, fx_build(fx_ref, FX_REF_COUNT, &x.g));
@@ -322,7 +322,7 @@ static void test_rule_partial_group(void **state)
 	static const char *const one[] = { "08:00.0" }, *const fn0[] = { "04:00.0" };
 	struct fx_dev devs[FX_REF_COUNT];
 	const struct pcilu_lu_preserve *pr;
-	struct fx_run x;
+	struct fx_run x = { 0 };
 
 	(void)state;
 	run_init(&x, rules_host());
