@@ -263,6 +263,7 @@ struct vv_parser {
 	size_t foreign;		/* lines at column 0 that are not a device header */
 	long foreign_line;
 	bool in_dev, bad;
+	unsigned unit;		/* spaces a level in this record's paste; 0 = not seen yet */
 	enum vv_cap_kind cap;	/* the capability whose field lines follow */
 	enum vv_sub sub;	/* its register block, for continuation lines */
 	struct vv_assumed as;

@@ -143,6 +143,7 @@ static int start_record(struct vv_parser *s, const char *p, size_t len, size_t a
 
 	reset_record(s);
 	s->in_dev = true;
+	s->unit = 0;
 	s->r.seg = seg;
 	s->r.bus = bus;
 	s->r.devfn = devfn;
@@ -191,10 +192,16 @@ static size_t header_addr(const char *p, size_t len, uint32_t *seg, bool *has_se
 	}
 }
 
-/* Indentation depth: tabs as lspci prints, or spaces as pastes turn them into. */
-static unsigned indent(const char *p, size_t len, size_t *skip)
+/*
+ * Indentation depth: tabs as lspci prints, or spaces as pastes turn them
+ * into. A paste may turn a tab into 8 spaces, or into 4 or 2 (wiki and
+ * Markdown code blocks): the width of a level is taken from the record's
+ * first indented line, which lspci always prints one level deep (8 at
+ * most, so a stray margin of a space or two does not make it wider).
+ */
+static unsigned indent(const char *p, size_t len, size_t *skip, unsigned *unit)
 {
-	size_t i = 0, tabs = 0, spaces = 0;
+	size_t i = 0, tabs = 0, spaces = 0, level;
 
 	while (i < len && (p[i] == '\t' || p[i] == ' ')) {
 		tabs += p[i] == '\t';
@@ -206,7 +213,10 @@ static unsigned indent(const char *p, size_t len, size_t *skip)
 		return (unsigned)(tabs > 3 ? 3 : tabs);
 	if (!spaces)
 		return 0;
-	return spaces < 12 ? 1 : spaces < 20 ? 2 : 3;
+	if (!*unit)
+		*unit = spaces < 8 ? (unsigned)spaces : 8;
+	level = spaces / *unit;
+	return (unsigned)(level < 1 ? 1 : level > 3 ? 3 : level);
 }
 
 static int parse_line(struct vv_parser *s, const char *p, size_t len)
@@ -218,7 +228,7 @@ static int parse_line(struct vv_parser *s, const char *p, size_t len)
 		len--;
 	if (!len)
 		return end_record(s);
-	level = indent(p, len, &skip);
+	level = indent(p, len, &skip, &s->unit);
 	if (!level) {
 		uint32_t seg = 0;
 		uint8_t bus, devfn;

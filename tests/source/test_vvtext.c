@@ -364,6 +364,47 @@ static void test_paste(void **state)
 	assert_string_equal(g->driver, "vfio-pci");
 }
 
+/*
+ * A wiki's code block turns each tab into 4 spaces: capability fields sit 8
+ * deep, which is one level in an 8-space paste. The level width comes from
+ * the record's first field line, so ACS and DevCtl2 are still read as fields
+ * of their capability (reading them as device fields lost ACS: issue 23).
+ */
+static void test_paste_narrow(void **state)
+{
+	struct ctx *c = *state;
+	static const char paste[] =
+		"00:02.1 0604: 1022:14ba (prog-if 00 [Normal decode])\n"
+		"    Status: Cap+ 66MHz- UDF- FastB2B- ParErr- DEVSEL=fast\n"
+		"    IOMMU group: 3\n"
+		"    Bus: primary=00, secondary=04, subordinate=04, sec-latency=0\n"
+		"    Capabilities: [58] Express (v2) Root Port (Slot+), MSI 00\n"
+		"        DevCap2: Completion Timeout: Range ABCD, TimeoutDis+ NROPrPrP- LTR+\n"
+		"             FRS- LN System CLS Not Supported, TPHComp+ ExtTPHComp- ARIFwd+\n"
+		"        DevCtl2: Completion Timeout: 65ms to 210ms, TimeoutDis- LTR+ OBFF Disabled, ARIFwd-\n"
+		"    Capabilities: [2a0 v1] Access Control Services\n"
+		"        ACSCap: SrcValid+ TransBlk+ ReqRedir+ CmpltRedir+ UpstreamFwd+ EgressCtrl- DirectTrans+\n"
+		"        ACSCtl: SrcValid+ TransBlk- ReqRedir+ CmpltRedir+ UpstreamFwd+ EgressCtrl- DirectTrans-\n"
+		"    Kernel driver in use: pcieport\n"
+		"\n"
+		"04:00.0 0280: 14c3:7922\n"
+		"  IOMMU group: 9\n"
+		"  Capabilities: [80] Express (v2) Endpoint, MSI 00\n"
+		"    DevCtl2: Completion Timeout: 50us to 50ms, TimeoutDis- ARIFwd+\n";
+	const struct pcilu_raw_dev *g;
+
+	assert_int_equal(load_text(c, paste, sizeof(paste) - 1, false), 0);
+	g = dev(c, 0, 2, 1);
+	assert_int_equal(g->kernel_group, 3);
+	assert_int_equal(w16(g, 0x2a0 + 4), 0x5f);	/* ACSCap: SV TB RR CR UF DT */
+	assert_int_equal(w16(g, 0x2a0 + 6), 0x1d);	/* ACSCtl: SV RR CR UF */
+	assert_int_equal(w32(g, 0x58 + 0x24) & 0x20, 0x20);	/* DevCap2 ARIFwd+ on its continuation */
+	assert_string_equal(g->driver, "pcieport");
+	g = dev(c, 4, 0, 0);
+	assert_int_equal(g->kernel_group, 9);
+	assert_int_equal(w16(g, 0x80 + 0x28), 0x20);	/* 2-space paste: DevCtl2 ARIFwd+ */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -375,6 +416,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sniff, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paste, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paste_narrow, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
