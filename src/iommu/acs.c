@@ -42,13 +42,6 @@ void pcilu_assume(struct pcilu_iommu *r, unsigned kind, int32_t dev, const char 
 	r->as[r->nas++] = (struct pcilu_assumption){ .kind = (uint8_t)kind, .dev = dev, .text = text };
 }
 
-static unsigned ktype(const struct pcilu_dev *d)
-{
-	unsigned raw = (d->pcie_flags & PCI_EXP_FLAGS_TYPE) >> 4;
-
-	return raw == d->pcie_type ? raw : PCI_EXP_TYPE_ENDPOINT;
-}
-
 /* pci_acs_flags_enabled(), drivers/pci/pci.c, 7.2 */
 static void acs_flags_enabled(struct pcilu_iommu *r, int32_t dev, uint16_t flags,
 			      const struct acs_state *st, struct pcilu_acs_eval *e)
@@ -93,7 +86,7 @@ static struct pcilu_acs_eval acs_enabled(struct pcilu_iommu *r, int32_t dev, uin
 			e.flags |= PCILU_RF_UNKNOWN;	/* could not even see the capability list */
 		return e;
 	}
-	switch (ktype(d)) {
+	switch (pcilu_ktype(d)) {
 	case PCI_EXP_TYPE_PCIE_BRIDGE:
 	case PCI_EXP_TYPE_PCI_BRIDGE:
 	case PCI_EXP_TYPE_RC_EC:

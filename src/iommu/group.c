@@ -17,13 +17,6 @@ struct found {
 	int32_t at;		/* device whose group it is */
 };
 
-static unsigned ktype(const struct pcilu_dev *d)
-{
-	unsigned raw = (d->pcie_flags & PCI_EXP_FLAGS_TYPE) >> 4;
-
-	return raw == d->pcie_type ? raw : PCI_EXP_TYPE_ENDPOINT;
-}
-
 static bool test_and_set(uint64_t *bits, unsigned n)
 {
 	bool was = bits[n / 64] >> (n % 64) & 1;
@@ -140,7 +133,7 @@ static bool for_each_dma_alias(const struct pcilu_iommu *r, int32_t dev, struct 
 			continue;
 		}
 		if (bd->pcie_pos) {
-			switch (ktype(bd)) {
+			switch (pcilu_ktype(bd)) {
 			case PCI_EXP_TYPE_PCI_BRIDGE:
 				if (r->devf[br] & DEVF_PCI_BRIDGE_NO_ALIAS)
 					continue;

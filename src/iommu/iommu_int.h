@@ -18,6 +18,18 @@
 #define DEVF_ACS_UNKNOWN	0x20	/* extended space not readable: ACS unknown */
 #define DEVF_PCH		0x40	/* Intel PCH list-A root port */
 
+/*
+ * The PCI Express type as the kernel sees it: set_pcie_port_type() of 7.2
+ * clears the type field when it "corrects" a port, so such a port reads as
+ * an endpoint (type 0) to every later test (drivers/pci/probe.c).
+ */
+static inline unsigned pcilu_ktype(const struct pcilu_dev *d)
+{
+	unsigned raw = (d->pcie_flags & PCI_EXP_FLAGS_TYPE) >> 4;
+
+	return raw == d->pcie_type ? raw : PCI_EXP_TYPE_ENDPOINT;
+}
+
 /* Per-device state a probe changes: before its own probe vs. after. */
 struct acs_state {
 	uint16_t ctrl;		/* standard ACS Control word */

@@ -15,12 +15,12 @@ sid_apt_download() { # packages...
 	fi
 	[ -r /usr/share/keyrings/debian-archive-keyring.gpg ] &&
 		kr="[signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] "
-	echo "deb ${kr}$MIRROR sid main" > "$S/sources.list"
+	echo "deb ${kr}$MIRROR ${PCILU_DEBIAN_SUITE:-sid} main" > "$S/sources.list"
 	o="-q -o Dir::Etc::SourceList=$S/sources.list -o Dir::Etc::SourceParts=/dev/null"
 	o="$o -o Dir::State::Lists=$S/lists -o Dir::Cache=$S/cache"
 	# as root, do not drop to _apt (it cannot write into $HOME/.cache)
 	[ "$(id -u)" != 0 ] || o="$o -o APT::Sandbox::User=root"
-	log "apt-get update (private sid list, $MIRROR)"
+	log "apt-get update (private ${PCILU_DEBIAN_SUITE:-sid} list, $MIRROR)"
 	# shellcheck disable=SC2086
 	apt-get $o update >&2 || die "apt-get update of the private sid list failed"
 	log "apt-get download $*"
