@@ -81,6 +81,11 @@ struct pcilu_policy {
 	 * the command line can keep it off.
 	 */
 	bool fresh_boot;
+	/*
+	 * The Linux release whose quirk tables apply: 2 or 3 (7.2, 7.3); 0 takes
+	 * the release the source records (7.3 or later: 3), else 2.
+	 */
+	uint8_t kernel_minor;
 };
 
 PCILU_API void pcilu_policy_init(struct pcilu_policy *p);
@@ -93,6 +98,13 @@ PCILU_API void pcilu_policy_free(struct pcilu_policy *p);
 PCILU_API int pcilu_policy_parse_cmdline(struct pcilu_policy *p, const char *cmdline, struct pcilu_diag *d);
 /* The vendor of the host bridge at 0000:00:00.0 (class 0600): whose IOMMU it is; 0 if none. */
 PCILU_API uint16_t pcilu_platform_vendor(const struct pcilu_topology *t);
+/*
+ * --kernel-release: "7.2" or "7.3" (a full release string such as
+ * 7.3.0-rc7-amd64 also reads) into p->kernel_minor; -EINVAL otherwise.
+ */
+PCILU_API int pcilu_policy_parse_release(struct pcilu_policy *p, const char *release, struct pcilu_diag *d);
+/* The 7.x release whose tables @p applies to @t: 2 or 3. */
+PCILU_API unsigned pcilu_policy_kernel_minor(const struct pcilu_policy *p, const struct pcilu_topology *t);
 /* "linux" or "acs-override=downstream,multifunction,id:vvvv:dddd". */
 PCILU_API int pcilu_policy_parse_rules(struct pcilu_policy *p, const char *rules, struct pcilu_diag *d);
 /*
@@ -203,6 +215,7 @@ enum pcilu_assumption_kind {
 	PCILU_AS_NO_FW_VALUE,		/* as-read: values are after the kernel wrote them */
 	PCILU_AS_COVERAGE,		/* which devices an IOMMU translates: assumed complete */
 	PCILU_AS_COVERAGE_TABLE,	/* the source's DMAR/IVRS/VIOT table is malformed: not used */
+	PCILU_AS_MMIO_ALIAS,		/* DMA aliases read from BAR0 at run time (Switchtec): assumed none */
 };
 
 struct pcilu_assumption {

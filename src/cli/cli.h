@@ -70,14 +70,15 @@ struct cli_policy {
 	const char *cmdline, *rules;
 };
 
-enum { CLI_OPT_CMDLINE = 0x100, CLI_OPT_RULES, CLI_OPT_ACS, CLI_OPT_FW_BASE, CLI_OPT_IOMMU };
+enum { CLI_OPT_CMDLINE = 0x100, CLI_OPT_RULES, CLI_OPT_ACS, CLI_OPT_FW_BASE, CLI_OPT_IOMMU, CLI_OPT_KREL };
 
 #define CLI_POLICY_LONGOPTS \
 	{ "cmdline", required_argument, NULL, CLI_OPT_CMDLINE }, \
 	{ "rules", required_argument, NULL, CLI_OPT_RULES }, \
 	{ "acs", required_argument, NULL, CLI_OPT_ACS }, \
 	{ "fw-base", required_argument, NULL, CLI_OPT_FW_BASE }, \
-	{ "iommu", required_argument, NULL, CLI_OPT_IOMMU }
+	{ "iommu", required_argument, NULL, CLI_OPT_IOMMU }, \
+	{ "kernel-release", required_argument, NULL, CLI_OPT_KREL }
 
 /* The help lines of those options. */
 #define CLI_POLICY_HELP \
@@ -85,7 +86,8 @@ enum { CLI_OPT_CMDLINE = 0x100, CLI_OPT_RULES, CLI_OPT_ACS, CLI_OPT_FW_BASE, CLI
 	"  --fw-base=as-read|zero  with --acs=linux: the value Linux starts from\n" \
 	"  --cmdline \"...\"      kernel command line (default: the one SOURCE records, if any)\n" \
 	"  --rules linux|acs-override[=downstream,multifunction,id:vvvv:dddd]\n" \
-	"  --iommu=auto|on|off  whether an IOMMU is on (auto: from the command line)\n"
+	"  --iommu=auto|on|off  whether an IOMMU is on (auto: from the command line)\n" \
+	"  --kernel-release 7.2|7.3  whose quirk tables apply (default: the release SOURCE records, else 7.2)\n"
 
 /*
  * Which devices a listing command shows: lspci's -s and -d, --driver, and

@@ -282,6 +282,11 @@ bool cli_policy_opt(int c, const char *arg, const char *cmd, struct cli_policy *
 		if (k >= 0)
 			cp->p.iommu = tri[k];
 		break;
+	case CLI_OPT_KREL:
+		k = pcilu_policy_parse_release(&cp->p, arg, NULL);
+		if (k < 0)
+			cli_usage_error(cmd, "--kernel-release takes 7.2 or 7.3 (the releases whose tables pcilu has)");
+		break;
 	default:
 		return false;
 	}

@@ -114,6 +114,7 @@ int pcilu_iommu_compute(const struct pcilu_topology *t, const struct pcilu_polic
 	r->n = t->ndevs;
 	r->probing = -1;
 	r->iommu_on = pcilu_policy_iommu(p, t, &r->iommu_from);
+	r->kminor = (uint8_t)pcilu_policy_kernel_minor(p, t);
 	ret = alloc_arrays(r);
 	if (!ret) {
 		policy_notes(r);
@@ -166,7 +167,8 @@ int32_t pcilu_iommu_real_dma_dev(const struct pcilu_iommu *r, int32_t dev)
 
 bool pcilu_iommu_has_dma_alias(const struct pcilu_iommu *r, int32_t dev)
 {
-	return dev >= 0 && (size_t)dev < r->n && r->alias_idx[dev] != PCILU_NONE;
+	/* A Switchtec NTB has aliases the kernel reads from BAR0: some, unknown which. */
+	return dev >= 0 && (size_t)dev < r->n && (r->alias_idx[dev] != PCILU_NONE || (r->devf[dev] & DEVF_MMIO_ALIAS));
 }
 
 const struct pcilu_reason *pcilu_iommu_join(const struct pcilu_iommu *r, int32_t dev)

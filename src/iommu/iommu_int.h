@@ -17,6 +17,7 @@
 #define DEVF_SPT		0x10	/* Sunrise Point dword ACS layout applies */
 #define DEVF_ACS_UNKNOWN	0x20	/* extended space not readable: ACS unknown */
 #define DEVF_PCH		0x40	/* Intel PCH list-A root port */
+#define DEVF_MMIO_ALIAS		0x80	/* DMA aliases read from MMIO at run time (Switchtec NTB): unknown */
 
 /*
  * The PCI Express type as the kernel sees it: set_pcie_port_type() of 7.2
@@ -41,6 +42,7 @@ struct pcilu_iommu {
 	const struct pcilu_topology *t;
 	const struct pcilu_policy *p;
 	bool iommu_on;
+	uint8_t kminor;		/* the 7.x release whose quirk tables apply (2 or 3) */
 	uint8_t iommu_from;	/* enum pcilu_fact_origin: what says whether it is on */
 	size_t n;
 	uint8_t *devf;		/* DEVF_* */
@@ -75,6 +77,7 @@ struct pcilu_iommu {
 struct acs_quirk {
 	uint16_t vendor, device;	/* 0xffff = PCI_ANY_ID */
 	uint8_t fn;			/* enum acs_quirk_fn */
+	uint8_t since;			/* the 7.x release that added it; 0: in 7.2.13 */
 };
 extern const struct acs_quirk pcilu_acs_quirks[];
 /* The DEVF_PCH/DEVF_SPT bits of the pci_dev_acs_ops[] entries that enable ACS on @d. */

@@ -107,6 +107,43 @@ next:
 	return 0;
 }
 
+/* "7.N..." with N a number: N, else -1. */
+static int seven_minor(const char *s)
+{
+	char *end;
+	long n;
+
+	if (!s || strncmp(s, "7.", 2) || s[2] < '0' || s[2] > '9')
+		return -1;
+	n = strtol(s + 2, &end, 10);
+	return n > 99 ? -1 : (int)n;
+}
+
+int pcilu_policy_parse_release(struct pcilu_policy *p, const char *release, struct pcilu_diag *d)
+{
+	int n = seven_minor(release);
+
+	if (n != 2 && n != 3) {
+		pcilu_diag_add(d, PCILU_ERROR, NULL, 0, -1,
+			       "--kernel-release: '%.40s' is not a modelled release (7.2 or 7.3)", release ? release : "");
+		return -EINVAL;
+	}
+	p->kernel_minor = (uint8_t)n;
+	return 0;
+}
+
+unsigned pcilu_policy_kernel_minor(const struct pcilu_policy *p, const struct pcilu_topology *t)
+{
+	int n = seven_minor(t ? t->kernel_release : NULL);
+
+	if (p && p->kernel_minor)
+		return p->kernel_minor;
+	/* 7.3's tables are the newest modelled; a later kernel has at least them. */
+	if (n >= 3 || (t && t->kernel_release && t->kernel_release[0] > '7' && t->kernel_release[1] == '.'))
+		return 3;
+	return 2;
+}
+
 int pcilu_policy_parse_rules(struct pcilu_policy *p, const char *rules, struct pcilu_diag *d)
 {
 	if (strnlen(rules, 4097) > 4096) {

@@ -52,96 +52,96 @@ static const char *const quirk_names[] = {
 
 /* pci_dev_acs_enabled[], drivers/pci/quirks.c, 7.2, in the kernel's order. */
 const struct acs_quirk pcilu_acs_quirks[] = {
-	{ 0x1002, 0x4385, Q_AMD_SB }, { 0x1002, 0x439c, Q_AMD_SB },
-	{ 0x1002, 0x4383, Q_AMD_SB }, { 0x1002, 0x439d, Q_AMD_SB },
-	{ 0x1002, 0x4384, Q_AMD_SB }, { 0x1002, 0x4399, Q_AMD_SB },
-	{ 0x1022, 0x780f, Q_AMD_SB }, { 0x1022, 0x7809, Q_AMD_SB },
+	{ 0x1002, 0x4385, Q_AMD_SB, 0 }, { 0x1002, 0x439c, Q_AMD_SB, 0 },
+	{ 0x1002, 0x4383, Q_AMD_SB, 0 }, { 0x1002, 0x439d, Q_AMD_SB, 0 },
+	{ 0x1002, 0x4384, Q_AMD_SB, 0 }, { 0x1002, 0x4399, Q_AMD_SB, 0 },
+	{ 0x1022, 0x780f, Q_AMD_SB, 0 }, { 0x1022, 0x7809, Q_AMD_SB, 0 },
 	/* Solarflare */
-	{ 0x1924, 0x0903, Q_MF_ENDPOINT }, { 0x1924, 0x0923, Q_MF_ENDPOINT },
-	{ 0x1924, 0x0a03, Q_MF_ENDPOINT },
+	{ 0x1924, 0x0903, Q_MF_ENDPOINT, 0 }, { 0x1924, 0x0923, Q_MF_ENDPOINT, 0 },
+	{ 0x1924, 0x0a03, Q_MF_ENDPOINT, 0 },
 	/* Intel 82598/82599/X540/X550... */
-	{ 0x8086, 0x10c6, Q_MF_ENDPOINT }, { 0x8086, 0x10db, Q_MF_ENDPOINT },
-	{ 0x8086, 0x10dd, Q_MF_ENDPOINT }, { 0x8086, 0x10e1, Q_MF_ENDPOINT },
-	{ 0x8086, 0x10f1, Q_MF_ENDPOINT }, { 0x8086, 0x10f7, Q_MF_ENDPOINT },
-	{ 0x8086, 0x10f8, Q_MF_ENDPOINT }, { 0x8086, 0x10f9, Q_MF_ENDPOINT },
-	{ 0x8086, 0x10fa, Q_MF_ENDPOINT }, { 0x8086, 0x10fb, Q_MF_ENDPOINT },
-	{ 0x8086, 0x10fc, Q_MF_ENDPOINT }, { 0x8086, 0x1507, Q_MF_ENDPOINT },
-	{ 0x8086, 0x1514, Q_MF_ENDPOINT }, { 0x8086, 0x151c, Q_MF_ENDPOINT },
-	{ 0x8086, 0x1529, Q_MF_ENDPOINT }, { 0x8086, 0x152a, Q_MF_ENDPOINT },
-	{ 0x8086, 0x154d, Q_MF_ENDPOINT }, { 0x8086, 0x154f, Q_MF_ENDPOINT },
-	{ 0x8086, 0x1551, Q_MF_ENDPOINT }, { 0x8086, 0x1558, Q_MF_ENDPOINT },
+	{ 0x8086, 0x10c6, Q_MF_ENDPOINT, 0 }, { 0x8086, 0x10db, Q_MF_ENDPOINT, 0 },
+	{ 0x8086, 0x10dd, Q_MF_ENDPOINT, 0 }, { 0x8086, 0x10e1, Q_MF_ENDPOINT, 0 },
+	{ 0x8086, 0x10f1, Q_MF_ENDPOINT, 0 }, { 0x8086, 0x10f7, Q_MF_ENDPOINT, 0 },
+	{ 0x8086, 0x10f8, Q_MF_ENDPOINT, 0 }, { 0x8086, 0x10f9, Q_MF_ENDPOINT, 0 },
+	{ 0x8086, 0x10fa, Q_MF_ENDPOINT, 0 }, { 0x8086, 0x10fb, Q_MF_ENDPOINT, 0 },
+	{ 0x8086, 0x10fc, Q_MF_ENDPOINT, 0 }, { 0x8086, 0x1507, Q_MF_ENDPOINT, 0 },
+	{ 0x8086, 0x1514, Q_MF_ENDPOINT, 0 }, { 0x8086, 0x151c, Q_MF_ENDPOINT, 0 },
+	{ 0x8086, 0x1529, Q_MF_ENDPOINT, 0 }, { 0x8086, 0x152a, Q_MF_ENDPOINT, 0 },
+	{ 0x8086, 0x154d, Q_MF_ENDPOINT, 0 }, { 0x8086, 0x154f, Q_MF_ENDPOINT, 0 },
+	{ 0x8086, 0x1551, Q_MF_ENDPOINT, 0 }, { 0x8086, 0x1558, Q_MF_ENDPOINT, 0 },
 	/* 82580 */
-	{ 0x8086, 0x1509, Q_MF_ENDPOINT }, { 0x8086, 0x150e, Q_MF_ENDPOINT },
-	{ 0x8086, 0x150f, Q_MF_ENDPOINT }, { 0x8086, 0x1510, Q_MF_ENDPOINT },
-	{ 0x8086, 0x1511, Q_MF_ENDPOINT }, { 0x8086, 0x1516, Q_MF_ENDPOINT },
-	{ 0x8086, 0x1527, Q_MF_ENDPOINT },
+	{ 0x8086, 0x1509, Q_MF_ENDPOINT, 0 }, { 0x8086, 0x150e, Q_MF_ENDPOINT, 0 },
+	{ 0x8086, 0x150f, Q_MF_ENDPOINT, 0 }, { 0x8086, 0x1510, Q_MF_ENDPOINT, 0 },
+	{ 0x8086, 0x1511, Q_MF_ENDPOINT, 0 }, { 0x8086, 0x1516, Q_MF_ENDPOINT, 0 },
+	{ 0x8086, 0x1527, Q_MF_ENDPOINT, 0 },
 	/* 82576 */
-	{ 0x8086, 0x10c9, Q_MF_ENDPOINT }, { 0x8086, 0x10e6, Q_MF_ENDPOINT },
-	{ 0x8086, 0x10e7, Q_MF_ENDPOINT }, { 0x8086, 0x10e8, Q_MF_ENDPOINT },
-	{ 0x8086, 0x150a, Q_MF_ENDPOINT }, { 0x8086, 0x150d, Q_MF_ENDPOINT },
-	{ 0x8086, 0x1518, Q_MF_ENDPOINT }, { 0x8086, 0x1526, Q_MF_ENDPOINT },
+	{ 0x8086, 0x10c9, Q_MF_ENDPOINT, 0 }, { 0x8086, 0x10e6, Q_MF_ENDPOINT, 0 },
+	{ 0x8086, 0x10e7, Q_MF_ENDPOINT, 0 }, { 0x8086, 0x10e8, Q_MF_ENDPOINT, 0 },
+	{ 0x8086, 0x150a, Q_MF_ENDPOINT, 0 }, { 0x8086, 0x150d, Q_MF_ENDPOINT, 0 },
+	{ 0x8086, 0x1518, Q_MF_ENDPOINT, 0 }, { 0x8086, 0x1526, Q_MF_ENDPOINT, 0 },
 	/* 82575 */
-	{ 0x8086, 0x10a7, Q_MF_ENDPOINT }, { 0x8086, 0x10a9, Q_MF_ENDPOINT },
-	{ 0x8086, 0x10d6, Q_MF_ENDPOINT },
+	{ 0x8086, 0x10a7, Q_MF_ENDPOINT, 0 }, { 0x8086, 0x10a9, Q_MF_ENDPOINT, 0 },
+	{ 0x8086, 0x10d6, Q_MF_ENDPOINT, 0 },
 	/* I350 */
-	{ 0x8086, 0x1521, Q_MF_ENDPOINT }, { 0x8086, 0x1522, Q_MF_ENDPOINT },
-	{ 0x8086, 0x1523, Q_MF_ENDPOINT }, { 0x8086, 0x1524, Q_MF_ENDPOINT },
+	{ 0x8086, 0x1521, Q_MF_ENDPOINT, 0 }, { 0x8086, 0x1522, Q_MF_ENDPOINT, 0 },
+	{ 0x8086, 0x1523, Q_MF_ENDPOINT, 0 }, { 0x8086, 0x1524, Q_MF_ENDPOINT, 0 },
 	/* 82571 */
-	{ 0x8086, 0x105e, Q_MF_ENDPOINT }, { 0x8086, 0x105f, Q_MF_ENDPOINT },
-	{ 0x8086, 0x1060, Q_MF_ENDPOINT }, { 0x8086, 0x10d9, Q_MF_ENDPOINT },
+	{ 0x8086, 0x105e, Q_MF_ENDPOINT, 0 }, { 0x8086, 0x105f, Q_MF_ENDPOINT, 0 },
+	{ 0x8086, 0x1060, Q_MF_ENDPOINT, 0 }, { 0x8086, 0x10d9, Q_MF_ENDPOINT, 0 },
 	/* I219 */
-	{ 0x8086, 0x15b7, Q_MF_ENDPOINT }, { 0x8086, 0x15b8, Q_MF_ENDPOINT },
-	{ 0x8086, ANY, Q_RCIEP },
+	{ 0x8086, 0x15b7, Q_MF_ENDPOINT, 0 }, { 0x8086, 0x15b8, Q_MF_ENDPOINT, 0 },
+	{ 0x8086, ANY, Q_RCIEP, 0 },
 	/* QCOM QDF2xxx, SA8775P, Hamoa, Glymur root ports; HXT SD4800 */
-	{ 0x17cb, 0x0400, Q_QCOM_RP }, { 0x17cb, 0x0401, Q_QCOM_RP },
-	{ 0x17cb, 0x0115, Q_QCOM_RP }, { 0x17cb, 0x0111, Q_QCOM_RP },
-	{ 0x17cb, 0x0120, Q_QCOM_RP }, { 0x1dbf, 0x0401, Q_QCOM_RP },
+	{ 0x17cb, 0x0400, Q_QCOM_RP, 0 }, { 0x17cb, 0x0401, Q_QCOM_RP, 0 },
+	{ 0x17cb, 0x0115, Q_QCOM_RP, 0 }, { 0x17cb, 0x0111, Q_QCOM_RP, 0 },
+	{ 0x17cb, 0x0120, Q_QCOM_RP, 0 }, { 0x1dbf, 0x0401, Q_QCOM_RP, 0 },
 	/* Intel PCH root ports */
-	{ 0x8086, ANY, Q_INTEL_PCH },
-	{ 0x8086, ANY, Q_INTEL_SPT },
-	{ 0x19a2, 0x0710, Q_MF_ENDPOINT },	/* Emulex BE3-R */
-	{ 0x10df, 0x0720, Q_MF_ENDPOINT },	/* Emulex Skyhawk-R */
+	{ 0x8086, ANY, Q_INTEL_PCH, 0 },
+	{ 0x8086, ANY, Q_INTEL_SPT, 0 },
+	{ 0x19a2, 0x0710, Q_MF_ENDPOINT, 0 },	/* Emulex BE3-R */
+	{ 0x10df, 0x0720, Q_MF_ENDPOINT, 0 },	/* Emulex Skyhawk-R */
 	/* Cavium ThunderX */
-	{ 0x177d, ANY, Q_CAVIUM },
-	{ 0x177d, 0xa026, Q_MF_ENDPOINT }, { 0x177d, 0xa059, Q_MF_ENDPOINT },
-	{ 0x177d, 0xa060, Q_MF_ENDPOINT },
+	{ 0x177d, ANY, Q_CAVIUM, 0 },
+	{ 0x177d, 0xa026, Q_MF_ENDPOINT, 0 }, { 0x177d, 0xa059, Q_MF_ENDPOINT, 0 },
+	{ 0x177d, 0xa060, Q_MF_ENDPOINT, 0 },
 	/* APM X-Gene, Ampere */
-	{ 0x10e8, 0xe004, Q_XGENE },
-	{ 0x1def, 0xe005, Q_XGENE }, { 0x1def, 0xe006, Q_XGENE },
-	{ 0x1def, 0xe007, Q_XGENE }, { 0x1def, 0xe008, Q_XGENE },
-	{ 0x1def, 0xe009, Q_XGENE }, { 0x1def, 0xe00a, Q_XGENE },
-	{ 0x1def, 0xe00b, Q_XGENE }, { 0x1def, 0xe00c, Q_XGENE },
+	{ 0x10e8, 0xe004, Q_XGENE, 0 },
+	{ 0x1def, 0xe005, Q_XGENE, 0 }, { 0x1def, 0xe006, Q_XGENE, 0 },
+	{ 0x1def, 0xe007, Q_XGENE, 0 }, { 0x1def, 0xe008, Q_XGENE, 0 },
+	{ 0x1def, 0xe009, Q_XGENE, 0 }, { 0x1def, 0xe00a, Q_XGENE, 0 },
+	{ 0x1def, 0xe00b, Q_XGENE, 0 }, { 0x1def, 0xe00c, Q_XGENE, 0 },
 	/* Broadcom */
-	{ 0x14e4, 0x16d7, Q_MF_ENDPOINT }, { 0x14e4, 0x1750, Q_MF_ENDPOINT },
-	{ 0x14e4, 0x1751, Q_MF_ENDPOINT }, { 0x14e4, 0x1752, Q_MF_ENDPOINT },
-	{ 0x14e4, 0x1760, Q_MF_ENDPOINT }, { 0x14e4, 0x1761, Q_MF_ENDPOINT },
-	{ 0x14e4, 0x1762, Q_MF_ENDPOINT }, { 0x14e4, 0x1763, Q_MF_ENDPOINT },
-	{ 0x14e4, 0xd714, Q_BRCM },
+	{ 0x14e4, 0x16d7, Q_MF_ENDPOINT, 0 }, { 0x14e4, 0x1750, Q_MF_ENDPOINT, 0 },
+	{ 0x14e4, 0x1751, Q_MF_ENDPOINT, 0 }, { 0x14e4, 0x1752, Q_MF_ENDPOINT, 0 },
+	{ 0x14e4, 0x1760, Q_MF_ENDPOINT, 0 }, { 0x14e4, 0x1761, Q_MF_ENDPOINT, 0 },
+	{ 0x14e4, 0x1762, Q_MF_ENDPOINT, 0 }, { 0x14e4, 0x1763, Q_MF_ENDPOINT, 0 },
+	{ 0x14e4, 0xd714, Q_BRCM, 0 },
 	/* Loongson */
-	{ 0x0014, 0x3c09, Q_LOONGSON }, { 0x0014, 0x3c19, Q_LOONGSON },
-	{ 0x0014, 0x3c29, Q_LOONGSON }, { 0x0014, 0x7a09, Q_LOONGSON },
-	{ 0x0014, 0x7a19, Q_LOONGSON }, { 0x0014, 0x7a29, Q_LOONGSON },
-	{ 0x0014, 0x7a39, Q_LOONGSON }, { 0x0014, 0x7a49, Q_LOONGSON },
-	{ 0x0014, 0x7a59, Q_LOONGSON }, { 0x0014, 0x7a69, Q_LOONGSON },
+	{ 0x0014, 0x3c09, Q_LOONGSON, 0 }, { 0x0014, 0x3c19, Q_LOONGSON, 0 },
+	{ 0x0014, 0x3c29, Q_LOONGSON, 0 }, { 0x0014, 0x7a09, Q_LOONGSON, 0 },
+	{ 0x0014, 0x7a19, Q_LOONGSON, 0 }, { 0x0014, 0x7a29, Q_LOONGSON, 0 },
+	{ 0x0014, 0x7a39, Q_LOONGSON, 0 }, { 0x0014, 0x7a49, Q_LOONGSON, 0 },
+	{ 0x0014, 0x7a59, Q_LOONGSON, 0 }, { 0x0014, 0x7a69, Q_LOONGSON, 0 },
 	/* Amazon Annapurna Labs */
-	{ 0x1c36, 0x0031, Q_AL },
+	{ 0x1c36, 0x0031, Q_AL, 0 },
 	/* Zhaoxin multi-function devices */
-	{ 0x1d17, 0x3038, Q_MF_ENDPOINT }, { 0x1d17, 0x3104, Q_MF_ENDPOINT },
-	{ 0x1d17, 0x9083, Q_MF_ENDPOINT },
+	{ 0x1d17, 0x3038, Q_MF_ENDPOINT, 0 }, { 0x1d17, 0x3104, Q_MF_ENDPOINT, 0 },
+	{ 0x1d17, 0x9083, Q_MF_ENDPOINT, 0 },
 	/* NXP LX2xx0/LX2xx2 root ports */
-	{ 0x1957, 0x8d81, Q_NXP_RP }, { 0x1957, 0x8da1, Q_NXP_RP }, { 0x1957, 0x8d83, Q_NXP_RP },
-	{ 0x1957, 0x8d80, Q_NXP_RP }, { 0x1957, 0x8da0, Q_NXP_RP }, { 0x1957, 0x8d82, Q_NXP_RP },
-	{ 0x1957, 0x8d90, Q_NXP_RP }, { 0x1957, 0x8db0, Q_NXP_RP }, { 0x1957, 0x8d92, Q_NXP_RP },
-	{ 0x1957, 0x8d91, Q_NXP_RP }, { 0x1957, 0x8db1, Q_NXP_RP }, { 0x1957, 0x8d93, Q_NXP_RP },
-	{ 0x1957, 0x8d89, Q_NXP_RP }, { 0x1957, 0x8da9, Q_NXP_RP }, { 0x1957, 0x8d8b, Q_NXP_RP },
-	{ 0x1957, 0x8d88, Q_NXP_RP }, { 0x1957, 0x8da8, Q_NXP_RP }, { 0x1957, 0x8d8a, Q_NXP_RP },
-	{ 0x1957, 0x8d98, Q_NXP_RP }, { 0x1957, 0x8db8, Q_NXP_RP }, { 0x1957, 0x8d9a, Q_NXP_RP },
-	{ 0x1957, 0x8d99, Q_NXP_RP }, { 0x1957, 0x8db9, Q_NXP_RP }, { 0x1957, 0x8d9b, Q_NXP_RP },
+	{ 0x1957, 0x8d81, Q_NXP_RP, 0 }, { 0x1957, 0x8da1, Q_NXP_RP, 0 }, { 0x1957, 0x8d83, Q_NXP_RP, 0 },
+	{ 0x1957, 0x8d80, Q_NXP_RP, 0 }, { 0x1957, 0x8da0, Q_NXP_RP, 0 }, { 0x1957, 0x8d82, Q_NXP_RP, 0 },
+	{ 0x1957, 0x8d90, Q_NXP_RP, 0 }, { 0x1957, 0x8db0, Q_NXP_RP, 0 }, { 0x1957, 0x8d92, Q_NXP_RP, 0 },
+	{ 0x1957, 0x8d91, Q_NXP_RP, 0 }, { 0x1957, 0x8db1, Q_NXP_RP, 0 }, { 0x1957, 0x8d93, Q_NXP_RP, 0 },
+	{ 0x1957, 0x8d89, Q_NXP_RP, 0 }, { 0x1957, 0x8da9, Q_NXP_RP, 0 }, { 0x1957, 0x8d8b, Q_NXP_RP, 0 },
+	{ 0x1957, 0x8d88, Q_NXP_RP, 0 }, { 0x1957, 0x8da8, Q_NXP_RP, 0 }, { 0x1957, 0x8d8a, Q_NXP_RP, 0 },
+	{ 0x1957, 0x8d98, Q_NXP_RP, 0 }, { 0x1957, 0x8db8, Q_NXP_RP, 0 }, { 0x1957, 0x8d9a, Q_NXP_RP, 0 },
+	{ 0x1957, 0x8d99, Q_NXP_RP, 0 }, { 0x1957, 0x8db9, Q_NXP_RP, 0 }, { 0x1957, 0x8d9b, Q_NXP_RP, 0 },
 	/* Zhaoxin root/downstream ports, Wangxun NICs */
-	{ 0x1d17, ANY, Q_ZHAOXIN },
-	{ 0x8088, ANY, Q_WANGXUN },
+	{ 0x1d17, ANY, Q_ZHAOXIN, 0 },
+	{ 0x8088, ANY, Q_WANGXUN, 0 },
 	/* The out-of-tree patch appends its catch-all entry last. */
-	{ ANY, ANY, Q_OVERRIDE },
+	{ ANY, ANY, Q_OVERRIDE, 0 },
 };
 const size_t pcilu_nacs_quirks = sizeof(pcilu_acs_quirks) / sizeof(pcilu_acs_quirks[0]);
 
@@ -375,7 +375,7 @@ int pcilu_dev_specific_acs_enabled(struct pcilu_iommu *r, int32_t dev, uint16_t 
 		const struct acs_quirk *q = &pcilu_acs_quirks[i];
 		int ret;
 
-		if ((q->vendor != ANY && q->vendor != d->vendor) ||
+		if (q->since > r->kminor || (q->vendor != ANY && q->vendor != d->vendor) ||
 		    (q->device != ANY && q->device != d->device))
 			continue;
 		ret = call_quirk(r, dev, q->fn, flags, st, e);

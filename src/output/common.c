@@ -331,6 +331,7 @@ static const char *as_names[] = {
 	[PCILU_AS_IOMMU_DEFAULT] = "iommu-default-on", [PCILU_AS_IOMMU_OFF] = "iommu-off",
 	[PCILU_AS_OVERRIDE_IGNORED] = "acs-override-ignored", [PCILU_AS_NO_FW_VALUE] = "acs-as-read",
 	[PCILU_AS_COVERAGE] = "iommu-coverage", [PCILU_AS_COVERAGE_TABLE] = "iommu-table-unusable",
+	[PCILU_AS_MMIO_ALIAS] = "mmio-dma-alias",
 };
 
 struct json_object *pcilu_json_assumptions(const struct pcilu_iommu *r)
@@ -343,7 +344,7 @@ struct json_object *pcilu_json_assumptions(const struct pcilu_iommu *r)
 	for (size_t i = 0; a && i < n; i++) {
 		struct json_object *o = json_object_new_object();
 
-		pcilu_json_add(o, "kind", json_object_new_string(as[i].kind < 9 && as_names[as[i].kind] ?
+		pcilu_json_add(o, "kind", json_object_new_string(as[i].kind < sizeof(as_names) / sizeof(as_names[0]) && as_names[as[i].kind] ?
 								 as_names[as[i].kind] : "other"));
 		pcilu_json_add(o, "device", as[i].dev == PCILU_NONE ? NULL : pcilu_json_bdf(&t->devs[as[i].dev]));
 		pcilu_json_add(o, "text", json_object_new_string(as[i].text));

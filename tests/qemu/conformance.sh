@@ -5,6 +5,15 @@
 # Outside CI a missing QEMU skips (77) with a message; in CI it must run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# --kernel 7.3: Debian experimental's 7.3-rc7 instead of sid's 7.2.13.
+if [ "${1:-}" = --kernel ]; then
+	case ${2:-} in
+	7.2) ;;
+	7.3) export PCILU_KVER=7.3-amd64 PCILU_DEBIAN_SUITE=experimental ;;
+	*) echo "conformance.sh: --kernel 7.2|7.3" >&2; exit 2 ;;
+	esac
+	shift 2
+fi
 pcilu=${PCILU:?PCILU must name the pcilu binary}
 if ! command -v qemu-system-x86_64 >/dev/null; then
 	if [ "${CI:-}" = true ]; then
