@@ -21,9 +21,36 @@ int pcilu_parse_bdf(const char *s, uint32_t *seg, uint8_t *bus, uint8_t *devfn)
 	return 0;
 }
 
+/*
+ * DDDD:BB:DD.F by hand: an address is formatted for nearly every line pcilu
+ * prints, and snprintf() cost ~2,000 instructions each (bench/RESULTS.md).
+ * A segment above 0xffff (VMD) takes as many digits as it needs, as %04x.
+ */
 char *pcilu_bdf_fmt(uint32_t seg, uint8_t bus, uint8_t devfn, char *buf, size_t len)
 {
-	snprintf(buf, len, "%04x:%02x:%02x.%u", seg, bus, (unsigned)PCI_SLOT(devfn), (unsigned)PCI_FUNC(devfn));
+	static const char hx[] = "0123456789abcdef";
+	char tmp[24];
+	size_t n = 0, sd = 4;
+
+	while (sd < 8 && seg >> (4 * sd))
+		sd++;
+	for (size_t i = sd; i-- > 0;)
+		tmp[n++] = hx[(seg >> (4 * i)) & 15];
+	tmp[n++] = ':';
+	tmp[n++] = hx[bus >> 4];
+	tmp[n++] = hx[bus & 15];
+	tmp[n++] = ':';
+	tmp[n++] = hx[PCI_SLOT(devfn) >> 4];
+	tmp[n++] = hx[PCI_SLOT(devfn) & 15];
+	tmp[n++] = '.';
+	tmp[n++] = (char)('0' + PCI_FUNC(devfn));
+	tmp[n] = '\0';
+	if (len) {
+		size_t k = n < len ? n : len - 1;
+
+		memcpy(buf, tmp, k);
+		buf[k] = '\0';
+	}
 	return buf;
 }
 

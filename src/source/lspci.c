@@ -335,16 +335,7 @@ static void parse_row(struct lp *s, const char *p, size_t len, size_t ndig)
 	 * which also names what is wrong and where.
 	 */
 	if (len == ndig + 1 + (size_t)3 * ROW_BYTES) {
-		const unsigned char *q = (const unsigned char *)p + ndig + 1;
-		unsigned bad = 0;
-
-		for (unsigned k = 0; k < ROW_BYTES; k++, q += 3) {
-			unsigned a = hexv[q[1]], b = hexv[q[2]];
-
-			bad |= (unsigned)(q[0] ^ ' ') | !a | !b;
-			dst[k] = (uint8_t)((a - 1) << 4 | (b - 1));
-		}
-		if (!bad) {
+		if (pcilu_hexrow16((const unsigned char *)p + ndig + 1, dst)) {
 			count = ROW_BYTES;
 			goto done;
 		}

@@ -166,6 +166,14 @@ int pcilu_spec_synth_under(struct spec_host *s, uint32_t seg, struct spec_node *
 			   unsigned bus, uint8_t ari_fwd, unsigned *max, struct pcilu_raw_host *h);
 void pcilu_spec_nodes_free(struct spec_node *v, size_t n);
 
+/*
+ * hexrow.c: 16 bytes from " hh" x 16 (48 characters at @q, all readable);
+ * false, @dst unspecified, for anything else. The scalar twin is the
+ * reference the vector path is tested against.
+ */
+bool pcilu_hexrow16(const unsigned char *q, uint8_t *dst);
+bool pcilu_hexrow16_scalar(const unsigned char *q, uint8_t *dst);
+
 /* pcilu-capture/1 (capture.c writes, capture_read.c reads): its last member. */
 #define PCILU_CAPTURE_SCHEMA	"pcilu-capture/1"
 #define PCILU_CAPTURE_TAIL	",\n  \"crc32\": \""
