@@ -12,6 +12,7 @@
  * process start-up, output formatting or the phases after it.
  */
 #include <pcilu/iommu.h>
+#include <pcilu/handover.h>
 #include <pcilu/liveupdate.h>
 #include <pcilu/pci.h>
 #include <pcilu/source.h>

@@ -7,6 +7,7 @@
  */
 #include "fuzz_common.h"
 
+#include <pcilu/handover.h>
 #include <pcilu/liveupdate.h>
 
 static void decode_one(const uint8_t *data, size_t size)

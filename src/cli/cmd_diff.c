@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <pcilu/liveupdate.h>
+#include <pcilu/simulate.h>
 
 static const char diff_help[] =
 	"Usage: pcilu diff [OPTIONS] A B\n"

@@ -4,6 +4,7 @@
 
 #include <pcilu/iommu.h>
 #include <pcilu/liveupdate.h>
+#include <pcilu/simulate.h>
 
 #include <errno.h>
 #include <string.h>

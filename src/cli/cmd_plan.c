@@ -8,6 +8,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <pcilu/handover.h>
 #include <pcilu/liveupdate.h>
 
 static const char plan_help[] =

@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <pcilu/liveupdate.h>
+#include <pcilu/simulate.h>
 
 #include <errno.h>
 #include <stdlib.h>

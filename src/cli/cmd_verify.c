@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <pcilu/handover.h>
 #include <pcilu/liveupdate.h>
 
 static const char verify_help[] =

@@ -6,7 +6,7 @@
 #include "../pci/pci_int.h"
 #include <pcilu/liveupdate.h>
 
-/* ---- Preserve set, manifest, verify, LUO (issue 5) ---- */
+/* ---- Addresses, groups, ACS paths: shared with handover/ and simulate/ ---- */
 
 static inline struct pcilu_lu_addr pcilu_lu_addr_of(const struct pcilu_dev *d)
 {
@@ -59,31 +59,6 @@ size_t pcilu_lu_group_count(const struct pcilu_topology *t, const struct pcilu_l
 int pcilu_lu_acs_path_ok(const struct pcilu_iommu *r, int32_t up, int32_t *fail, struct pcilu_acs_eval *e,
 			 char *why, size_t len);
 
-/* Node names: "pci-0000-00-01.0" (":" is not allowed in FDT names; "@" asks dtc for a reg). */
-#define PCILU_MANIFEST_NODE_NAME_LEN 24
-void pcilu_manifest_node_name(struct pcilu_lu_addr a, char *buf, size_t len);
-
-/* The verify checks, split by theme (verify.c, verify_group.c). */
-int pcilu_verify_add(struct pcilu_verify *v, enum pcilu_drift_kind kind, struct pcilu_lu_addr addr,
-		     long cause, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-#define PCILU_DRIFT_BIT(k) (1u << (k))
-/* Drifts of registers or identity, the usual causes of isolation drifts. */
-#define PCILU_CONFIG_DRIFTS (PCILU_DRIFT_BIT(PCILU_DRIFT_MISSING) | PCILU_DRIFT_BIT(PCILU_DRIFT_IDS) | \
-			     PCILU_DRIFT_BIT(PCILU_DRIFT_BUS_NUMBERS) | PCILU_DRIFT_BIT(PCILU_DRIFT_ACS_CTRL) | \
-			     PCILU_DRIFT_BIT(PCILU_DRIFT_ARI))
-/* Index of the first primary drift of a kind in @mask on @n (if @self) or a preserved bridge above it; -1. */
-long pcilu_verify_find_cause(const struct pcilu_verify *v, const struct pcilu_manifest *m,
-			     const struct pcilu_manifest_node *n, unsigned mask, bool self);
-/* Group checks of one present node (verify_group.c). */
-int pcilu_verify_groups(struct pcilu_verify *v, const struct pcilu_manifest *m,
-			const struct pcilu_manifest_node *n, const struct pcilu_topology *t,
-			const struct pcilu_lu_iommu *io, const struct pcilu_lu_gindex *gx,
-			int32_t dev, struct pcilu_diag *d);
-
-/* ioctl wrappers: the real syscalls unless a test replaced them. */
-int pcilu_luo_sys_ioctl(const struct pcilu_luo_sys *sys, int fd, unsigned long req, void *arg);
-
 /* ---- Preflight rules engine (issue 4) ---- */
 
 #include <pcilu/iommu.h>
@@ -133,40 +108,5 @@ char *pcilu_lu_move_remedy(const struct lu_ctx *c, const char *lead, unsigned pr
 const char *pcilu_lu_iommu_fix(const struct lu_ctx *c, char *buf, size_t len);
 /* Under @profile, code or policy enforces @rule (enum pcilu_lu_basis). */
 uint8_t pcilu_lu_rule_basis(unsigned profile, uint8_t rule);
-
-/* ---- Simulation and diff (issue 9) ---- */
-
-/* Append a change; NULL when out of memory. */
-struct pcilu_change *pcilu_changes_add(struct pcilu_changes *c, enum pcilu_change_kind k,
-				       const struct pcilu_dev *dev, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-void pcilu_changes_free(struct pcilu_changes *c);
-
-/* Two computed views of a host and how their devices correspond. */
-struct lu_cmp {
-	const struct pcilu_iommu *ra, *rb;
-	const struct pcilu_topology *a, *b;
-	int32_t *a2b, *b2a;		/* index on the other side, PCILU_NONE */
-	const uint8_t *preserved_b;	/* per b device: preserve role, or NULL */
-	const uint8_t *added_b;		/* per b device: why it appeared (simulate), or NULL */
-	struct pcilu_changes *out;
-};
-
-/* Match devices by address (same ids), then with @moves the rest by ids. */
-int pcilu_cmp_map(struct lu_cmp *c, bool moves);
-void pcilu_cmp_free(struct lu_cmp *c);
-int pcilu_cmp_presence(struct lu_cmp *c);	/* appeared, disappeared, moved, ids */
-int pcilu_cmp_registers(struct lu_cmp *c);	/* ACS Control, ARI Forwarding, bus numbers */
-int pcilu_cmp_groups(struct lu_cmp *c);		/* groups split or merged */
-
-/* The next kernel's raw host (sim_events.c): a copy of @t, then the events; @name names the option. */
-int pcilu_sim_raw_copy(const struct pcilu_topology *t, struct pcilu_raw_host *h);
-int pcilu_sim_add_fragment(const struct pcilu_topology *t, struct pcilu_raw_host *h, const char *text,
-			   const char *name, struct pcilu_diag *d);
-int pcilu_sim_enable_vfs(const struct pcilu_topology *t, struct pcilu_raw_host *h,
-			 const struct pcilu_sim_sriov *e, const char *name, struct pcilu_diag *d);
-
-/* crc32 of a manifest blob of @len bytes whose /crc32 value sits at @crc_off (taken as zero). */
-uint32_t pcilu_manifest_crc(const void *fdt, size_t len, size_t crc_off);
 
 #endif

@@ -125,3 +125,13 @@ void pcilu_preserve_set_free(struct pcilu_preserve_set *set)
 	free(set->nodes);
 	memset(set, 0, sizeof(*set));
 }
+
+const char *pcilu_lu_role_name(enum pcilu_lu_role r)
+{
+	return r == PCILU_LU_BRIDGE ? "bridge" : r == PCILU_LU_ENDPOINT ? "endpoint" : "unknown";
+}
+
+char *pcilu_lu_addr_fmt(struct pcilu_lu_addr a, char *buf, size_t len)
+{
+	return pcilu_bdf_fmt(a.seg, (uint8_t)(a.bdf >> 8), (uint8_t)a.bdf, buf, len);
+}

@@ -2,7 +2,7 @@
 /* pcilu plan and pcilu verify: what will be preserved, and what held after kexec. */
 #include "output_int.h"
 #include <pcilu/iommu.h>
-#include "../liveupdate/liveupdate_int.h"
+#include "../handover/handover_int.h"
 
 #include <errno.h>
 #include <string.h>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "fixture.h"
+#include "../../src/handover/handover_int.h"
 #include "../../src/base/base_int.h"
 
 #include <stdlib.h>

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "../../src/handover/handover_int.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "../../src/liveupdate/liveupdate_int.h"
-#include "../../src/liveupdate/luo_uapi.h"
+#include "../../src/handover/handover_int.h"
+#include "../../src/handover/luo_uapi.h"
 
 #include <errno.h>
 #include <stdlib.h>

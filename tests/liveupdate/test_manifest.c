@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "../../src/handover/handover_int.h"
 
 #include <errno.h>
 #include <stdlib.h>

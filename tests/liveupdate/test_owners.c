@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include <pcilu/simulate.h>
 
 #include <stdlib.h>
 #include <string.h>

@@ -22,6 +22,7 @@
 
 #include <pcilu/iommu.h>
 #include <pcilu/liveupdate.h>
+#include <pcilu/simulate.h>
 #include <pcilu/source.h>
 
 #include "gen_topology.h"

@@ -4,7 +4,7 @@
  * `pcilu plan`, in one place so that the CLI, the benchmark and the tests
  * run (and time) the same sequence.
  */
-#include "liveupdate_int.h"
+#include "handover_int.h"
 
 #include <pcilu/iommu.h>
 

@@ -5,7 +5,7 @@
  * and the kernel's own handover format (KHO) looks alike. Layout:
  * docs/manifest.md. The reader is in manifest_read.c.
  */
-#include "liveupdate_int.h"
+#include "handover_int.h"
 #include "../base/base_int.h"
 
 #include <errno.h>
@@ -15,16 +15,6 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include <zlib.h>
-
-const char *pcilu_lu_role_name(enum pcilu_lu_role r)
-{
-	return r == PCILU_LU_BRIDGE ? "bridge" : r == PCILU_LU_ENDPOINT ? "endpoint" : "unknown";
-}
-
-char *pcilu_lu_addr_fmt(struct pcilu_lu_addr a, char *buf, size_t len)
-{
-	return pcilu_bdf_fmt(a.seg, (uint8_t)(a.bdf >> 8), (uint8_t)a.bdf, buf, len);
-}
 
 void pcilu_manifest_node_name(struct pcilu_lu_addr a, char *buf, size_t len)
 {

@@ -5,7 +5,7 @@
  * on a PF). Nothing here touches a real device: every change is made in
  * copies of config space.
  */
-#include "liveupdate_int.h"
+#include "simulate_int.h"
 
 #include <errno.h>
 #include <stdlib.h>

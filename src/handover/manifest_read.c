@@ -4,7 +4,7 @@
  * the file may be truncated, corrupt, written by another tool or by a newer
  * pcilu, and a wrong verdict after kexec is worse than a clear refusal.
  */
-#include "liveupdate_int.h"
+#include "handover_int.h"
 
 #include <errno.h>
 #include <libfdt.h>

@@ -8,7 +8,7 @@
  * Control, bus numbers and ARI Forwarding when the PCI Live Update series is
  * in the next kernel, then recomputes groups and eligibility.
  */
-#include "liveupdate_int.h"
+#include "simulate_int.h"
 
 #include <pcilu/iommu.h>
 

@@ -1,22 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * A client of /dev/liveupdate (the Live Update Orchestrator, kernel/liveupdate,
- * Linux 6.19+) and of kexec_file_load(2). The manifest travels across kexec
+ * Linux 6.19+); kexec itself is kexec.c. The manifest travels across kexec
  * in a memfd preserved in the session "pcilu". The outgoing session only
  * survives if its fd is still open at reboot(): closing it unpreserves.
  */
-#include "liveupdate_int.h"
+#include "handover_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/reboot.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/reboot.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "luo_uapi.h"
@@ -203,35 +200,4 @@ const char *pcilu_luo_strerror(const char *op, int err)
 		if (luo_texts[i].err == err && (!luo_texts[i].op || (op && !strcmp(op, luo_texts[i].op))))
 			return luo_texts[i].text;
 	return strerror(err);
-}
-
-int pcilu_kexec_load(const char *kernel, const char *initrd, const char *cmdline)
-{
-	int kfd = open(kernel, O_RDONLY | O_CLOEXEC), ifd = -1, ret = 0;
-	unsigned long flags = 0;
-
-	if (kfd < 0)
-		return -errno;
-	if (initrd) {
-		ifd = open(initrd, O_RDONLY | O_CLOEXEC);
-		if (ifd < 0)
-			ret = -errno;
-	} else {
-		flags |= KEXEC_FILE_NO_INITRAMFS;
-	}
-	/* The length counts the terminating NUL, as kexec_file_load(2) requires. */
-	if (!ret && syscall(SYS_kexec_file_load, kfd, ifd, strlen(cmdline) + 1, cmdline, flags) < 0)
-		ret = -errno;
-	close(kfd);
-	if (ifd >= 0)
-		close(ifd);
-	return ret;
-}
-
-int pcilu_kexec_reboot(void)
-{
-	sync();
-	if (reboot(LINUX_REBOOT_CMD_KEXEC) < 0)
-		return -errno;
-	return -EIO;	/* not reached: reboot() returns only on failure */
 }

@@ -7,7 +7,7 @@
  * ACS path because a port's ACS control changed) points at its cause, so the
  * report names the root problem once.
  */
-#include "liveupdate_int.h"
+#include "handover_int.h"
 
 #include <errno.h>
 #include <stdarg.h>

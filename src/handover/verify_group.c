@@ -4,7 +4,7 @@
  * group, in the computed groups or in the kernel's own (when the source has
  * them). A device that left the group is not a drift: isolation only grew.
  */
-#include "liveupdate_int.h"
+#include "handover_int.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * each is evaluated with the command line it records and its ACS Control as
  * read, then compared device by device and group by group.
  */
-#include "liveupdate_int.h"
+#include "simulate_int.h"
 
 #include <pcilu/iommu.h>
 

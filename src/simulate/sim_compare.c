@@ -5,7 +5,7 @@
  * which devices correspond, which registers that route DMA changed, and
  * which IOMMU groups split or merged.
  */
-#include "liveupdate_int.h"
+#include "simulate_int.h"
 
 #include <pcilu/iommu.h>
 
