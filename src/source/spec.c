@@ -177,10 +177,13 @@ static bool parse_host(struct spec_parse *p, json_object *o, struct spec_host *s
 		     str, SPEC_SCHEMA);
 		return false;
 	}
-	if (json_object_object_get_ex(o, "kernel", &v) && (ok = spec_get_str(p, "", "kernel", v, &str) && ok))
-		s->kernel = strdup(str);
-	if (json_object_object_get_ex(o, "cmdline", &v) && (ok = spec_get_str(p, "", "cmdline", v, &str) && ok))
-		s->cmdline = strdup(str);
+	/* A failed copy stops the parse with no message: the caller reports -ENOMEM. */
+	if (json_object_object_get_ex(o, "kernel", &v) && (ok = spec_get_str(p, "", "kernel", v, &str) && ok) &&
+	    !(s->kernel = strdup(str)))
+		return false;
+	if (json_object_object_get_ex(o, "cmdline", &v) && (ok = spec_get_str(p, "", "cmdline", v, &str) && ok) &&
+	    !(s->cmdline = strdup(str)))
+		return false;
 	if (json_object_object_get_ex(o, "iommu", &v) && (ok = spec_get_str(p, "", "iommu", v, &str) && ok)) {
 		if (!strcmp(str, "on"))
 			s->iommu = PCILU_IOMMU_PRESENT;
