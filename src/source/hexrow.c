@@ -57,7 +57,7 @@ bool pcilu_hexrow16(const unsigned char *q, uint8_t *dst)
 	uint8_t v[48];
 	uint64_t sp = 0, hex = 0;
 
-	for (unsigned i = 0; i < 3; i++) {
+	for (size_t i = 0; i < 3; i++) {
 		__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(q + 16 * i)), ok;
 
 		_mm_storeu_si128((__m128i *)(void *)(v + 16 * i), hexval(c, &ok));
