@@ -82,10 +82,11 @@ static bool below(const struct pcilu_topology *t, int32_t dev, int32_t br)
 /* Whether a DRHD covers @dev (already the real DMA device's PF): 1 yes, 0 no, -1 malformed. */
 static int drhd_covers(const struct pcilu_topology *t, const uint8_t *u, size_t ulen, int32_t dev)
 {
-	uint16_t seg = le16(u + 6);
+	uint16_t seg;
 
 	if (ulen < 16)
 		return -1;
+	seg = le16(u + 6);
 	if (seg != t->devs[dev].seg)
 		return 0;
 	for (size_t at = 16; at < ulen;) {
@@ -216,10 +217,11 @@ static bool ivhd_entries(const uint8_t *h, size_t hlen, struct ivrs_seg *s, int 
 	for (size_t at = ivhd_hdr_size(h[0]); at < hlen;) {
 		const uint8_t *e = h + at;
 		size_t n = entry_len(e, hlen - at);
-		unsigned id = n >= 4 ? le16(e + 1) : 0;
+		unsigned id;
 
 		if (!n || at + n > hlen)
 			return false;
+		id = le16(e + 1);
 		if (pass == 0) {
 			if (e[0] == 0x01)
 				s->last_bdf = 0xffff;
@@ -254,10 +256,13 @@ static bool ivhd_entries(const uint8_t *h, size_t hlen, struct ivrs_seg *s, int 
 /* The IVHD blocks of the target type, in table order; -EINVAL when malformed. */
 static int ivrs_parse(const uint8_t *tb, size_t len, struct ivrs *v)
 {
-	uint16_t first_id = le16(tb + TABLE_HDR + 4);
+	uint16_t first_id;
 
+	if (len < TABLE_HDR + 6)
+		return -EINVAL;	/* not even one IVHD header */
+	first_id = le16(tb + TABLE_HDR + 4);
 	v->target = tb[TABLE_HDR];
-	for (size_t at = TABLE_HDR; at + 4 <= len && tb[at] <= 0x40; at += le16(tb + at + 2)) {
+	for (size_t at = TABLE_HDR; at + 6 <= len && tb[at] <= 0x40; at += le16(tb + at + 2)) {
 		if (le16(tb + at + 2) < 4)
 			return -EINVAL;
 		if (le16(tb + at + 4) == first_id)
