@@ -15,7 +15,7 @@
 # (LPC, AHCI, SMBus; multifunction, no ACS).
 
 TOPOLOGIES="pcie-root-port ioh3420 pcie-pci-bridge pci-bridge switch multifunction pxb-pcie sriov realistic iommu-off"
-TOPOLOGIES="$TOPOLOGIES amd-iommu virtio-iommu bypass-pxb bypass-root"
+TOPOLOGIES="$TOPOLOGIES amd-iommu virtio-iommu bypass-pxb bypass-root mistyped"
 
 # 1. generic root ports: one with ACS, one with disable-acs=on
 topo_pcie-root-port() {
@@ -215,5 +215,27 @@ topo_bypass-root() {
         -device pxb-pcie,id=pxb1,bus=pcie.0,addr=06.0,bus_nr=64
         -device pcie-root-port,id=rp2,bus=pxb1,addr=00.0,chassis=2,slot=2
         -device e1000e,bus=rp2,addr=00.0
+    )
+}
+
+# 15. a mistyped port: a switch downstream port placed straight below a root
+#     port. set_pcie_port_type() (drivers/pci/probe.c, 7.2) "corrects" it to an
+#     upstream port but leaves the type field 0, so the kernel sees an endpoint
+#     there; its child is judged below that. Beside it, deep nesting: two
+#     switches deep, then a PCIe-to-PCI bridge and a conventional bridge.
+topo_mistyped() {
+    QARGS=(
+        -device pcie-root-port,id=rp1,bus=pcie.0,addr=02.0,chassis=1,slot=1
+        -device xio3130-downstream,id=dnx,bus=rp1,addr=00.0,chassis=2,slot=2
+        -device e1000e,bus=dnx,addr=00.0
+        -device pcie-root-port,id=rp2,bus=pcie.0,addr=03.0,chassis=3,slot=3
+        -device x3130-upstream,id=up1,bus=rp2,addr=00.0
+        -device xio3130-downstream,id=dn1,bus=up1,addr=00.0,chassis=4,slot=4
+        -device x3130-upstream,id=up2,bus=dn1,addr=00.0
+        -device xio3130-downstream,id=dn2,bus=up2,addr=00.0,chassis=5,slot=5
+        -device pcie-pci-bridge,id=ppb1,bus=dn2,addr=00.0
+        -device pci-bridge,id=pb1,bus=ppb1,addr=01.0,chassis_nr=6
+        -device e1000,bus=pb1,addr=01.0
+        -device virtio-net-pci,disable-modern=on,bus=ppb1,addr=02.0
     )
 }
