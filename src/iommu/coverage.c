@@ -33,9 +33,6 @@
 #define ACPI_HDR	36
 #define TABLE_HDR	48	/* DMAR, IVRS: header + 12 bytes; VIOT has its own node offset */
 
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t le32(const uint8_t *p) { return (uint32_t)le16(p) | (uint32_t)le16(p + 2) << 16; }
-
 /* The table's own length, bounded by the bytes read; 0 when not a usable @sig table. */
 static size_t table_len(const struct pcilu_blob *b, const char *sig)
 {
@@ -43,7 +40,7 @@ static size_t table_len(const struct pcilu_blob *b, const char *sig)
 
 	if (!b->data || b->len < TABLE_HDR || memcmp(b->data, sig, 4))
 		return 0;
-	n = le32(b->data + 4);
+	n = pcilu_le32(b->data + 4);
 	return n >= TABLE_HDR && n <= b->len ? n : 0;
 }
 
@@ -79,35 +76,49 @@ static bool below(const struct pcilu_topology *t, int32_t dev, int32_t br)
 	return b->child_bus != PCILU_NONE && b->secondary <= busnr && b->subordinate >= busnr;
 }
 
-/* Whether a DRHD covers @dev (already the real DMA device's PF): 1 yes, 0 no, -1 malformed. */
-static int drhd_covers(const struct pcilu_topology *t, const uint8_t *u, size_t ulen, int32_t dev)
+/*
+ * The DMAR table read once: each DRHD's device scopes resolved to devices
+ * (dmar_insert_dev_scope() does it as devices appear) and the segments with
+ * an INCLUDE_PCI_ALL unit. A device is then tested against these, not
+ * against the table's bytes again.
+ */
+struct dmar {
+	int32_t *scope;		/* devices named by endpoint and bridge scopes */
+	size_t nscope;
+	uint16_t *all;		/* segments of INCLUDE_PCI_ALL units */
+	size_t nall;
+};
+
+static int dmar_read(const struct pcilu_topology *t, const uint8_t *tb, size_t len, struct dmar *m)
 {
-	uint16_t seg;
+	size_t cap = len / 6 + 1;	/* a scope is at least 6 bytes, a DRHD at least 16 */
 
-	if (ulen < 16)
-		return -1;
-	seg = le16(u + 6);
-	if (seg != t->devs[dev].seg)
-		return 0;
-	for (size_t at = 16; at < ulen;) {
-		const uint8_t *s = u + at;
-		size_t slen = at + 2 <= ulen ? s[1] : 0;
-		int32_t tmp;
+	m->scope = malloc(cap * sizeof(*m->scope));
+	m->all = malloc(cap * sizeof(*m->all));
+	if (!m->scope || !m->all)
+		return -ENOMEM;
+	for (size_t at = TABLE_HDR; at + 4 <= len; at += pcilu_le16(tb + at + 2)) {
+		const uint8_t *u = tb + at;
+		size_t ulen = pcilu_le16(u + 2);
+		uint16_t seg;
 
-		if (slen < 6 || at + slen > ulen)
-			return -1;
-		/* ACPI_DMAR_SCOPE_TYPE_ENDPOINT, _BRIDGE; IOAPIC, HPET, namespace are not PCI devices. */
-		if (s[0] == 1 || s[0] == 2) {
-			tmp = scope_dev(t, seg, s, slen);
-			if (tmp != PCILU_NONE && (tmp == dev || below(t, dev, tmp)))
-				return 1;
+		if (pcilu_le16(u) != 0)
+			continue;	/* not a DRHD (RMRR, ATSR ...) */
+		seg = pcilu_le16(u + 6);
+		if (u[4] & 1)	/* DMAR_INCLUDE_PCI_ALL for this segment */
+			m->all[m->nall++] = seg;
+		for (size_t s = 16; s < ulen; s += u[s + 1]) {
+			/* ACPI_DMAR_SCOPE_TYPE_ENDPOINT, _BRIDGE; IOAPIC, HPET, namespace are not PCI devices. */
+			int32_t dev = u[s] == 1 || u[s] == 2 ? scope_dev(t, seg, u + s, u[s + 1]) : PCILU_NONE;
+
+			if (dev != PCILU_NONE)
+				m->scope[m->nscope++] = dev;
 		}
-		at += slen;
 	}
-	return u[4] & 1;	/* DMAR_INCLUDE_PCI_ALL for this segment */
+	return 0;
 }
 
-static unsigned dmar_untranslated(const struct pcilu_iommu *r, const uint8_t *tb, size_t len, int32_t dev)
+static unsigned dmar_untranslated(const struct pcilu_iommu *r, const struct dmar *m, int32_t dev)
 {
 	const struct pcilu_topology *t = r->t;
 	int32_t d = r->real_dma[dev];
@@ -115,15 +126,12 @@ static unsigned dmar_untranslated(const struct pcilu_iommu *r, const uint8_t *tb
 	/* VFs are not in scope tables: device_lookup_iommu() looks up the PF. */
 	if (t->devs[d].is_virtfn && t->devs[d].physfn != PCILU_NONE)
 		d = t->devs[d].physfn;
-	for (size_t at = TABLE_HDR; at + 4 <= len;) {
-		size_t ulen = le16(tb + at + 2);
-
-		if (ulen < 4 || at + ulen > len)
-			return PCILU_UNTR_DMAR;	/* checked by dmar_valid(): not reached */
-		if (le16(tb + at) == 0 && drhd_covers(t, tb + at, ulen, d) == 1)
+	for (size_t i = 0; i < m->nscope; i++)
+		if (m->scope[i] == d || (t->devs[m->scope[i]].seg == t->devs[d].seg && below(t, d, m->scope[i])))
+			return 0;	/* a scope's device lies in its DRHD's segment */
+	for (size_t i = 0; i < m->nall; i++)
+		if (m->all[i] == t->devs[d].seg)
 			return 0;
-		at += ulen;
-	}
 	return PCILU_UNTR_DMAR;
 }
 
@@ -131,11 +139,11 @@ static unsigned dmar_untranslated(const struct pcilu_iommu *r, const uint8_t *tb
 static bool dmar_valid(const uint8_t *tb, size_t len)
 {
 	for (size_t at = TABLE_HDR; at < len;) {
-		size_t ulen = at + 4 <= len ? le16(tb + at + 2) : 0;
+		size_t ulen = at + 4 <= len ? pcilu_le16(tb + at + 2) : 0;
 
 		if (ulen < 4 || at + ulen > len)
 			return false;
-		if (le16(tb + at) == 0) {
+		if (pcilu_le16(tb + at) == 0) {
 			if (ulen < 16)
 				return false;
 			for (size_t s = 16; s < ulen; s += tb[at + s + 1])
@@ -221,7 +229,7 @@ static bool ivhd_entries(const uint8_t *h, size_t hlen, struct ivrs_seg *s, int 
 
 		if (!n || at + n > hlen)
 			return false;
-		id = le16(e + 1);
+		id = pcilu_le16(e + 1);
 		if (pass == 0) {
 			if (e[0] == 0x01)
 				s->last_bdf = 0xffff;
@@ -236,17 +244,17 @@ static bool ivhd_entries(const uint8_t *h, size_t hlen, struct ivrs_seg *s, int 
 			alias = false;
 		} else if (e[0] == 0x43) {			/* ALIAS_RANGE */
 			start = id;
-			to = le16(e + 5);
+			to = pcilu_le16(e + 5);
 			alias = true;
 		} else if (e[0] == 0x42) {			/* ALIAS: the ID and its alias */
 			mark(s, id, id, true);
-			mark(s, le16(e + 5), le16(e + 5), true);
+			mark(s, pcilu_le16(e + 5), pcilu_le16(e + 5), true);
 		} else if (e[0] == 0x04) {			/* RANGE_END */
 			if (alias)
 				mark(s, to, to, true);
 			mark(s, start, id, true);
 		} else if (e[0] == 0x48) {			/* SPECIAL: IOAPIC, HPET */
-			mark(s, le16(e + 5), le16(e + 5), true);
+			mark(s, pcilu_le16(e + 5), pcilu_le16(e + 5), true);
 		}
 		at += n;
 	}
@@ -260,18 +268,18 @@ static int ivrs_parse(const uint8_t *tb, size_t len, struct ivrs *v)
 
 	if (len < TABLE_HDR + 6)
 		return -EINVAL;	/* not even one IVHD header */
-	first_id = le16(tb + TABLE_HDR + 4);
+	first_id = pcilu_le16(tb + TABLE_HDR + 4);
 	v->target = tb[TABLE_HDR];
-	for (size_t at = TABLE_HDR; at + 6 <= len && tb[at] <= 0x40; at += le16(tb + at + 2)) {
-		if (le16(tb + at + 2) < 4)
+	for (size_t at = TABLE_HDR; at + 6 <= len && tb[at] <= 0x40; at += pcilu_le16(tb + at + 2)) {
+		if (pcilu_le16(tb + at + 2) < 4)
 			return -EINVAL;
-		if (le16(tb + at + 4) == first_id)
+		if (pcilu_le16(tb + at + 4) == first_id)
 			v->target = tb[at];
 	}
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t at = TABLE_HDR; at < len;) {
 			const uint8_t *h = tb + at;
-			size_t hlen = at + 4 <= len ? le16(h + 2) : 0;
+			size_t hlen = at + 4 <= len ? pcilu_le16(h + 2) : 0;
 			struct ivrs_seg *s;
 
 			if (hlen < 4 || at + hlen > len)
@@ -279,13 +287,13 @@ static int ivrs_parse(const uint8_t *tb, size_t len, struct ivrs *v)
 			if (h[0] == v->target) {
 				if (!ivhd_hdr_size(h[0]) || hlen < ivhd_hdr_size(h[0]))
 					return -EINVAL;
-				s = ivrs_seg(v, le16(h + 16));
+				s = ivrs_seg(v, pcilu_le16(h + 16));
 				if (!s)
 					return -ENOMEM;
 				if (!ivhd_entries(h, hlen, s, pass))
 					return -EINVAL;
 				if (pass == 1)
-					mark(s, le16(h + 4), le16(h + 4), false);	/* the IOMMU itself */
+					mark(s, pcilu_le16(h + 4), pcilu_le16(h + 4), false);	/* the IOMMU itself */
 			}
 			at += hlen;
 		}
@@ -310,14 +318,14 @@ static unsigned ivrs_untranslated(const struct ivrs *v, const struct pcilu_dev *
 static bool viot_iommu(const struct pcilu_topology *t, const uint8_t *tb, size_t len, unsigned off, int32_t *dev)
 {
 	*dev = PCILU_NONE;
-	if (off + 4 > len || le16(tb + off + 2) < 4 || off + le16(tb + off + 2) > len)
+	if (off + 4 > len || pcilu_le16(tb + off + 2) < 4 || off + pcilu_le16(tb + off + 2) > len)
 		return false;
 	if (tb[off] == 4)
-		return le16(tb + off + 2) >= 16;	/* virtio-mmio IOMMU */
-	if (tb[off] != 3 || le16(tb + off + 2) < 16)
+		return pcilu_le16(tb + off + 2) >= 16;	/* virtio-mmio IOMMU */
+	if (tb[off] != 3 || pcilu_le16(tb + off + 2) < 16)
 		return false;
 	/* viot_get_pci_iommu_fwnode(): the device must exist. */
-	*dev = pcilu_topology_find(t, le16(tb + off + 4), (uint8_t)(tb[off + 7]), tb[off + 6]);
+	*dev = pcilu_topology_find(t, pcilu_le16(tb + off + 4), (uint8_t)(tb[off + 7]), tb[off + 6]);
 	return *dev != PCILU_NONE;
 }
 
@@ -325,18 +333,18 @@ static int viot_untranslated(const struct pcilu_topology *t, const uint8_t *tb, 
 			     unsigned *untr)
 {
 	const struct pcilu_dev *d = &t->devs[dev];
-	unsigned id = (unsigned)d->bus << 8 | d->devfn, off = le16(tb + ACPI_HDR + 2);
+	unsigned id = (unsigned)d->bus << 8 | d->devfn, off = pcilu_le16(tb + ACPI_HDR + 2);
 
 	*untr = PCILU_UNTR_VIOT;
-	for (unsigned i = 0, count = le16(tb + ACPI_HDR); i < count; i++) {
-		unsigned nlen = off + 4 <= len ? le16(tb + off + 2) : 0;
+	for (unsigned i = 0, count = pcilu_le16(tb + ACPI_HDR); i < count; i++) {
+		unsigned nlen = off + 4 <= len ? pcilu_le16(tb + off + 2) : 0;
 		int32_t viommu;
 
 		if (nlen < 4 || off + nlen > len)
 			return -EINVAL;
-		if (tb[off] == 1 && nlen >= 24 && d->seg >= le16(tb + off + 8) && d->seg <= le16(tb + off + 10) &&
-		    id >= le16(tb + off + 12) && id <= le16(tb + off + 14) &&
-		    viot_iommu(t, tb, len, le16(tb + off + 16), &viommu)) {
+		if (tb[off] == 1 && nlen >= 24 && d->seg >= pcilu_le16(tb + off + 8) && d->seg <= pcilu_le16(tb + off + 10) &&
+		    id >= pcilu_le16(tb + off + 12) && id <= pcilu_le16(tb + off + 14) &&
+		    viot_iommu(t, tb, len, pcilu_le16(tb + off + 16), &viommu)) {
 			*untr = viommu == dev ? PCILU_UNTR_VIOT : 0;	/* "not translating ourself" */
 			return 0;
 		}
@@ -378,17 +386,18 @@ static int pick_table(struct pcilu_iommu *r, enum pcilu_acpi_table *which, size_
 static int from_table(struct pcilu_iommu *r, enum pcilu_acpi_table which, const uint8_t *tb, size_t len)
 {
 	struct ivrs v = { 0 };
+	struct dmar m = { 0 };
 	int ret = 0;
 
-	if (which == PCILU_ACPI_DMAR && !dmar_valid(tb, len))
-		ret = -EINVAL;
+	if (which == PCILU_ACPI_DMAR)
+		ret = dmar_valid(tb, len) ? dmar_read(r->t, tb, len, &m) : -EINVAL;
 	if (which == PCILU_ACPI_IVRS)
 		ret = ivrs_parse(tb, len, &v);
 	for (size_t i = 0; !ret && i < r->n; i++) {
 		unsigned u = 0;
 
 		if (which == PCILU_ACPI_DMAR)
-			u = dmar_untranslated(r, tb, len, (int32_t)i);
+			u = dmar_untranslated(r, &m, (int32_t)i);
 		else if (which == PCILU_ACPI_IVRS)
 			u = ivrs_untranslated(&v, &r->t->devs[i]);
 		else
@@ -396,6 +405,8 @@ static int from_table(struct pcilu_iommu *r, enum pcilu_acpi_table which, const 
 		r->untr[i] = (uint8_t)u;
 	}
 	free(v.segs);
+	free(m.scope);
+	free(m.all);
 	if (ret == -EINVAL) {
 		memset(r->untr, 0, r->n);
 		table_unusable(r, which, "is malformed (a structure runs past its end)");

@@ -124,7 +124,11 @@ static void dmar_include_all(void **state)
 	th_free(&h);
 }
 
-/* An endpoint scope (00:02.0) and a bridge scope (00:01.0 and all below it); 00:03.0 is in neither. */
+/*
+ * An endpoint scope (00:02.0) and a bridge scope (00:01.0 and all below it);
+ * 00:03.0 is in neither, and 0001:01:00.0, on bus 1 of another segment, is not
+ * below the segment-0 bridge whatever its bus number.
+ */
 static void dmar_scopes(void **state)
 {
 	static const uint8_t ep[] = { 2, 0 }, br[] = { 1, 0 };
@@ -134,6 +138,7 @@ static void dmar_scopes(void **state)
 
 	(void)state;
 	small_host(&h);
+	th_add(&h, (struct th_dev){ .bdf = "0001:01:00.0", .type = PCI_EXP_TYPE_RC_END });
 	dmar(&t);
 	at = drhd_begin(&t, 0);
 	scope(&t, 1, 0, 1, ep);
@@ -142,7 +147,7 @@ static void dmar_scopes(void **state)
 	finish(&t);
 	attach(&h, PCILU_ACPI_DMAR, &t);
 	th_run(&h);
-	assert_true(th_ungrouped_are(&h, "00:03.0", PCILU_UNTR_DMAR));
+	assert_true(th_ungrouped_are(&h, "00:03.0,0001:01:00.0", PCILU_UNTR_DMAR));
 	assert_true(th_groups_are(&h, "00:01.0|01:00.0|00:02.0"));
 	th_free(&h);
 }
