@@ -247,7 +247,7 @@ static json_object *function_j(const struct pcilu_raw_dev *r)
 
 static json_object *document(const char *root, const struct pcilu_raw_host *h)
 {
-	json_object *o = json_object_new_object(), *fns = json_object_new_array();
+	json_object *o = json_object_new_object(), *fns = json_object_new_array(), *groups;
 	char now[32];
 	time_t t = time(NULL);
 	struct tm tm;
@@ -263,7 +263,13 @@ static json_object *document(const char *root, const struct pcilu_raw_host *h)
 	json_object_object_add(o, "captured_at", json_object_new_string(now));
 	json_object_object_add(o, "host", host_j(root, h->live));
 	json_object_object_add(o, "kernel", kernel_j(h));
-	json_object_object_add(o, "iommu_groups", groups_j(root));
+	/*
+	 * On the live /sys a missing kernel/iommu_groups means the kernel formed no
+	 * group (sysfs.c groups_dir_used()); recorded as an empty one so a reader
+	 * decides as the live source did. A copied tree without it says nothing: null.
+	 */
+	groups = groups_j(root);
+	json_object_object_add(o, "iommu_groups", groups || !h->live ? groups : json_object_new_object());
 	json_object_object_add(o, "iommus", iommus_j(root));
 	json_object_object_add(o, "acpi_tables", acpi_j(h));
 	for (size_t i = 0; i < h->count; i++) {

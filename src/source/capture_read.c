@@ -299,18 +299,12 @@ static bool read_functions(struct spec_parse *p, json_object *a, struct pcilu_ra
 	return true;
 }
 
-/* As the live source decides it (sysfs.c iommu_fact): a group link, else kernel/iommu_groups. */
+/* As the live source decides it: a group link, else kernel/iommu_groups as recorded. */
 static void iommu_fact(struct pcilu_raw_host *h, json_object *groups)
 {
 	h->capture->groups_known = groups != NULL;
 	h->capture->ngroups = groups ? (size_t)json_object_object_length(groups) : 0;
-	if (h->has_kernel_groups) {
-		h->iommu = PCILU_IOMMU_PRESENT;
-		h->iommu_from = PCILU_FROM_GROUPS;
-	} else if (groups) {
-		h->iommu = h->capture->ngroups ? PCILU_IOMMU_PRESENT : PCILU_IOMMU_ABSENT;
-		h->iommu_from = PCILU_FROM_SYSFS;
-	}
+	pcilu_src_iommu_fact(h, h->has_kernel_groups, groups ? h->capture->ngroups > 0 : -1);
 }
 
 static bool read_document(struct spec_parse *p, json_object *o, struct pcilu_raw_host *h)

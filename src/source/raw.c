@@ -16,6 +16,17 @@ void pcilu_raw_host_init(struct pcilu_raw_host *h, enum pcilu_source_kind kind, 
 	h->name = name ? strdup(name) : NULL;
 }
 
+void pcilu_src_iommu_fact(struct pcilu_raw_host *h, bool linked, int groups)
+{
+	if (linked) {
+		h->iommu = PCILU_IOMMU_PRESENT;
+		h->iommu_from = PCILU_FROM_GROUPS;
+	} else if (groups >= 0) {
+		h->iommu = groups ? PCILU_IOMMU_PRESENT : PCILU_IOMMU_ABSENT;
+		h->iommu_from = PCILU_FROM_SYSFS;
+	}
+}
+
 const char *pcilu_acpi_table_name(enum pcilu_acpi_table t)
 {
 	static const char *const names[] = { "DMAR", "IVRS", "VIOT" };

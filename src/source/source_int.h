@@ -174,6 +174,15 @@ void pcilu_spec_nodes_free(struct spec_node *v, size_t n);
 bool pcilu_hexrow16(const unsigned char *q, uint8_t *dst);
 bool pcilu_hexrow16_scalar(const unsigned char *q, uint8_t *dst);
 
+/*
+ * The IOMMU fact of a sysfs tree or its capture (iommu_group_alloc(),
+ * drivers/iommu/iommu.c, 7.2, adds one kernel/iommu_groups entry per group):
+ * a group on any device (@linked) proves it on; else kernel/iommu_groups
+ * decides where it was seen (@groups: 1 holds a group, 0 none, -1 not seen,
+ * which says nothing).
+ */
+void pcilu_src_iommu_fact(struct pcilu_raw_host *h, bool linked, int groups);
+
 /* pcilu-capture/1 (capture.c writes, capture_read.c reads): its last member. */
 #define PCILU_CAPTURE_SCHEMA	"pcilu-capture/1"
 #define PCILU_CAPTURE_TAIL	",\n  \"crc32\": \""

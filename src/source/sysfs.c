@@ -455,18 +455,9 @@ static int groups_dir_used(const char *root, bool live)
 static void iommu_fact(struct sf *s, const char *root)
 {
 	struct pcilu_raw_host *h = s->h;
-	int used;
+	bool linked = h->has_kernel_groups || s->group_dirs;
 
-	if (h->has_kernel_groups || s->group_dirs) {
-		h->iommu = PCILU_IOMMU_PRESENT;
-		h->iommu_from = PCILU_FROM_GROUPS;
-		return;
-	}
-	used = groups_dir_used(root, h->live);
-	if (used < 0)
-		return;
-	h->iommu = used ? PCILU_IOMMU_PRESENT : PCILU_IOMMU_ABSENT;
-	h->iommu_from = PCILU_FROM_SYSFS;
+	pcilu_src_iommu_fact(h, linked, linked ? -1 : groups_dir_used(root, h->live));
 }
 
 /*
