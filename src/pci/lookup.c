@@ -21,37 +21,9 @@ int pcilu_parse_bdf(const char *s, uint32_t *seg, uint8_t *bus, uint8_t *devfn)
 	return 0;
 }
 
-/*
- * DDDD:BB:DD.F by hand: an address is formatted for nearly every line pcilu
- * prints, and snprintf() cost ~2,000 instructions each (bench/RESULTS.md).
- * A segment above 0xffff (VMD) takes as many digits as it needs, as %04x.
- */
 char *pcilu_bdf_fmt(uint32_t seg, uint8_t bus, uint8_t devfn, char *buf, size_t len)
 {
-	static const char hx[] = "0123456789abcdef";
-	char tmp[24];
-	size_t n = 0, sd = 4;
-
-	while (sd < 8 && seg >> (4 * sd))
-		sd++;
-	for (size_t i = sd; i-- > 0;)
-		tmp[n++] = hx[(seg >> (4 * i)) & 15];
-	tmp[n++] = ':';
-	tmp[n++] = hx[bus >> 4];
-	tmp[n++] = hx[bus & 15];
-	tmp[n++] = ':';
-	tmp[n++] = hx[PCI_SLOT(devfn) >> 4];
-	tmp[n++] = hx[PCI_SLOT(devfn) & 15];
-	tmp[n++] = '.';
-	tmp[n++] = (char)('0' + PCI_FUNC(devfn));
-	tmp[n] = '\0';
-	if (len) {
-		size_t k = n < len ? n : len - 1;
-
-		memcpy(buf, tmp, k);
-		buf[k] = '\0';
-	}
-	return buf;
+	return pcilu_src_bdf_fmt(seg, bus, devfn, buf, len);
 }
 
 char *pcilu_bdf(const struct pcilu_dev *dev, char *buf, size_t len)

@@ -9,16 +9,7 @@
 #include "source_int.h"
 
 #include <stddef.h>
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
+#include <string.h>
 
 /* Up to @max hex digits of @p[0..len); how many were read. */
 static size_t hex_digits(const char *p, size_t len, size_t max, uint32_t *v)
@@ -26,8 +17,8 @@ static size_t hex_digits(const char *p, size_t len, size_t max, uint32_t *v)
 	size_t n = 0;
 
 	*v = 0;
-	while (n < len && n < max && hexval(p[n]) >= 0)
-		*v = *v << 4 | (uint32_t)hexval(p[n++]);
+	while (n < len && n < max && pcilu_hexval(p[n]) >= 0)
+		*v = *v << 4 | (uint32_t)pcilu_hexval(p[n++]);
 	return n;
 }
 
@@ -93,4 +84,37 @@ size_t pcilu_src_parse_bdf(const char *p, size_t len, uint32_t *seg, bool *has_s
 	*devfn = a.devfn;
 	*bad |= a.bad;
 	return n;
+}
+
+/*
+ * DDDD:BB:DD.F by hand: an address is formatted for nearly every line pcilu
+ * prints, and snprintf() cost ~2,000 instructions each (bench/RESULTS.md).
+ * A segment above 0xffff (VMD) takes as many digits as it needs, as %04x.
+ */
+char *pcilu_src_bdf_fmt(uint32_t seg, uint8_t bus, uint8_t devfn, char *buf, size_t len)
+{
+	static const char hx[] = "0123456789abcdef";
+	char tmp[24];
+	size_t n = 0, sd = 4;
+
+	while (sd < 8 && seg >> (4 * sd))
+		sd++;
+	for (size_t i = sd; i-- > 0;)
+		tmp[n++] = hx[(seg >> (4 * i)) & 15];
+	tmp[n++] = ':';
+	tmp[n++] = hx[bus >> 4];
+	tmp[n++] = hx[bus & 15];
+	tmp[n++] = ':';
+	tmp[n++] = hx[PCI_SLOT(devfn) >> 4];
+	tmp[n++] = hx[PCI_SLOT(devfn) & 15];
+	tmp[n++] = '.';
+	tmp[n++] = (char)('0' + PCI_FUNC(devfn));
+	tmp[n] = '\0';
+	if (len) {
+		size_t k = n < len ? n : len - 1;
+
+		memcpy(buf, tmp, k);
+		buf[k] = '\0';
+	}
+	return buf;
 }

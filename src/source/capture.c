@@ -221,23 +221,21 @@ static json_object *function_j(const struct pcilu_raw_dev *r)
 {
 	json_object *o = json_object_new_object();
 	json_object *cfg = hex_j(r->cfg, r->cfg_len);
-	char addr[16];
+	char addr[24];
 
 	if (!o || !cfg) {
 		json_object_put(o);
 		json_object_put(cfg);
 		return NULL;
 	}
-	snprintf(addr, sizeof(addr), "%04x:%02x:%02x.%u", r->seg, r->bus, (unsigned)(r->devfn >> 3),
-		 (unsigned)(r->devfn & 7));
+	pcilu_src_bdf_fmt(r->seg, r->bus, r->devfn, addr, sizeof(addr));
 	json_object_object_add(o, "address", json_object_new_string(addr));
 	json_object_object_add(o, "config", cfg);
 	json_object_object_add(o, "iommu_group", r->kernel_group >= 0 ? json_object_new_int(r->kernel_group) : NULL);
 	json_object_object_add(o, "driver", str_or_null(r->driver));
 	json_object_object_add(o, "numa_node", r->numa_node >= 0 ? json_object_new_int(r->numa_node) : NULL);
 	if (r->physfn_known && r->is_virtfn) {
-		snprintf(addr, sizeof(addr), "%04x:%02x:%02x.%u", r->pf_seg, r->pf_bus, (unsigned)(r->pf_devfn >> 3),
-			 (unsigned)(r->pf_devfn & 7));
+		pcilu_src_bdf_fmt(r->pf_seg, r->pf_bus, r->pf_devfn, addr, sizeof(addr));
 		json_object_object_add(o, "physfn", json_object_new_string(addr));
 	} else if (r->physfn_known) {
 		json_object_object_add(o, "physfn", NULL);	/* not a VF; left out when unknown */

@@ -65,24 +65,11 @@ static int check_seal(const char *name, const char *text, size_t len, struct pci
 
 static bool known_keys(struct spec_parse *p, const char *path, json_object *o, const char *const *keys)
 {
-	bool ok = true;
-
 	if (!json_object_is_type(o, json_type_object)) {
 		spec_err(p, path, "expected an object");
 		return false;
 	}
-	json_object_object_foreach(o, key, val) {
-		size_t i;
-
-		(void)val;
-		for (i = 0; keys[i] && strcmp(keys[i], key); i++)
-			;
-		if (!keys[i]) {
-			spec_err(p, path, "unknown key \"%s\"", key);
-			ok = false;
-		}
-	}
-	return ok;
+	return spec_check_keys(p, path, o, keys);
 }
 
 /* An optional string member: NULL stays NULL; *out owns a copy. */

@@ -15,18 +15,10 @@
 #include <emmintrin.h>
 #endif
 
-static int nibble(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;	/* A-F as a-f; nothing else lands in a-f */
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 bool pcilu_hexrow16_scalar(const unsigned char *q, uint8_t *dst)
 {
 	for (unsigned k = 0; k < 16; k++, q += 3) {
-		int a = nibble(q[1]), b = nibble(q[2]);
+		int a = pcilu_hexval((char)q[1]), b = pcilu_hexval((char)q[2]);
 
 		if (q[0] != ' ' || a < 0 || b < 0)
 			return false;

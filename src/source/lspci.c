@@ -71,6 +71,7 @@ static inline unsigned hexd(char c)
 
 static const char *addr_str(const struct lp *s, char *buf, size_t len)
 {
+	/* As read: a malformed slot (0x20 and up) is named as the file has it, not wrapped into a devfn. */
 	snprintf(buf, len, "%04x:%02x:%02x.%u", s->seg, s->bus, s->slot, (unsigned)s->fn);
 	return buf;
 }

@@ -27,6 +27,17 @@ size_t pcilu_src_scan_bdf(const char *p, size_t len, bool typed, struct pcilu_sr
  * The same, as lspci and sysfs print it: *bad is set (never cleared) when
  * out of range, *seg only when *has_seg.
  */
+/* A hex digit's value, either case; -1 for anything else. */
+static inline int pcilu_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;	/* A-F as a-f; nothing else lands in a-f */
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* DDDD:BB:DD.F into @buf (the segment as %04x prints it), the one writer of the grammar above. */
+char *pcilu_src_bdf_fmt(uint32_t seg, uint8_t bus, uint8_t devfn, char *buf, size_t len);
 size_t pcilu_src_parse_bdf(const char *p, size_t len, uint32_t *seg, bool *has_seg,
 			   uint8_t *bus, uint8_t *devfn, bool *bad);
 
@@ -115,6 +126,8 @@ struct spec_parse {
 	struct spec_host *s;
 	size_t errors;
 };
+/* Every key of object @o is one of @keys (NULL-terminated); each other one is an error at @path. */
+bool spec_check_keys(struct spec_parse *p, const char *path, struct json_object *o, const char *const *keys);
 /* The JSON document of @text, or NULL (a syntax error reported with its line and column). */
 struct json_object *spec_parse_json(struct spec_host *s, const char *text, size_t len);
 /* "file: /json/path: message" as an error; spec_err also counts it. */

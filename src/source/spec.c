@@ -16,7 +16,7 @@
 
 #define SPEC_SCHEMA	"pcilu-spec/1"
 
-static bool check_keys(struct spec_parse *p, const char *path, json_object *o, const char *const *keys)
+bool spec_check_keys(struct spec_parse *p, const char *path, struct json_object *o, const char *const *keys)
 {
 	bool ok = true;
 
@@ -49,7 +49,7 @@ static bool parse_root_bus(struct spec_parse *p, const char *path, json_object *
 		spec_err(p, path, "expected an object describing a root bus");
 		return false;
 	}
-	ok = check_keys(p, path, o, keys);
+	ok = spec_check_keys(p, path, o, keys);
 	if (json_object_object_get_ex(o, "bus", &v)) {
 		int64_t b;
 
@@ -144,7 +144,7 @@ static bool parse_segments(struct spec_parse *p, json_object *v, struct spec_hos
 			ok = false;
 			continue;
 		}
-		ok = check_keys(p, sg->path, o, keys) && ok;
+		ok = spec_check_keys(p, sg->path, o, keys) && ok;
 		if (json_object_object_get_ex(o, "segment", &x))
 			ok = spec_get_num(p, sg->path, "segment", x, 0, 0xffffffffll, true, &seg) && ok;
 		sg->seg = (uint32_t)seg;
@@ -170,7 +170,7 @@ static bool parse_host(struct spec_parse *p, json_object *o, struct spec_host *s
 		spec_err(p, "", "a spec is a JSON object");
 		return false;
 	}
-	ok = check_keys(p, "", o, keys);
+	ok = spec_check_keys(p, "", o, keys);
 	if (json_object_object_get_ex(o, "schema", &v) && spec_get_str(p, "", "schema", v, &str) &&
 	    strcmp(str, SPEC_SCHEMA)) {
 		spec_err(p, "", "\"schema\": \"%s\" is not supported (this pcilu reads \"%s\")",

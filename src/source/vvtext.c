@@ -24,11 +24,6 @@
 
 #define VP_MAX_SHOWN	100	/* as lspci.c: a garbage file needs no million messages */
 
-static void bdf_str(const struct vv_rec *r, char *buf, size_t len)
-{
-	snprintf(buf, len, "%04x:%02x:%02x.%u", r->seg, r->bus, r->devfn >> 3, r->devfn & 7u);
-}
-
 /* A problem in the current record: it is dropped (--lenient leaves it out). */
 void vv_error(struct vv_parser *s, const char *fmt, ...)
 {
@@ -41,7 +36,7 @@ void vv_error(struct vv_parser *s, const char *fmt, ...)
 	va_end(ap);
 	s->shown += show;
 	s->unshown += !show;
-	bdf_str(&s->r, bdf, sizeof(bdf));
+	pcilu_src_bdf_fmt(s->r.seg, s->r.bus, s->r.devfn, bdf, sizeof(bdf));
 	if (show)
 		pcilu_diag_add(s->d, PCILU_ERROR, s->name, s->line, -1,
 			       "%s: %s%s", bdf, msg, s->bad ? "" :
