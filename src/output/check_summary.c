@@ -270,7 +270,8 @@ static void print_row(FILE *f, const struct pcilu_lu_check *c, const struct row 
 			dup |= shown[k]->rule == x->rule;
 		if (!x || dup)
 			continue;
-		fprintf(f, "%s", nshown ? "; " : "");
+		/* "undecided" fills its 9 columns: a space keeps it apart from the reason. */
+		fprintf(f, "%s", nshown ? "; " : " ");
 		if (nshown)
 			fprintf(f, "%s: ", pcilu_lu_profile_name(p));
 		why_words(f, c, r, x);
@@ -287,7 +288,7 @@ static void print_rows(FILE *f, const struct pcilu_lu_check *c, struct pcilu_nam
 	for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++)
 		if (c->profiles & (1u << p))
 			fprintf(f, " %-9s", pcilu_lu_profile_name(p));
-	fprintf(f, "WHY\n");
+	fprintf(f, " WHY\n");
 	for (size_t i = 0; i < c->ndevs; i++) {
 		if (r.n && same_row(c, &r, i)) {
 			r.n++;
