@@ -31,7 +31,13 @@ int pcilu_verify_groups(struct pcilu_verify *v, const struct pcilu_manifest *m,
 /* ioctl wrappers: the real syscalls unless a test replaced them. */
 int pcilu_luo_sys_ioctl(const struct pcilu_luo_sys *sys, int fd, unsigned long req, void *arg);
 
-/* crc32 of a manifest blob of @len bytes whose /crc32 value sits at @crc_off (taken as zero). */
+/* manifest_seal.c: crc32 of a manifest blob of @len bytes whose /crc32 value sits at @crc_off (taken as zero). */
 uint32_t pcilu_manifest_crc(const void *fdt, size_t len, size_t crc_off);
+/* Store the crc32 of a finished blob in its /crc32 (0 or -FDT_ERR_INTERNAL). */
+int pcilu_manifest_seal(void *fdt);
+/* Header, size, version and structure of @len bytes named @name: 0 or -EINVAL, said in @d. */
+int pcilu_manifest_check_container(const void *fdt, size_t len, const char *name, struct pcilu_diag *d);
+/* The seal, before any content is believed; a manifest without one is read with a warning. */
+int pcilu_manifest_check_crc(const void *fdt, size_t len, const char *name, struct pcilu_diag *d);
 
 #endif

@@ -14,7 +14,6 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <time.h>
-#include <zlib.h>
 
 void pcilu_manifest_node_name(struct pcilu_lu_addr a, char *buf, size_t len)
 {
@@ -271,7 +270,7 @@ static int put_tree(void *fdt, const struct pcilu_manifest *m)
 	r = r ?: fdt_property_string(fdt, "pcilu-version", m->pcilu_version ? m->pcilu_version : "");
 	r = r ?: fdt_property_string(fdt, "rule-profile", m->profile ? m->profile : "");
 	r = r ?: fdt_property_u32(fdt, "forced", m->forced);
-	r = r ?: fdt_property_u32(fdt, "crc32", 0);	/* filled in by seal() */
+	r = r ?: fdt_property_u32(fdt, "crc32", 0);	/* filled in by pcilu_manifest_seal() */
 	r = r ?: fdt_begin_node(fdt, "host");
 	r = r ?: put_str(fdt, "kernel-release", m->host.kernel_release);
 	r = r ?: put_str(fdt, "boot-id", m->host.boot_id);
@@ -356,31 +355,6 @@ static int share_names(void *fdt)
 	return 0;
 }
 
-/*
- * The integrity check (docs/manifest.md, "Integrity"): zlib's crc32 of the
- * whole blob, taken with the value of /crc32 itself as zero, then stored there.
- */
-uint32_t pcilu_manifest_crc(const void *fdt, size_t len, size_t crc_off)
-{
-	static const uint8_t zero[4];
-	uLong c = crc32(0L, Z_NULL, 0);
-
-	c = crc32_z(c, fdt, crc_off);
-	c = crc32_z(c, zero, sizeof(zero));
-	return (uint32_t)crc32_z(c, (const Bytef *)fdt + crc_off + 4, len - crc_off - 4);
-}
-
-static int seal(void *fdt)
-{
-	int plen;
-	fdt32_t *v = fdt_getprop_w(fdt, 0, "crc32", &plen);
-
-	if (!v || plen != 4)
-		return -FDT_ERR_INTERNAL;
-	*v = cpu_to_fdt32(pcilu_manifest_crc(fdt, fdt_totalsize(fdt), (size_t)((char *)v - (char *)fdt)));
-	return 0;
-}
-
 int pcilu_manifest_encode(const struct pcilu_manifest *m, void **buf, size_t *len)
 {
 	size_t cap = 4096 + m->count * 512;
@@ -396,7 +370,7 @@ int pcilu_manifest_encode(const struct pcilu_manifest *m, void **buf, size_t *le
 		r = fdt_create_with_flags(fdt, (int)cap, FDT_CREATE_FLAG_NO_NAME_DEDUP);
 		r = r ?: put_tree(fdt, m);
 		r = r ?: share_names(fdt);
-		r = r ?: seal(fdt);
+		r = r ?: pcilu_manifest_seal(fdt);
 		if (!r) {
 			*buf = fdt;
 			*len = fdt_totalsize(fdt);

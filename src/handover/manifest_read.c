@@ -30,7 +30,7 @@ static const struct pspec root_props[] = {
 	{ "pcilu-version", P_STR, true, 0, 0 },
 	{ "rule-profile", P_STR, true, 0, 0 },
 	{ "forced", P_U32, true, 1, 0 },
-	{ "crc32", P_U32, false, UINT32_MAX, 0 },	/* pcilu 0.2 on; checked first, by check_crc() */
+	{ "crc32", P_U32, false, UINT32_MAX, 0 },	/* pcilu 0.2 on; checked first, by pcilu_manifest_check_crc() */
 };
 
 static const struct pspec host_props[] = {
@@ -501,77 +501,6 @@ static int read_root(struct reader *r, struct pcilu_manifest *m)
 	return ret ?: read_devices(r, devices, m);
 }
 
-static int check_container(const void *fdt, size_t len, const char *name, struct pcilu_diag *d)
-{
-	int ret;
-
-	if (len < sizeof(struct fdt_header)) {
-		pcilu_diag_add(d, PCILU_ERROR, name, 0, -1,
-			       "truncated: %zu bytes, a device tree header alone is %zu", len,
-			       sizeof(struct fdt_header));
-		return -EINVAL;
-	}
-	if (fdt_magic(fdt) != FDT_MAGIC) {
-		pcilu_diag_add(d, PCILU_ERROR, name, 0, 0, "not a flattened device tree (bad magic %#x)",
-			       fdt_magic(fdt));
-		return -EINVAL;
-	}
-	if (fdt_totalsize(fdt) != len) {
-		pcilu_diag_add(d, PCILU_ERROR, name, 0, 4, "%s: the header says %u bytes, the file has %zu",
-			       fdt_totalsize(fdt) > len ? "truncated" : "trailing bytes", fdt_totalsize(fdt), len);
-		return -EINVAL;
-	}
-	/*
-	 * pcilu writes version 17 (last compatible 16) only. Older layouts lack
-	 * size_dt_strings, and libfdt 1.6.1's fdt_check_full() dereferences NULL
-	 * on some of them (found by fuzz-manifest), so refuse them first.
-	 */
-	if (fdt_version(fdt) < 16 || fdt_last_comp_version(fdt) > 17) {
-		pcilu_diag_add(d, PCILU_ERROR, name, 0, 20,
-			       "device tree version %u (last compatible %u); pcilu reads version 16 or 17",
-			       fdt_version(fdt), fdt_last_comp_version(fdt));
-		return -EINVAL;
-	}
-	ret = fdt_check_full(fdt, len);
-	if (ret) {
-		pcilu_diag_add(d, PCILU_ERROR, name, 0, -1, "corrupt device tree: %s", fdt_strerror(ret));
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/*
- * The crc32 over the whole blob, before any of its content is believed. A
- * manifest written before pcilu had it is read, with a warning: one planned
- * by the previous pcilu before a kexec must still verify after it.
- */
-static int check_crc(const void *fdt, size_t len, const char *name, struct pcilu_diag *d)
-{
-	int plen;
-	const fdt32_t *v = fdt_getprop(fdt, 0, "crc32", &plen);
-	uint32_t want, got;
-
-	if (!v) {
-		pcilu_diag_add(d, PCILU_WARN, name, 0, -1,
-			       "no crc32 (written by a pcilu before 0.2): corruption cannot be detected");
-		return 0;
-	}
-	if (plen != 4) {
-		pcilu_diag_add(d, PCILU_ERROR, name, 0, -1, "corrupt: property \"crc32\" has %d bytes, expected 4",
-			       plen);
-		return -EINVAL;
-	}
-	want = fdt32_to_cpu(*v);
-	got = pcilu_manifest_crc(fdt, len, (size_t)((const char *)v - (const char *)fdt));
-	if (want != got) {
-		pcilu_diag_add(d, PCILU_ERROR, name, 0, (long)((const char *)v - (const char *)fdt),
-			       "corrupt: crc32 %08x recorded, %08x computed; the manifest was damaged or edited",
-			       want, got);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 int pcilu_manifest_decode(const void *buf, size_t len, const char *name,
 			  struct pcilu_manifest *m, struct pcilu_diag *d)
 {
@@ -591,8 +520,8 @@ int pcilu_manifest_decode(const void *buf, size_t len, const char *name,
 		return -ENOMEM;
 	memcpy(copy, buf, len);
 	r.fdt = copy;
-	ret = check_container(copy, len, name, d);
-	ret = ret ?: check_crc(copy, len, name, d);
+	ret = pcilu_manifest_check_container(copy, len, name, d);
+	ret = ret ?: pcilu_manifest_check_crc(copy, len, name, d);
 	ret = ret ?: read_root(&r, m);
 	free(copy);
 	if (ret)
