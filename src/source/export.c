@@ -46,11 +46,11 @@ static uint16_t cfg16(const struct pcilu_raw_dev *r, unsigned off)
 static void dump_one(FILE *f, const struct pcilu_raw_dev *r, bool with_groups)
 {
 	uint8_t rev = r->cfg_len > PCI_REVISION_ID ? r->cfg[PCI_REVISION_ID] : 0;
+	char bdf[24];
 
 	/* What lspci prints when it has no pci.ids names. */
-	fprintf(f, "%04x:%02x:%02x.%d Class %04x: Device %04x:%04x", r->seg, r->bus,
-		PCI_SLOT(r->devfn), PCI_FUNC(r->devfn), cfg16(r, PCI_CLASS_DEVICE),
-		cfg16(r, PCI_VENDOR_ID), cfg16(r, PCI_DEVICE_ID));
+	fprintf(f, "%s Class %04x: Device %04x:%04x", pcilu_src_bdf_fmt(r->seg, r->bus, r->devfn, bdf, sizeof(bdf)),
+		cfg16(r, PCI_CLASS_DEVICE), cfg16(r, PCI_VENDOR_ID), cfg16(r, PCI_DEVICE_ID));
 	if (rev)
 		fprintf(f, " (rev %02x)", rev);
 	fputc('\n', f);
@@ -215,13 +215,12 @@ static int driver_link(struct tree *t, const struct pcilu_raw_dev *r, const char
 static int vf_links(struct tree *t, const struct pcilu_raw_host *h,
 		    const struct pcilu_raw_dev *r, const char *bdf)
 {
-	char other[32], target[40];
+	char other[32], target[40], a[24];
 	unsigned n = 0;
 	int ret;
 
 	if (r->is_virtfn) {
-		snprintf(target, sizeof(target), "../%04x:%02x:%02x.%d", r->pf_seg, r->pf_bus,
-			 PCI_SLOT(r->pf_devfn), PCI_FUNC(r->pf_devfn));
+		snprintf(target, sizeof(target), "../%s", pcilu_src_bdf_fmt(r->pf_seg, r->pf_bus, r->pf_devfn, a, sizeof(a)));
 		return put_link(t, bdf, "physfn", target);
 	}
 	for (size_t i = 0; i < h->count; i++) {
@@ -231,8 +230,7 @@ static int vf_links(struct tree *t, const struct pcilu_raw_host *h,
 		    v->pf_bus != r->bus || v->pf_devfn != r->devfn)
 			continue;
 		snprintf(other, sizeof(other), "virtfn%u", n++);
-		snprintf(target, sizeof(target), "../%04x:%02x:%02x.%d", v->seg, v->bus,
-			 PCI_SLOT(v->devfn), PCI_FUNC(v->devfn));
+		snprintf(target, sizeof(target), "../%s", pcilu_src_bdf_fmt(v->seg, v->bus, v->devfn, a, sizeof(a)));
 		if ((ret = put_link(t, bdf, other, target)))
 			return ret;
 	}
@@ -246,8 +244,7 @@ static int export_dev(struct tree *t, const struct pcilu_raw_host *h, const stru
 	uint32_t class = r->cfg_len >= 12 ? pcilu_le32(r->cfg + 8) >> 8 : 0xffffff;
 	int ret;
 
-	snprintf(bdf, sizeof(bdf), "%04x:%02x:%02x.%d", r->seg, r->bus, PCI_SLOT(r->devfn),
-		 PCI_FUNC(r->devfn));
+	pcilu_src_bdf_fmt(r->seg, r->bus, r->devfn, bdf, sizeof(bdf));
 	snprintf(path, sizeof(path), "%s/%s", t->root, bdf);
 	if (mkdir(path, 0755) < 0)
 		return fail(t, path, -errno);

@@ -32,7 +32,6 @@ static const uint8_t hexv[256] = {
 #define ROW_BYTES	16
 #define MAX_OFF_DIGITS	8
 #define MAX_ROWS	(PCILU_CFG_EXP_SIZE / ROW_BYTES)
-#define LP_MAX_SHOWN	100	/* a garbage file of 2 M records needs no 2 M messages */
 
 struct lp {
 	const char *name;
@@ -40,8 +39,7 @@ struct lp {
 	struct pcilu_diag *d;
 	long line;
 	size_t errors;		/* records dropped or stray rows */
-	size_t shown;		/* error messages added; past LP_MAX_SHOWN only counted */
-	size_t unshown;		/* messages past that */
+	struct pcilu_src_errs errs;	/* messages shown, and past PCILU_SRC_MAX_SHOWN only counted */
 	int failed;		/* a feed ended in an error (-ENOMEM) */
 	size_t records;		/* records ended, good or bad, for the device limit */
 	size_t truncated;	/* devices with fewer than 256 bytes */
@@ -80,32 +78,21 @@ static const char *addr_str(const struct lp *s, char *buf, size_t len)
 __attribute__((format(printf, 2, 3)))
 static void rec_error(struct lp *s, const char *fmt, ...)
 {
-	char msg[256], bdf[24];
-	bool show = s->shown < LP_MAX_SHOWN;
+	char bdf[24], suffix[128];
 	va_list ap;
 
+	if (s->in_dev)
+		addr_str(s, bdf, sizeof(bdf));
+	snprintf(suffix, sizeof(suffix), "; the device (record at line %ld) cannot be read (--lenient leaves it out)",
+		 s->dev_line);
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	pcilu_src_error(&s->errs, s->d, s->name, s->line, s->in_dev ? bdf : NULL,
+			s->in_dev && !s->bad ? suffix : NULL, fmt, ap);
 	va_end(ap);
-	s->shown += show;
-	s->unshown += !show;
-	if (!s->in_dev) {
-		if (show)
-			pcilu_diag_add(s->d, PCILU_ERROR, s->name, s->line, -1, "%s", msg);
-		s->errors++;
-		return;
-	}
-	if (s->bad) {
-		if (show)
-			pcilu_diag_add(s->d, PCILU_ERROR, s->name, s->line, -1, "%s: %s",
-				       addr_str(s, bdf, sizeof(bdf)), msg);
-		return;
-	}
-	if (show)
-		pcilu_diag_add(s->d, PCILU_ERROR, s->name, s->line, -1,
-			       "%s: %s; the device (record at line %ld) cannot be read (--lenient leaves it out)",
-			       addr_str(s, bdf, sizeof(bdf)), msg, s->dev_line);
-	s->bad = true;
+	if (s->in_dev && s->bad)
+		return;	/* the record is already dropped and counted */
+	if (s->in_dev)
+		s->bad = true;
 	s->errors++;
 }
 
@@ -557,8 +544,7 @@ int pcilu_lspci_end(struct lp *s, const struct pcilu_source_opts *opts)
 			       "fewer than 256 bytes of config space are in the dump for %zu device%s (made with -x, or not as root): capabilities (ACS, ARI, SR-IOV) are unknown; use 'lspci -xxxx' as root",
 			       s->truncated, s->truncated == 1 ? "" : "s");
 	}
-	if (s->unshown)
-		pcilu_diag_add(s->d, PCILU_ERROR, name, 0, -1, "%zu more errors not shown", s->unshown);
+	pcilu_src_errors_end(&s->errs, s->d, name);
 	if (!ret && !h->count) {
 		pcilu_diag_add(s->d, PCILU_ERROR, name, 0, -1, "no devices found");
 		ret = -EINVAL;

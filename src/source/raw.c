@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,6 +26,27 @@ void pcilu_src_iommu_fact(struct pcilu_raw_host *h, bool linked, int groups)
 		h->iommu = groups ? PCILU_IOMMU_PRESENT : PCILU_IOMMU_ABSENT;
 		h->iommu_from = PCILU_FROM_SYSFS;
 	}
+}
+
+void pcilu_src_error(struct pcilu_src_errs *e, struct pcilu_diag *d, const char *name, long line, const char *bdf,
+		     const char *suffix, const char *fmt, va_list ap)
+{
+	char msg[256];
+
+	if (e->shown >= PCILU_SRC_MAX_SHOWN) {
+		e->unshown++;
+		return;
+	}
+	e->shown++;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	pcilu_diag_add(d, PCILU_ERROR, name, line, -1, "%s%s%s%s", bdf ? bdf : "", bdf ? ": " : "", msg,
+		       suffix ? suffix : "");
+}
+
+void pcilu_src_errors_end(const struct pcilu_src_errs *e, struct pcilu_diag *d, const char *name)
+{
+	if (e->unshown)
+		pcilu_diag_add(d, PCILU_ERROR, name, 0, -1, "%zu more errors not shown", e->unshown);
 }
 
 const char *pcilu_acpi_table_name(enum pcilu_acpi_table t)

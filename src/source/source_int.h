@@ -7,6 +7,8 @@
 #include <pcilu/regs.h>
 #include <pcilu/source.h>
 
+#include <stdarg.h>
+
 /*
  * addr.c, the one address grammar: [SEG:]BUS:SLOT.F at the start of
  * @p[0..len). @typed: as a user types it (1..8 segment digits, 1..2 bus and
@@ -279,6 +281,21 @@ uint16_t pcilu_vv_cap_id(const char *p, size_t len, bool ext);
 /* "Express (v2) Root Port (Slot+), ..." -> version and port type; false if unknown. */
 bool pcilu_vv_pcie_type(const char *p, size_t len, uint8_t *ver, bool *ver_known, uint8_t *type);
 
+/*
+ * Record errors of the dump readers (lspci.c, vvtext.c): the first
+ * PCILU_SRC_MAX_SHOWN go to the diagnostics, the rest are only counted (a
+ * garbage file of 2 M records needs no 2 M messages). raw.c.
+ */
+#define PCILU_SRC_MAX_SHOWN	100
+struct pcilu_src_errs {
+	size_t shown, unshown;
+};
+/* "[BDF: ]MSG[SUFFIX]" at @line of @name, if still shown. */
+void pcilu_src_error(struct pcilu_src_errs *e, struct pcilu_diag *d, const char *name, long line, const char *bdf,
+		     const char *suffix, const char *fmt, va_list ap) __attribute__((format(printf, 7, 0)));
+/* "N more errors not shown", when some were not. */
+void pcilu_src_errors_end(const struct pcilu_src_errs *e, struct pcilu_diag *d, const char *name);
+
 /* The text reader's state (vvtext.c), shared with the field parsers (vvtext_fields.c). */
 enum vv_cap_kind { VC_NONE, VC_PCIE, VC_ACS, VC_ARI, VC_SRIOV, VC_OTHER };
 enum vv_sub { VS_NONE, VS_DEVCAP2, VS_DEVCTL2, VS_OTHER };
@@ -288,7 +305,8 @@ struct vv_parser {
 	struct pcilu_raw_host *h;
 	struct pcilu_diag *d;
 	long line;
-	size_t errors, shown, unshown, records, denied;
+	size_t errors, records, denied;
+	struct pcilu_src_errs errs;
 	long denied_line;
 	size_t foreign;		/* lines at column 0 that are not a device header */
 	long foreign_line;

@@ -252,7 +252,7 @@ static void check_dups(struct synth *sy)
 {
 	qsort(sy->addrs, sy->naddrs, sizeof(*sy->addrs), cmp_addr);
 	for (size_t i = 1; i < sy->naddrs; i++) {
-		char a[256], b[256];
+		char a[256], b[256], addr[24];
 		const struct addr *x = &sy->addrs[i - 1], *y = &sy->addrs[i];
 
 		if (x->key != y->key)
@@ -265,9 +265,9 @@ static void check_dups(struct synth *sy)
 		}
 		describe(x, a, sizeof(a));
 		describe(y, b, sizeof(b));
-		serr(sy, x->node->path, "address %04x:%02x:%02x.%x of %s is also %s",
-		     (unsigned)(x->key >> 16), (unsigned)(x->key >> 8) & 0xff,
-		     (unsigned)PCI_SLOT(x->key & 0xff), (unsigned)PCI_FUNC(x->key & 0xff), a, b);
+		serr(sy, x->node->path, "address %s of %s is also %s",
+		     pcilu_src_bdf_fmt((uint32_t)(x->key >> 16), (uint8_t)(x->key >> 8), (uint8_t)x->key, addr,
+				       sizeof(addr)), a, b);
 	}
 }
 

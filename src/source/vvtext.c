@@ -22,25 +22,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define VP_MAX_SHOWN	100	/* as lspci.c: a garbage file needs no million messages */
-
 /* A problem in the current record: it is dropped (--lenient leaves it out). */
 void vv_error(struct vv_parser *s, const char *fmt, ...)
 {
-	char msg[256], bdf[24];
-	bool show = s->shown < VP_MAX_SHOWN;
+	char bdf[24];
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	s->shown += show;
-	s->unshown += !show;
 	pcilu_src_bdf_fmt(s->r.seg, s->r.bus, s->r.devfn, bdf, sizeof(bdf));
-	if (show)
-		pcilu_diag_add(s->d, PCILU_ERROR, s->name, s->line, -1,
-			       "%s: %s%s", bdf, msg, s->bad ? "" :
-			       "; the device cannot be read (--lenient leaves it out)");
+	va_start(ap, fmt);
+	pcilu_src_error(&s->errs, s->d, s->name, s->line, bdf,
+			s->bad ? NULL : "; the device cannot be read (--lenient leaves it out)", fmt, ap);
+	va_end(ap);
 	if (!s->bad)
 		s->errors++;
 	s->bad = true;
@@ -324,8 +316,7 @@ int pcilu_load_lspci_text(const char *name, const char *text, size_t len,
 			       "whether they are PCI Express, and their ACS, ARI and SR-IOV, are unknown, never taken as absent; "
 			       "run 'sudo lspci -vv'", s->denied, s->denied == 1 ? "" : "s");
 	}
-	if (s->unshown)
-		pcilu_diag_add(d, PCILU_ERROR, name, 0, -1, "%zu more errors not shown", s->unshown);
+	pcilu_src_errors_end(&s->errs, d, name);
 	if (!ret && s->foreign)
 		pcilu_diag_add(d, PCILU_NOTE, name, s->foreign_line, -1,
 			       "%zu line%s at the left margin %s not a device header (a prompt or text around a paste?): skipped",
