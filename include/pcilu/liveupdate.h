@@ -36,10 +36,8 @@ struct pcilu_lu_iommu {
 	const int32_t *group;
 	/* For pcilu_acs_path_enabled(); NULL: ACS paths are not checked. */
 	const struct pcilu_iommu *r;
-	/* What pcilu_lu_iommu_compute() allocated (the result keeps its policy). */
-	int32_t *own_group;
-	struct pcilu_iommu *own_r;
-	struct pcilu_policy *own_policy;
+	/* Private: what pcilu_lu_iommu_compute() and _use() allocated, NULL for groups of one's own. */
+	struct pcilu_lu_iommu_own *own;
 };
 
 /*
@@ -154,17 +152,42 @@ enum pcilu_lu_basis {
 	PCILU_LU_POLICY,	/* agreed in review, in no posted code (the iommufd singleton group) */
 };
 
+/*
+ * Which sentence a reason is: the rules decide with these codes and device
+ * indices; words are made only when a reason is printed
+ * (pcilu_lu_reason_words()).
+ */
+enum pcilu_lu_why {
+	PCILU_LUW_BRIDGE = 1,	/* a bridge was asked for */
+	PCILU_LUW_UNREADABLE,	/* the device reads all-ones */
+	PCILU_LUW_VF,		/* is_virtfn (v4: the device; next: the device or a path bridge) */
+	PCILU_LUW_ACS_QUIRK,	/* pci_dev_acs_ops[] matches the device or a path bridge */
+	PCILU_LUW_NO_IOMMU,	/* no IOMMU is on: no group (v4, iommufd) */
+	PCILU_LUW_NO_IOMMU_NOTE,/* no IOMMU is on: next preserves at the PCI level only */
+	PCILU_LUW_UNGROUPED,	/* no IOMMU translates it (kernel groups or firmware tables) */
+	PCILU_LUW_IOMMU_FN,	/* an IOMMU's own PCI function */
+	PCILU_LUW_GROUP_KERNEL,	/* the source's kernel group holds others (@other: the first) */
+	PCILU_LUW_GROUP_UNREAD,	/* alone, but in a group resting on unread bytes */
+	PCILU_LUW_GROUP_NOTE,	/* next: the group holds others; the PCI core does not check */
+	PCILU_LUW_GROUP_SHARED,	/* the computed group holds others */
+	PCILU_LUW_ACS_PATH,	/* REQ_ACS_FLAGS fails at @dev, above the card */
+	PCILU_LUW_ALIAS_QUIRK,	/* a quirk gives the card DMA aliases (@other: its real DMA device) */
+	PCILU_LUW_ALIAS_BRIDGE,	/* a PCI or PCIe-to-PCI bridge (@other) takes over its requester ID */
+	PCILU_LUW_PARTIAL,	/* preserve set: @other, in the card's group, is not preserved */
+};
+
 struct pcilu_lu_reason {
 	uint8_t rule;		/* enum pcilu_lu_rule */
+	uint8_t why;		/* enum pcilu_lu_why: the sentence that renders it */
+	uint8_t profile;	/* enum pcilu_lu_profile it was decided under */
 	uint8_t sev;		/* enum pcilu_lu_severity */
 	uint8_t flags;		/* PCILU_RF_* of the evaluation it rests on */
 	int err;		/* negative errno the kernel returns for it (0 for caveats, notes) */
+	int32_t card;		/* the device the verdict is about */
 	int32_t dev;		/* where the rule failed: the device or a bridge on its path */
 	int32_t other;		/* GROUP: a fellow member; DMA_ALIAS: the aliasing bridge; PARTIAL: the member left out */
 	uint16_t missing;	/* ACS_PATH: REQ_ACS_FLAGS bits capable but not enabled (or required, no cap) */
 	uint8_t basis;		/* enum pcilu_lu_basis */
-	char *text;		/* English sentence */
-	char *remedy;		/* what would change the verdict (or, undecided, what to capture), or NULL */
 };
 
 struct pcilu_lu_verdict {
@@ -189,7 +212,7 @@ struct pcilu_lu_slot {
 	bool singleton;		/* it would get an immutable singleton group (ACS path from the port) */
 	int32_t acs_fail;	/* first bridge (from the port up) failing REQ_ACS_FLAGS, or PCILU_NONE */
 	int32_t quirk;		/* first bridge needing a device-specific ACS quirk, or PCILU_NONE */
-	char *text;		/* why not, or NULL */
+	bool root;		/* a chain of bridges reaches a root bus */
 };
 
 /* One pci_liveupdate_preserve() call of a sequence. */
@@ -256,6 +279,7 @@ struct pcilu_lu_check {
 	struct pcilu_lu_kernel kernel;	/* what the source's kernel can do */
 	uint8_t state;			/* enum pcilu_lu_state over every verdict and preserve sequence */
 	size_t nrefused, nundecided;	/* devices with at least one such verdict */
+	size_t nstate[PCILU_LU_NPROFILES][3];	/* devices per profile and enum pcilu_lu_state */
 	unsigned profiles;		/* bit mask of enum pcilu_lu_profile */
 	struct pcilu_lu_devcheck *devs;
 	size_t ndevs;
@@ -264,18 +288,33 @@ struct pcilu_lu_check {
 	struct pcilu_lu_preserve pres[PCILU_LU_NPROFILES];
 	bool has_preserve;
 	bool eligible;			/* every checked device (and the preserve set) passes every selected profile */
+	struct pcilu_lu_ctx *ctx;	/* private: what the words of reasons and slots are made from */
 };
 
 /*
  * Check @devs (n of them; n == 0: every type-0 function but host bridges)
  * under the selected @profiles, with @r computed from @p. With @preserve,
  * also preserve @devs in sequence as the kernel would. Returns 0 or a
- * negative errno (bad index, -ENOMEM); the verdicts are in *out.
+ * negative errno (bad index, -ENOMEM); the verdicts are in *out. @r and
+ * @p must outlive *out: the words of its reasons are made from them.
  */
 PCILU_API int pcilu_lu_check_run(const struct pcilu_iommu *r, const struct pcilu_policy *p, unsigned profiles,
 				 const int32_t *devs, size_t n, bool preserve, struct pcilu_lu_check **out,
 				 struct pcilu_diag *d);
 PCILU_API void pcilu_lu_check_free(struct pcilu_lu_check *c);
+/* The reason a verdict rests on: the first refusal, else the first undecided rule; NULL when eligible. */
+PCILU_API const struct pcilu_lu_reason *pcilu_lu_verdict_lead(const struct pcilu_lu_verdict *v);
+
+/*
+ * The words of reason @r of @c (a verdict's or a preserve sequence's): the
+ * sentence in *text and, when @remedy is not NULL, what would change the
+ * verdict in *remedy (NULL when nothing would). Both malloc'd; 0 or -ENOMEM.
+ * Made here, not while deciding, so that a check prints only what it shows.
+ */
+PCILU_API int pcilu_lu_reason_words(const struct pcilu_lu_check *c, const struct pcilu_lu_reason *r,
+				    char **text, char **remedy);
+/* Why a card below slot @s would not pass, malloc'd in *text (NULL when it would); 0 or -ENOMEM. */
+PCILU_API int pcilu_lu_slot_words(const struct pcilu_lu_check *c, const struct pcilu_lu_slot *s, char **text);
 
 /* "111x1@0000:00:1c.0": the pci=config_acs= entry that enables @missing on @dev. */
 PCILU_API char *pcilu_lu_config_acs_str(const struct pcilu_dev *dev, uint16_t missing, char *buf, size_t len);

@@ -87,11 +87,9 @@ struct pcilu_sim_endpoint {
 struct pcilu_sim {
 	const struct pcilu_topology *now;	/* the host as read (not owned) */
 	struct pcilu_topology *next;		/* the next kernel's view, events applied */
-	struct pcilu_policy *pol_now, *pol_next;
+	struct pcilu_policy *pol_next;		/* the next kernel's command line and rules */
 	struct pcilu_iommu *r_now, *r_next;
-	int32_t *fw_ctrl;			/* next kernel's starting ACS Control per next device */
 	uint8_t *preserved_next;		/* per next device: enum pcilu_lu_role or 0 */
-	uint8_t *added;				/* per next device: 1 hot-plugged (--add), 2 VF (--sriov) */
 	struct pcilu_preserve_set set;		/* on the current topology */
 	struct pcilu_sim_endpoint *eps;
 	size_t neps;
@@ -99,6 +97,7 @@ struct pcilu_sim {
 	size_t failing;		/* preserved endpoints not isolated in the next kernel */
 	bool inherit, assign_busses, noari;
 	unsigned profile;
+	struct pcilu_sim_own *own;		/* private: the simulation's working state */
 };
 
 /*
@@ -112,9 +111,9 @@ PCILU_API void pcilu_sim_free(struct pcilu_sim *s);
 
 struct pcilu_diff {
 	const struct pcilu_topology *a, *b;	/* not owned */
-	struct pcilu_policy *pa, *pb;
-	struct pcilu_iommu *ra, *rb;
+	struct pcilu_iommu *ra, *rb;		/* each side's groups (they keep the policies they were computed with) */
 	struct pcilu_changes ch;
+	struct pcilu_policy *own;		/* private: the two sides' policies */
 };
 
 /* Compare two snapshots, each with the command line it records and ACS as read. */

@@ -35,7 +35,7 @@ static uint8_t worse(uint8_t a, uint8_t b)
 	return a == PCILU_LU_UNDECIDED || b == PCILU_LU_UNDECIDED ? PCILU_LU_UNDECIDED : PCILU_LU_ELIGIBLE;
 }
 
-static int check_devs(struct pcilu_lu_check *c, const struct lu_ctx *x, const int32_t *devs, size_t n)
+static int check_devs(struct pcilu_lu_check *c, const struct pcilu_lu_ctx *x, const int32_t *devs, size_t n)
 {
 	/* A device named twice is judged once: a byte per device, not a scan of those before it. */
 	uint8_t *seen = calloc(c->t->ndevs ? c->t->ndevs : 1, 1);
@@ -63,6 +63,7 @@ static int check_devs(struct pcilu_lu_check *c, const struct lu_ctx *x, const in
 			ret = pcilu_lu_eval(x, devs[i], p, &dc->v[p]);
 			if (ret)
 				break;
+			c->nstate[p][dc->v[p].state]++;
 			worst = worse(worst, dc->v[p].state);
 		}
 		c->nrefused += worst == PCILU_LU_REFUSED;
@@ -73,6 +74,17 @@ static int check_devs(struct pcilu_lu_check *c, const struct lu_ctx *x, const in
 	return ret;
 }
 
+
+const struct pcilu_lu_reason *pcilu_lu_verdict_lead(const struct pcilu_lu_verdict *v)
+{
+	for (size_t i = 0; i < v->nreasons; i++)
+		if (v->reasons[i].sev == PCILU_LUS_REFUSE)
+			return &v->reasons[i];
+	for (size_t i = 0; i < v->nreasons; i++)
+		if (v->reasons[i].sev == PCILU_LUS_UNDECIDED)
+			return &v->reasons[i];
+	return NULL;
+}
 
 static uint8_t first_reason(const struct pcilu_lu_verdict *v, uint8_t sev)
 {
@@ -93,7 +105,6 @@ static bool in_set(const struct pcilu_preserve_set *s, int32_t dev)
 /* Preserving one member of a multi-device group but not another. */
 static int partial_groups(struct pcilu_lu_check *c, struct pcilu_lu_preserve *pr)
 {
-	char b[24], o[24], msg[512];
 	bool strict = pr->profile != PCILU_LU_NEXT;
 
 	if (!c->iommu_on)
@@ -106,8 +117,9 @@ static int partial_groups(struct pcilu_lu_check *c, struct pcilu_lu_preserve *pr
 			continue;
 		g = pcilu_iommu_group(c->r, pcilu_iommu_group_of(c->r, nd->dev));
 		for (size_t m = 0; g && m < g->nmembers; m++) {
-			struct pcilu_lu_reason t = { .rule = PCILU_LUR_PARTIAL_GROUP, .dev = nd->dev,
-						     .other = g->members[m] };
+			struct pcilu_lu_reason t = { .rule = PCILU_LUR_PARTIAL_GROUP, .why = PCILU_LUW_PARTIAL,
+						     .profile = (uint8_t)pr->profile, .card = nd->dev,
+						     .dev = nd->dev, .other = g->members[m] };
 			bool unknown;
 			int ret;
 
@@ -119,13 +131,7 @@ static int partial_groups(struct pcilu_lu_check *c, struct pcilu_lu_preserve *pr
 			t.err = strict && !unknown ? -EINVAL : 0;
 			t.flags = g->flags;
 			t.basis = pcilu_lu_rule_basis(pr->profile, PCILU_LUR_PARTIAL_GROUP);
-			snprintf(msg, sizeof(msg), "%s is preserved but %s, in the same IOMMU group %d, is not: "
-				 "after kexec the new kernel may hand it to another owner while they share DMA "
-				 "isolation%s", pcilu_bdf(&c->t->devs[nd->dev], b, sizeof(b)),
-				 pcilu_bdf(&c->t->devs[g->members[m]], o, sizeof(o)), g->id,
-				 unknown ? "; undecided: the group rests on config space that was not read" :
-				 strict ? "; refused" : " (next does not check; iommufd would refuse)");
-			ret = pcilu_lu_reason_add(&pr->conflicts, &pr->nconflicts, &t, NULL, "%s", msg);
+			ret = pcilu_lu_reason_add(&pr->conflicts, &pr->nconflicts, &t);
 			if (ret)
 				return ret;
 			if (unknown)
@@ -200,7 +206,7 @@ static int preserve_seq(struct pcilu_lu_check *c, unsigned p, const int32_t *dev
 	return ret;
 }
 
-static int run(struct pcilu_lu_check *c, struct lu_ctx *x, const int32_t *devs, size_t n, bool preserve,
+static int run(struct pcilu_lu_check *c, struct pcilu_lu_ctx *x, const int32_t *devs, size_t n, bool preserve,
 	       struct pcilu_diag *d)
 {
 	int ret = pcilu_lu_slots_build(x, &c->slots, &c->nslots);
@@ -216,17 +222,44 @@ static int run(struct pcilu_lu_check *c, struct lu_ctx *x, const int32_t *devs, 
 	return ret;
 }
 
+/*
+ * The context the rules decide with, kept by the check for the words of its
+ * reasons: the groups a reboot with the IOMMU on would give, the source's
+ * own kernel groups, what the command line already has.
+ */
+static int ctx_build(struct pcilu_lu_check *c, const struct pcilu_policy *p, struct pcilu_diag *d)
+{
+	struct pcilu_lu_ctx *x = calloc(1, sizeof(*x));
+	const struct pcilu_topology *t = c->t;
+	int ret;
+
+	if (!x)
+		return -ENOMEM;
+	c->ctx = x;
+	*x = (struct pcilu_lu_ctx){ .t = t, .r = c->r, .iommu_on = c->iommu_on, .iommu_from = c->iommu_from,
+				    .platform_vendor = pcilu_platform_vendor(t), .cmd_iommu_off = p->iommu_off,
+				    .cmd_intel_off = p->intel_off, .cmd_amd_off = p->amd_off,
+				    .cmd_intel_on = p->intel_on };
+	/* What Linux 7.2 would do after a reboot with an IOMMU: names the remedy. */
+	x->own_on = *p;	/* shallow: shares p's strings (the caller keeps p while r lives), never freed */
+	x->own_on.acs = PCILU_ACS_LINUX;
+	x->own_on.iommu = PCILU_ON;
+	ret = pcilu_iommu_compute(t, &x->own_on, &x->own_r_on, d);
+	x->r_on = x->own_r_on;
+	if (!ret && t->has_kernel_groups) {
+		ret = pcilu_lu_gindex_build(t, NULL, true, &x->own_kx);
+		x->kx = x->own_kx.e ? &x->own_kx : NULL;
+	}
+	return ret;
+}
+
 int pcilu_lu_check_run(const struct pcilu_iommu *r, const struct pcilu_policy *p, unsigned profiles,
 		       const int32_t *devs, size_t n, bool preserve, struct pcilu_lu_check **out,
 		       struct pcilu_diag *d)
 {
 	const struct pcilu_topology *t = pcilu_iommu_topology(r);
-	struct pcilu_policy on = *p;	/* shallow: shares p's strings, never freed */
-	struct pcilu_iommu *r_on = NULL;
-	struct pcilu_lu_gindex kx = { 0 };
 	struct pcilu_lu_check *c;
 	int32_t *all = NULL;
-	struct lu_ctx x;
 	int ret;
 
 	*out = NULL;
@@ -244,24 +277,13 @@ int pcilu_lu_check_run(const struct pcilu_iommu *r, const struct pcilu_policy *p
 	c->capture_off = c->iommu_on && pcilu_policy_capture_iommu_off(p, t, &c->capture_from);
 	c->profiles = profiles & PCILU_LU_ALL_PROFILES;
 	pcilu_lu_kernel_probe(t, NULL, &c->kernel);
-	/* What Linux 7.2 would do after a reboot with an IOMMU: names the remedy. */
-	on.acs = PCILU_ACS_LINUX;
-	on.iommu = PCILU_ON;
-	ret = pcilu_iommu_compute(t, &on, &r_on, d);
+	ret = ctx_build(c, p, d);
 	if (!ret && !n)
 		ret = all_endpoints(t, &all, &n);
-	if (!ret && t->has_kernel_groups)
-		ret = pcilu_lu_gindex_build(t, NULL, true, &kx);
-	if (!ret) {
-		x = (struct lu_ctx){ .t = t, .r = r, .r_on = r_on, .p = p, .kx = kx.e ? &kx : NULL,
-				     .iommu_on = c->iommu_on, .iommu_from = c->iommu_from,
-				     .platform_vendor = pcilu_platform_vendor(t) };
-		ret = run(c, &x, all ? all : devs, n, preserve, d);
-	}
+	if (!ret)
+		ret = run(c, c->ctx, all ? all : devs, n, preserve, d);
 	c->eligible = c->state == PCILU_LU_ELIGIBLE;
-	pcilu_lu_gindex_free(&kx);
 	free(all);
-	pcilu_iommu_free(r_on);
 	if (ret) {
 		pcilu_lu_check_free(c);
 		return ret;
@@ -283,6 +305,11 @@ void pcilu_lu_check_free(struct pcilu_lu_check *c)
 		free(c->pres[p].reqs);
 		pcilu_preserve_set_free(&c->pres[p].set);
 		pcilu_lu_reasons_free(c->pres[p].conflicts, c->pres[p].nconflicts);
+	}
+	if (c->ctx) {
+		pcilu_lu_gindex_free(&c->ctx->own_kx);
+		pcilu_iommu_free(c->ctx->own_r_on);
+		free(c->ctx);
 	}
 	free(c);
 }

@@ -9,49 +9,65 @@
 #include <stdlib.h>
 #include <string.h>
 
-int pcilu_lu_iommu_use(const struct pcilu_iommu *r, struct pcilu_lu_iommu *io)
+/* What a pcilu_lu_iommu owns: the result keeps a pointer to its policy. */
+struct pcilu_lu_iommu_own {
+	struct pcilu_policy policy;
+	bool has_policy;
+	struct pcilu_iommu *r;
+	int32_t group[];
+};
+
+static int own_alloc(const struct pcilu_topology *t, struct pcilu_lu_iommu *io)
+{
+	memset(io, 0, sizeof(*io));
+	io->own = calloc(1, sizeof(*io->own) + (t->ndevs ? t->ndevs : 1) * sizeof(io->own->group[0]));
+	return io->own ? 0 : -ENOMEM;
+}
+
+static void fill(const struct pcilu_iommu *r, struct pcilu_lu_iommu *io)
 {
 	const struct pcilu_topology *t = pcilu_iommu_topology(r);
 
-	memset(io, 0, sizeof(*io));
-	io->own_group = malloc((t->ndevs ? t->ndevs : 1) * sizeof(*io->own_group));
-	if (!io->own_group)
-		return -ENOMEM;
 	for (size_t i = 0; i < t->ndevs; i++)
-		io->own_group[i] = pcilu_iommu_group_of(r, (int32_t)i);
-	io->group = io->own_group;
+		io->own->group[i] = pcilu_iommu_group_of(r, (int32_t)i);
+	io->group = io->own->group;
 	io->r = r;
-	return 0;
+}
+
+int pcilu_lu_iommu_use(const struct pcilu_iommu *r, struct pcilu_lu_iommu *io)
+{
+	int ret = own_alloc(pcilu_iommu_topology(r), io);
+
+	if (!ret)
+		fill(r, io);
+	return ret;
 }
 
 int pcilu_lu_iommu_compute(const struct pcilu_topology *t, struct pcilu_lu_iommu *io,
 			   struct pcilu_diag *d)
 {
-	struct pcilu_policy *p = malloc(sizeof(*p));
-	struct pcilu_iommu *r = NULL;
-	int ret;
+	int ret = own_alloc(t, io);
 
-	memset(io, 0, sizeof(*io));
-	if (!p)
-		return -ENOMEM;
-	pcilu_policy_init(p);
+	if (ret)
+		return ret;
+	pcilu_policy_init(&io->own->policy);
+	io->own->has_policy = true;
 	/* ACS as read: verify looks at the new kernel's registers. */
-	ret = t->cmdline ? pcilu_policy_parse_cmdline(p, t->cmdline, d) : 0;
-	ret = ret ?: pcilu_iommu_compute(t, p, &r, d);
-	ret = ret ?: pcilu_lu_iommu_use(r, io);
-	/* Owned from here on, so pcilu_lu_iommu_release() frees them whatever happened. */
-	io->own_r = r;
-	io->own_policy = p;
+	ret = t->cmdline ? pcilu_policy_parse_cmdline(&io->own->policy, t->cmdline, d) : 0;
+	ret = ret ?: pcilu_iommu_compute(t, &io->own->policy, &io->own->r, d);
+	if (!ret)
+		fill(io->own->r, io);
 	return ret;
 }
 
 void pcilu_lu_iommu_release(struct pcilu_lu_iommu *io)
 {
-	pcilu_iommu_free(io->own_r);
-	if (io->own_policy)
-		pcilu_policy_free(io->own_policy);
-	free(io->own_policy);
-	free(io->own_group);
+	if (io->own) {
+		pcilu_iommu_free(io->own->r);
+		if (io->own->has_policy)
+			pcilu_policy_free(&io->own->policy);
+		free(io->own);
+	}
 	memset(io, 0, sizeof(*io));
 }
 
@@ -156,7 +172,8 @@ int pcilu_lu_acs_path_ok(const struct pcilu_iommu *r, int32_t up, int32_t *fail,
 		return 1;
 	if (*fail == PCILU_NONE)
 		*fail = up;
-	pcilu_acs_eval_str(r, *fail, e, why, len);
+	if (why)
+		pcilu_acs_eval_str(r, *fail, e, why, len);
 	/* An unreadable ACS capability is not a "no": the rule cannot be decided. */
 	return (e->flags & PCILU_RF_UNKNOWN) ? -ENODATA : 0;
 }

@@ -53,7 +53,7 @@ size_t pcilu_lu_group_count(const struct pcilu_topology *t, const struct pcilu_l
 /*
  * pci_acs_path_enabled(up, NULL, REQ_ACS_FLAGS) through the iommu layer, the
  * one ACS path test of the rules engine and of verify: 1 yes, 0 no (*fail the
- * failing bridge, *e its evaluation, @why both in words), -ENODATA when ACS
+ * failing bridge, *e its evaluation, @why, unless NULL, both in words), -ENODATA when ACS
  * state was not readable.
  */
 int pcilu_lu_acs_path_ok(const struct pcilu_iommu *r, int32_t up, int32_t *fail, struct pcilu_acs_eval *e,
@@ -65,34 +65,56 @@ int pcilu_lu_acs_path_ok(const struct pcilu_iommu *r, int32_t up, int32_t *fail,
 
 #define LU_MAX_PATH	256	/* deeper than any bus hierarchy (256 buses per segment) */
 
-struct lu_ctx {
+/*
+ * What the rules decide with, and what their words are later made from: a
+ * check keeps it (pcilu_lu_check.ctx) until it is freed.
+ */
+struct pcilu_lu_ctx {
 	const struct pcilu_topology *t;
 	const struct pcilu_iommu *r;	/* the groups under the caller's policy */
 	const struct pcilu_iommu *r_on;	/* Linux 7.2 with an IOMMU on (what a reboot would give) */
-	const struct pcilu_policy *p;	/* the caller's policy: what the command line already has */
 	const struct pcilu_lu_gindex *kx;	/* the source's own kernel groups, NULL when it has none */
 	bool iommu_on;
 	uint8_t iommu_from;		/* enum pcilu_fact_origin */
 	uint16_t platform_vendor;	/* the host bridge's vendor: whose IOMMU to turn on */
+	/* What the command line already has: a remedy never asks for it again. */
+	bool cmd_iommu_off, cmd_intel_off, cmd_amd_off, cmd_intel_on;
 	const struct pcilu_lu_slot *slots;
 	size_t nslots;
+	/* What a check's context owns (check.c); own_r_on keeps a pointer to own_on. */
+	struct pcilu_policy own_on;
+	struct pcilu_iommu *own_r_on;
+	struct pcilu_lu_gindex own_kx;
 };
 
 /* The bridges above @dev (nearest first); *root says whether a root bus was reached. */
 size_t pcilu_lu_path(const struct pcilu_topology *t, int32_t dev, int32_t *path, size_t max, bool *root);
-/* Append a reason (text formatted, remedy taken over). -ENOMEM. */
-int pcilu_lu_reason_add(struct pcilu_lu_reason **a, size_t *n, const struct pcilu_lu_reason *tmpl,
-			char *remedy, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Append a copy of @r. -ENOMEM. */
+int pcilu_lu_reason_add(struct pcilu_lu_reason **a, size_t *n, const struct pcilu_lu_reason *r);
 void pcilu_lu_reasons_free(struct pcilu_lu_reason *a, size_t n);
 /* The verdict of @dev under @profile (rules.c). */
-int pcilu_lu_eval(const struct lu_ctx *c, int32_t dev, unsigned profile, struct pcilu_lu_verdict *v);
-/* Whether @dev's DMA can carry another requester ID; *via = the bridge or alias partner. */
-bool pcilu_lu_dma_alias(const struct lu_ctx *c, int32_t dev, int32_t *via, char *why, size_t len);
-/* slots.c: every root and downstream port, and remedies that name them. */
-int pcilu_lu_slots_build(const struct lu_ctx *c, struct pcilu_lu_slot **out, size_t *n);
+int pcilu_lu_eval(const struct pcilu_lu_ctx *c, int32_t dev, unsigned profile, struct pcilu_lu_verdict *v);
+/*
+ * Whether @dev's DMA can carry another requester ID: PCILU_LUW_ALIAS_QUIRK
+ * or PCILU_LUW_ALIAS_BRIDGE (*via = the real DMA device or the bridge), 0 not.
+ */
+uint8_t pcilu_lu_dma_alias(const struct pcilu_lu_ctx *c, int32_t dev, int32_t *via);
+/* The words of @r (words.c): *text and, @remedy not NULL, *remedy (or NULL). 0 or -ENOMEM. */
+int pcilu_lu_words(const struct pcilu_lu_ctx *c, const struct pcilu_lu_reason *r, char **text, char **remedy);
+/* A root or downstream port: where a card sits. */
+static inline bool pcilu_lu_is_slot_port(const struct pcilu_dev *d)
+{
+	return pcilu_is_bridge(d) && d->pcie_pos &&
+	       (d->pcie_type == PCI_EXP_TYPE_ROOT_PORT || d->pcie_type == PCI_EXP_TYPE_DOWNSTREAM);
+}
+
+/* slots.c: every root and downstream port; remedy.c: the remedies that name them. */
+int pcilu_lu_slots_build(const struct pcilu_lu_ctx *c, struct pcilu_lu_slot **out, size_t *n);
 void pcilu_lu_slots_free(struct pcilu_lu_slot *s, size_t n);
+/* Why a card below @s would not pass (remedy.c): *text, NULL when it would. 0 or -ENOMEM. */
+int pcilu_lu_slot_text(const struct pcilu_lu_ctx *c, const struct pcilu_lu_slot *s, char **text);
 /* What would make REQ_ACS_FLAGS pass at @bridge (malloc'd, NULL on ENOMEM). */
-char *pcilu_lu_acs_remedy(const struct lu_ctx *c, int32_t card, int32_t bridge, const struct pcilu_acs_eval *e,
+char *pcilu_lu_acs_remedy(const struct pcilu_lu_ctx *c, int32_t card, int32_t bridge, const struct pcilu_acs_eval *e,
 			  unsigned profile);
 /* "move the card; slots ... : A, B" for @profile (malloc'd). */
 /*
@@ -100,12 +122,12 @@ char *pcilu_lu_acs_remedy(const struct lu_ctx *c, int32_t card, int32_t bridge, 
  * physical slot (Slot Implemented), at least as wide and fast as the card's link;
  * an on-board @card (its port has no slot) is said not to move.
  */
-char *pcilu_lu_move_remedy(const struct lu_ctx *c, const char *lead, unsigned profile, int32_t card);
+char *pcilu_lu_move_remedy(const struct pcilu_lu_ctx *c, const char *lead, unsigned profile, int32_t card);
 /*
  * What turns the IOMMU on, read against the command line the host has: never
  * an option it already has (then: what else keeps it off, how to check).
  */
-const char *pcilu_lu_iommu_fix(const struct lu_ctx *c, char *buf, size_t len);
+const char *pcilu_lu_iommu_fix(const struct pcilu_lu_ctx *c, char *buf, size_t len);
 /* Under @profile, code or policy enforces @rule (enum pcilu_lu_basis). */
 uint8_t pcilu_lu_rule_basis(unsigned profile, uint8_t rule);
 

@@ -9,6 +9,7 @@
 #include <pcilu/liveupdate.h>
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Sentences from the rules are wrapped here; device lines are kept one per line. */
@@ -31,31 +32,38 @@ struct json_object *pcilu_check_errno_json(struct json_object *o, int err)
 	return o;
 }
 
-static struct json_object *reason_j(const struct pcilu_topology *t, const struct pcilu_lu_reason *r)
+static struct json_object *reason_j(const struct pcilu_lu_check *c, const struct pcilu_lu_reason *r)
 {
 	struct json_object *o = json_object_new_object();
+	char *text, *remedy;
+	int ret = pcilu_lu_reason_words(c, r, &text, &remedy);
 
 	pcilu_json_add(o, "rule", json_object_new_string(pcilu_lu_rule_name(r->rule)));
 	pcilu_json_add(o, "severity", json_object_new_string(pcilu_lu_severity_name(r->sev)));
 	pcilu_json_add(o, "basis", json_object_new_string(pcilu_lu_basis_name(r->basis)));
 	pcilu_json_add(o, "unknown", json_object_new_boolean((r->flags & PCILU_RF_UNKNOWN) != 0));
 	pcilu_check_errno_json(o, r->err);
-	pcilu_json_add(o, "device", bdf_j(t, r->dev));
-	pcilu_json_add(o, "other", bdf_j(t, r->other));
+	pcilu_json_add(o, "device", bdf_j(c->t, r->dev));
+	pcilu_json_add(o, "other", bdf_j(c->t, r->other));
 	if (r->rule == PCILU_LUR_ACS_PATH)
 		pcilu_json_add(o, "missing", pcilu_json_acs_flags(r->missing));
-	pcilu_json_add(o, "text", json_object_new_string(r->text));
-	pcilu_json_add(o, "remedy", r->remedy ? json_object_new_string(r->remedy) : NULL);
+	/* Out of memory for the words: null, as json-c gives for any member it cannot make. */
+	pcilu_json_add(o, "text", ret ? NULL : json_object_new_string(text));
+	pcilu_json_add(o, "remedy", !ret && remedy ? json_object_new_string(remedy) : NULL);
+	if (!ret) {
+		free(text);
+		free(remedy);
+	}
 	return o;
 }
 
-struct json_object *pcilu_check_reasons_json(const struct pcilu_topology *t, const struct pcilu_lu_reason *r,
+struct json_object *pcilu_check_reasons_json(const struct pcilu_lu_check *c, const struct pcilu_lu_reason *r,
 					     size_t n)
 {
 	struct json_object *a = json_object_new_array();
 
 	for (size_t i = 0; a && i < n; i++)
-		json_object_array_add(a, reason_j(t, &r[i]));
+		json_object_array_add(a, reason_j(c, &r[i]));
 	return a;
 }
 
@@ -81,7 +89,7 @@ static struct json_object *device_j(const struct pcilu_lu_check *c, const struct
 		pcilu_json_add(vo, "state", json_object_new_string(pcilu_lu_state_name(v->state)));
 		pcilu_json_add(vo, "eligible", json_object_new_boolean(v->eligible));
 		pcilu_check_errno_json(vo, v->err);
-		pcilu_json_add(vo, "reasons", pcilu_check_reasons_json(c->t, v->reasons, v->nreasons));
+		pcilu_json_add(vo, "reasons", pcilu_check_reasons_json(c, v->reasons, v->nreasons));
 		json_object_array_add(vs, vo);
 	}
 	pcilu_json_add(o, "verdicts", vs);
@@ -106,6 +114,7 @@ static struct json_object *slots_j(const struct pcilu_lu_check *c)
 		const struct pcilu_lu_slot *s = &c->slots[i];
 		const struct pcilu_dev *p = &c->t->devs[s->port];
 		struct json_object *o = json_object_new_object(), *occ = json_object_new_array();
+		char *text;
 
 		if (p->child_bus != PCILU_NONE)
 			for (uint32_t k = 0; occ && k < c->t->buses[p->child_bus].count; k++)
@@ -118,7 +127,9 @@ static struct json_object *slots_j(const struct pcilu_lu_check *c)
 		pcilu_json_add(o, "acs_fail", bdf_j(c->t, s->acs_fail));
 		pcilu_json_add(o, "quirk_bridge", bdf_j(c->t, s->quirk));
 		pcilu_json_add(o, "eligible", profile_flags_j(c, s->ok));
-		pcilu_json_add(o, "text", s->text ? json_object_new_string(s->text) : NULL);
+		text = NULL;
+		pcilu_json_add(o, "text", !pcilu_lu_slot_words(c, s, &text) && text ? json_object_new_string(text) : NULL);
+		free(text);
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -160,7 +171,7 @@ static struct json_object *preserve_j(const struct pcilu_lu_check *c)
 		pcilu_json_add(o, "state", json_object_new_string(pcilu_lu_state_name(pr->state)));
 		pcilu_json_add(o, "requests", rq);
 		pcilu_json_add(o, "nodes", nd);
-		pcilu_json_add(o, "conflicts", pcilu_check_reasons_json(c->t, pr->conflicts, pr->nconflicts));
+		pcilu_json_add(o, "conflicts", pcilu_check_reasons_json(c, pr->conflicts, pr->nconflicts));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -199,13 +210,11 @@ static struct json_object *counts_j(const struct pcilu_lu_check *c)
 	struct json_object *o = json_object_new_object();
 
 	for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++) {
-		size_t n[3] = { 0 };
+		const size_t *n = c->nstate[p];
 		struct json_object *po;
 
 		if (!(c->profiles & (1u << p)))
 			continue;
-		for (size_t i = 0; i < c->ndevs; i++)
-			n[c->devs[i].v[p].state <= 2 ? c->devs[i].v[p].state : 2]++;
 		po = json_object_new_object();
 		pcilu_json_add(po, "eligible", json_object_new_int64((int64_t)n[PCILU_LU_ELIGIBLE]));
 		pcilu_json_add(po, "refused", json_object_new_int64((int64_t)n[PCILU_LU_REFUSED]));
@@ -246,15 +255,23 @@ static int print_json(FILE *f, const struct pcilu_lu_check *c, const struct pcil
 	return pcilu_json_print(f, root);
 }
 
-void pcilu_check_print_reasons(FILE *f, const struct pcilu_lu_reason *r, size_t n, const char *ind)
+void pcilu_check_print_reasons(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_lu_reason *r, size_t n,
+			       const char *ind)
 {
 	static const char *const tag[] = { "", "why", "caveat", "note", "unknown" };
 
 	for (size_t i = 0; i < n; i++) {
+		char *text, *remedy;
+		int ret = pcilu_lu_reason_words(c, &r[i], &text, &remedy);
+
 		fprintf(f, "%s%s%s: %s\n", ind, tag[r[i].sev <= 4 ? r[i].sev : 3],
-			r[i].basis == PCILU_LU_POLICY ? " (policy)" : "", r[i].text);
-		if (r[i].remedy)
-			fprintf(f, "%s  fix: %s\n", ind, r[i].remedy);
+			r[i].basis == PCILU_LU_POLICY ? " (policy)" : "", ret ? "(out of memory)" : text);
+		if (!ret && remedy)
+			fprintf(f, "%s  fix: %s\n", ind, remedy);
+		if (!ret) {
+			free(text);
+			free(remedy);
+		}
 	}
 }
 
@@ -289,7 +306,7 @@ void pcilu_check_print_device(FILE *f, const struct pcilu_lu_check *c, const str
 		else
 			fprintf(f, "  %-8s refused: -%s (%d)\n", pcilu_lu_profile_name(p),
 				pcilu_errno_name(v->err), v->err);
-		pcilu_check_print_reasons(f, v->reasons, v->nreasons, "    ");
+		pcilu_check_print_reasons(f, c, v->reasons, v->nreasons, "    ");
 	}
 	if (c->t->devs[dc->dev].kernel_group >= 0)
 		fprintf(f, "  IOMMU group %d (the kernel's number; pcilu's is %d)\n", c->t->devs[dc->dev].kernel_group,
@@ -330,6 +347,7 @@ static void print_slots(FILE *f, const struct pcilu_lu_check *c)
 	for (size_t i = 0; i < c->nslots; i++) {
 		const struct pcilu_lu_slot *s = &c->slots[i];
 		const struct pcilu_dev *p = &c->t->devs[s->port];
+		char *text;
 		bool empty = p->child_bus == PCILU_NONE || !c->t->buses[p->child_bus].count;
 
 		char occ[40] = "empty";
@@ -345,8 +363,10 @@ static void print_slots(FILE *f, const struct pcilu_lu_check *c)
 			if (c->profiles & (1u << k))
 				fprintf(f, " %s:%s", pcilu_lu_profile_name(k), s->ok[k] ? "yes" : "no");
 		fputc('\n', f);
-		if (s->text)
-			pcilu_out_wrap(f, "      ", s->text, "      ", WRAP_COLS);
+		text = NULL;
+		if (!pcilu_lu_slot_words(c, s, &text) && text)
+			pcilu_out_wrap(f, "      ", text, "      ", WRAP_COLS);
+		free(text);
 	}
 	fputc('\n', f);
 }
@@ -380,7 +400,7 @@ static void print_preserve(FILE *f, const struct pcilu_lu_check *c)
 		for (size_t i = 0; i < pr->set.count; i++)
 			fprintf(f, "    %s %-8s refcount %u\n", bdf_s(c->t, pr->set.nodes[i].dev, b),
 				pcilu_lu_role_name(pr->set.nodes[i].role), pr->set.nodes[i].refcount);
-		pcilu_check_print_reasons(f, pr->conflicts, pr->nconflicts, "  ");
+		pcilu_check_print_reasons(f, c, pr->conflicts, pr->nconflicts, "  ");
 		fputc('\n', f);
 	}
 }
@@ -427,12 +447,10 @@ static void print_totals(FILE *f, const struct pcilu_lu_check *c, bool verbose)
 	};
 
 	for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++) {
-		size_t n[3] = { 0 };
+		const size_t *n = c->nstate[p];
 
 		if (!(c->profiles & (1u << p)))
 			continue;
-		for (size_t i = 0; i < c->ndevs; i++)
-			n[c->devs[i].v[p].state <= 2 ? c->devs[i].v[p].state : 2]++;
 		fprintf(f, "%-8s %zu of %zu can be preserved", pcilu_lu_profile_name(p), n[PCILU_LU_ELIGIBLE], c->ndevs);
 		if (n[PCILU_LU_REFUSED])
 			fprintf(f, ", %zu refused", n[PCILU_LU_REFUSED]);

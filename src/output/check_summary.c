@@ -19,18 +19,6 @@ struct row {
 	bool vfs;
 };
 
-/* The reason a profile's verdict rests on: the first refusal, else the first unknown. */
-static const struct pcilu_lu_reason *lead_reason(const struct pcilu_lu_verdict *v)
-{
-	for (size_t i = 0; i < v->nreasons; i++)
-		if (v->reasons[i].sev == PCILU_LUS_REFUSE)
-			return &v->reasons[i];
-	for (size_t i = 0; i < v->nreasons; i++)
-		if (v->reasons[i].sev == PCILU_LUS_UNDECIDED)
-			return &v->reasons[i];
-	return NULL;
-}
-
 /* Two devices print as one row when every selected profile says the same for the same rule. */
 static bool same_verdicts(const struct pcilu_lu_check *c, const struct pcilu_lu_devcheck *a,
 			  const struct pcilu_lu_devcheck *b, bool vfs)
@@ -45,8 +33,8 @@ static bool same_verdicts(const struct pcilu_lu_check *c, const struct pcilu_lu_
 			continue;
 		if (a->v[p].state != b->v[p].state || a->v[p].err != b->v[p].err)
 			return false;
-		ra = lead_reason(&a->v[p]);
-		rb = lead_reason(&b->v[p]);
+		ra = pcilu_lu_verdict_lead(&a->v[p]);
+		rb = pcilu_lu_verdict_lead(&b->v[p]);
 		if (!ra || !rb) {
 			if (ra != rb)
 				return false;
@@ -256,14 +244,14 @@ static void print_row(FILE *f, const struct pcilu_lu_check *c, const struct row 
 	fprintf(f, "  %-17s %-*s", addr, NAME_COLS, name);
 	for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++) {
 		/* No padding after the last column when no reason follows it. */
-		bool last = !(c->profiles >> (p + 1)) && !lead_reason(&dc->v[p]) && !(p && lead_reason(&dc->v[0]));
+		bool last = !(c->profiles >> (p + 1)) && !pcilu_lu_verdict_lead(&dc->v[p]) && !(p && pcilu_lu_verdict_lead(&dc->v[0]));
 
 		if (c->profiles & (1u << p))
 			fprintf(f, last ? " %s" : " %-9s", state_word(dc->v[p].state));
 	}
 	/* Each profile's lead reason once; a later profile's only where it differs. */
 	for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++) {
-		const struct pcilu_lu_reason *x = (c->profiles & (1u << p)) ? lead_reason(&dc->v[p]) : NULL;
+		const struct pcilu_lu_reason *x = (c->profiles & (1u << p)) ? pcilu_lu_verdict_lead(&dc->v[p]) : NULL;
 		bool dup = false;
 
 		for (size_t k = 0; x && k < nshown; k++)
@@ -320,7 +308,7 @@ static void print_rules(FILE *f, const struct pcilu_lu_check *c)
 
 	for (size_t i = 0; i < c->ndevs; i++)
 		for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++) {
-			const struct pcilu_lu_reason *x = (c->profiles & (1u << p)) ? lead_reason(&c->devs[i].v[p]) : NULL;
+			const struct pcilu_lu_reason *x = (c->profiles & (1u << p)) ? pcilu_lu_verdict_lead(&c->devs[i].v[p]) : NULL;
 
 			if (x && x->rule < 32) {
 				count[x->rule][p]++;

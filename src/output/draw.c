@@ -110,14 +110,17 @@ static void node(struct draw *w, int32_t i)
 	}
 	if (k >= 0) {
 		const struct pcilu_lu_verdict *v = &w->c->devs[k].v[w->profile];
+		const struct pcilu_lu_reason *lead = pcilu_lu_verdict_lead(v);
+		char *text;
 
 		fprintf(w->f, "&#10;%s: %s", pcilu_lu_profile_name(w->profile), pcilu_lu_state_name(v->state));
-		for (size_t x = 0; x < v->nreasons; x++)
-			if (v->reasons[x].sev == PCILU_LUS_REFUSE || v->reasons[x].sev == PCILU_LUS_UNDECIDED) {
-				fprintf(w->f, ": ");
-				dot_str(w->f, v->reasons[x].text);
-				break;
+		if (lead) {
+			fprintf(w->f, ": ");
+			if (!pcilu_lu_reason_words(w->c, lead, &text, NULL)) {
+				dot_str(w->f, text);
+				free(text);
 			}
+		}
 	}
 	if (pcilu_is_bridge(d) || d->acs_pos)
 		fprintf(w->f, "&#10;%s", pcilu_acs_summary(d, acs, sizeof(acs)));

@@ -119,17 +119,6 @@ static const char *plan_verdict(const struct pcilu_plan_result *r)
 	return r->check && r->check->state == PCILU_LU_UNDECIDED ? "undecided" : "refused";
 }
 
-/* The reason that decided a negative verdict: the first refusal, else the first undecided rule. */
-static const struct pcilu_lu_reason *first_refusal(const struct pcilu_lu_verdict *v)
-{
-	uint8_t sev = v->state == PCILU_LU_UNDECIDED ? PCILU_LUS_UNDECIDED : PCILU_LUS_REFUSE;
-
-	for (size_t i = 0; i < v->nreasons; i++)
-		if (v->reasons[i].sev == sev)
-			return &v->reasons[i];
-	return NULL;
-}
-
 /* Not refused: a fact was missing from the input. */
 static bool undecided(const struct pcilu_lu_verdict *v)
 {
@@ -143,7 +132,8 @@ static struct json_object *json_refusals(const struct pcilu_plan_result *r)
 
 	for (size_t i = 0; a && c && i < c->ndevs; i++) {
 		const struct pcilu_lu_verdict *v = &c->devs[i].v[r->profile];
-		const struct pcilu_lu_reason *why = first_refusal(v);
+		char *text;
+		const struct pcilu_lu_reason *why = pcilu_lu_verdict_lead(v);
 		struct json_object *x;
 
 		if (v->eligible)
@@ -152,10 +142,13 @@ static struct json_object *json_refusals(const struct pcilu_plan_result *r)
 		pcilu_json_add(x, "bdf", pcilu_json_bdf(&c->t->devs[c->devs[i].dev]));
 		pcilu_json_add(x, "state", json_object_new_string(pcilu_lu_state_name(v->state)));
 		pcilu_json_add(x, "undecided", json_object_new_boolean(undecided(v)));
-		pcilu_json_add(x, "reason", why ? json_object_new_string(why->text) : NULL);
+		text = NULL;
+		pcilu_json_add(x, "reason", why && !pcilu_lu_reason_words(c, why, &text, NULL) ?
+			       json_object_new_string(text) : NULL);
+		free(text);
 		pcilu_json_add(x, "rule", why ? json_object_new_string(pcilu_lu_rule_name(why->rule)) : NULL);
 		pcilu_check_errno_json(x, v->err);
-		pcilu_json_add(x, "reasons", pcilu_check_reasons_json(c->t, v->reasons, v->nreasons));
+		pcilu_json_add(x, "reasons", pcilu_check_reasons_json(c, v->reasons, v->nreasons));
 		json_object_array_add(a, x);
 	}
 	return a;
@@ -188,7 +181,7 @@ static int json_plan(FILE *f, const struct pcilu_topology *t, const struct pcilu
 	pcilu_json_add(root, "profile", json_object_new_string(pcilu_lu_profile_name(r->profile)));
 	pcilu_json_add(root, "verdict", json_object_new_string(plan_verdict(r)));
 	pcilu_json_add(root, "refusals", json_refusals(r));
-	pcilu_json_add(root, "conflicts", pcilu_check_reasons_json(t, pr ? pr->conflicts : NULL,
+	pcilu_json_add(root, "conflicts", pcilu_check_reasons_json(r->check, pr ? pr->conflicts : NULL,
 								   pr ? pr->nconflicts : 0));
 	pcilu_json_add(root, "output", r->output ? json_object_new_string(r->output) : NULL);
 	pcilu_json_add(root, "luo", json_luo(r));
@@ -210,12 +203,12 @@ static void text_verdicts(FILE *f, const struct pcilu_plan_result *r, const stru
 			pcilu_check_print_device(f, c, &c->devs[i], o->names);
 	if (pr->nconflicts) {
 		fprintf(f, "Preserving them together:\n");
-		pcilu_check_print_reasons(f, pr->conflicts, pr->nconflicts, "  ");
+		pcilu_check_print_reasons(f, c, pr->conflicts, pr->nconflicts, "  ");
 		fputc('\n', f);
 	}
 	for (size_t i = 0; i < c->ndevs; i++) {
 		const struct pcilu_lu_verdict *v = &c->devs[i].v[r->profile];
-		const struct pcilu_lu_reason *why = first_refusal(v);
+		const struct pcilu_lu_reason *why = pcilu_lu_verdict_lead(v);
 
 		if (undecided(v))
 			fprintf(f, "%s %s under %s: undecided, rule %s (the input lacks a fact)\n",

@@ -46,7 +46,8 @@ struct pcilu_lu_reason;
 /* One device's block: the verdict per selected profile, the reasons and their fixes. */
 void pcilu_check_print_device(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_lu_devcheck *dc,
 			      struct pcilu_names *n);
-void pcilu_check_print_reasons(FILE *f, const struct pcilu_lu_reason *r, size_t n, const char *ind);
+void pcilu_check_print_reasons(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_lu_reason *r, size_t n,
+			       const char *ind);
 /*
  * @lead then @text, broken at spaces so lines stay within @width columns
  * where words allow; continuation lines start with @indent.
@@ -64,7 +65,7 @@ const char *pcilu_link_str(unsigned speed, unsigned width, char *buf, size_t len
 void pcilu_check_print_summary(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_out_opts *o);
 /* "errno" and "errno_name" members added to @o, which is returned. */
 struct json_object *pcilu_check_errno_json(struct json_object *o, int err);
-struct json_object *pcilu_check_reasons_json(const struct pcilu_topology *t, const struct pcilu_lu_reason *r,
+struct json_object *pcilu_check_reasons_json(const struct pcilu_lu_check *c, const struct pcilu_lu_reason *r,
 					     size_t n);
 struct pcilu_lu_kernel;
 /* What the source says of its kernel (IOMMU, release, PCI Live Update), once, at the top. */

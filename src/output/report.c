@@ -85,12 +85,10 @@ static void totals(FILE *f, const struct pcilu_lu_check *c)
 {
 	fprintf(f, "<h2>Answer</h2>\n<ul>\n");
 	for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++) {
-		size_t n[3] = { 0 };
+		const size_t *n = c->nstate[p];
 
 		if (!(c->profiles & (1u << p)))
 			continue;
-		for (size_t i = 0; i < c->ndevs; i++)
-			n[c->devs[i].v[p].state <= 2 ? c->devs[i].v[p].state : 2]++;
 		fprintf(f, "<li><b>%s</b>: %zu of %zu endpoints can be preserved, %zu refused, %zu undecided "
 			"<small>(", pcilu_lu_profile_name(p), n[PCILU_LU_ELIGIBLE], c->ndevs, n[PCILU_LU_REFUSED],
 			n[PCILU_LU_UNDECIDED]);
@@ -98,14 +96,6 @@ static void totals(FILE *f, const struct pcilu_lu_check *c)
 		fprintf(f, ")</small></li>\n");
 	}
 	fprintf(f, "</ul>\n");
-}
-
-static const struct pcilu_lu_reason *lead(const struct pcilu_lu_verdict *v)
-{
-	for (size_t i = 0; i < v->nreasons; i++)
-		if (v->reasons[i].sev == PCILU_LUS_REFUSE || v->reasons[i].sev == PCILU_LUS_UNDECIDED)
-			return &v->reasons[i];
-	return NULL;
 }
 
 static void device_rows(FILE *f, const struct pcilu_lu_check *c, struct pcilu_names *n)
@@ -123,6 +113,7 @@ static void device_rows(FILE *f, const struct pcilu_lu_check *c, struct pcilu_na
 		const struct pcilu_lu_devcheck *dc = &c->devs[i];
 		const struct pcilu_dev *d = &c->t->devs[dc->dev];
 		const struct pcilu_lu_reason *x = NULL;
+		char *text;
 
 		pcilu_bdf(d, bdf, sizeof(bdf));
 		fprintf(f, "<tr data-bdf=\"%s\"><td>%s</td><td>", bdf, bdf);
@@ -141,11 +132,13 @@ static void device_rows(FILE *f, const struct pcilu_lu_check *c, struct pcilu_na
 			fprintf(f, "<td class=\"%s\">%s</td>", pcilu_lu_state_name(dc->v[p].state),
 				pcilu_lu_state_name(dc->v[p].state));
 			if (!x)
-				x = lead(&dc->v[p]);
+				x = pcilu_lu_verdict_lead(&dc->v[p]);
 		}
 		fprintf(f, "<td>");
-		if (x)
-			html(f, x->text);
+		if (x && !pcilu_lu_reason_words(c, x, &text, NULL)) {
+			html(f, text);
+			free(text);
+		}
 		fprintf(f, "</td></tr>\n");
 	}
 	fprintf(f, "</tbody></table>\n");

@@ -17,6 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The simulation's working state, private to this file. */
+struct pcilu_sim_own {
+	struct pcilu_policy pol_now;	/* the outgoing kernel: its command line, ACS as read */
+	bool has_pol_now;
+	int32_t *fw_ctrl;		/* next kernel's starting ACS Control per next device */
+	uint8_t *added;			/* per next device: 1 hot-plugged (--add), 2 VF (--sriov) */
+};
+
 /*
  * Eligibility of a preserved endpoint in one view, by the rules engine's
  * @profile (v4: pci_device_group_immutable_singleton(), PCI v4 08/11).
@@ -27,7 +35,7 @@ static int sim_eligible(const struct pcilu_iommu *r, const struct pcilu_policy *
 			unsigned profile, char *why, size_t len)
 {
 	const struct pcilu_topology *t = pcilu_iommu_topology(r);
-	struct lu_ctx c = { .t = t, .r = r, .r_on = r, .platform_vendor = pcilu_platform_vendor(t) };
+	struct pcilu_lu_ctx c = { .t = t, .r = r, .r_on = r, .platform_vendor = pcilu_platform_vendor(t) };
 	struct pcilu_lu_verdict v;
 	int ret;
 
@@ -40,8 +48,14 @@ static int sim_eligible(const struct pcilu_iommu *r, const struct pcilu_policy *
 		if (v.reasons[i].sev != PCILU_LUS_REFUSE)
 			continue;
 		unknown |= (v.reasons[i].flags & PCILU_RF_UNKNOWN) != 0;
-		if (!why[0])
-			snprintf(why, len, "%s", v.reasons[i].text);
+		if (!why[0] && !ret) {
+			char *text;
+
+			ret = pcilu_lu_words(&c, &v.reasons[i], &text, NULL);
+			if (!ret)
+				snprintf(why, len, "%s", text);
+			free(text);
+		}
 	}
 	pcilu_lu_reasons_free(v.reasons, v.nreasons);
 	if (ret)
@@ -53,15 +67,13 @@ static int sim_eligible(const struct pcilu_iommu *r, const struct pcilu_policy *
 
 static int policy_now(struct pcilu_sim *s, struct pcilu_diag *d)
 {
-	s->pol_now = calloc(1, sizeof(*s->pol_now));
-	if (!s->pol_now)
-		return -ENOMEM;
-	pcilu_policy_init(s->pol_now);
+	pcilu_policy_init(&s->own->pol_now);
+	s->own->has_pol_now = true;
 	/* what the outgoing kernel left in the registers is what its own groups came from */
-	s->pol_now->acs = PCILU_ACS_AS_READ;
-	if (s->now->cmdline && pcilu_policy_parse_cmdline(s->pol_now, s->now->cmdline, d))
+	s->own->pol_now.acs = PCILU_ACS_AS_READ;
+	if (s->now->cmdline && pcilu_policy_parse_cmdline(&s->own->pol_now, s->now->cmdline, d))
 		return -EINVAL;
-	return pcilu_iommu_compute(s->now, s->pol_now, &s->r_now, d);
+	return pcilu_iommu_compute(s->now, &s->own->pol_now, &s->r_now, d);
 }
 
 static int policy_next(struct pcilu_sim *s, const struct pcilu_sim_opts *o, struct pcilu_diag *d)
@@ -81,7 +93,7 @@ static int policy_next(struct pcilu_sim *s, const struct pcilu_sim_opts *o, stru
 	/* pci_setup()'s own matching, from the one parser of the command line */
 	s->assign_busses = s->pol_next->assign_busses;
 	s->noari = s->pol_next->noari;
-	s->pol_next->fw_ctrl = s->fw_ctrl;
+	s->pol_next->fw_ctrl = s->own->fw_ctrl;
 	s->pol_next->nfw_ctrl = s->next->ndevs;
 	return 0;
 }
@@ -134,14 +146,14 @@ static int build_next(struct pcilu_sim *s, const struct pcilu_sim_opts *o, struc
 	pcilu_diag_free(&scratch);
 	pcilu_raw_host_free(&raw);
 	if (!ret) {
-		s->added = calloc(s->next->ndevs ? s->next->ndevs : 1, 1);
-		ret = s->added ? 0 : -ENOMEM;
+		s->own->added = calloc(s->next->ndevs ? s->next->ndevs : 1, 1);
+		ret = s->own->added ? 0 : -ENOMEM;
 	}
 	for (size_t i = 0; !ret && i < nadded; i++) {
 		int32_t j = pcilu_lu_find(s->next, added[i]);
 
 		if (j != PCILU_NONE)
-			s->added[j] = ncopied + i < nplugged ? 1 : 2;
+			s->own->added[j] = ncopied + i < nplugged ? 1 : 2;
 	}
 	free(added);
 	return ret;
@@ -184,8 +196,8 @@ static void next_ari(struct pcilu_sim *s)
 static int mark_preserved(struct pcilu_sim *s)
 {
 	s->preserved_next = calloc(s->next->ndevs ? s->next->ndevs : 1, 1);
-	s->fw_ctrl = malloc((s->next->ndevs ? s->next->ndevs : 1) * sizeof(*s->fw_ctrl));
-	if (!s->preserved_next || !s->fw_ctrl)
+	s->own->fw_ctrl = malloc((s->next->ndevs ? s->next->ndevs : 1) * sizeof(*s->own->fw_ctrl));
+	if (!s->preserved_next || !s->own->fw_ctrl)
 		return -ENOMEM;
 	for (size_t k = 0; k < s->set.count; k++) {
 		int32_t j = pcilu_lu_find(s->next, pcilu_lu_addr_of(&s->now->devs[s->set.nodes[k].dev]));
@@ -201,9 +213,9 @@ static int mark_preserved(struct pcilu_sim *s)
 		const struct pcilu_dev *d = &s->next->devs[j];
 		int32_t i = pcilu_topology_find(s->now, d->seg, d->bus, d->devfn);
 
-		s->fw_ctrl[j] = i == PCILU_NONE || s->added[j] ? 0 : pcilu_iommu_acs_ctrl(s->r_now, i);
+		s->own->fw_ctrl[j] = i == PCILU_NONE || s->own->added[j] ? 0 : pcilu_iommu_acs_ctrl(s->r_now, i);
 		if (s->inherit && s->preserved_next[j])
-			s->fw_ctrl[j] |= PCILU_FW_ADOPTED;
+			s->own->fw_ctrl[j] |= PCILU_FW_ADOPTED;
 	}
 	return 0;
 }
@@ -224,7 +236,7 @@ static int endpoints(struct pcilu_sim *s, struct lu_cmp *c)
 		e->dev = s->set.nodes[k].dev;
 		e->next_dev = c->a2b[e->dev];
 		dev = &s->now->devs[e->dev];
-		e->now = sim_eligible(s->r_now, s->pol_now, e->dev, s->profile, e->why_now, sizeof(e->why_now));
+		e->now = sim_eligible(s->r_now, &s->own->pol_now, e->dev, s->profile, e->why_now, sizeof(e->why_now));
 		e->next = e->next_dev == PCILU_NONE ? -ENODEV :
 			  sim_eligible(s->r_next, s->pol_next, e->next_dev, s->profile, e->why_next,
 				       sizeof(e->why_next));
@@ -266,7 +278,7 @@ static int joined(struct pcilu_sim *s, const struct lu_cmp *c)
 			ch = pcilu_changes_add(&s->ch, PCILU_CH_JOINED, &s->next->devs[j],
 					       "%s%s joins the group of preserved %s",
 					       pcilu_bdf(&s->next->devs[j], bdf, sizeof(bdf)),
-					       s->added[j] == 1 ? " (hot-plugged)" : s->added[j] == 2 ? " (new VF)" : "",
+					       s->own->added[j] == 1 ? " (hot-plugged)" : s->own->added[j] == 2 ? " (new VF)" : "",
 					       pcilu_bdf(&s->now->devs[e->dev], pbdf, sizeof(pbdf)));
 			if (!ch)
 				return -ENOMEM;
@@ -336,7 +348,7 @@ static int run(struct pcilu_sim *s, const struct pcilu_sim_opts *o, struct pcilu
 	if (ret)
 		return ret;
 	c = (struct lu_cmp){ .ra = s->r_now, .rb = s->r_next, .a = s->now, .b = s->next,
-			     .preserved_b = s->preserved_next, .added_b = s->added, .out = &s->ch };
+			     .preserved_b = s->preserved_next, .added_b = s->own->added, .out = &s->ch };
 	ret = pcilu_cmp_map(&c, false);
 	if (!ret)
 		ret = endpoints(s, &c);
@@ -363,8 +375,12 @@ int pcilu_simulate(const struct pcilu_topology *t, const int32_t *preserve, size
 	int ret;
 
 	*out = NULL;
-	if (!s)
+	if (s)
+		s->own = calloc(1, sizeof(*s->own));
+	if (!s || !s->own) {
+		free(s);
 		return -ENOMEM;
+	}
 	s->now = t;
 	s->inherit = !o->no_inherit;
 	s->profile = o->profile;
@@ -385,18 +401,18 @@ void pcilu_sim_free(struct pcilu_sim *s)
 		return;
 	pcilu_iommu_free(s->r_now);
 	pcilu_iommu_free(s->r_next);
-	if (s->pol_now)
-		pcilu_policy_free(s->pol_now);
+	if (s->own->has_pol_now)
+		pcilu_policy_free(&s->own->pol_now);
 	if (s->pol_next)
 		pcilu_policy_free(s->pol_next);
-	free(s->pol_now);
 	free(s->pol_next);
 	pcilu_topology_free(s->next);
 	pcilu_preserve_set_free(&s->set);
 	pcilu_changes_free(&s->ch);
-	free(s->fw_ctrl);
+	free(s->own->fw_ctrl);
 	free(s->preserved_next);
-	free(s->added);
+	free(s->own->added);
+	free(s->own);
 	free(s->eps);
 	free(s);
 }

@@ -1,4 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cmocka.h>
+
 #include "fixture.h"
 #include "../../src/handover/handover_int.h"
 #include "../../src/base/base_int.h"
@@ -190,4 +197,28 @@ const struct pcilu_lu_verdict *fx_verdict(const struct fx_run *x, const char *bd
 			return &x->c->devs[i].v[profile];
 	fprintf(stderr, "fixture: %s not checked\n", bdf);
 	abort();
+}
+
+/* The words of a reason, kept in a ring of eight so an assertion can name two at once. */
+static const char *fx_words(const struct pcilu_lu_check *c, const struct pcilu_lu_reason *r, bool rem)
+{
+	static char ring[8][4096];
+	static unsigned next;
+	char *text, *remedy, *slot = ring[next++ % 8];
+
+	assert_int_equal(pcilu_lu_reason_words(c, r, &text, &remedy), 0);
+	snprintf(slot, sizeof(ring[0]), "%s", rem ? (remedy ? remedy : "") : text);
+	free(text);
+	free(remedy);
+	return slot;
+}
+
+const char *fx_text(const struct pcilu_lu_check *c, const struct pcilu_lu_reason *r)
+{
+	return fx_words(c, r, false);
+}
+
+const char *fx_remedy(const struct pcilu_lu_check *c, const struct pcilu_lu_reason *r)
+{
+	return fx_words(c, r, true);
 }

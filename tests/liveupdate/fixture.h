@@ -54,5 +54,11 @@ struct fx_run {
 void fx_run_free(struct fx_run *x);
 /* @bdf's verdict under @profile; fails the test when @bdf was not checked. */
 const struct pcilu_lu_verdict *fx_verdict(const struct fx_run *x, const char *bdf, unsigned profile);
+/*
+ * The words of @r (pcilu_lu_reason_words()): its sentence, or its remedy
+ * ("" when it has none). Valid until the eighth call after this one.
+ */
+const char *fx_text(const struct pcilu_lu_check *c, const struct pcilu_lu_reason *r);
+const char *fx_remedy(const struct pcilu_lu_check *c, const struct pcilu_lu_reason *r);
 
 #endif

@@ -76,6 +76,10 @@ static const struct pcilu_lu_reason *fires(const struct fx_run *x, const char *b
 				fail_msg("%s %s: %s has severity %s, expected %s", bdf, pcilu_lu_profile_name(profile),
 					 pcilu_lu_rule_name(rule), pcilu_lu_severity_name(v->reasons[i].sev),
 					 pcilu_lu_severity_name(sev));
+			/* Decided with a code, worded on demand: every code has its own sentence. */
+			if (!v->reasons[i].why || !strcmp(fx_text(x->c, &v->reasons[i]), pcilu_lu_rule_name(rule)))
+				fail_msg("%s %s: %s has no sentence of its own", bdf, pcilu_lu_profile_name(profile),
+					 pcilu_lu_rule_name(rule));
 			return &v->reasons[i];
 		}
 	fail_msg("%s %s: no %s reason", bdf, pcilu_lu_profile_name(profile), pcilu_lu_rule_name(rule));
@@ -176,6 +180,7 @@ static void test_rule_no_group_left_out(void **state)
 {
 	static const char *const ep[] = { "01:00.0" };
 	struct fx_dev devs[FX_REF_COUNT];
+	const struct pcilu_lu_reason *why;
 	struct fx_run x = { 0 };
 
 	(void)state;
@@ -185,8 +190,9 @@ static void test_rule_no_group_left_out(void **state)
 	x.t->iommu = PCILU_IOMMU_PRESENT;
 	x.t->iommu_from = PCILU_FROM_GROUPS;
 	run_check(&x, ep, 1, false);
-	assert_non_null(strstr(fires(&x, "01:00.0", PCILU_LU_V4, PCILU_LUR_NO_GROUP, PCILU_LUS_REFUSE)->text,
-			       "put 0000:01:00.0 in no IOMMU group"));
+	why = fires(&x, "01:00.0", PCILU_LU_V4, PCILU_LUR_NO_GROUP, PCILU_LUS_REFUSE);
+	assert_int_equal(why->why, PCILU_LUW_UNGROUPED);
+	assert_non_null(strstr(fx_text(x.c, why), "put 0000:01:00.0 in no IOMMU group"));
 	fires(&x, "01:00.0", PCILU_LU_IOMMUFD, PCILU_LUR_NO_GROUP, PCILU_LUS_REFUSE);
 	assert_false(has_rule(&x, "01:00.0", PCILU_LU_V4, PCILU_LUR_GROUP));
 	fx_run_free(&x);
@@ -197,6 +203,7 @@ static void test_rule_no_group_iommu_function(void **state)
 {
 	static const char *const ep[] = { "00:00.2" };
 	struct fx_dev devs[FX_REF_COUNT + 1];
+	const struct pcilu_lu_reason *why;
 	struct fx_run x = { 0 };
 
 	(void)state;
@@ -211,8 +218,9 @@ static void test_rule_no_group_iommu_function(void **state)
 		x.t->devs[i].kernel_group = PCILU_NO_GROUP;
 	run_check(&x, ep, 1, false);
 	assert_true(x.c->iommu_on);
-	assert_non_null(strstr(fires(&x, "00:00.2", PCILU_LU_V4, PCILU_LUR_NO_GROUP, PCILU_LUS_REFUSE)->text,
-			       "an IOMMU's own PCI function"));
+	why = fires(&x, "00:00.2", PCILU_LU_V4, PCILU_LUR_NO_GROUP, PCILU_LUS_REFUSE);
+	assert_int_equal(why->why, PCILU_LUW_IOMMU_FN);
+	assert_non_null(strstr(fx_text(x.c, why), "an IOMMU's own PCI function"));
 	fires(&x, "00:00.2", PCILU_LU_IOMMUFD, PCILU_LUR_NO_GROUP, PCILU_LUS_REFUSE);
 	fx_run_free(&x);
 }
@@ -332,6 +340,11 @@ static void test_rule_partial_group(void **state)
 	assert_int_equal(pr->conflicts[0].rule, PCILU_LUR_PARTIAL_GROUP);
 	assert_int_equal(pr->conflicts[0].sev, PCILU_LUS_CAVEAT);
 	assert_int_equal(pr->conflicts[0].other, fx_find(x.t, "08:00.1"));
+	assert_int_equal(pr->conflicts[0].why, PCILU_LUW_PARTIAL);
+	assert_non_null(strstr(fx_text(x.c, &pr->conflicts[0]), "0000:08:00.0 is preserved but 0000:08:00.1, in the "
+			       "same IOMMU group"));
+	assert_non_null(strstr(fx_text(x.c, &pr->conflicts[0]), "(next does not check; iommufd would refuse)"));
+	assert_string_equal(fx_remedy(x.c, &pr->conflicts[0]), "");
 	assert_int_equal(x.c->pres[PCILU_LU_V4].nconflicts, 0);	/* refused by the group rule first */
 	fx_run_free(&x);
 
@@ -348,6 +361,8 @@ static void test_rule_partial_group(void **state)
 		assert_int_equal(pr->conflicts[0].rule, PCILU_LUR_PARTIAL_GROUP);
 		assert_int_equal(pr->conflicts[0].sev, PCILU_LUS_UNDECIDED);
 		assert_int_equal(pr->conflicts[0].other, fx_find(x.t, "04:00.1"));
+		assert_non_null(strstr(fx_text(x.c, &pr->conflicts[0]),
+				       "; undecided: the group rests on config space that was not read"));
 	}
 	fx_run_free(&x);
 }

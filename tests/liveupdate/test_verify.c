@@ -299,21 +299,20 @@ static void test_no_groups(void **state)
 }
 
 /* What plan asks the rules engine: the verdict of @bdf alone under @profile (free with pcilu_lu_check_free()). */
+/* A check of @bdf under @profile with the default policy @p, which must outlive *r and the check. */
 static struct pcilu_lu_check *plan_check(const struct pcilu_topology *t, const char *bdf, unsigned profile,
-					 struct pcilu_iommu **r)
+					 struct pcilu_policy *p, struct pcilu_iommu **r)
 {
-	struct pcilu_policy p;
 	struct pcilu_lu_check *c = NULL;
 	struct pcilu_diag d;
 	int32_t dev = fx_find(t, bdf);
 
-	pcilu_policy_init(&p);
+	pcilu_policy_init(p);
 	pcilu_diag_init(&d);
-	assert_int_equal(pcilu_iommu_compute(t, &p, r, &d), 0);
-	assert_int_equal(pcilu_lu_check_run(*r, &p, 1u << profile, &dev, 1, true, &c, &d), 0);
+	assert_int_equal(pcilu_iommu_compute(t, p, r, &d), 0);
+	assert_int_equal(pcilu_lu_check_run(*r, p, 1u << profile, &dev, 1, true, &c, &d), 0);
 	assert_int_equal(c->ndevs, 1);
 	pcilu_diag_free(&d);
-	pcilu_policy_free(&p);
 	return c;
 }
 
@@ -335,6 +334,7 @@ static void test_plan_refusal(void **state)
 	const struct pcilu_lu_reason *why;
 	struct pcilu_topology *t;
 	struct pcilu_lu_check *c;
+	struct pcilu_policy pol;
 	struct pcilu_iommu *r;
 	struct pcilu_lu_iommu io;
 	int32_t *g;
@@ -345,32 +345,35 @@ static void test_plan_refusal(void **state)
 	d[4].group = d[5].group = d[6].group = d[7].group = 3;
 	t = fx_build(d, FX_REF_COUNT, &g);
 	fx_groups(t, g, &io);
-	c = plan_check(t, "01:00.0", PCILU_LU_V4, &r);
+	c = plan_check(t, "01:00.0", PCILU_LU_V4, &pol, &r);
 	assert_true(c->eligible);
 	pcilu_lu_check_free(c);
 	pcilu_iommu_free(r);
+	pcilu_policy_free(&pol);
 	for (unsigned p = PCILU_LU_V4; p <= PCILU_LU_IOMMUFD; p += 2) {
-		c = plan_check(t, "04:00.0", p, &r);
+		c = plan_check(t, "04:00.0", p, &pol, &r);
 		assert_false(c->eligible);
 		assert_int_equal(c->devs[0].v[p].err, -EINVAL);
 		/* the group: 00:02.0, 02:00.0, 03:00.0, 04:00.1 besides 04:00.0 itself, first 00:02.0 */
 		why = refusal(c, p, PCILU_LUR_GROUP);
 		assert_non_null(why);
 		assert_int_equal(why->other, fx_find(t, "00:02.0"));
-		assert_non_null(strstr(why->text, "also holds 0000:00:02.0, 0000:02:00.0, 0000:03:00.0, 0000:04:00.1:"));
+		assert_non_null(strstr(fx_text(c, why), "also holds 0000:00:02.0, 0000:02:00.0, 0000:03:00.0, 0000:04:00.1:"));
 		/* and the path rule, on its own, names the bridge that lacks RR|CR|UF */
 		why = refusal(c, p, PCILU_LUR_ACS_PATH);
 		assert_non_null(why);
 		assert_int_equal(why->dev, fx_find(t, "00:02.0"));
 		assert_int_equal(why->missing, PCI_ACS_CR | PCI_ACS_UF);
-		assert_non_null(strstr(why->text, "ACS SV|RR|CR|UF is not enabled from 0000:03:00.0 up to the root: "));
+		assert_non_null(strstr(fx_text(c, why), "ACS SV|RR|CR|UF is not enabled from 0000:03:00.0 up to the root: "));
 		pcilu_lu_check_free(c);
 		pcilu_iommu_free(r);
+		pcilu_policy_free(&pol);
 	}
-	c = plan_check(t, "04:00.0", PCILU_LU_NEXT, &r);
+	c = plan_check(t, "04:00.0", PCILU_LU_NEXT, &pol, &r);
 	assert_true(c->eligible);
 	pcilu_lu_check_free(c);
 	pcilu_iommu_free(r);
+	pcilu_policy_free(&pol);
 	pcilu_lu_iommu_release(&io);
 	pcilu_topology_free(t);
 	free(g);
@@ -387,13 +390,14 @@ static void test_plan_undecided(void **state)
 	const struct pcilu_lu_reason *why;
 	struct pcilu_topology *t;
 	struct pcilu_lu_check *c;
+	struct pcilu_policy pol;
 	struct pcilu_iommu *r;
 	int32_t *g;
 
 	(void)state;
 	d[3].cfg_len = 256;
 	t = fx_build(d, FX_REF_COUNT, &g);
-	c = plan_check(t, "04:00.0", PCILU_LU_IOMMUFD, &r);
+	c = plan_check(t, "04:00.0", PCILU_LU_IOMMUFD, &pol, &r);
 	assert_false(c->eligible);
 	assert_int_equal(c->state, PCILU_LU_UNDECIDED);
 	assert_int_equal(c->devs[0].v[PCILU_LU_IOMMUFD].state, PCILU_LU_UNDECIDED);
@@ -409,6 +413,7 @@ static void test_plan_undecided(void **state)
 	assert_true(why->flags & PCILU_RF_UNKNOWN);
 	pcilu_lu_check_free(c);
 	pcilu_iommu_free(r);
+	pcilu_policy_free(&pol);
 	pcilu_topology_free(t);
 	free(g);
 	free(d);
