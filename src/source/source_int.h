@@ -188,6 +188,9 @@ void pcilu_spec_nodes_free(struct spec_node *v, size_t n);
  */
 bool pcilu_hexrow16(const unsigned char *q, uint8_t *dst);
 bool pcilu_hexrow16_scalar(const unsigned char *q, uint8_t *dst);
+#ifdef __SSE2__
+bool pcilu_hexrow16_sse2(const unsigned char *q, uint8_t *dst);
+#endif
 
 /*
  * The IOMMU fact of a sysfs tree or its capture (iommu_group_alloc(),
