@@ -508,12 +508,55 @@ struct lp *pcilu_lspci_begin(const char *name, struct pcilu_raw_host *h, struct 
 }
 
 /* Whole lines only: the caller keeps a partial last line for the next call (or pcilu_lspci_end). */
+/*
+ * The line at @p (@avail bytes on) as the common row of a good record,
+ * "OOO: hh hh ... hh\n" with a 2- or 3-digit offset, decoded without the
+ * search for its end or the checks of parse_row(): how long it was, or 0 for
+ * anything else, which parse_line() then reads, and names what is wrong,
+ * as if this had not looked. Nothing is changed unless the row is taken.
+ */
+static size_t fast_row(struct lp *s, const char *p, size_t avail)
+{
+	size_t nd = avail > 2 && p[2] == ':' ? 2 : avail > 3 && p[3] == ':' ? 3 : 0;
+	size_t len = nd + 1 + (size_t)3 * ROW_BYTES;
+	unsigned off = 0, row;
+	uint8_t v[ROW_BYTES];
+
+	if (!nd || !s->in_dev || s->bad || avail <= len || p[len] != '\n')
+		return 0;
+	for (size_t i = 0; i < nd; i++) {
+		unsigned x = hexd(p[i]);
+
+		if (!x)
+			return 0;
+		off = off << 4 | (x - 1);
+	}
+	row = off / ROW_BYTES;
+	if (off % ROW_BYTES || s->row_line[row] || !pcilu_hexrow16((const unsigned char *)p + nd + 1, v))
+		return 0;
+	s->line++;
+	s->row_line[row] = s->line;
+	s->row_n[row] = ROW_BYTES;
+	if (row >= s->rows_hi)
+		s->rows_hi = row + 1;
+	memcpy(s->cfg + off, v, ROW_BYTES);
+	if (off + ROW_BYTES > s->hi)
+		s->hi = off + ROW_BYTES;
+	return len + 1;
+}
+
 int pcilu_lspci_feed(struct lp *s, const char *text, size_t len)
 {
 	const char *p = text, *end = text + len;
 	int ret = 0;
 
 	while (p < end && !ret) {
+		size_t taken = fast_row(s, p, (size_t)(end - p));
+
+		if (taken) {
+			p += taken;
+			continue;
+		}
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
 		const char *next = nl ? nl + 1 : end;
