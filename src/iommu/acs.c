@@ -331,6 +331,7 @@ int pcilu_acs_setup(struct pcilu_iommu *r)
 {
 	const struct pcilu_topology *t = r->t;
 
+	pcilu_acs_quirk_index(r);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct pcilu_dev *d = &t->devs[i];
 

@@ -20,6 +20,7 @@ void pcilu_iommu_free(struct pcilu_iommu *r)
 	free(r->groups);
 	free(r->as);
 	free(r->devf);
+	free(r->acs_quirk);
 	free(r->acs_cap);
 	free(r->spt_cap);
 	free(r->pre);
@@ -46,6 +47,7 @@ static int alloc_arrays(struct pcilu_iommu *r)
 	size_t n = r->n ? r->n : 1, nb = r->t->nbuses ? r->t->nbuses : 1;
 
 	r->devf = calloc(n, sizeof(*r->devf));
+	r->acs_quirk = malloc(n * sizeof(*r->acs_quirk));
 	r->acs_cap = calloc(n, sizeof(*r->acs_cap));
 	r->spt_cap = calloc(n, sizeof(*r->spt_cap));
 	r->pre = calloc(n, sizeof(*r->pre));
@@ -62,7 +64,7 @@ static int alloc_arrays(struct pcilu_iommu *r)
 	r->path_memo = malloc(n * sizeof(*r->path_memo));
 	r->path_fail = malloc(n * sizeof(*r->path_fail));
 	r->path_flags = calloc(n, sizeof(*r->path_flags));
-	if (!r->devf || !r->acs_cap || !r->spt_cap || !r->pre || !r->post || !r->alias_idx ||
+	if (!r->devf || !r->acs_quirk || !r->acs_cap || !r->spt_cap || !r->pre || !r->post || !r->alias_idx ||
 	    !r->alias_masks || !r->real_dma || !r->bus_has_alias || !r->bus_next || !r->slot_next ||
 	    !r->group || !r->untr || !r->join || !r->path_memo || !r->path_fail || !r->path_flags)
 		return -ENOMEM;

@@ -46,6 +46,7 @@ struct pcilu_iommu {
 	uint8_t iommu_from;	/* enum pcilu_fact_origin: what says whether it is on */
 	size_t n;
 	uint8_t *devf;		/* DEVF_* */
+	int16_t *acs_quirk;	/* first pcilu_acs_quirks[] entry for the device's ids, -1 none (acs.c) */
 	uint16_t *acs_cap;	/* capability after pci_disable_broken_acs_cap() */
 	uint32_t *spt_cap;	/* Sunrise Point dword capability */
 	struct acs_state *pre, *post;	/* before / after pci_enable_acs() ran for it */
@@ -83,6 +84,8 @@ extern const struct acs_quirk pcilu_acs_quirks[];
 /* The DEVF_PCH/DEVF_SPT bits of the pci_dev_acs_ops[] entries that enable ACS on @d. */
 uint8_t pcilu_acs_ops_devf(const struct pcilu_dev *d);
 extern const size_t pcilu_nacs_quirks;
+/* The first pcilu_acs_quirks[] entry for each device (r->acs_quirk), before any ACS query. */
+void pcilu_acs_quirk_index(struct pcilu_iommu *r);
 int pcilu_dev_specific_acs_enabled(struct pcilu_iommu *r, int32_t dev, uint16_t flags,
 				   const struct acs_state *st, struct pcilu_acs_eval *e);
 void pcilu_quirk_header_fixups(struct pcilu_iommu *r, int32_t dev);

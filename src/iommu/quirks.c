@@ -365,18 +365,42 @@ static int call_quirk(struct pcilu_iommu *r, int32_t dev, unsigned fn, uint16_t 
 	return QUIRK_NO_ANSWER;
 }
 
+static bool acs_quirk_matches(const struct pcilu_iommu *r, const struct acs_quirk *q, const struct pcilu_dev *d)
+{
+	return q->since <= r->kminor && (q->vendor == ANY || q->vendor == d->vendor) &&
+	       (q->device == ANY || q->device == d->device);
+}
+
+/*
+ * Where pci_dev_specific_acs_enabled() starts for each device: the first
+ * entry for its ids, found once, not on each of the dozens of ACS queries a
+ * device gets (the table has over a hundred entries).
+ */
+void pcilu_acs_quirk_index(struct pcilu_iommu *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		r->acs_quirk[i] = -1;
+		for (size_t k = 0; k < pcilu_nacs_quirks; k++)
+			if (acs_quirk_matches(r, &pcilu_acs_quirks[k], &r->t->devs[i])) {
+				r->acs_quirk[i] = (int16_t)k;
+				break;
+			}
+	}
+}
+
 /* pci_dev_specific_acs_enabled(), drivers/pci/quirks.c, 7.2 */
 int pcilu_dev_specific_acs_enabled(struct pcilu_iommu *r, int32_t dev, uint16_t flags,
 				   const struct acs_state *st, struct pcilu_acs_eval *e)
 {
 	const struct pcilu_dev *d = &r->t->devs[dev];
 
-	for (size_t i = 0; i < pcilu_nacs_quirks; i++) {
+	if (r->acs_quirk[dev] < 0)
+		return QUIRK_NO_ANSWER;
+	for (size_t i = (size_t)r->acs_quirk[dev]; i < pcilu_nacs_quirks; i++) {
 		const struct acs_quirk *q = &pcilu_acs_quirks[i];
 		int ret;
 
-		if (q->since > r->kminor || (q->vendor != ANY && q->vendor != d->vendor) ||
-		    (q->device != ANY && q->device != d->device))
+		if (!acs_quirk_matches(r, q, d))
 			continue;
 		ret = call_quirk(r, dev, q->fn, flags, st, e);
 		if (ret >= 0) {
