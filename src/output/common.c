@@ -31,10 +31,15 @@ const char *pcilu_dev_type_name(const struct pcilu_dev *dev)
 	return pcie_type_names[dev->pcie_type & 0xf] ? pcie_type_names[dev->pcie_type & 0xf] : "pcie-unknown";
 }
 
+/*
+ * Every key is a string literal or from a static table, and every document
+ * names each key once: json-c need neither copy the key nor look for an
+ * earlier one (a third of what building a large document cost).
+ */
 void pcilu_json_add(struct json_object *o, const char *key, struct json_object *v)
 {
 	if (o)
-		json_object_object_add(o, key, v);
+		json_object_object_add_ex(o, key, v, JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT);
 	else
 		json_object_put(v);
 }

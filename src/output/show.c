@@ -348,8 +348,6 @@ static struct json_object *json_show(const struct pcilu_topology *t, int32_t i, 
 	pcilu_json_add(dev, "parent", up == PCILU_NONE ? NULL : pcilu_json_bdf(&t->devs[up]));
 	if (d->kernel_group != PCILU_NO_GROUP)
 		pcilu_json_add(dev, "kernel_iommu_group", json_object_new_int(d->kernel_group));
-	if (d->driver)
-		pcilu_json_add(dev, "driver", json_object_new_string(d->driver));
 	pcilu_json_add(root, "device", dev);
 	return root;
 }

@@ -23,6 +23,20 @@ except ImportError:
         sys.exit(1)
     pcilutest.skip("python3-jsonschema not installed")
 
+def no_twice(pairs):
+    """A JSON object whose keys are all different: pcilu names each key once
+    (pcilu_json_add() tells json-c so, and json-c then keeps every copy)."""
+    keys = [k for k, _ in pairs]
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    if twice:
+        raise ValueError("key named twice: " + ", ".join(twice))
+    return dict(pairs)
+
+
+def loads(text):
+    return json.loads(text, object_pairs_hook=no_twice)
+
+
 SRC = os.environ["PCILU_SRCDIR"]
 HOST = os.path.join(SRC, "examples", "host.json")
 schema = json.load(open(os.path.join(SRC, "docs", "schema", "pcilu-common.schema.json")))
@@ -41,6 +55,9 @@ commands = [
     ("check --preserve", ["check", "--preserve", "01:00.0,05:00.0", HOST]),
     ("simulate", ["simulate", "--preserve", "01:00.0", HOST]),
     ("diff", ["diff", HOST, HOST]),
+    ("groups --cmdline --diff", ["groups", "--cmdline", "pci=noats", "--diff", HOST]),
+    ("check --iommu=off", ["check", "--iommu=off", "--all", "--slots", HOST]),
+    ("simulate --sriov", ["simulate", "--preserve", "04:00.0", "--sriov", "0000:81:00.1=2", HOST]),
     ("plan", ["plan", "01:00.0", HOST, "-o", manifest, "--force"]),
     ("verify", ["verify", manifest, HOST]),
     ("live check", ["check"]),
@@ -49,10 +66,12 @@ docs = {}
 for name, args in commands:
     rc, out, err = run(*args, "--json")
     try:
-        doc = json.loads(out)
-    except ValueError:
-        doc = None
-    check(f"{name}: a JSON document (exit {rc})", doc is not None and rc in (0, 1, 3), (rc, err[:300]))
+        doc = loads(out)
+        twice = None
+    except ValueError as e:
+        doc, twice = None, str(e)
+    check(f"{name}: a JSON document, no key twice in an object (exit {rc})", doc is not None and rc in (0, 1, 3),
+          (rc, twice, err[:300]))
     if doc is None:
         continue
     docs[name] = doc
@@ -77,7 +96,7 @@ for cmd in (["tree"], ["check"], ["groups"], ["show", "00:00.0"]):
 # JSON Lines: one object per judged device (check) or per device (groups), each a whole
 # JSON document with the host facts, validating against the same common schema.
 rc, out, err = run("check", "--json-lines", HOST)
-rows = [json.loads(x) for x in out.splitlines()]
+rows = [loads(x) for x in out.splitlines()]
 check("check --json-lines: one pcilu-fleet/1 object per judged endpoint (42)",
       rc == 1 and len(rows) == 42 and all(r["schema"] == "pcilu-fleet/1" for r in rows), (rc, len(rows), err[:200]))
 check("check --json-lines: each line validates and repeats the source",
@@ -87,7 +106,7 @@ check("check --json-lines: verdicts as rule codes, the group's members",
       gpu and gpu[0]["verdicts"]["v4"] == {"state": "refused", "errno": -22, "rules": ["group"], "bridge": None}
       and gpu[0]["group_size"] == 4 and gpu[0]["verdicts"]["next"]["state"] == "eligible", gpu)
 rc, out, err = run("groups", "--json-lines", HOST)
-rows = [json.loads(x) for x in out.splitlines()]
+rows = [loads(x) for x in out.splitlines()]
 check("groups --json-lines: one object per function (65)", rc == 0 and len(rows) == 65
       and all(r["schema"] == "pcilu-groups-line/1" and not list(validator.iter_errors(r)) for r in rows), len(rows))
 rc, out, err = run("check", "--json-lines", "--json", HOST)
