@@ -31,6 +31,8 @@ SHAPES = {
     # fanout, leaf kinds, stacks per segment
     "fleet": (4, "mixed", 4),
     "storage": (8, "nvme", 2),
+    # every leaf an 8-function card without ACS: endpoints in dense groups of 8
+    "dense": (4, "octo", 4),
 }
 MAX_VFS_PER_PF = 256
 
@@ -47,7 +49,15 @@ def gpu():
              "driver": "vfio-pci"}]
 
 
+def octo():
+    """An 8-port NIC whose functions are not isolated from each other: one group of 8."""
+    return [{"slot": "00.%d" % f, "id": "8086:1521", "class": "020000", "driver": "igb"}
+            for f in range(8)]
+
+
 def leaf(kind, i):
+    if kind == "octo":
+        return octo()
     if kind == "nvme" or i % 2 == 0:
         return [nvme()]
     return gpu()
@@ -137,7 +147,8 @@ def main():
     ap.add_argument("--functions", "-n", type=int, required=True,
                     help="exact number of PCI functions (VFs included)")
     ap.add_argument("--shape", choices=sorted(SHAPES), default="fleet",
-                    help="fleet: switches of 4 ports, NVMe and GPUs; storage: switches of 8 "
+                    help="fleet: switches of 4 ports, NVMe and GPUs; dense: the same with 8-function "
+                    "cards without ACS (groups of 8); storage: switches of 8 "
                          "ports full of NVMe (64 drives per stack)")
     ap.add_argument("--stacks", type=int, default=0,
                     help="at least this many stacks (default: as few as hold the functions)")

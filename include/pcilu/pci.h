@@ -207,9 +207,11 @@ struct pcilu_link_info {
 /* 0, or -ENODATA without a readable PCI Express capability. */
 PCILU_API int pcilu_pcie_link_info(const struct pcilu_dev *d, struct pcilu_link_info *li);
 
-/* Names from pci.ids through libpci; NULL-safe, never fails (falls back to ids). */
+/* Names from pci.ids (src/pci/names.c); NULL-safe, never fails (falls back to ids). */
 struct pcilu_names;
+/* pci.ids, read on the first lookup: the system's (as lspci finds it), or the file at @path. */
 PCILU_API struct pcilu_names *pcilu_names_open(void);
+PCILU_API struct pcilu_names *pcilu_names_open_file(const char *path);
 PCILU_API void pcilu_names_close(struct pcilu_names *n);
 PCILU_API const char *pcilu_name_vendor(struct pcilu_names *n, uint16_t vendor, char *buf, size_t len);
 PCILU_API const char *pcilu_name_device(struct pcilu_names *n, uint16_t vendor, uint16_t device,

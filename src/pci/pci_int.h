@@ -56,4 +56,10 @@ int pcilu_make_buses(struct pcilu_builder *b);
 /* Root buses, the DFS of the kernel's scan, then VFs: fills b->order and b->bus_order. */
 int pcilu_walk_buses(struct pcilu_builder *b);
 
+/*
+ * names.c: take @text (malloc'd, @len bytes and a NUL) as pci.ids and index
+ * it (the fuzz target's way in; the text is freed with @n). 0 or -ENOMEM.
+ */
+int pcilu_names_take_text(struct pcilu_names *n, char *text, size_t len);
+
 #endif

@@ -75,13 +75,11 @@ bool pcilu_hexrow16_sse2(const unsigned char *q, uint8_t *dst)
 	return true;
 }
 
+/* gcc and clang declare the SSSE3 intrinsics whatever -m flags are set; a function asks for them. */
 #if defined(__GNUC__) && !defined(__SSSE3__)
 #define PCILU_SSSE3_DISPATCH 1
-#pragma GCC push_options
-#pragma GCC target("ssse3")
-#include <tmmintrin.h>
-#pragma GCC pop_options
-#elif defined(__SSSE3__)
+#endif
+#if defined(__SSSE3__) || defined(PCILU_SSSE3_DISPATCH)
 #include <tmmintrin.h>
 #endif
 

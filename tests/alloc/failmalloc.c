@@ -2,7 +2,7 @@
 /*
  * LD_PRELOAD shim for the allocation-failure sweep (tests/alloc/sweep.py):
  * the Nth call to malloc, calloc, realloc, reallocarray, strdup or strndup
- * made through the dynamic linker (pcilu, libpcilu, json-c, libpci, libfdt)
+ * made through the dynamic linker (pcilu, libpcilu, json-c, libfdt, zlib)
  * returns NULL with errno ENOMEM; every other call goes to libc.
  *
  *   PCILU_FAIL_AT=N      fail call N (1-based); 0 or unset: fail nothing
