@@ -301,6 +301,8 @@ PCILU_API const char *pcilu_reason_kind_name(unsigned kind);
 PCILU_API int32_t pcilu_iommu_real_dma_dev(const struct pcilu_iommu *r, int32_t dev);
 /* Whether a quirk gave @dev DMA aliases (pci_add_dma_alias(), drivers/pci/pci.c, 7.2). */
 PCILU_API bool pcilu_iommu_has_dma_alias(const struct pcilu_iommu *r, int32_t dev);
+/* Its DMA alias came from the firmware's IVRS table (the AMD driver's setup_aliases()), not a quirk. */
+PCILU_API bool pcilu_iommu_alias_from_firmware(const struct pcilu_iommu *r, int32_t dev);
 
 /* The Intel root ports whose ACS needs a pci_dev_acs_ops[] quirk to be enabled. */
 /* pci_quirk_intel_pch_acs_match(), drivers/pci/quirks.c, 7.2 */

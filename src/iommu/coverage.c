@@ -20,6 +20,9 @@
  *   range QEMU writes spans whole host bridges, so the device's own ID is
  *   taken for its aliases.)
  *
+ * The IVRS table also names DMA aliases; the AMD driver makes those on the
+ * device's own bus PCI DMA aliases before grouping (pcilu_ivrs_aliases()).
+ *
  * Without either, only an IOMMU's own function is known (config space), and
  * coverage is otherwise assumed complete, said once. Every table is bounds
  * checked; a malformed one is named and not used.
@@ -161,6 +164,7 @@ struct ivrs_seg {
 	uint16_t seg;
 	int32_t last_bdf;	/* find_last_devid_acpi(): -1 until an entry names an ID */
 	uint8_t map[8192];	/* rlookup_table[]: one bit per device ID */
+	uint32_t *alias;	/* alias_table[]: the alias + 1 per ID, 0 itself; NULL until one is named */
 };
 
 struct ivrs {
@@ -212,12 +216,23 @@ static void mark(struct ivrs_seg *s, unsigned first, unsigned last, bool set)
 	}
 }
 
+/* alias_table[id] = @to for @first..@last (init_iommu_from_acpi(), IVHD_DEV_ALIAS and _ALIAS_RANGE). */
+static bool set_alias(struct ivrs_seg *s, unsigned first, unsigned last, unsigned to)
+{
+	if (!s->alias && !(s->alias = calloc(0x10000, sizeof(*s->alias))))
+		return false;
+	for (unsigned id = first; id <= last && id <= 0xffff; id++)
+		s->alias[id] = to + 1;
+	return true;
+}
+
 /*
  * One IVHD's device entries: pass 0 finds its last device ID
- * (find_last_devid_from_ivhd()), pass 1 marks the IDs as init_iommu_from_acpi()
- * sets them. false when an entry runs past the block.
+ * (find_last_devid_from_ivhd()), pass 1 marks the IDs and records the
+ * aliases as init_iommu_from_acpi() sets them. -EINVAL when an entry runs
+ * past the block, -ENOMEM.
  */
-static bool ivhd_entries(const uint8_t *h, size_t hlen, struct ivrs_seg *s, int pass)
+static int ivhd_entries(const uint8_t *h, size_t hlen, struct ivrs_seg *s, int pass)
 {
 	unsigned start = 0, to = 0;
 	bool alias = false;
@@ -228,7 +243,7 @@ static bool ivhd_entries(const uint8_t *h, size_t hlen, struct ivrs_seg *s, int 
 		unsigned id;
 
 		if (!n || at + n > hlen)
-			return false;
+			return -EINVAL;
 		id = pcilu_le16(e + 1);
 		if (pass == 0) {
 			if (e[0] == 0x01)
@@ -249,16 +264,21 @@ static bool ivhd_entries(const uint8_t *h, size_t hlen, struct ivrs_seg *s, int 
 		} else if (e[0] == 0x42) {			/* ALIAS: the ID and its alias */
 			mark(s, id, id, true);
 			mark(s, pcilu_le16(e + 5), pcilu_le16(e + 5), true);
+			if (!set_alias(s, id, id, pcilu_le16(e + 5)))
+				return -ENOMEM;
 		} else if (e[0] == 0x04) {			/* RANGE_END */
-			if (alias)
+			if (alias) {
 				mark(s, to, to, true);
+				if (!set_alias(s, start, id, to))
+					return -ENOMEM;
+			}
 			mark(s, start, id, true);
 		} else if (e[0] == 0x48) {			/* SPECIAL: IOAPIC, HPET */
 			mark(s, pcilu_le16(e + 5), pcilu_le16(e + 5), true);
 		}
 		at += n;
 	}
-	return true;
+	return 0;
 }
 
 /* The IVHD blocks of the target type, in table order; -EINVAL when malformed. */
@@ -290,8 +310,10 @@ static int ivrs_parse(const uint8_t *tb, size_t len, struct ivrs *v)
 				s = ivrs_seg(v, pcilu_le16(h + 16));
 				if (!s)
 					return -ENOMEM;
-				if (!ivhd_entries(h, hlen, s, pass))
-					return -EINVAL;
+				int ret = ivhd_entries(h, hlen, s, pass);
+
+				if (ret)
+					return ret;
 				if (pass == 1)
 					mark(s, pcilu_le16(h + 4), pcilu_le16(h + 4), false);	/* the IOMMU itself */
 			}
@@ -299,6 +321,13 @@ static int ivrs_parse(const uint8_t *tb, size_t len, struct ivrs *v)
 		}
 	}
 	return 0;
+}
+
+static void ivrs_free(struct ivrs *v)
+{
+	for (size_t i = 0; i < v->nsegs; i++)
+		free(v->segs[i].alias);
+	free(v->segs);
 }
 
 static unsigned ivrs_untranslated(const struct ivrs *v, const struct pcilu_dev *d)
@@ -404,7 +433,7 @@ static int from_table(struct pcilu_iommu *r, enum pcilu_acpi_table which, const 
 			ret = viot_untranslated(r->t, tb, len, (int32_t)i, &u);
 		r->untr[i] = (uint8_t)u;
 	}
-	free(v.segs);
+	ivrs_free(&v);
 	free(m.scope);
 	free(m.all);
 	if (ret == -EINVAL) {
@@ -443,6 +472,45 @@ int pcilu_coverage_run(struct pcilu_iommu *r)
 			     "coverage assumed complete%s: neither kernel groups nor an IOMMU table in the source",
 			     n ? " but for an IOMMU's own function" : "");
 	return 0;
+}
+
+/*
+ * setup_aliases(), drivers/iommu/amd/iommu.c, 7.2: when the AMD IOMMU driver
+ * probes a device its IVRS table covers, an IVRS alias on the device's own bus
+ * becomes a DMA alias (pci_add_dma_alias()) before the device is grouped: "the
+ * IVRS table may know about a quirk that we don't". Aliases on other buses
+ * only program the device table (clone_aliases()), no group changes. Only
+ * with the IOMMU on (the driver runs) and a usable IVRS table.
+ */
+int pcilu_ivrs_aliases(struct pcilu_iommu *r)
+{
+	const struct pcilu_blob *b = &r->t->acpi[PCILU_ACPI_IVRS];
+	size_t len = r->iommu_on && b->data ? table_len(b, "IVRS") : 0;
+	struct ivrs v = { 0 };
+	int ret;
+
+	if (!len)
+		return 0;
+	ret = ivrs_parse(b->data, len, &v);
+	for (size_t i = 0; !ret && i < r->n; i++) {
+		const struct pcilu_dev *d = &r->t->devs[i];
+		unsigned id = (unsigned)d->bus << 8 | d->devfn, to;
+
+		for (size_t k = 0; k < v.nsegs; k++) {
+			const struct ivrs_seg *sg = &v.segs[k];
+
+			if (sg->seg != d->seg || !sg->alias || !sg->alias[id] || ivrs_untranslated(&v, d))
+				continue;
+			to = sg->alias[id] - 1;
+			if (to != id && to >> 8 == d->bus) {
+				ret = pcilu_add_dma_alias(r, (int32_t)i, to & 0xff, 1);
+				r->fw_alias[i] = 1;
+			}
+		}
+	}
+	ivrs_free(&v);
+	/* A malformed table is named by the coverage decision; it gives no aliases. */
+	return ret == -ENOMEM ? ret : 0;
 }
 
 unsigned pcilu_iommu_untranslated(const struct pcilu_iommu *r, int32_t dev)

@@ -21,6 +21,7 @@ void pcilu_iommu_free(struct pcilu_iommu *r)
 	free(r->as);
 	free(r->devf);
 	free(r->acs_quirk);
+	free(r->fw_alias);
 	free(r->acs_cap);
 	free(r->spt_cap);
 	free(r->pre);
@@ -48,6 +49,7 @@ static int alloc_arrays(struct pcilu_iommu *r)
 
 	r->devf = calloc(n, sizeof(*r->devf));
 	r->acs_quirk = malloc(n * sizeof(*r->acs_quirk));
+	r->fw_alias = calloc(n, sizeof(*r->fw_alias));
 	r->acs_cap = calloc(n, sizeof(*r->acs_cap));
 	r->spt_cap = calloc(n, sizeof(*r->spt_cap));
 	r->pre = calloc(n, sizeof(*r->pre));
@@ -64,7 +66,7 @@ static int alloc_arrays(struct pcilu_iommu *r)
 	r->path_memo = malloc(n * sizeof(*r->path_memo));
 	r->path_fail = malloc(n * sizeof(*r->path_fail));
 	r->path_flags = calloc(n, sizeof(*r->path_flags));
-	if (!r->devf || !r->acs_quirk || !r->acs_cap || !r->spt_cap || !r->pre || !r->post || !r->alias_idx ||
+	if (!r->devf || !r->acs_quirk || !r->fw_alias || !r->acs_cap || !r->spt_cap || !r->pre || !r->post || !r->alias_idx ||
 	    !r->alias_masks || !r->real_dma || !r->bus_has_alias || !r->bus_next || !r->slot_next ||
 	    !r->group || !r->untr || !r->join || !r->path_memo || !r->path_fail || !r->path_flags)
 		return -ENOMEM;
@@ -123,7 +125,8 @@ int pcilu_iommu_compute(const struct pcilu_topology *t, const struct pcilu_polic
 		for (size_t i = 0; i < r->n; i++)
 			pcilu_quirk_header_fixups(r, (int32_t)i);
 		pcilu_vmd_links(r);
-		ret = pcilu_coverage_run(r);
+		ret = pcilu_ivrs_aliases(r);
+		ret = ret ?: pcilu_coverage_run(r);
 	}
 	if (!ret)
 		ret = pcilu_acs_setup(r);
@@ -171,6 +174,11 @@ bool pcilu_iommu_has_dma_alias(const struct pcilu_iommu *r, int32_t dev)
 {
 	/* A Switchtec NTB has aliases the kernel reads from BAR0: some, unknown which. */
 	return dev >= 0 && (size_t)dev < r->n && (r->alias_idx[dev] != PCILU_NONE || (r->devf[dev] & DEVF_MMIO_ALIAS));
+}
+
+bool pcilu_iommu_alias_from_firmware(const struct pcilu_iommu *r, int32_t dev)
+{
+	return dev >= 0 && (size_t)dev < r->n && r->fw_alias[dev];
 }
 
 const struct pcilu_reason *pcilu_iommu_join(const struct pcilu_iommu *r, int32_t dev)

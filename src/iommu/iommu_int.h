@@ -47,6 +47,7 @@ struct pcilu_iommu {
 	size_t n;
 	uint8_t *devf;		/* DEVF_* */
 	int16_t *acs_quirk;	/* first pcilu_acs_quirks[] entry for the device's ids, -1 none (acs.c) */
+	uint8_t *fw_alias;	/* 1: a DMA alias came from the IVRS table, not a quirk (coverage.c) */
 	uint16_t *acs_cap;	/* capability after pci_disable_broken_acs_cap() */
 	uint32_t *spt_cap;	/* Sunrise Point dword capability */
 	struct acs_state *pre, *post;	/* before / after pci_enable_acs() ran for it */
@@ -100,6 +101,8 @@ void pcilu_assume(struct pcilu_iommu *r, unsigned kind, int32_t dev, const char 
 
 /* coverage.c: r->untr from the kernel's groups, the firmware's table, or config space. */
 int pcilu_coverage_run(struct pcilu_iommu *r);
+/* setup_aliases() of the AMD IOMMU driver: IVRS aliases on the device's own bus (coverage.c). */
+int pcilu_ivrs_aliases(struct pcilu_iommu *r);
 
 /* cmdline.c */
 /* pci_dev_str_match(), drivers/pci/pci.c, 7.2: 1 match, 0 no, -EINVAL unparsable. */

@@ -201,7 +201,9 @@ char *pcilu_reason_str(const struct pcilu_iommu *r, const struct pcilu_reason *r
 			put(&s, " (%s and its whole subtree form one group)", b);
 		break;
 	case PCILU_R_ALIAS:
-		put(&s, "%s and %s are DMA aliases of each other (quirk), so they share a group", a, b);
+		put(&s, "%s and %s are DMA aliases of each other (%s), so they share a group", a, b,
+		    r->fw_alias[rs->dev] || (rs->other >= 0 && r->fw_alias[rs->other]) ?
+		    "the firmware's IVRS table, setup_aliases()" : "quirk");
 		break;
 	case PCILU_R_FUNCTION:
 		pcilu_bdf(&r->t->devs[rs->bridge], c, sizeof(c));

@@ -245,7 +245,10 @@ static void say_alias(struct words *w)
 {
 	char b[24], o[24];
 
-	if (w->r->why == PCILU_LUW_ALIAS_QUIRK)
+	if (w->r->why == PCILU_LUW_ALIAS_QUIRK && pcilu_iommu_alias_from_firmware(w->c->r, w->r->card))
+		pcilu_buf_printf(&w->text, "the firmware's IVRS table gives %s a DMA alias on its bus "
+				 "(setup_aliases(), drivers/iommu/amd/iommu.c)", bdf_of(w->c, w->r->card, b));
+	else if (w->r->why == PCILU_LUW_ALIAS_QUIRK)
 		pcilu_buf_printf(&w->text, "a kernel quirk gives %s DMA aliases (pci_add_dma_alias()%s)",
 				 bdf_of(w->c, w->r->card, b),
 				 w->r->other != w->r->card ? ", or a VMD domain's requester ID" : "");

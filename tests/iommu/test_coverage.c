@@ -243,6 +243,54 @@ static void ivrs_select_range_alias(void **state)
 	th_free(&h);
 }
 
+/*
+ * setup_aliases(), amd/iommu.c 7.2: an IVRS alias on the device's own bus is a
+ * DMA alias before the device is grouped, so 00:03.0 (alias 00:02.0) shares
+ * 00:02.0's group; 01:00.0's alias on bus 0 only programs the device table.
+ * Without the IOMMU driver (iommu off) nothing is aliased.
+ */
+static void ivrs_alias_groups(void **state)
+{
+	struct th h;
+	struct tb t;
+	size_t at;
+	char buf[512];
+
+	(void)state;
+	for (int off = 0; off < 2; off++) {
+		small_host(&h);
+		ivrs(&t);
+		at = ivhd_begin(&t, 0x10, ID(0, 0, 2));
+		entry4(&t, 0x01, 0);	/* ALL */
+		entry8(&t, 0x42, ID(0, 3, 0), ID(0, 2, 0) << 8);
+		entry8(&t, 0x43, ID(1, 0, 0), ID(0, 2, 0) << 8);	/* ALIAS_RANGE 01:00.0 .. */
+		entry4(&t, 0x04, ID(1, 0, 7));				/* .. 01:00.7 -> 00:02.0 */
+		drhd_end(&t, at);
+		finish(&t);
+		attach(&h, PCILU_ACPI_IVRS, &t);
+		if (off)
+			h.p.iommu = PCILU_OFF;
+		th_run(&h);
+		if (off) {
+			assert_false(pcilu_iommu_has_dma_alias(h.r, th_idx(&h, "00:03.0")));
+			th_free(&h);
+			continue;
+		}
+		assert_true(th_same_group(&h, "00:02.0", "00:03.0"));
+		assert_false(th_same_group(&h, "00:02.0", "01:00.0"));
+		assert_true(pcilu_iommu_alias_from_firmware(h.r, th_idx(&h, "00:03.0")));
+		assert_false(pcilu_iommu_alias_from_firmware(h.r, th_idx(&h, "01:00.0")));
+		const struct pcilu_group *g = pcilu_iommu_group(h.r, pcilu_iommu_group_of(h.r, th_idx(&h, "00:03.0")));
+		bool said = false;
+
+		for (size_t i = 0; g && i < g->nreasons; i++)
+			said |= strstr(pcilu_reason_str(h.r, &g->reasons[i], buf, sizeof(buf)),
+				       "DMA aliases of each other (the firmware's IVRS table") != NULL;
+		assert_true(said);
+		th_free(&h);
+	}
+}
+
 /* Two IVHDs for one IOMMU: only the highest supported type (0x11) is read. */
 static void ivrs_target_type(void **state)
 {
@@ -357,6 +405,7 @@ int main(void)
 		cmocka_unit_test(dmar_malformed),
 		cmocka_unit_test(ivrs_select_range_alias),
 		cmocka_unit_test(ivrs_target_type),
+		cmocka_unit_test(ivrs_alias_groups),
 		cmocka_unit_test(viot_range),
 		cmocka_unit_test(kernel_groups_decide),
 	};
