@@ -69,6 +69,7 @@ struct pcilu_policy {
 	char *cmdline_override;	/* pcie_acs_override= value on the command line (owned) */
 	bool intel_off, amd_off, iommu_off;	/* what the command line said */
 	bool intel_on;				/* intel_iommu=on is there (the last on/off) */
+	bool intel_igfx_off;			/* intel_iommu=igfx_off: graphics-only DMAR units ignored */
 	/*
 	 * The command line is not the one the source booted with (--cmdline,
 	 * a simulated next kernel): what the source observed of its IOMMU

@@ -439,6 +439,8 @@ static void intel_opts(struct pcilu_policy *p, const char *v, size_t len, struct
 			p->intel_off = false, p->intel_on = true;
 		else if (i == 1)
 			p->intel_off = true, p->intel_on = false;
+		else if (i == 2)
+			p->intel_igfx_off = true;	/* disable_igfx_iommu */
 		else if (n && i == sizeof(intel_known) / sizeof(intel_known[0]))
 			pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1,
 				       "intel_iommu=: unknown option '%.*s'; Linux 7.2 logs \"Unknown option\" and ignores it",

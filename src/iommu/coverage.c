@@ -86,19 +86,38 @@ static bool below(const struct pcilu_topology *t, int32_t dev, int32_t br)
  * against the table's bytes again.
  */
 struct dmar {
-	int32_t *scope;		/* devices named by endpoint and bridge scopes */
+	int32_t *scope;		/* devices named by endpoint and bridge scopes, in table order */
+	uint8_t *ignored;	/* per scope: its DRHD is ignored (drhd->ignored) */
 	size_t nscope;
 	uint16_t *all;		/* segments of INCLUDE_PCI_ALL units */
 	size_t nall;
 };
 
-static int dmar_read(const struct pcilu_topology *t, const uint8_t *tb, size_t len, struct dmar *m)
+/*
+ * init_no_remapping_devices(), drivers/iommu/intel/iommu.c, 7.2: a unit whose
+ * existing scope devices are all display controllers is gfx_dedicated, and
+ * with intel_iommu=igfx_off ignored. device_lookup_iommu() still finds it for
+ * them (for_each_iommu() does not skip ignored units), but an ignored unit has
+ * no registered IOMMU, so intel_iommu_probe_device() returns -ENODEV: no group.
+ */
+static void gfx_units(const struct pcilu_topology *t, struct dmar *m, size_t first, bool igfx_off)
+{
+	bool gfx = igfx_off && first < m->nscope;
+
+	for (size_t i = first; gfx && i < m->nscope; i++)
+		gfx = t->devs[m->scope[i]].class >> 16 == 0x03;
+	for (size_t i = first; gfx && i < m->nscope; i++)
+		m->ignored[i] = 1;
+}
+
+static int dmar_read(const struct pcilu_topology *t, const uint8_t *tb, size_t len, bool igfx_off, struct dmar *m)
 {
 	size_t cap = len / 6 + 1;	/* a scope is at least 6 bytes, a DRHD at least 16 */
 
 	m->scope = malloc(cap * sizeof(*m->scope));
+	m->ignored = calloc(cap, sizeof(*m->ignored));
 	m->all = malloc(cap * sizeof(*m->all));
-	if (!m->scope || !m->all)
+	if (!m->scope || !m->ignored || !m->all)
 		return -ENOMEM;
 	for (size_t at = TABLE_HDR; at + 4 <= len; at += pcilu_le16(tb + at + 2)) {
 		const uint8_t *u = tb + at;
@@ -107,6 +126,8 @@ static int dmar_read(const struct pcilu_topology *t, const uint8_t *tb, size_t l
 
 		if (pcilu_le16(u) != 0)
 			continue;	/* not a DRHD (RMRR, ATSR ...) */
+		size_t first = m->nscope;
+
 		seg = pcilu_le16(u + 6);
 		if (u[4] & 1)	/* DMAR_INCLUDE_PCI_ALL for this segment */
 			m->all[m->nall++] = seg;
@@ -117,6 +138,8 @@ static int dmar_read(const struct pcilu_topology *t, const uint8_t *tb, size_t l
 			if (dev != PCILU_NONE)
 				m->scope[m->nscope++] = dev;
 		}
+		if (!(u[4] & 1))
+			gfx_units(t, m, first, igfx_off);
 	}
 	return 0;
 }
@@ -129,9 +152,10 @@ static unsigned dmar_untranslated(const struct pcilu_iommu *r, const struct dmar
 	/* VFs are not in scope tables: device_lookup_iommu() looks up the PF. */
 	if (t->devs[d].is_virtfn && t->devs[d].physfn != PCILU_NONE)
 		d = t->devs[d].physfn;
+	/* The first unit whose scope names it, in table order, as device_lookup_iommu() walks them. */
 	for (size_t i = 0; i < m->nscope; i++)
 		if (m->scope[i] == d || (t->devs[m->scope[i]].seg == t->devs[d].seg && below(t, d, m->scope[i])))
-			return 0;	/* a scope's device lies in its DRHD's segment */
+			return m->ignored[i] ? PCILU_UNTR_DMAR : 0;	/* a scope's device lies in its DRHD's segment */
 	for (size_t i = 0; i < m->nall; i++)
 		if (m->all[i] == t->devs[d].seg)
 			return 0;
@@ -419,7 +443,7 @@ static int from_table(struct pcilu_iommu *r, enum pcilu_acpi_table which, const 
 	int ret = 0;
 
 	if (which == PCILU_ACPI_DMAR)
-		ret = dmar_valid(tb, len) ? dmar_read(r->t, tb, len, &m) : -EINVAL;
+		ret = dmar_valid(tb, len) ? dmar_read(r->t, tb, len, r->p->intel_igfx_off, &m) : -EINVAL;
 	if (which == PCILU_ACPI_IVRS)
 		ret = ivrs_parse(tb, len, &v);
 	for (size_t i = 0; !ret && i < r->n; i++) {
@@ -435,6 +459,7 @@ static int from_table(struct pcilu_iommu *r, enum pcilu_acpi_table which, const 
 	}
 	ivrs_free(&v);
 	free(m.scope);
+	free(m.ignored);
 	free(m.all);
 	if (ret == -EINVAL) {
 		memset(r->untr, 0, r->n);

@@ -152,6 +152,42 @@ static void dmar_scopes(void **state)
 	th_free(&h);
 }
 
+/*
+ * init_no_remapping_devices(), intel/iommu.c 7.2: a unit whose scope holds only
+ * the display controller 00:02.0, then an INCLUDE_PCI_ALL unit. With
+ * intel_iommu=igfx_off the graphics unit is ignored, and device_lookup_iommu()
+ * still finds it first for 00:02.0, which gets no group; without it, or when
+ * the unit also names 00:03.0 (not graphics), every device is translated.
+ */
+static void dmar_igfx_off(void **state)
+{
+	static const uint8_t gfx[] = { 2, 0 }, other[] = { 3, 0 };
+	struct th h;
+	struct tb t;
+	size_t at;
+
+	(void)state;
+	for (int k = 0; k < 3; k++) {
+		small_host(&h);
+		h.raw.devs[2].cfg[PCI_CLASS_DEVICE + 1] = 0x03;	/* 00:02.0: VGA */
+		h.raw.devs[2].cfg[PCI_CLASS_DEVICE] = 0x00;
+		dmar(&t);
+		at = drhd_begin(&t, 0);
+		scope(&t, 1, 0, 1, gfx);
+		if (k == 2)
+			scope(&t, 1, 0, 1, other);
+		drhd_end(&t, at);
+		drhd_end(&t, drhd_begin(&t, 1));
+		finish(&t);
+		attach(&h, PCILU_ACPI_DMAR, &t);
+		if (k)
+			assert_int_equal(pcilu_policy_parse_cmdline(&h.p, "intel_iommu=on,igfx_off", &h.d), 0);
+		th_run(&h);
+		assert_true(th_ungrouped_are(&h, k == 1 ? "00:02.0" : "", PCILU_UNTR_DMAR));
+		th_free(&h);
+	}
+}
+
 /* A two-hop endpoint path: from bus 0, through 00:01.0 to device 0 function 0 of its bus. */
 static void dmar_path(void **state)
 {
@@ -402,6 +438,7 @@ int main(void)
 		cmocka_unit_test(dmar_include_all),
 		cmocka_unit_test(dmar_scopes),
 		cmocka_unit_test(dmar_path),
+		cmocka_unit_test(dmar_igfx_off),
 		cmocka_unit_test(dmar_malformed),
 		cmocka_unit_test(ivrs_select_range_alias),
 		cmocka_unit_test(ivrs_target_type),
