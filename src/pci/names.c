@@ -65,12 +65,17 @@ static int read_ids(const char *path, char **text, size_t *len)
 {
 	gzFile f = gzopen(path, "rb");
 	size_t cap = 2u << 20, n = 0;
-	char *buf = f ? malloc(cap) : NULL;
+	char *buf;
 	int ret = 0;
 
 	if (!f)
 		return -ENOENT;
-	while (buf) {
+	buf = malloc(cap);
+	if (!buf) {
+		gzclose(f);
+		return -ENOMEM;
+	}
+	for (;;) {
 		int got;
 
 		if (n + 1 == cap) {
@@ -91,8 +96,6 @@ static int read_ids(const char *path, char **text, size_t *len)
 		n += (size_t)got;
 	}
 	gzclose(f);
-	if (!buf)
-		return -ENOMEM;
 	if (ret) {
 		free(buf);
 		return ret;
