@@ -277,6 +277,22 @@ static void start_record(struct lp *s, const char *p, size_t alen, uint32_t seg,
 			  (int)alen, p);
 }
 
+/* Row @row was met at the current line: a second one is a duplicate, and reset clears it. */
+static void row_seen(struct lp *s, unsigned row)
+{
+	s->row_line[row] = s->line;
+	if (row >= s->rows_hi)
+		s->rows_hi = row + 1;
+}
+
+/* Row @row gave @count bytes at @off. */
+static void row_filled(struct lp *s, unsigned row, unsigned off, unsigned count)
+{
+	s->row_n[row] = (uint8_t)count;
+	if (count && off + count > s->hi)
+		s->hi = off + count;
+}
+
 /* "OFF: xx xx ..." with @ndig offset digits already seen (p[ndig] == ':'). */
 static void parse_row(struct lp *s, const char *p, size_t len, size_t ndig)
 {
@@ -312,9 +328,7 @@ static void parse_row(struct lp *s, const char *p, size_t len, size_t ndig)
 				  s->row_line[row]);
 		return;
 	}
-	s->row_line[row] = s->line;
-	if (row >= s->rows_hi)
-		s->rows_hi = row + 1;
+	row_seen(s, row);
 	uint8_t *dst = s->cfg + off;
 
 	/*
@@ -351,9 +365,7 @@ static void parse_row(struct lp *s, const char *p, size_t len, size_t ndig)
 		dst[count++] = (uint8_t)((a - 1) << 4 | (b - 1));
 	}
 done:
-	s->row_n[row] = (uint8_t)count;
-	if (count && off + count > s->hi)
-		s->hi = off + count;
+	row_filled(s, row, off, count);
 }
 
 /* Decimal integer after @prefix, up to the end of the line; false if none. */
@@ -535,13 +547,9 @@ static size_t fast_row(struct lp *s, const char *p, size_t avail)
 	if (off % ROW_BYTES || s->row_line[row] || !pcilu_hexrow16((const unsigned char *)p + nd + 1, v))
 		return 0;
 	s->line++;
-	s->row_line[row] = s->line;
-	s->row_n[row] = ROW_BYTES;
-	if (row >= s->rows_hi)
-		s->rows_hi = row + 1;
+	row_seen(s, row);
 	memcpy(s->cfg + off, v, ROW_BYTES);
-	if (off + ROW_BYTES > s->hi)
-		s->hi = off + ROW_BYTES;
+	row_filled(s, row, off, ROW_BYTES);
 	return len + 1;
 }
 
