@@ -206,8 +206,11 @@ int pcilu_names_take_text(struct pcilu_names *n, char *text, size_t len)
 	n->text = text;
 	ret = ret ?: index_ids(n, len);
 	if (ret) {
+		/* Names then fall back to ids, as without a file. */
+		free(n->text);
 		free(n->vendors);
 		free(n->devices);
+		n->text = NULL;
 		n->vendors = n->devices = NULL;
 		n->nvendors = n->ndevices = 0;
 	}
@@ -218,27 +221,18 @@ int pcilu_names_take_text(struct pcilu_names *n, char *text, size_t len)
 static bool load(struct pcilu_names *n)
 {
 	size_t len = 0;
+	char *text = NULL;
 	int ret = -ENOENT;
 
 	if (n->tried)
 		return n->text != NULL;
 	n->tried = true;
 	if (n->path)
-		ret = read_ids(n->path, &n->text, &len);
+		ret = read_ids(n->path, &text, &len);
 	for (size_t i = 0; !n->path && ret == -ENOENT && i < sizeof(ids_paths) / sizeof(ids_paths[0]); i++)
-		ret = read_ids(ids_paths[i], &n->text, &len);
-	if (!ret && len >= UINT32_MAX)
-		ret = -EFBIG;
+		ret = read_ids(ids_paths[i], &text, &len);
 	if (!ret)
-		ret = index_ids(n, len);
-	if (ret) {
-		free(n->text);
-		free(n->vendors);
-		free(n->devices);
-		n->text = NULL;
-		n->vendors = n->devices = NULL;
-		n->nvendors = n->ndevices = 0;
-	}
+		pcilu_names_take_text(n, text, len);
 	return n->text != NULL;
 }
 

@@ -58,7 +58,8 @@ int pcilu_walk_buses(struct pcilu_builder *b);
 
 /*
  * names.c: take @text (malloc'd, @len bytes and a NUL) as pci.ids and index
- * it (the fuzz target's way in; the text is freed with @n). 0 or -ENOMEM.
+ * it (how a read file and the fuzz target's input come in; the text is freed
+ * with @n, or at once on failure). 0, -EINVAL (no NUL, too long) or -ENOMEM.
  */
 int pcilu_names_take_text(struct pcilu_names *n, char *text, size_t len);
 
