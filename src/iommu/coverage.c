@@ -21,7 +21,7 @@
  *   taken for its aliases.)
  *
  * The IVRS table also names DMA aliases; the AMD driver makes those on the
- * device's own bus PCI DMA aliases before grouping (pcilu_ivrs_aliases()).
+ * device's own bus PCI DMA aliases before grouping (ivrs_aliases()).
  *
  * Without either, only an IOMMU's own function is known (config space), and
  * coverage is otherwise assumed complete, said once. Every table is bounds
@@ -436,28 +436,28 @@ static int pick_table(struct pcilu_iommu *r, enum pcilu_acpi_table *which, size_
 	return -1;
 }
 
-static int from_table(struct pcilu_iommu *r, enum pcilu_acpi_table which, const uint8_t *tb, size_t len)
+/* @v, @vret: the IVRS table as coverage_run() parsed it once, for aliases and coverage. */
+static int from_table(struct pcilu_iommu *r, enum pcilu_acpi_table which, const uint8_t *tb, size_t len,
+		      const struct ivrs *v, int vret)
 {
-	struct ivrs v = { 0 };
 	struct dmar m = { 0 };
 	int ret = 0;
 
 	if (which == PCILU_ACPI_DMAR)
 		ret = dmar_valid(tb, len) ? dmar_read(r->t, tb, len, r->p->intel_igfx_off, &m) : -EINVAL;
 	if (which == PCILU_ACPI_IVRS)
-		ret = ivrs_parse(tb, len, &v);
+		ret = vret;
 	for (size_t i = 0; !ret && i < r->n; i++) {
 		unsigned u = 0;
 
 		if (which == PCILU_ACPI_DMAR)
 			u = dmar_untranslated(r, &m, (int32_t)i);
 		else if (which == PCILU_ACPI_IVRS)
-			u = ivrs_untranslated(&v, &r->t->devs[i]);
+			u = ivrs_untranslated(v, &r->t->devs[i]);
 		else
 			ret = viot_untranslated(r->t, tb, len, (int32_t)i, &u);
 		r->untr[i] = (uint8_t)u;
 	}
-	ivrs_free(&v);
 	free(m.scope);
 	free(m.ignored);
 	free(m.all);
@@ -468,7 +468,37 @@ static int from_table(struct pcilu_iommu *r, enum pcilu_acpi_table which, const 
 	return ret == -ENOMEM ? ret : ret ? 1 : 0;
 }
 
-int pcilu_coverage_run(struct pcilu_iommu *r)
+/*
+ * setup_aliases(), drivers/iommu/amd/iommu.c, 7.2: when the AMD IOMMU driver
+ * probes a device its IVRS table covers, an IVRS alias on the device's own bus
+ * becomes a DMA alias (pci_add_dma_alias()) before the device is grouped: "the
+ * IVRS table may know about a quirk that we don't". Aliases on other buses
+ * only program the device table (clone_aliases()), no group changes.
+ */
+static int ivrs_aliases(struct pcilu_iommu *r, const struct ivrs *v)
+{
+	int ret = 0;
+
+	for (size_t i = 0; !ret && i < r->n; i++) {
+		const struct pcilu_dev *d = &r->t->devs[i];
+		unsigned id = (unsigned)d->bus << 8 | d->devfn, to;
+
+		for (size_t k = 0; k < v->nsegs; k++) {
+			const struct ivrs_seg *sg = &v->segs[k];
+
+			if (sg->seg != d->seg || !sg->alias || !sg->alias[id] || ivrs_untranslated(v, d))
+				continue;
+			to = sg->alias[id] - 1;
+			if (to != id && to >> 8 == d->bus) {
+				ret = pcilu_add_dma_alias(r, (int32_t)i, to & 0xff, 1);
+				r->fw_alias[i] = 1;
+			}
+		}
+	}
+	return ret;
+}
+
+static int coverage(struct pcilu_iommu *r, const struct ivrs *v, int vret)
 {
 	const struct pcilu_topology *t = r->t;
 	enum pcilu_acpi_table which = PCILU_ACPI_DMAR;
@@ -484,7 +514,7 @@ int pcilu_coverage_run(struct pcilu_iommu *r)
 	for (size_t i = 0; i < PCILU_ACPI_NTABLES; i++)
 		any |= t->acpi[i].data != NULL;
 	if (!pick_table(r, &which, &len)) {
-		ret = from_table(r, which, t->acpi[which].data, len);
+		ret = from_table(r, which, t->acpi[which].data, len, v, vret);
 		if (ret <= 0)
 			return ret;
 	}
@@ -500,42 +530,24 @@ int pcilu_coverage_run(struct pcilu_iommu *r)
 }
 
 /*
- * setup_aliases(), drivers/iommu/amd/iommu.c, 7.2: when the AMD IOMMU driver
- * probes a device its IVRS table covers, an IVRS alias on the device's own bus
- * becomes a DMA alias (pci_add_dma_alias()) before the device is grouped: "the
- * IVRS table may know about a quirk that we don't". Aliases on other buses
- * only program the device table (clone_aliases()), no group changes. Only
- * with the IOMMU on (the driver runs) and a usable IVRS table.
+ * The IVRS table is read once, for two uses: the AMD driver's aliases, which
+ * apply whenever it runs (the IOMMU on), and, unless the kernel's groups are
+ * in the source, coverage. A malformed table gives no aliases; coverage names it.
  */
-int pcilu_ivrs_aliases(struct pcilu_iommu *r)
+int pcilu_coverage_run(struct pcilu_iommu *r)
 {
 	const struct pcilu_blob *b = &r->t->acpi[PCILU_ACPI_IVRS];
-	size_t len = r->iommu_on && b->data ? table_len(b, "IVRS") : 0;
+	size_t len = b->data && (r->iommu_on || !r->t->has_kernel_groups) ? table_len(b, "IVRS") : 0;
 	struct ivrs v = { 0 };
-	int ret;
+	int vret = len ? ivrs_parse(b->data, len, &v) : -EINVAL;
+	int ret = vret == -ENOMEM ? vret : 0;
 
-	if (!len)
-		return 0;
-	ret = ivrs_parse(b->data, len, &v);
-	for (size_t i = 0; !ret && i < r->n; i++) {
-		const struct pcilu_dev *d = &r->t->devs[i];
-		unsigned id = (unsigned)d->bus << 8 | d->devfn, to;
-
-		for (size_t k = 0; k < v.nsegs; k++) {
-			const struct ivrs_seg *sg = &v.segs[k];
-
-			if (sg->seg != d->seg || !sg->alias || !sg->alias[id] || ivrs_untranslated(&v, d))
-				continue;
-			to = sg->alias[id] - 1;
-			if (to != id && to >> 8 == d->bus) {
-				ret = pcilu_add_dma_alias(r, (int32_t)i, to & 0xff, 1);
-				r->fw_alias[i] = 1;
-			}
-		}
-	}
+	if (!ret && !vret && r->iommu_on)
+		ret = ivrs_aliases(r, &v);
+	if (!ret)
+		ret = coverage(r, &v, vret);
 	ivrs_free(&v);
-	/* A malformed table is named by the coverage decision; it gives no aliases. */
-	return ret == -ENOMEM ? ret : 0;
+	return ret;
 }
 
 unsigned pcilu_iommu_untranslated(const struct pcilu_iommu *r, int32_t dev)

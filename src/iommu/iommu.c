@@ -125,8 +125,7 @@ int pcilu_iommu_compute(const struct pcilu_topology *t, const struct pcilu_polic
 		for (size_t i = 0; i < r->n; i++)
 			pcilu_quirk_header_fixups(r, (int32_t)i);
 		pcilu_vmd_links(r);
-		ret = pcilu_ivrs_aliases(r);
-		ret = ret ?: pcilu_coverage_run(r);
+		ret = pcilu_coverage_run(r);
 	}
 	if (!ret)
 		ret = pcilu_acs_setup(r);

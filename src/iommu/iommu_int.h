@@ -100,9 +100,8 @@ void pcilu_assume(struct pcilu_iommu *r, unsigned kind, int32_t dev, const char 
 	__attribute__((format(printf, 4, 5)));
 
 /* coverage.c: r->untr from the kernel's groups, the firmware's table, or config space. */
+/* Which devices an IOMMU translates, and the AMD driver's IVRS aliases (setup_aliases()). */
 int pcilu_coverage_run(struct pcilu_iommu *r);
-/* setup_aliases() of the AMD IOMMU driver: IVRS aliases on the device's own bus (coverage.c). */
-int pcilu_ivrs_aliases(struct pcilu_iommu *r);
 
 /* cmdline.c */
 /* pci_dev_str_match(), drivers/pci/pci.c, 7.2: 1 match, 0 no, -EINVAL unparsable. */
