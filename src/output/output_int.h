@@ -8,6 +8,75 @@
 
 #include <json-c/json.h>
 
+/*
+ * The streaming JSON writer (jw.c): a document is written while it is walked.
+ * pcilu_jw_key() names the next value of an object; the value calls write
+ * one. Errors are sticky and returned by pcilu_jw_end(), which ends the line.
+ */
+struct pcilu_jw {
+	FILE *f;
+	bool pretty;		/* json-c's PRETTY layout, else one line (JSON Lines) */
+	bool after_key;		/* a key was written: no separator before its value */
+	unsigned depth;
+	uint64_t nonempty;	/* bit d-1: the container at depth d has a member */
+	int err;
+	size_t len;
+	char buf[1 << 16];
+};
+void pcilu_jw_start(struct pcilu_jw *w, FILE *f, bool pretty);
+int pcilu_jw_end(struct pcilu_jw *w);
+void pcilu_jw_obj(struct pcilu_jw *w);
+void pcilu_jw_end_obj(struct pcilu_jw *w);
+void pcilu_jw_arr(struct pcilu_jw *w);
+void pcilu_jw_end_arr(struct pcilu_jw *w);
+void pcilu_jw_key(struct pcilu_jw *w, const char *key);
+/* A string, or null for NULL. */
+void pcilu_jw_str(struct pcilu_jw *w, const char *s);
+void pcilu_jw_str_n(struct pcilu_jw *w, const char *s, size_t n);
+void pcilu_jw_null(struct pcilu_jw *w);
+void pcilu_jw_bool(struct pcilu_jw *w, bool b);
+void pcilu_jw_int(struct pcilu_jw *w, int64_t v);
+/* @v as a string of lower-case hex digits, zero-padded to @width. */
+void pcilu_jw_hex(struct pcilu_jw *w, unsigned v, int width);
+
+/* A key and its value in one call. */
+static inline void pcilu_jw_kstr(struct pcilu_jw *w, const char *k, const char *s)
+{
+	pcilu_jw_key(w, k);
+	pcilu_jw_str(w, s);
+}
+static inline void pcilu_jw_kint(struct pcilu_jw *w, const char *k, int64_t v)
+{
+	pcilu_jw_key(w, k);
+	pcilu_jw_int(w, v);
+}
+static inline void pcilu_jw_kbool(struct pcilu_jw *w, const char *k, bool b)
+{
+	pcilu_jw_key(w, k);
+	pcilu_jw_bool(w, b);
+}
+static inline void pcilu_jw_knull(struct pcilu_jw *w, const char *k)
+{
+	pcilu_jw_key(w, k);
+	pcilu_jw_null(w);
+}
+static inline void pcilu_jw_khex(struct pcilu_jw *w, const char *k, unsigned v, int width)
+{
+	pcilu_jw_key(w, k);
+	pcilu_jw_hex(w, v, width);
+}
+/* The key of an object or array value that the caller opens next. */
+static inline void pcilu_jw_kobj(struct pcilu_jw *w, const char *k)
+{
+	pcilu_jw_key(w, k);
+	pcilu_jw_obj(w);
+}
+static inline void pcilu_jw_karr(struct pcilu_jw *w, const char *k)
+{
+	pcilu_jw_key(w, k);
+	pcilu_jw_arr(w);
+}
+
 /* json_object_object_add that tolerates a NULL value (allocation failure). */
 void pcilu_json_add(struct json_object *o, const char *key, struct json_object *v);
 struct json_object *pcilu_json_hex(unsigned v, int width);
