@@ -49,6 +49,16 @@ int cli_fail(const char *cmd, int err, const struct pcilu_diag *d, size_t mark)
 	char buf[1024];
 	bool said = false;
 
+	/*
+	 * A document cut short because stdout failed (a full disk, a closed
+	 * pipe): said once, as main() says it, with the write's errno, which
+	 * main()'s last fflush() would no longer see.
+	 */
+	if (err < 0 && err != -ENOMEM && ferror(stdout)) {
+		fprintf(stderr, "pcilu: cannot write standard output: %s\n", strerror(-err));
+		clearerr(stdout);
+		return CLI_ERROR;
+	}
 	for (size_t i = mark; d && i < d->count; i++) {
 		if (d->msgs[i].sev < PCILU_ERROR)
 			continue;

@@ -20,239 +20,268 @@ static const char *bdf_s(const struct pcilu_topology *t, int32_t dev, char *buf)
 	return dev == PCILU_NONE ? "-" : pcilu_bdf(&t->devs[dev], buf, 24);
 }
 
-static struct json_object *bdf_j(const struct pcilu_topology *t, int32_t dev)
+/* A device's address, or null for none. */
+static void bdf_w(struct pcilu_jw *w, const struct pcilu_topology *t, int32_t dev)
 {
-	return dev == PCILU_NONE ? NULL : pcilu_json_bdf(&t->devs[dev]);
+	if (dev == PCILU_NONE)
+		pcilu_jw_null(w);
+	else
+		pcilu_jw_bdf(w, &t->devs[dev]);
 }
 
-struct json_object *pcilu_check_errno_json(struct json_object *o, int err)
+void pcilu_check_errno_jw(struct pcilu_jw *w, int err)
 {
-	pcilu_json_add(o, "errno", json_object_new_int(err));
-	pcilu_json_add(o, "errno_name", err ? json_object_new_string(pcilu_errno_name(err)) : NULL);
-	return o;
+	pcilu_jw_kint(w, "errno", err);
+	pcilu_jw_kstr(w, "errno_name", err ? pcilu_errno_name(err) : NULL);
 }
 
-static struct json_object *reason_j(const struct pcilu_lu_check *c, const struct pcilu_lu_reason *r)
+static void reason_w(struct pcilu_jw *w, const struct pcilu_lu_check *c, const struct pcilu_lu_reason *r)
 {
-	struct json_object *o = json_object_new_object();
 	char *text, *remedy;
 	int ret = pcilu_lu_reason_words(c, r, &text, &remedy);
 
-	pcilu_json_add(o, "rule", json_object_new_string(pcilu_lu_rule_name(r->rule)));
-	pcilu_json_add(o, "severity", json_object_new_string(pcilu_lu_severity_name(r->sev)));
-	pcilu_json_add(o, "basis", json_object_new_string(pcilu_lu_basis_name(r->basis)));
-	pcilu_json_add(o, "unknown", json_object_new_boolean((r->flags & PCILU_RF_UNKNOWN) != 0));
-	pcilu_check_errno_json(o, r->err);
-	pcilu_json_add(o, "device", bdf_j(c->t, r->dev));
-	pcilu_json_add(o, "other", bdf_j(c->t, r->other));
-	if (r->rule == PCILU_LUR_ACS_PATH)
-		pcilu_json_add(o, "missing", pcilu_json_acs_flags(r->missing));
-	/* Out of memory for the words: null, as json-c gives for any member it cannot make. */
-	pcilu_json_add(o, "text", ret ? NULL : json_object_new_string(text));
-	pcilu_json_add(o, "remedy", !ret && remedy ? json_object_new_string(remedy) : NULL);
+	pcilu_jw_obj(w);
+	pcilu_jw_kstr(w, "rule", pcilu_lu_rule_name(r->rule));
+	pcilu_jw_kstr(w, "severity", pcilu_lu_severity_name(r->sev));
+	pcilu_jw_kstr(w, "basis", pcilu_lu_basis_name(r->basis));
+	pcilu_jw_kbool(w, "unknown", (r->flags & PCILU_RF_UNKNOWN) != 0);
+	pcilu_check_errno_jw(w, r->err);
+	pcilu_jw_key(w, "device");
+	bdf_w(w, c->t, r->dev);
+	pcilu_jw_key(w, "other");
+	bdf_w(w, c->t, r->other);
+	if (r->rule == PCILU_LUR_ACS_PATH) {
+		pcilu_jw_key(w, "missing");
+		pcilu_jw_acs_flags(w, r->missing);
+	}
+	/* Out of memory for the words: the document cannot be complete. */
+	if (ret)
+		w->err = ret;
+	pcilu_jw_kstr(w, "text", ret ? NULL : text);
+	pcilu_jw_kstr(w, "remedy", ret ? NULL : remedy);
 	if (!ret) {
 		free(text);
 		free(remedy);
 	}
-	return o;
+	pcilu_jw_end_obj(w);
 }
 
-struct json_object *pcilu_check_reasons_json(const struct pcilu_lu_check *c, const struct pcilu_lu_reason *r,
-					     size_t n)
+void pcilu_check_reasons_jw(struct pcilu_jw *w, const struct pcilu_lu_check *c, const struct pcilu_lu_reason *r,
+			    size_t n)
 {
-	struct json_object *a = json_object_new_array();
-
-	for (size_t i = 0; a && i < n; i++)
-		json_object_array_add(a, reason_j(c, &r[i]));
-	return a;
+	pcilu_jw_arr(w);
+	for (size_t i = 0; i < n; i++)
+		reason_w(w, c, &r[i]);
+	pcilu_jw_end_arr(w);
 }
 
-static struct json_object *device_j(const struct pcilu_lu_check *c, const struct pcilu_lu_devcheck *dc,
-				    struct pcilu_names *n)
+static void device_w(struct pcilu_jw *w, const struct pcilu_lu_check *c, const struct pcilu_lu_devcheck *dc,
+		     struct pcilu_names *n)
 {
-	struct json_object *o = json_object_new_object(), *vs = json_object_new_array();
 	const struct pcilu_group *g;
 
-	pcilu_json_dev_fields(o, &c->t->devs[dc->dev], n);
-	pcilu_json_add(o, "group", dc->group == PCILU_NONE ? NULL : json_object_new_int(dc->group));
+	pcilu_jw_obj(w);
+	pcilu_jw_dev_fields(w, &c->t->devs[dc->dev], n);
+	pcilu_jw_key(w, "group");
+	if (dc->group == PCILU_NONE)
+		pcilu_jw_null(w);
+	else
+		pcilu_jw_int(w, dc->group);
 	/* The computed group rests on bytes the source did not show (docs/json.md). */
 	g = c->iommu_on ? pcilu_iommu_group(c->r, pcilu_iommu_group_of(c->r, dc->dev)) : NULL;
-	pcilu_json_add(o, "group_unknown", json_object_new_boolean(g && (g->flags & PCILU_RF_UNKNOWN)));
-	for (unsigned p = 0; vs && p < PCILU_LU_NPROFILES; p++) {
+	pcilu_jw_kbool(w, "group_unknown", g && (g->flags & PCILU_RF_UNKNOWN));
+	pcilu_jw_karr(w, "verdicts");
+	for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++) {
 		const struct pcilu_lu_verdict *v = &dc->v[p];
-		struct json_object *vo;
 
 		if (!(c->profiles & (1u << p)))
 			continue;
-		vo = json_object_new_object();
-		pcilu_json_add(vo, "profile", json_object_new_string(pcilu_lu_profile_name(p)));
-		pcilu_json_add(vo, "state", json_object_new_string(pcilu_lu_state_name(v->state)));
-		pcilu_json_add(vo, "eligible", json_object_new_boolean(v->eligible));
-		pcilu_check_errno_json(vo, v->err);
-		pcilu_json_add(vo, "reasons", pcilu_check_reasons_json(c, v->reasons, v->nreasons));
-		json_object_array_add(vs, vo);
+		pcilu_jw_obj(w);
+		pcilu_jw_kstr(w, "profile", pcilu_lu_profile_name(p));
+		pcilu_jw_kstr(w, "state", pcilu_lu_state_name(v->state));
+		pcilu_jw_kbool(w, "eligible", v->eligible);
+		pcilu_check_errno_jw(w, v->err);
+		pcilu_jw_key(w, "reasons");
+		pcilu_check_reasons_jw(w, c, v->reasons, v->nreasons);
+		pcilu_jw_end_obj(w);
 	}
-	pcilu_json_add(o, "verdicts", vs);
-	return o;
+	pcilu_jw_end_arr(w);
+	pcilu_jw_end_obj(w);
 }
 
-static struct json_object *profile_flags_j(const struct pcilu_lu_check *c, const bool *ok)
+static void profile_flags_w(struct pcilu_jw *w, const struct pcilu_lu_check *c, const bool *ok)
 {
-	struct json_object *o = json_object_new_object();
-
+	pcilu_jw_obj(w);
 	for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++)
 		if (c->profiles & (1u << p))
-			pcilu_json_add(o, pcilu_lu_profile_name(p), json_object_new_boolean(ok[p]));
-	return o;
+			pcilu_jw_kbool(w, pcilu_lu_profile_name(p), ok[p]);
+	pcilu_jw_end_obj(w);
 }
 
-static struct json_object *slots_j(const struct pcilu_lu_check *c)
+static void slot_w(struct pcilu_jw *w, const struct pcilu_lu_check *c, const struct pcilu_lu_slot *s)
 {
-	struct json_object *a = json_object_new_array();
+	const struct pcilu_topology *t = c->t;
+	const struct pcilu_dev *p = &t->devs[s->port];
+	char *text = NULL;
+	int ret;
 
-	for (size_t i = 0; a && i < c->nslots; i++) {
-		const struct pcilu_lu_slot *s = &c->slots[i];
-		const struct pcilu_dev *p = &c->t->devs[s->port];
-		struct json_object *o = json_object_new_object(), *occ = json_object_new_array();
-		char *text;
-
-		if (p->child_bus != PCILU_NONE)
-			for (uint32_t k = 0; occ && k < c->t->buses[p->child_bus].count; k++)
-				json_object_array_add(occ, pcilu_json_bdf(&c->t->devs[
-					c->t->bus_devs[c->t->buses[p->child_bus].first + k]]));
-		pcilu_json_add(o, "port", pcilu_json_bdf(p));
-		pcilu_json_add(o, "type", json_object_new_string(pcilu_dev_type_name(p)));
-		pcilu_json_add(o, "occupants", occ);
-		pcilu_json_add(o, "singleton", json_object_new_boolean(s->singleton));
-		pcilu_json_add(o, "acs_fail", bdf_j(c->t, s->acs_fail));
-		pcilu_json_add(o, "quirk_bridge", bdf_j(c->t, s->quirk));
-		pcilu_json_add(o, "eligible", profile_flags_j(c, s->ok));
-		text = NULL;
-		pcilu_json_add(o, "text", !pcilu_lu_slot_words(c, s, &text) && text ? json_object_new_string(text) : NULL);
-		free(text);
-		json_object_array_add(a, o);
-	}
-	return a;
+	pcilu_jw_obj(w);
+	pcilu_jw_key(w, "port");
+	pcilu_jw_bdf(w, p);
+	pcilu_jw_kstr(w, "type", pcilu_dev_type_name(p));
+	pcilu_jw_karr(w, "occupants");
+	if (p->child_bus != PCILU_NONE)
+		for (uint32_t k = 0; k < t->buses[p->child_bus].count; k++)
+			pcilu_jw_bdf(w, &t->devs[t->bus_devs[t->buses[p->child_bus].first + k]]);
+	pcilu_jw_end_arr(w);
+	pcilu_jw_kbool(w, "singleton", s->singleton);
+	pcilu_jw_key(w, "acs_fail");
+	bdf_w(w, t, s->acs_fail);
+	pcilu_jw_key(w, "quirk_bridge");
+	bdf_w(w, t, s->quirk);
+	pcilu_jw_key(w, "eligible");
+	profile_flags_w(w, c, s->ok);
+	ret = pcilu_lu_slot_words(c, s, &text);
+	if (ret)
+		w->err = ret;
+	pcilu_jw_kstr(w, "text", ret ? NULL : text);
+	free(text);
+	pcilu_jw_end_obj(w);
 }
 
-static struct json_object *preserve_j(const struct pcilu_lu_check *c)
+static void preserve_w(struct pcilu_jw *w, const struct pcilu_lu_check *c)
 {
-	struct json_object *a = json_object_new_array();
+	const struct pcilu_topology *t = c->t;
 
-	for (unsigned p = 0; a && p < PCILU_LU_NPROFILES; p++) {
+	pcilu_jw_arr(w);
+	for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++) {
 		const struct pcilu_lu_preserve *pr = &c->pres[p];
-		struct json_object *o, *rq, *nd;
 
 		if (!(c->profiles & (1u << p)))
 			continue;
-		o = json_object_new_object();
-		rq = json_object_new_array();
-		nd = json_object_new_array();
-		for (size_t i = 0; rq && i < pr->nreqs; i++) {
-			struct json_object *r = json_object_new_object();
-
-			pcilu_json_add(r, "device", pcilu_json_bdf(&c->t->devs[pr->reqs[i].dev]));
-			pcilu_json_add(r, "state", json_object_new_string(pcilu_lu_state_name(pr->reqs[i].state)));
-			pcilu_check_errno_json(r, pr->reqs[i].err);
-			pcilu_json_add(r, "rule", pr->reqs[i].rule ?
-				       json_object_new_string(pcilu_lu_rule_name(pr->reqs[i].rule)) : NULL);
-			json_object_array_add(rq, r);
+		pcilu_jw_obj(w);
+		pcilu_jw_kstr(w, "profile", pcilu_lu_profile_name(p));
+		pcilu_jw_kbool(w, "ok", pr->ok);
+		pcilu_jw_kstr(w, "state", pcilu_lu_state_name(pr->state));
+		pcilu_jw_karr(w, "requests");
+		for (size_t i = 0; i < pr->nreqs; i++) {
+			pcilu_jw_obj(w);
+			pcilu_jw_key(w, "device");
+			pcilu_jw_bdf(w, &t->devs[pr->reqs[i].dev]);
+			pcilu_jw_kstr(w, "state", pcilu_lu_state_name(pr->reqs[i].state));
+			pcilu_check_errno_jw(w, pr->reqs[i].err);
+			pcilu_jw_kstr(w, "rule", pr->reqs[i].rule ? pcilu_lu_rule_name(pr->reqs[i].rule) : NULL);
+			pcilu_jw_end_obj(w);
 		}
-		for (size_t i = 0; nd && i < pr->set.count; i++) {
-			struct json_object *n = json_object_new_object();
-
-			pcilu_json_add(n, "device", pcilu_json_bdf(&c->t->devs[pr->set.nodes[i].dev]));
-			pcilu_json_add(n, "role", json_object_new_string(pcilu_lu_role_name(pr->set.nodes[i].role)));
-			pcilu_json_add(n, "refcount", json_object_new_int64(pr->set.nodes[i].refcount));
-			json_object_array_add(nd, n);
+		pcilu_jw_end_arr(w);
+		pcilu_jw_karr(w, "nodes");
+		for (size_t i = 0; i < pr->set.count; i++) {
+			pcilu_jw_obj(w);
+			pcilu_jw_key(w, "device");
+			pcilu_jw_bdf(w, &t->devs[pr->set.nodes[i].dev]);
+			pcilu_jw_kstr(w, "role", pcilu_lu_role_name(pr->set.nodes[i].role));
+			pcilu_jw_kint(w, "refcount", pr->set.nodes[i].refcount);
+			pcilu_jw_end_obj(w);
 		}
-		pcilu_json_add(o, "profile", json_object_new_string(pcilu_lu_profile_name(p)));
-		pcilu_json_add(o, "ok", json_object_new_boolean(pr->ok));
-		pcilu_json_add(o, "state", json_object_new_string(pcilu_lu_state_name(pr->state)));
-		pcilu_json_add(o, "requests", rq);
-		pcilu_json_add(o, "nodes", nd);
-		pcilu_json_add(o, "conflicts", pcilu_check_reasons_json(c, pr->conflicts, pr->nconflicts));
-		json_object_array_add(a, o);
+		pcilu_jw_end_arr(w);
+		pcilu_jw_key(w, "conflicts");
+		pcilu_check_reasons_jw(w, c, pr->conflicts, pr->nconflicts);
+		pcilu_jw_end_obj(w);
 	}
-	return a;
+	pcilu_jw_end_arr(w);
 }
 
 /* What the source says of its kernel, shared with plan (schema pcilu-check/2 "host"). */
-struct json_object *pcilu_check_host_json(const struct pcilu_lu_check *c)
+void pcilu_check_host_jw(struct pcilu_jw *w, const struct pcilu_lu_check *c)
 {
 	const struct pcilu_topology *t = c->t;
 	const struct pcilu_lu_kernel *k = &c->kernel;
 	bool iommu_on = c->iommu_on;
 	uint8_t from = c->iommu_from;
-	struct json_object *h = json_object_new_object();
 	char buf[512];
 
-	pcilu_json_add(h, "iommu", json_object_new_string(iommu_on ? "on" : "off"));
-	pcilu_json_add(h, "iommu_from", json_object_new_string(pcilu_fact_origin_name(from)));
-	pcilu_json_add(h, "iommu_text", json_object_new_string(pcilu_fact_origin_text(from, iommu_on)));
-	pcilu_json_add(h, "capture_iommu", json_object_new_string(c->capture_off ? "off" : iommu_on ? "on" : "off"));
-	pcilu_json_add(h, "capture_iommu_from",
-		       json_object_new_string(pcilu_fact_origin_name(c->capture_off ? c->capture_from : from)));
-	pcilu_json_add(h, "kernel_release", k->release[0] ? json_object_new_string(k->release) : NULL);
-	pcilu_json_add(h, "cmdline", t->cmdline ? json_object_new_string(t->cmdline) : NULL);
-	pcilu_json_add(h, "live", json_object_new_boolean(t->live));
-	pcilu_json_add(h, "pci_liveupdate", json_object_new_string(pcilu_lu_klu_name(k->pci_lu)));
-	pcilu_json_add(h, "pci_liveupdate_by", json_object_new_string(pcilu_lu_klu_how_name(k->how)));
-	pcilu_json_add(h, "pci_liveupdate_text", json_object_new_string(pcilu_lu_kernel_text(k, buf, sizeof(buf))));
-	pcilu_json_add(h, "luo", k->luo < 0 ? NULL : json_object_new_boolean(k->luo));
-	pcilu_json_add(h, "config_truncated", json_object_new_boolean(t->config_truncated));
-	pcilu_json_add(h, "dead_functions", json_object_new_int64((int64_t)t->ndead));
-	return h;
+	pcilu_jw_obj(w);
+	pcilu_jw_kstr(w, "iommu", iommu_on ? "on" : "off");
+	pcilu_jw_kstr(w, "iommu_from", pcilu_fact_origin_name(from));
+	pcilu_jw_kstr(w, "iommu_text", pcilu_fact_origin_text(from, iommu_on));
+	pcilu_jw_kstr(w, "capture_iommu", c->capture_off ? "off" : iommu_on ? "on" : "off");
+	pcilu_jw_kstr(w, "capture_iommu_from", pcilu_fact_origin_name(c->capture_off ? c->capture_from : from));
+	pcilu_jw_kstr(w, "kernel_release", k->release[0] ? k->release : NULL);
+	pcilu_jw_kstr(w, "cmdline", t->cmdline);
+	pcilu_jw_kbool(w, "live", t->live);
+	pcilu_jw_kstr(w, "pci_liveupdate", pcilu_lu_klu_name(k->pci_lu));
+	pcilu_jw_kstr(w, "pci_liveupdate_by", pcilu_lu_klu_how_name(k->how));
+	pcilu_jw_kstr(w, "pci_liveupdate_text", pcilu_lu_kernel_text(k, buf, sizeof(buf)));
+	pcilu_jw_key(w, "luo");
+	if (k->luo < 0)
+		pcilu_jw_null(w);
+	else
+		pcilu_jw_bool(w, k->luo);
+	pcilu_jw_kbool(w, "config_truncated", t->config_truncated);
+	pcilu_jw_kint(w, "dead_functions", (int64_t)t->ndead);
+	pcilu_jw_end_obj(w);
 }
 
-static struct json_object *counts_j(const struct pcilu_lu_check *c)
+static void counts_w(struct pcilu_jw *w, const struct pcilu_lu_check *c)
 {
-	struct json_object *o = json_object_new_object();
-
+	pcilu_jw_obj(w);
 	for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++) {
 		const size_t *n = c->nstate[p];
-		struct json_object *po;
 
 		if (!(c->profiles & (1u << p)))
 			continue;
-		po = json_object_new_object();
-		pcilu_json_add(po, "eligible", json_object_new_int64((int64_t)n[PCILU_LU_ELIGIBLE]));
-		pcilu_json_add(po, "refused", json_object_new_int64((int64_t)n[PCILU_LU_REFUSED]));
-		pcilu_json_add(po, "undecided", json_object_new_int64((int64_t)n[PCILU_LU_UNDECIDED]));
-		pcilu_json_add(po, "basis", json_object_new_string(pcilu_lu_profile_basis(p)));
-		pcilu_json_add(o, pcilu_lu_profile_name(p), po);
+		pcilu_jw_kobj(w, pcilu_lu_profile_name(p));
+		pcilu_jw_kint(w, "eligible", (int64_t)n[PCILU_LU_ELIGIBLE]);
+		pcilu_jw_kint(w, "refused", (int64_t)n[PCILU_LU_REFUSED]);
+		pcilu_jw_kint(w, "undecided", (int64_t)n[PCILU_LU_UNDECIDED]);
+		pcilu_jw_kstr(w, "basis", pcilu_lu_profile_basis(p));
+		pcilu_jw_end_obj(w);
 	}
-	return o;
+	pcilu_jw_end_obj(w);
 }
 
 static int print_json(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_diag *d,
 		      const struct pcilu_out_opts *o, bool slots)
 {
-	struct json_object *root = json_object_new_object(),
-			   *profs = json_object_new_array(), *devs = json_object_new_array();
+	struct pcilu_jw *w = pcilu_jw_open(f, true);
 
-	pcilu_json_schema(root, "pcilu-check/3");
-	pcilu_json_add(root, "source", pcilu_json_source(c->t));
-	pcilu_json_add(root, "host", pcilu_check_host_json(c));
-	for (unsigned p = 0; profs && p < PCILU_LU_NPROFILES; p++)
+	if (!w)
+		return -ENOMEM;
+	pcilu_jw_schema(w, "pcilu-check/3");
+	pcilu_jw_key(w, "source");
+	pcilu_jw_source(w, c->t);
+	pcilu_jw_key(w, "host");
+	pcilu_check_host_jw(w, c);
+	pcilu_jw_karr(w, "profiles");
+	for (unsigned p = 0; p < PCILU_LU_NPROFILES; p++)
 		if (c->profiles & (1u << p))
-			json_object_array_add(profs, json_object_new_string(pcilu_lu_profile_name(p)));
-	pcilu_json_add(root, "profiles", profs);
-	pcilu_json_add(root, "iommu_on", json_object_new_boolean(c->iommu_on));
-	pcilu_json_add(root, "state", json_object_new_string(pcilu_lu_state_name(c->state)));
-	pcilu_json_add(root, "eligible", json_object_new_boolean(c->eligible));
-	pcilu_json_add(root, "counts", counts_j(c));
-	pcilu_json_add(root, "platform_skipped", json_object_new_int64((int64_t)o->platform_skipped));
-	for (size_t i = 0; devs && i < c->ndevs; i++)
-		json_object_array_add(devs, device_j(c, &c->devs[i], o->names));
-	pcilu_json_add(root, "devices", devs);
-	if (slots)
-		pcilu_json_add(root, "slots", slots_j(c));
-	if (c->has_preserve)
-		pcilu_json_add(root, "preserve", preserve_j(c));
-	pcilu_json_add(root, "assumptions", pcilu_json_assumptions(c->r));
-	pcilu_json_add(root, "diagnostics", pcilu_diag_json(d));
-	return pcilu_json_print(f, root);
+			pcilu_jw_str(w, pcilu_lu_profile_name(p));
+	pcilu_jw_end_arr(w);
+	pcilu_jw_kbool(w, "iommu_on", c->iommu_on);
+	pcilu_jw_kstr(w, "state", pcilu_lu_state_name(c->state));
+	pcilu_jw_kbool(w, "eligible", c->eligible);
+	pcilu_jw_key(w, "counts");
+	counts_w(w, c);
+	pcilu_jw_kint(w, "platform_skipped", (int64_t)o->platform_skipped);
+	pcilu_jw_karr(w, "devices");
+	for (size_t i = 0; i < c->ndevs; i++)
+		device_w(w, c, &c->devs[i], o->names);
+	pcilu_jw_end_arr(w);
+	if (slots) {
+		pcilu_jw_karr(w, "slots");
+		for (size_t i = 0; i < c->nslots; i++)
+			slot_w(w, c, &c->slots[i]);
+		pcilu_jw_end_arr(w);
+	}
+	if (c->has_preserve) {
+		pcilu_jw_key(w, "preserve");
+		preserve_w(w, c);
+	}
+	pcilu_jw_key(w, "assumptions");
+	pcilu_jw_assumptions(w, c->r);
+	pcilu_jw_key(w, "diagnostics");
+	pcilu_jw_diag(w, d);
+	return pcilu_jw_finish(w);
 }
 
 void pcilu_check_print_reasons(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_lu_reason *r, size_t n,

@@ -96,6 +96,53 @@ struct json_object *pcilu_json_acs(const struct pcilu_dev *dev)
 	return o;
 }
 
+void pcilu_jw_bdf(struct pcilu_jw *w, const struct pcilu_dev *dev)
+{
+	char buf[24];
+
+	pcilu_jw_str(w, pcilu_bdf(dev, buf, sizeof(buf)));
+}
+
+void pcilu_jw_acs_flags(struct pcilu_jw *w, uint16_t flags)
+{
+	pcilu_jw_arr(w);
+	/* bit 7: Enhanced Capability, "EN" in the JSON schema */
+	for (unsigned i = 0; i < 8; i++)
+		if (flags & (1u << i))
+			pcilu_jw_str(w, i < PCILU_ACS_NFLAGS ? pcilu_acs_flag_names[i] : "EN");
+	pcilu_jw_end_arr(w);
+}
+
+void pcilu_jw_acs(struct pcilu_jw *w, const struct pcilu_dev *dev)
+{
+	pcilu_jw_obj(w);
+	pcilu_jw_kstr(w, "state", acs_state(dev));
+	if (dev->acs_pos) {
+		pcilu_jw_khex(w, "offset", dev->acs_pos, 3);
+		pcilu_jw_key(w, "cap");
+		pcilu_jw_acs_flags(w, dev->acs_cap & 0x7f);
+		pcilu_jw_key(w, "ctrl");
+		pcilu_jw_acs_flags(w, dev->acs_ctrl & 0x7f);
+		pcilu_jw_khex(w, "cap_raw", dev->acs_cap, 4);
+		pcilu_jw_khex(w, "ctrl_raw", dev->acs_ctrl, 4);
+		pcilu_jw_kint(w, "egress_vector_bits", dev->acs_cap >> 8);
+	}
+	pcilu_jw_end_obj(w);
+}
+
+/* Open the document's object and name its schema. */
+void pcilu_jw_schema(struct pcilu_jw *w, const char *schema)
+{
+	pcilu_jw_obj(w);
+	pcilu_jw_kstr(w, "schema", schema);
+}
+
+int pcilu_jw_finish(struct pcilu_jw *w)
+{
+	pcilu_jw_end_obj(w);
+	return pcilu_jw_close(w);
+}
+
 /*
  * Start a document. json-c reports a failed allocation only as a NULL value,
  * which pcilu_json_add() cannot tell from a deliberate null; but malloc sets
@@ -223,6 +270,60 @@ struct json_object *pcilu_diag_json(const struct pcilu_diag *d)
 		json_object_array_add(a, o);
 	}
 	return a;
+}
+
+void pcilu_jw_diag(struct pcilu_jw *w, const struct pcilu_diag *d)
+{
+	static const char *const sev[] = { "note", "warning", "error" };
+
+	pcilu_jw_arr(w);
+	for (size_t i = 0; d && i < d->count; i++) {
+		const struct pcilu_diag_msg *m = &d->msgs[i];
+
+		pcilu_jw_obj(w);
+		pcilu_jw_kstr(w, "severity", sev[m->sev <= PCILU_ERROR ? m->sev : 2]);
+		if (m->file)
+			pcilu_jw_kstr(w, "file", m->file);
+		if (m->line > 0)
+			pcilu_jw_kint(w, "line", m->line);
+		if (m->offset >= 0)
+			pcilu_jw_kint(w, "offset", m->offset);
+		pcilu_jw_kstr(w, "message", m->text);
+		pcilu_jw_end_obj(w);
+	}
+	pcilu_jw_end_arr(w);
+}
+
+/* The members every command's JSON gives for a device (docs/json.md, "device"). */
+void pcilu_jw_dev_fields(struct pcilu_jw *w, const struct pcilu_dev *d, struct pcilu_names *n)
+{
+	char buf[256];
+
+	pcilu_jw_key(w, "bdf");
+	pcilu_jw_bdf(w, d);
+	pcilu_jw_khex(w, "vendor", d->vendor, 4);
+	pcilu_jw_khex(w, "device", d->device, 4);
+	if (n) {
+		pcilu_jw_kstr(w, "vendor_name", pcilu_name_vendor(n, d->vendor, buf, sizeof(buf)));
+		pcilu_jw_kstr(w, "device_name", pcilu_name_device(n, d->vendor, d->device, buf, sizeof(buf)));
+	}
+	pcilu_jw_khex(w, "class", d->class, 6);
+	pcilu_jw_kstr(w, "type", pcilu_dev_type_name(d));
+	pcilu_jw_kbool(w, "multifunction", d->multifunction);
+	pcilu_jw_kint(w, "config_bytes", d->cfg_len);
+	pcilu_jw_key(w, "acs");
+	pcilu_jw_acs(w, d);
+	pcilu_jw_kstr(w, "driver", d->driver);
+	pcilu_jw_key(w, "numa_node");
+	if (d->numa_node >= 0)
+		pcilu_jw_int(w, d->numa_node);
+	else
+		pcilu_jw_null(w);
+	pcilu_jw_key(w, "kernel_group");
+	if (d->kernel_group >= 0)
+		pcilu_jw_int(w, d->kernel_group);
+	else
+		pcilu_jw_null(w);
 }
 
 /* The fields every command's JSON gives for a device (docs/json.md, "device"). */
@@ -356,6 +457,61 @@ struct json_object *pcilu_json_assumptions(const struct pcilu_iommu *r)
 		json_object_array_add(a, o);
 	}
 	return a;
+}
+
+void pcilu_jw_assumptions(struct pcilu_jw *w, const struct pcilu_iommu *r)
+{
+	const struct pcilu_topology *t = pcilu_iommu_topology(r);
+	size_t n;
+	const struct pcilu_assumption *as = pcilu_iommu_assumptions(r, &n);
+
+	pcilu_jw_arr(w);
+	for (size_t i = 0; i < n; i++) {
+		pcilu_jw_obj(w);
+		pcilu_jw_kstr(w, "kind", as[i].kind < sizeof(as_names) / sizeof(as_names[0]) && as_names[as[i].kind] ?
+				 as_names[as[i].kind] : "other");
+		pcilu_jw_key(w, "device");
+		if (as[i].dev == PCILU_NONE)
+			pcilu_jw_null(w);
+		else
+			pcilu_jw_bdf(w, &t->devs[as[i].dev]);
+		pcilu_jw_kstr(w, "text", as[i].text);
+		pcilu_jw_end_obj(w);
+	}
+	pcilu_jw_end_arr(w);
+}
+
+/* A capture's host record: what a fleet table groups and joins on. */
+static void capture_w(struct pcilu_jw *w, const struct pcilu_capture_info *c)
+{
+	if (!c) {
+		pcilu_jw_null(w);
+		return;
+	}
+	pcilu_jw_obj(w);
+	pcilu_jw_kstr(w, "hostname", c->hostname);
+	pcilu_jw_kstr(w, "boot_id", c->boot_id);
+	pcilu_jw_kstr(w, "captured_at", c->captured_at);
+	pcilu_jw_kstr(w, "pcilu", c->pcilu_version);
+	pcilu_jw_kstr(w, "board_vendor", c->board_vendor);
+	pcilu_jw_kstr(w, "board_name", c->board_name);
+	pcilu_jw_kstr(w, "board_version", c->board_version);
+	pcilu_jw_kstr(w, "bios_version", c->bios_version);
+	pcilu_jw_end_obj(w);
+}
+
+void pcilu_jw_source(struct pcilu_jw *w, const struct pcilu_topology *t)
+{
+	pcilu_jw_obj(w);
+	pcilu_jw_kstr(w, "name", t->name);
+	pcilu_jw_kstr(w, "kind", pcilu_source_kind_name(t->kind));
+	pcilu_jw_kbool(w, "live", t->live);
+	pcilu_jw_kstr(w, "kernel_release", t->kernel_release);
+	pcilu_jw_kstr(w, "cmdline", t->cmdline);
+	pcilu_jw_kint(w, "functions", (int64_t)t->ndevs);
+	pcilu_jw_key(w, "capture");
+	capture_w(w, t->capture);
+	pcilu_jw_end_obj(w);
 }
 
 static struct json_object *opt_str(const char *s)

@@ -15,12 +15,15 @@
  * invalid sequence becomes U+FFFD. tests/output/test_jw.c holds the writer
  * against json-c itself.
  *
- * Errors are sticky: the first failed write is kept in w->err and everything
- * after it is dropped; pcilu_jw_end() reports it.
+ * Errors are sticky and returned by pcilu_jw_end(): a value that could not be
+ * made (out of memory for its words; the caller records it in w->err) or a
+ * failed write (its errno: ENOSPC, EPIPE). After a failed write nothing more
+ * is written; the stream's error flag stays set for the FILE's owner.
  */
 #include "output_int.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 void pcilu_jw_start(struct pcilu_jw *w, FILE *f, bool pretty)
@@ -31,13 +34,21 @@ void pcilu_jw_start(struct pcilu_jw *w, FILE *f, bool pretty)
 	w->depth = 0;
 	w->nonempty = 0;
 	w->err = 0;
+	w->dead = false;
 	w->len = 0;
+}
+
+static void write_failed(struct pcilu_jw *w)
+{
+	w->dead = true;
+	if (!w->err)
+		w->err = errno ? -errno : -EIO;
 }
 
 static void flush(struct pcilu_jw *w)
 {
-	if (w->len && !w->err && fwrite(w->buf, 1, w->len, w->f) != w->len)
-		w->err = -EIO;
+	if (w->len && !w->dead && fwrite(w->buf, 1, w->len, w->f) != w->len)
+		write_failed(w);
 	w->len = 0;
 }
 
@@ -46,8 +57,8 @@ static void put(struct pcilu_jw *w, const char *s, size_t n)
 	if (n > sizeof(w->buf) - w->len) {
 		flush(w);
 		if (n > sizeof(w->buf)) {
-			if (!w->err && fwrite(s, 1, n, w->f) != n)
-				w->err = -EIO;
+			if (!w->dead && fwrite(s, 1, n, w->f) != n)
+				write_failed(w);
 			return;
 		}
 	}
@@ -270,11 +281,26 @@ void pcilu_jw_end_arr(struct pcilu_jw *w)
 	close_c(w, ']');
 }
 
+struct pcilu_jw *pcilu_jw_open(FILE *f, bool pretty)
+{
+	struct pcilu_jw *w = malloc(sizeof(*w));
+
+	if (w)
+		pcilu_jw_start(w, f, pretty);
+	return w;
+}
+
+int pcilu_jw_close(struct pcilu_jw *w)
+{
+	int err = pcilu_jw_end(w);
+
+	free(w);
+	return err;
+}
+
 int pcilu_jw_end(struct pcilu_jw *w)
 {
 	putc1(w, '\n');
 	flush(w);
-	if (!w->err && fflush(w->f))
-		w->err = -EIO;
 	return w->err;
 }

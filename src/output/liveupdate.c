@@ -5,95 +5,93 @@
 #include "../handover/handover_int.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
-static struct json_object *json_addr(struct pcilu_lu_addr a)
+static void addr_w(struct pcilu_jw *w, struct pcilu_lu_addr a)
 {
 	char buf[24];
 
-	return json_object_new_string(pcilu_lu_addr_fmt(a, buf, sizeof(buf)));
+	pcilu_jw_str(w, pcilu_lu_addr_fmt(a, buf, sizeof(buf)));
 }
 
-static struct json_object *json_addrs(const struct pcilu_lu_addr *a, size_t n)
+static void addrs_w(struct pcilu_jw *w, const struct pcilu_lu_addr *a, size_t n)
 {
-	struct json_object *arr = json_object_new_array();
-
-	for (size_t i = 0; arr && i < n; i++)
-		json_object_array_add(arr, json_addr(a[i]));
-	return arr;
+	pcilu_jw_arr(w);
+	for (size_t i = 0; i < n; i++)
+		addr_w(w, a[i]);
+	pcilu_jw_end_arr(w);
 }
 
-static struct json_object *json_node(const struct pcilu_manifest_node *n)
+static void node_w(struct pcilu_jw *w, const struct pcilu_manifest_node *n)
 {
-	struct json_object *o = json_object_new_object();
-
-	pcilu_json_add(o, "bdf", json_addr(n->addr));
-	pcilu_json_add(o, "vendor", pcilu_json_hex(n->vendor, 4));
-	pcilu_json_add(o, "device", pcilu_json_hex(n->device, 4));
-	pcilu_json_add(o, "subsystem_vendor", pcilu_json_hex(n->subsys_vendor, 4));
-	pcilu_json_add(o, "subsystem_device", pcilu_json_hex(n->subsys_device, 4));
-	pcilu_json_add(o, "class", pcilu_json_hex(n->class, 6));
-	pcilu_json_add(o, "revision", pcilu_json_hex(n->revision, 2));
-	pcilu_json_add(o, "role", json_object_new_string(pcilu_lu_role_name(n->role)));
-	pcilu_json_add(o, "refcount", json_object_new_int64(n->refcount));
+	pcilu_jw_obj(w);
+	pcilu_jw_key(w, "bdf");
+	addr_w(w, n->addr);
+	pcilu_jw_khex(w, "vendor", n->vendor, 4);
+	pcilu_jw_khex(w, "device", n->device, 4);
+	pcilu_jw_khex(w, "subsystem_vendor", n->subsys_vendor, 4);
+	pcilu_jw_khex(w, "subsystem_device", n->subsys_device, 4);
+	pcilu_jw_khex(w, "class", n->class, 6);
+	pcilu_jw_khex(w, "revision", n->revision, 2);
+	pcilu_jw_kstr(w, "role", pcilu_lu_role_name(n->role));
+	pcilu_jw_kint(w, "refcount", n->refcount);
 	if (n->has_acs) {
-		struct json_object *acs = json_object_new_object();
-
-		pcilu_json_add(acs, "cap", pcilu_json_acs_flags(n->acs_cap & 0x7f));
-		pcilu_json_add(acs, "ctrl", pcilu_json_acs_flags(n->acs_ctrl & 0x7f));
-		pcilu_json_add(acs, "cap_raw", pcilu_json_hex(n->acs_cap, 4));
-		pcilu_json_add(acs, "ctrl_raw", pcilu_json_hex(n->acs_ctrl, 4));
-		pcilu_json_add(o, "acs", acs);
+		pcilu_jw_kobj(w, "acs");
+		pcilu_jw_key(w, "cap");
+		pcilu_jw_acs_flags(w, n->acs_cap & 0x7f);
+		pcilu_jw_key(w, "ctrl");
+		pcilu_jw_acs_flags(w, n->acs_ctrl & 0x7f);
+		pcilu_jw_khex(w, "cap_raw", n->acs_cap, 4);
+		pcilu_jw_khex(w, "ctrl_raw", n->acs_ctrl, 4);
+		pcilu_jw_end_obj(w);
 	} else {
-		pcilu_json_add(o, "acs", NULL);
+		pcilu_jw_knull(w, "acs");
 	}
 	if (n->is_bridge) {
-		struct json_object *b = json_object_new_array();
-
-		json_object_array_add(b, json_object_new_int(n->primary));
-		json_object_array_add(b, json_object_new_int(n->secondary));
-		json_object_array_add(b, json_object_new_int(n->subordinate));
-		pcilu_json_add(o, "bus_numbers", b);
+		pcilu_jw_karr(w, "bus_numbers");
+		pcilu_jw_int(w, n->primary);
+		pcilu_jw_int(w, n->secondary);
+		pcilu_jw_int(w, n->subordinate);
+		pcilu_jw_end_arr(w);
 	}
-	pcilu_json_add(o, "ari_forwarding", json_object_new_boolean(n->ari_fwd));
-	pcilu_json_add(o, "iommu_group", n->group_known ? json_addrs(n->group, n->ngroup) : NULL);
+	pcilu_jw_kbool(w, "ari_forwarding", n->ari_fwd);
+	pcilu_jw_key(w, "iommu_group");
+	if (n->group_known)
+		addrs_w(w, n->group, n->ngroup);
+	else
+		pcilu_jw_null(w);
 	if (n->kgroup_known) {
-		struct json_object *k = json_object_new_object();
-
-		pcilu_json_add(k, "number", json_object_new_int(n->kgroup_id));
-		pcilu_json_add(k, "members", json_addrs(n->kgroup, n->nkgroup));
-		pcilu_json_add(o, "kernel_iommu_group", k);
+		pcilu_jw_kobj(w, "kernel_iommu_group");
+		pcilu_jw_kint(w, "number", n->kgroup_id);
+		pcilu_jw_key(w, "members");
+		addrs_w(w, n->kgroup, n->nkgroup);
+		pcilu_jw_end_obj(w);
 	} else {
-		pcilu_json_add(o, "kernel_iommu_group", NULL);
+		pcilu_jw_knull(w, "kernel_iommu_group");
 	}
-	return o;
+	pcilu_jw_end_obj(w);
 }
 
-static struct json_object *json_host(const struct pcilu_manifest *m)
+static void host_w(struct pcilu_jw *w, const struct pcilu_manifest *m)
 {
-	struct json_object *h = json_object_new_object();
-
-	pcilu_json_add(h, "kernel_release", m->host.kernel_release ?
-		       json_object_new_string(m->host.kernel_release) : NULL);
-	pcilu_json_add(h, "boot_id", m->host.boot_id ? json_object_new_string(m->host.boot_id) : NULL);
-	pcilu_json_add(h, "machine_id", m->host.machine_id ? json_object_new_string(m->host.machine_id) : NULL);
-	pcilu_json_add(h, "time", json_object_new_int64((int64_t)m->host.time));
-	pcilu_json_add(h, "source", pcilu_host_source_name(m->host.source) ?
-		       json_object_new_string(pcilu_host_source_name(m->host.source)) : NULL);
-	pcilu_json_add(h, "iommu", m->host.facts_recorded ?
-		       json_object_new_string(m->host.iommu_on ? "on" : "off") : NULL);
-	pcilu_json_add(h, "pci_liveupdate", m->host.facts_recorded ?
-		       json_object_new_string(pcilu_lu_klu_name(m->host.pci_lu)) : NULL);
-	return h;
+	pcilu_jw_obj(w);
+	pcilu_jw_kstr(w, "kernel_release", m->host.kernel_release);
+	pcilu_jw_kstr(w, "boot_id", m->host.boot_id);
+	pcilu_jw_kstr(w, "machine_id", m->host.machine_id);
+	pcilu_jw_kint(w, "time", (int64_t)m->host.time);
+	pcilu_jw_kstr(w, "source", pcilu_host_source_name(m->host.source));
+	pcilu_jw_kstr(w, "iommu", m->host.facts_recorded ? (m->host.iommu_on ? "on" : "off") : NULL);
+	pcilu_jw_kstr(w, "pci_liveupdate", m->host.facts_recorded ? pcilu_lu_klu_name(m->host.pci_lu) : NULL);
+	pcilu_jw_end_obj(w);
 }
 
-static struct json_object *json_nodes(const struct pcilu_manifest *m)
+static void nodes_w(struct pcilu_jw *w, const struct pcilu_manifest *m)
 {
-	struct json_object *a = json_object_new_array();
-
-	for (size_t i = 0; a && m && i < m->count; i++)
-		json_object_array_add(a, json_node(&m->nodes[i]));
-	return a;
+	pcilu_jw_arr(w);
+	for (size_t i = 0; m && i < m->count; i++)
+		node_w(w, &m->nodes[i]);
+	pcilu_jw_end_arr(w);
 }
 
 static void text_node(FILE *f, const struct pcilu_manifest_node *n)
@@ -125,70 +123,86 @@ static bool undecided(const struct pcilu_lu_verdict *v)
 	return v->state == PCILU_LU_UNDECIDED;
 }
 
-static struct json_object *json_refusals(const struct pcilu_plan_result *r)
+static void refusals_w(struct pcilu_jw *w, const struct pcilu_plan_result *r)
 {
 	const struct pcilu_lu_check *c = r->check;
-	struct json_object *a = json_object_new_array();
 
-	for (size_t i = 0; a && c && i < c->ndevs; i++) {
+	pcilu_jw_arr(w);
+	for (size_t i = 0; c && i < c->ndevs; i++) {
 		const struct pcilu_lu_verdict *v = &c->devs[i].v[r->profile];
-		char *text;
 		const struct pcilu_lu_reason *why = pcilu_lu_verdict_lead(v);
-		struct json_object *x;
+		char *text = NULL;
+		int ret;
 
 		if (v->eligible)
 			continue;
-		x = json_object_new_object();
-		pcilu_json_add(x, "bdf", pcilu_json_bdf(&c->t->devs[c->devs[i].dev]));
-		pcilu_json_add(x, "state", json_object_new_string(pcilu_lu_state_name(v->state)));
-		pcilu_json_add(x, "undecided", json_object_new_boolean(undecided(v)));
-		text = NULL;
-		pcilu_json_add(x, "reason", why && !pcilu_lu_reason_words(c, why, &text, NULL) ?
-			       json_object_new_string(text) : NULL);
+		pcilu_jw_obj(w);
+		pcilu_jw_key(w, "bdf");
+		pcilu_jw_bdf(w, &c->t->devs[c->devs[i].dev]);
+		pcilu_jw_kstr(w, "state", pcilu_lu_state_name(v->state));
+		pcilu_jw_kbool(w, "undecided", undecided(v));
+		ret = why ? pcilu_lu_reason_words(c, why, &text, NULL) : 0;
+		if (ret)
+			w->err = ret;
+		pcilu_jw_kstr(w, "reason", text);
 		free(text);
-		pcilu_json_add(x, "rule", why ? json_object_new_string(pcilu_lu_rule_name(why->rule)) : NULL);
-		pcilu_check_errno_json(x, v->err);
-		pcilu_json_add(x, "reasons", pcilu_check_reasons_json(c, v->reasons, v->nreasons));
-		json_object_array_add(a, x);
+		pcilu_jw_kstr(w, "rule", why ? pcilu_lu_rule_name(why->rule) : NULL);
+		pcilu_check_errno_jw(w, v->err);
+		pcilu_jw_key(w, "reasons");
+		pcilu_check_reasons_jw(w, c, v->reasons, v->nreasons);
+		pcilu_jw_end_obj(w);
 	}
-	return a;
+	pcilu_jw_end_arr(w);
 }
 
-static struct json_object *json_luo(const struct pcilu_plan_result *r)
+static void luo_w(struct pcilu_jw *w, const struct pcilu_plan_result *r)
 {
-	struct json_object *l;
-
-	if (!r->luo)
-		return NULL;
-	l = json_object_new_object();
-	pcilu_json_add(l, "state", json_object_new_string(r->luo));
-	pcilu_json_add(l, "session", json_object_new_string(PCILU_LUO_SESSION));
-	pcilu_json_add(l, "token", json_object_new_int(PCILU_LUO_TOKEN));
-	pcilu_json_add(l, "detail", r->luo_detail ? json_object_new_string(r->luo_detail) : NULL);
-	return l;
+	if (!r->luo) {
+		pcilu_jw_null(w);
+		return;
+	}
+	pcilu_jw_obj(w);
+	pcilu_jw_kstr(w, "state", r->luo);
+	pcilu_jw_kstr(w, "session", PCILU_LUO_SESSION);
+	pcilu_jw_kint(w, "token", PCILU_LUO_TOKEN);
+	pcilu_jw_kstr(w, "detail", r->luo_detail);
+	pcilu_jw_end_obj(w);
 }
 
 static int json_plan(FILE *f, const struct pcilu_topology *t, const struct pcilu_plan_result *r,
 		     const struct pcilu_diag *d)
 {
 	const struct pcilu_lu_preserve *pr = r->check ? &r->check->pres[r->profile] : NULL;
-	struct json_object *root = json_object_new_object();
+	struct pcilu_jw *w = pcilu_jw_open(f, true);
 
-	pcilu_json_schema(root, "pcilu-plan/3");
-	pcilu_json_add(root, "source", pcilu_json_source(t));
-	if (r->check)
-		pcilu_json_add(root, "source_host", pcilu_check_host_json(r->check));
-	pcilu_json_add(root, "profile", json_object_new_string(pcilu_lu_profile_name(r->profile)));
-	pcilu_json_add(root, "verdict", json_object_new_string(plan_verdict(r)));
-	pcilu_json_add(root, "refusals", json_refusals(r));
-	pcilu_json_add(root, "conflicts", pcilu_check_reasons_json(r->check, pr ? pr->conflicts : NULL,
-								   pr ? pr->nconflicts : 0));
-	pcilu_json_add(root, "output", r->output ? json_object_new_string(r->output) : NULL);
-	pcilu_json_add(root, "luo", json_luo(r));
-	pcilu_json_add(root, "host", r->m ? json_host(r->m) : NULL);
-	pcilu_json_add(root, "nodes", json_nodes(r->m));
-	pcilu_json_add(root, "diagnostics", pcilu_diag_json(d));
-	return pcilu_json_print(f, root);
+	if (!w)
+		return -ENOMEM;
+	pcilu_jw_schema(w, "pcilu-plan/3");
+	pcilu_jw_key(w, "source");
+	pcilu_jw_source(w, t);
+	if (r->check) {
+		pcilu_jw_key(w, "source_host");
+		pcilu_check_host_jw(w, r->check);
+	}
+	pcilu_jw_kstr(w, "profile", pcilu_lu_profile_name(r->profile));
+	pcilu_jw_kstr(w, "verdict", plan_verdict(r));
+	pcilu_jw_key(w, "refusals");
+	refusals_w(w, r);
+	pcilu_jw_key(w, "conflicts");
+	pcilu_check_reasons_jw(w, r->check, pr ? pr->conflicts : NULL, pr ? pr->nconflicts : 0);
+	pcilu_jw_kstr(w, "output", r->output);
+	pcilu_jw_key(w, "luo");
+	luo_w(w, r);
+	pcilu_jw_key(w, "host");
+	if (r->m)
+		host_w(w, r->m);
+	else
+		pcilu_jw_null(w);
+	pcilu_jw_key(w, "nodes");
+	nodes_w(w, r->m);
+	pcilu_jw_key(w, "diagnostics");
+	pcilu_jw_diag(w, d);
+	return pcilu_jw_finish(w);
 }
 
 /* What the rules said, in pcilu check's words: every device with a reason, then the sequence's conflicts. */
@@ -249,21 +263,54 @@ int pcilu_print_plan(FILE *f, const struct pcilu_topology *t, const struct pcilu
 	return 0;
 }
 
-static struct json_object *json_drift(const struct pcilu_drift *dr)
+static void drift_w(struct pcilu_jw *w, const struct pcilu_drift *dr)
 {
-	struct json_object *o = json_object_new_object();
-
-	pcilu_json_add(o, "kind", json_object_new_string(pcilu_drift_kind_name(dr->kind)));
-	pcilu_json_add(o, "bdf", json_addr(dr->addr));
-	if (dr->kind == PCILU_DRIFT_GROUP || dr->kind == PCILU_DRIFT_KERNEL_GROUP)
-		pcilu_json_add(o, "joined", json_addr(dr->other));
-	if (dr->kind == PCILU_DRIFT_BUS_NUMBERS || dr->kind == PCILU_DRIFT_ACS_CTRL || dr->kind == PCILU_DRIFT_ARI) {
-		pcilu_json_add(o, "expected", pcilu_json_hex(dr->expected, dr->kind == PCILU_DRIFT_ARI ? 1 : 6));
-		pcilu_json_add(o, "actual", pcilu_json_hex(dr->actual, dr->kind == PCILU_DRIFT_ARI ? 1 : 6));
+	pcilu_jw_obj(w);
+	pcilu_jw_kstr(w, "kind", pcilu_drift_kind_name(dr->kind));
+	pcilu_jw_key(w, "bdf");
+	addr_w(w, dr->addr);
+	if (dr->kind == PCILU_DRIFT_GROUP || dr->kind == PCILU_DRIFT_KERNEL_GROUP) {
+		pcilu_jw_key(w, "joined");
+		addr_w(w, dr->other);
 	}
-	pcilu_json_add(o, "cause", dr->cause >= 0 ? json_object_new_int64(dr->cause) : NULL);
-	pcilu_json_add(o, "message", json_object_new_string(dr->text));
-	return o;
+	if (dr->kind == PCILU_DRIFT_BUS_NUMBERS || dr->kind == PCILU_DRIFT_ACS_CTRL || dr->kind == PCILU_DRIFT_ARI) {
+		pcilu_jw_khex(w, "expected", dr->expected, dr->kind == PCILU_DRIFT_ARI ? 1 : 6);
+		pcilu_jw_khex(w, "actual", dr->actual, dr->kind == PCILU_DRIFT_ARI ? 1 : 6);
+	}
+	pcilu_jw_key(w, "cause");
+	if (dr->cause >= 0)
+		pcilu_jw_int(w, dr->cause);
+	else
+		pcilu_jw_null(w);
+	pcilu_jw_kstr(w, "message", dr->text);
+	pcilu_jw_end_obj(w);
+}
+
+static int json_verify(FILE *f, const struct pcilu_manifest *m, const char *origin, const struct pcilu_verify *v,
+		       const struct pcilu_diag *d)
+{
+	struct pcilu_jw *w = pcilu_jw_open(f, true);
+
+	if (!w)
+		return -ENOMEM;
+	pcilu_jw_schema(w, "pcilu-verify/1");
+	pcilu_jw_kstr(w, "manifest", origin);
+	pcilu_jw_kstr(w, "profile", m->profile);
+	pcilu_jw_kbool(w, "forced", m->forced);
+	pcilu_jw_key(w, "planned_on");
+	host_w(w, m);
+	/* "held" means something only after a kexec: same boot is "not verified" (exit 3). */
+	pcilu_jw_kbool(w, "held", v->count == 0 && !v->same_boot);
+	pcilu_jw_kbool(w, "kexec_since_plan", !v->same_boot);
+	pcilu_jw_key(w, "nodes");
+	nodes_w(w, m);
+	pcilu_jw_karr(w, "drifts");
+	for (size_t i = 0; i < v->count; i++)
+		drift_w(w, &v->drifts[i]);
+	pcilu_jw_end_arr(w);
+	pcilu_jw_key(w, "diagnostics");
+	pcilu_jw_diag(w, d);
+	return pcilu_jw_finish(w);
 }
 
 int pcilu_print_verify(FILE *f, const struct pcilu_manifest *m, const char *origin,
@@ -272,24 +319,8 @@ int pcilu_print_verify(FILE *f, const struct pcilu_manifest *m, const char *orig
 {
 	char esc[512];
 
-	if (o->json) {
-		struct json_object *root = json_object_new_object(), *a = json_object_new_array();
-
-		pcilu_json_schema(root, "pcilu-verify/1");
-		pcilu_json_add(root, "manifest", json_object_new_string(origin));
-		pcilu_json_add(root, "profile", json_object_new_string(m->profile));
-		pcilu_json_add(root, "forced", json_object_new_boolean(m->forced));
-		pcilu_json_add(root, "planned_on", json_host(m));
-		/* "held" means something only after a kexec: same boot is "not verified" (exit 3). */
-		pcilu_json_add(root, "held", json_object_new_boolean(v->count == 0 && !v->same_boot));
-		pcilu_json_add(root, "kexec_since_plan", json_object_new_boolean(!v->same_boot));
-		pcilu_json_add(root, "nodes", json_nodes(m));
-		for (size_t i = 0; a && i < v->count; i++)
-			json_object_array_add(a, json_drift(&v->drifts[i]));
-		pcilu_json_add(root, "drifts", a);
-		pcilu_json_add(root, "diagnostics", pcilu_diag_json(d));
-		return pcilu_json_print(f, root);
-	}
+	if (o->json)
+		return json_verify(f, m, origin, v, d);
 	if (!v->count && v->same_boot) {
 		fprintf(f, "not verified: no kexec since %s was written; its %zu node(s) match this boot's topology\n",
 			PCILU_ESC(origin, esc), m->count);

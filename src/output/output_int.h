@@ -19,12 +19,16 @@ struct pcilu_jw {
 	bool after_key;		/* a key was written: no separator before its value */
 	unsigned depth;
 	uint64_t nonempty;	/* bit d-1: the container at depth d has a member */
-	int err;
+	int err;		/* the first error: a value not made, or a write's -errno */
+	bool dead;		/* a write failed: nothing more is written */
 	size_t len;
 	char buf[1 << 16];
 };
 void pcilu_jw_start(struct pcilu_jw *w, FILE *f, bool pretty);
 int pcilu_jw_end(struct pcilu_jw *w);
+/* The same for a writer on the heap (64 KiB of buffer): NULL when out of memory; close frees it. */
+struct pcilu_jw *pcilu_jw_open(FILE *f, bool pretty);
+int pcilu_jw_close(struct pcilu_jw *w);
 void pcilu_jw_obj(struct pcilu_jw *w);
 void pcilu_jw_end_obj(struct pcilu_jw *w);
 void pcilu_jw_arr(struct pcilu_jw *w);
@@ -76,6 +80,19 @@ static inline void pcilu_jw_karr(struct pcilu_jw *w, const char *k)
 	pcilu_jw_key(w, k);
 	pcilu_jw_arr(w);
 }
+
+/* The shared pieces of every document, streamed (common.c). */
+void pcilu_jw_bdf(struct pcilu_jw *w, const struct pcilu_dev *dev);
+void pcilu_jw_acs_flags(struct pcilu_jw *w, uint16_t flags);
+void pcilu_jw_acs(struct pcilu_jw *w, const struct pcilu_dev *dev);
+void pcilu_jw_schema(struct pcilu_jw *w, const char *schema);
+/* Close the document's object, end the line and free @w: the first error or 0. */
+int pcilu_jw_finish(struct pcilu_jw *w);
+void pcilu_jw_diag(struct pcilu_jw *w, const struct pcilu_diag *d);
+void pcilu_jw_dev_fields(struct pcilu_jw *w, const struct pcilu_dev *d, struct pcilu_names *n);
+struct pcilu_iommu;
+void pcilu_jw_assumptions(struct pcilu_jw *w, const struct pcilu_iommu *r);
+void pcilu_jw_source(struct pcilu_jw *w, const struct pcilu_topology *t);
 
 /* json_object_object_add that tolerates a NULL value (allocation failure). */
 void pcilu_json_add(struct json_object *o, const char *key, struct json_object *v);
@@ -133,13 +150,14 @@ const char *pcilu_link_str(unsigned speed, unsigned width, char *buf, size_t len
 /* check's default text: a line per device or run of functions, then each failing rule once. */
 void pcilu_check_print_summary(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_out_opts *o);
 /* "errno" and "errno_name" members added to @o, which is returned. */
-struct json_object *pcilu_check_errno_json(struct json_object *o, int err);
-struct json_object *pcilu_check_reasons_json(const struct pcilu_lu_check *c, const struct pcilu_lu_reason *r,
-					     size_t n);
+/* "errno" and "errno_name" members of the open object. */
+void pcilu_check_errno_jw(struct pcilu_jw *w, int err);
+void pcilu_check_reasons_jw(struct pcilu_jw *w, const struct pcilu_lu_check *c, const struct pcilu_lu_reason *r,
+			    size_t n);
 struct pcilu_lu_kernel;
 /* What the source says of its kernel (IOMMU, release, PCI Live Update), once, at the top. */
 void pcilu_check_print_facts(FILE *f, const struct pcilu_lu_check *c);
 /* The same as the "host" object of pcilu-check/2 and pcilu-plan. */
-struct json_object *pcilu_check_host_json(const struct pcilu_lu_check *c);
+void pcilu_check_host_jw(struct pcilu_jw *w, const struct pcilu_lu_check *c);
 
 #endif

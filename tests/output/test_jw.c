@@ -229,7 +229,7 @@ static void test_by_hand(void **state)
 	free(s);
 }
 
-/* A failed write is kept and reported, not lost at the next flush. */
+/* A failed write is kept with its errno, not lost at the next flush. */
 static void test_write_error(void **state)
 {
 	static struct pcilu_jw w;
@@ -243,7 +243,8 @@ static void test_write_error(void **state)
 	for (int i = 0; i < 100000; i++)
 		pcilu_jw_str(&w, "a string long enough to fill the buffer a few times over");
 	pcilu_jw_end_arr(&w);
-	assert_int_equal(pcilu_jw_end(&w), -EIO);
+	assert_int_equal(pcilu_jw_end(&w), -ENOSPC);
+	assert_true(w.dead);
 	fclose(f);
 }
 
