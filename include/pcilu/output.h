@@ -59,24 +59,24 @@ PCILU_API int pcilu_print_verify(FILE *f, const struct pcilu_manifest *m, const 
 PCILU_API int pcilu_print_error_json(FILE *f, const char *source, int err, const struct pcilu_diag *d);
 /* What pcilu capture wrote: @n functions to @path, @partial of them under 256 bytes. */
 PCILU_API int pcilu_print_capture_run(FILE *f, const char *path, size_t n, size_t partial, bool json);
-/* The diagnostics as a JSON array (for every command's --json output). */
-struct json_object;
-PCILU_API struct json_object *pcilu_diag_json(const struct pcilu_diag *d);
 
-/* pcilu groups (schema pcilu-groups/1); @extra, if any, becomes "compare" and is consumed. */
+/*
+ * pcilu groups (schema pcilu-groups/2); with @compare the JSON document also
+ * carries "compare", the differences pcilu_groups_compare() counts.
+ */
 struct pcilu_iommu;
 PCILU_API int pcilu_print_groups(FILE *f, const struct pcilu_iommu *r, const struct pcilu_diag *d,
-				 const struct pcilu_out_opts *o, struct json_object *extra);
+				 const struct pcilu_out_opts *o, bool compare);
 /* pcilu groups --explain BDF: why the device is in its group. */
 PCILU_API int pcilu_print_explain(FILE *f, const struct pcilu_iommu *r, int32_t dev, const struct pcilu_out_opts *o);
 /* pcilu groups --dot: groups as clusters, links that break isolation in red. */
 PCILU_API int pcilu_print_groups_dot(FILE *f, const struct pcilu_iommu *r, const struct pcilu_out_opts *o);
 /*
  * Differences between pcilu's partition and the kernel's groups, ignoring
- * numbers: printed to @f as text, or (json) returned in *out as an array of
- * strings. Returns the number of differences, -ENODATA without kernel groups.
+ * numbers: printed to @f as text, a line each (@f NULL: only counted).
+ * Returns the number of differences, -ENODATA without kernel groups.
  */
-PCILU_API int pcilu_groups_compare(FILE *f, const struct pcilu_iommu *r, bool json, struct json_object **out);
+PCILU_API int pcilu_groups_compare(FILE *f, const struct pcilu_iommu *r);
 
 /* pcilu check (schema pcilu-check/1); @slots adds the slot view. */
 PCILU_API int pcilu_print_check(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_diag *d,

@@ -66,7 +66,6 @@ static int output(const struct groups_opts *g, const struct pcilu_iommu *r, cons
 		  const struct cli_common *co, struct pcilu_out_opts *o)
 {
 	const struct pcilu_topology *t = pcilu_iommu_topology(r);
-	struct json_object *cmp = NULL;
 	int32_t dev;
 	int n = 0, err;
 
@@ -87,7 +86,7 @@ static int output(const struct groups_opts *g, const struct pcilu_iommu *r, cons
 	if (g->compare) {
 		if (!co->json)
 			printf("Differences from the kernel's groups:\n");
-		n = pcilu_groups_compare(stdout, r, co->json, &cmp);
+		n = pcilu_groups_compare(co->json ? NULL : stdout, r);
 		if (n == -ENODATA) {
 			fprintf(stderr, "pcilu: groups --compare: the source carries no kernel IOMMU groups\n");
 			return CLI_ERROR;
@@ -99,7 +98,7 @@ static int output(const struct groups_opts *g, const struct pcilu_iommu *r, cons
 			return n ? CLI_NEGATIVE : CLI_OK;
 		}
 	}
-	if ((err = pcilu_print_groups(stdout, r, d, o, cmp)))
+	if ((err = pcilu_print_groups(stdout, r, d, o, g->compare)))
 		return cli_fail("groups", err, NULL, 0);
 	return n ? CLI_NEGATIVE : CLI_OK;
 }

@@ -20,15 +20,6 @@ static const char *bdf_s(const struct pcilu_topology *t, int32_t dev, char *buf)
 	return dev == PCILU_NONE ? "-" : pcilu_bdf(&t->devs[dev], buf, 24);
 }
 
-/* A device's address, or null for none. */
-static void bdf_w(struct pcilu_jw *w, const struct pcilu_topology *t, int32_t dev)
-{
-	if (dev == PCILU_NONE)
-		pcilu_jw_null(w);
-	else
-		pcilu_jw_bdf(w, &t->devs[dev]);
-}
-
 void pcilu_check_errno_jw(struct pcilu_jw *w, int err)
 {
 	pcilu_jw_kint(w, "errno", err);
@@ -47,9 +38,9 @@ static void reason_w(struct pcilu_jw *w, const struct pcilu_lu_check *c, const s
 	pcilu_jw_kbool(w, "unknown", (r->flags & PCILU_RF_UNKNOWN) != 0);
 	pcilu_check_errno_jw(w, r->err);
 	pcilu_jw_key(w, "device");
-	bdf_w(w, c->t, r->dev);
+	pcilu_jw_bdf_at(w, c->t, r->dev);
 	pcilu_jw_key(w, "other");
-	bdf_w(w, c->t, r->other);
+	pcilu_jw_bdf_at(w, c->t, r->other);
 	if (r->rule == PCILU_LUR_ACS_PATH) {
 		pcilu_jw_key(w, "missing");
 		pcilu_jw_acs_flags(w, r->missing);
@@ -83,10 +74,7 @@ static void device_w(struct pcilu_jw *w, const struct pcilu_lu_check *c, const s
 	pcilu_jw_obj(w);
 	pcilu_jw_dev_fields(w, &c->t->devs[dc->dev], n);
 	pcilu_jw_key(w, "group");
-	if (dc->group == PCILU_NONE)
-		pcilu_jw_null(w);
-	else
-		pcilu_jw_int(w, dc->group);
+	pcilu_jw_opt_int(w, dc->group != PCILU_NONE, dc->group);
 	/* The computed group rests on bytes the source did not show (docs/json.md). */
 	g = c->iommu_on ? pcilu_iommu_group(c->r, pcilu_iommu_group_of(c->r, dc->dev)) : NULL;
 	pcilu_jw_kbool(w, "group_unknown", g && (g->flags & PCILU_RF_UNKNOWN));
@@ -136,9 +124,9 @@ static void slot_w(struct pcilu_jw *w, const struct pcilu_lu_check *c, const str
 	pcilu_jw_end_arr(w);
 	pcilu_jw_kbool(w, "singleton", s->singleton);
 	pcilu_jw_key(w, "acs_fail");
-	bdf_w(w, t, s->acs_fail);
+	pcilu_jw_bdf_at(w, t, s->acs_fail);
 	pcilu_jw_key(w, "quirk_bridge");
-	bdf_w(w, t, s->quirk);
+	pcilu_jw_bdf_at(w, t, s->quirk);
 	pcilu_jw_key(w, "eligible");
 	profile_flags_w(w, c, s->ok);
 	ret = pcilu_lu_slot_words(c, s, &text);

@@ -13,39 +13,37 @@
 
 static const char *flag_names[] = { "unknown-acs", "assumption", "device-quirk", "acs-override" };
 
-static struct json_object *flags_json(uint8_t flags)
+static void flags_w(struct pcilu_jw *w, uint8_t flags)
 {
-	struct json_object *a = json_object_new_array();
-
-	for (unsigned i = 0; a && i < 4; i++)
+	pcilu_jw_arr(w);
+	for (unsigned i = 0; i < 4; i++)
 		if (flags & (1u << i))
-			json_object_array_add(a, json_object_new_string(flag_names[i]));
-	return a;
+			pcilu_jw_str(w, flag_names[i]);
+	pcilu_jw_end_arr(w);
 }
 
-static struct json_object *bdf_or_null(const struct pcilu_topology *t, int32_t dev)
-{
-	return dev == PCILU_NONE ? NULL : pcilu_json_bdf(&t->devs[dev]);
-}
-
-static struct json_object *reason_json(const struct pcilu_iommu *r, const struct pcilu_reason *rs)
+static void reason_w(struct pcilu_jw *w, const struct pcilu_iommu *r, const struct pcilu_reason *rs)
 {
 	const struct pcilu_topology *t = pcilu_iommu_topology(r);
-	struct json_object *o = json_object_new_object();
 	char text[1024];
 
-	pcilu_json_add(o, "kind", json_object_new_string(pcilu_reason_kind_name(rs->kind)));
-	pcilu_json_add(o, "device", pcilu_json_bdf(&t->devs[rs->dev]));
-	pcilu_json_add(o, "other", bdf_or_null(t, rs->other));
-	pcilu_json_add(o, "bridge", bdf_or_null(t, rs->bridge));
+	pcilu_jw_obj(w);
+	pcilu_jw_kstr(w, "kind", pcilu_reason_kind_name(rs->kind));
+	pcilu_jw_key(w, "device");
+	pcilu_jw_bdf(w, &t->devs[rs->dev]);
+	pcilu_jw_key(w, "other");
+	pcilu_jw_bdf_at(w, t, rs->other);
+	pcilu_jw_key(w, "bridge");
+	pcilu_jw_bdf_at(w, t, rs->bridge);
 	if (rs->kind == PCILU_R_PATH || rs->kind == PCILU_R_FUNCTION) {
-		pcilu_json_add(o, "missing", pcilu_json_acs_flags(rs->eval.missing));
-		pcilu_json_add(o, "quirk", rs->eval.quirk >= 0 ?
-			       json_object_new_string(pcilu_acs_quirk_name(rs->eval.quirk)) : NULL);
+		pcilu_jw_key(w, "missing");
+		pcilu_jw_acs_flags(w, rs->eval.missing);
+		pcilu_jw_kstr(w, "quirk", rs->eval.quirk >= 0 ? pcilu_acs_quirk_name(rs->eval.quirk) : NULL);
 	}
-	pcilu_json_add(o, "flags", flags_json(rs->flags));
-	pcilu_json_add(o, "text", json_object_new_string(pcilu_reason_str(r, rs, text, sizeof(text))));
-	return o;
+	pcilu_jw_key(w, "flags");
+	flags_w(w, rs->flags);
+	pcilu_jw_kstr(w, "text", pcilu_reason_str(r, rs, text, sizeof(text)));
+	pcilu_jw_end_obj(w);
 }
 
 /* Whether a group holds a device the selection names (every group without one). */
@@ -68,58 +66,53 @@ static int32_t kernel_number(const struct pcilu_topology *t, const struct pcilu_
 	return k;
 }
 
-static struct json_object *groups_json(const struct pcilu_iommu *r, const struct pcilu_select *sel)
+static void groups_w(struct pcilu_jw *w, const struct pcilu_iommu *r, const struct pcilu_select *sel)
 {
 	const struct pcilu_topology *t = pcilu_iommu_topology(r);
-	struct json_object *a = json_object_new_array();
 
-	for (size_t g = 0; a && g < pcilu_iommu_ngroups(r); g++) {
+	pcilu_jw_arr(w);
+	for (size_t g = 0; g < pcilu_iommu_ngroups(r); g++) {
 		const struct pcilu_group *gr = pcilu_iommu_group(r, (int32_t)g);
-		struct json_object *o, *m, *rs;
 		int32_t k = kernel_number(t, gr);
 
 		if (!group_selected(t, gr, sel))
 			continue;
-		o = json_object_new_object();
-		m = json_object_new_array();
-		rs = json_object_new_array();
-
-		for (size_t i = 0; m && i < gr->nmembers; i++)
-			json_object_array_add(m, pcilu_json_bdf(&t->devs[gr->members[i]]));
-		for (size_t i = 0; rs && i < gr->nreasons; i++)
-			json_object_array_add(rs, reason_json(r, &gr->reasons[i]));
-		pcilu_json_add(o, "id", json_object_new_int(gr->id));
-		pcilu_json_add(o, "kernel_group", k >= 0 ? json_object_new_int(k) : NULL);
-		pcilu_json_add(o, "devices", m);
-		pcilu_json_add(o, "flags", flags_json(gr->flags));
-		pcilu_json_add(o, "reasons", rs);
-		json_object_array_add(a, o);
+		pcilu_jw_obj(w);
+		pcilu_jw_kint(w, "id", gr->id);
+		pcilu_jw_key(w, "kernel_group");
+		pcilu_jw_opt_int(w, k >= 0, k);
+		pcilu_jw_karr(w, "devices");
+		for (size_t i = 0; i < gr->nmembers; i++)
+			pcilu_jw_bdf(w, &t->devs[gr->members[i]]);
+		pcilu_jw_end_arr(w);
+		pcilu_jw_key(w, "flags");
+		flags_w(w, gr->flags);
+		pcilu_jw_karr(w, "reasons");
+		for (size_t i = 0; i < gr->nreasons; i++)
+			reason_w(w, r, &gr->reasons[i]);
+		pcilu_jw_end_arr(w);
+		pcilu_jw_end_obj(w);
 	}
-	return a;
-}
-
-static struct json_object *group_j(int32_t g)
-{
-	return g == PCILU_NONE ? NULL : json_object_new_int(g);
+	pcilu_jw_end_arr(w);
 }
 
 /* Devices no IOMMU translates: in no group, each with why (reason kind not-translated). */
-static struct json_object *ungrouped_json(const struct pcilu_iommu *r, const struct pcilu_select *sel)
+static void ungrouped_w(struct pcilu_jw *w, const struct pcilu_iommu *r, const struct pcilu_select *sel)
 {
 	const struct pcilu_topology *t = pcilu_iommu_topology(r);
-	struct json_object *a = json_object_new_array();
 
-	for (size_t i = 0; a && i < t->ndevs; i++) {
-		struct json_object *o;
-
+	pcilu_jw_arr(w);
+	for (size_t i = 0; i < t->ndevs; i++) {
 		if (pcilu_iommu_group_of(r, (int32_t)i) != PCILU_NONE || (sel && !pcilu_select_match(sel, &t->devs[i])))
 			continue;
-		o = json_object_new_object();
-		pcilu_json_add(o, "bdf", pcilu_json_bdf(&t->devs[i]));
-		pcilu_json_add(o, "reason", reason_json(r, pcilu_iommu_join(r, (int32_t)i)));
-		json_object_array_add(a, o);
+		pcilu_jw_obj(w);
+		pcilu_jw_key(w, "bdf");
+		pcilu_jw_bdf(w, &t->devs[i]);
+		pcilu_jw_key(w, "reason");
+		reason_w(w, r, pcilu_iommu_join(r, (int32_t)i));
+		pcilu_jw_end_obj(w);
 	}
-	return a;
+	pcilu_jw_end_arr(w);
 }
 
 static void print_ungrouped_text(FILE *f, const struct pcilu_iommu *r, const struct pcilu_out_opts *o)
@@ -141,31 +134,34 @@ static void print_ungrouped_text(FILE *f, const struct pcilu_iommu *r, const str
 	}
 }
 
-static struct json_object *devices_json(const struct pcilu_iommu *r, const struct pcilu_select *sel,
-					struct pcilu_names *names)
+static void devices_w(struct pcilu_jw *w, const struct pcilu_iommu *r, const struct pcilu_select *sel,
+		      struct pcilu_names *names)
 {
 	const struct pcilu_topology *t = pcilu_iommu_topology(r);
-	struct json_object *a = json_object_new_array();
 
-	for (size_t i = 0; a && i < t->ndevs; i++) {
+	pcilu_jw_arr(w);
+	for (size_t i = 0; i < t->ndevs; i++) {
 		const struct pcilu_dev *d = &t->devs[i];
-		struct json_object *o;
+		int32_t g = pcilu_iommu_group_of(r, (int32_t)i);
 
 		if (sel && !pcilu_select_match(sel, d))
 			continue;
-		o = json_object_new_object();
-		pcilu_json_dev_fields(o, d, names);
-		pcilu_json_add(o, "group", group_j(pcilu_iommu_group_of(r, (int32_t)i)));
-		pcilu_json_add(o, "acs_ctrl", d->acs_pos ?
-			       pcilu_json_acs_flags(pcilu_iommu_acs_ctrl(r, (int32_t)i)) : NULL);
-		pcilu_json_add(o, "relies_on_quirk",
-			       json_object_new_boolean(pcilu_iommu_relies_on_quirk(r, (int32_t)i)));
-		pcilu_json_add(o, "join", reason_json(r, pcilu_iommu_join(r, (int32_t)i)));
-		json_object_array_add(a, o);
+		pcilu_jw_obj(w);
+		pcilu_jw_dev_fields(w, d, names);
+		pcilu_jw_key(w, "group");
+		pcilu_jw_opt_int(w, g != PCILU_NONE, g);
+		pcilu_jw_key(w, "acs_ctrl");
+		if (d->acs_pos)
+			pcilu_jw_acs_flags(w, pcilu_iommu_acs_ctrl(r, (int32_t)i));
+		else
+			pcilu_jw_null(w);
+		pcilu_jw_kbool(w, "relies_on_quirk", pcilu_iommu_relies_on_quirk(r, (int32_t)i));
+		pcilu_jw_key(w, "join");
+		reason_w(w, r, pcilu_iommu_join(r, (int32_t)i));
+		pcilu_jw_end_obj(w);
 	}
-	return a;
+	pcilu_jw_end_arr(w);
 }
-
 
 static void print_group_text(FILE *f, const struct pcilu_iommu *r, size_t g,
 			     const struct pcilu_out_opts *o)
@@ -204,29 +200,51 @@ static void print_assumptions_text(FILE *f, const struct pcilu_iommu *r)
 		pcilu_out_wrap(f, "  * ", as[i].text, "    ", 100);
 }
 
+static int groups_json(FILE *f, const struct pcilu_iommu *r, const struct pcilu_diag *d,
+		       const struct pcilu_out_opts *o, bool compare)
+{
+	const struct pcilu_topology *t = pcilu_iommu_topology(r);
+	struct pcilu_jw *w = pcilu_jw_open(f, true);
+	uint8_t from;
+	bool on = pcilu_iommu_is_on(r, &from);
+
+	if (!w)
+		return -ENOMEM;
+	pcilu_jw_schema(w, "pcilu-groups/2");
+	pcilu_jw_key(w, "source");
+	pcilu_jw_source(w, t);
+	pcilu_jw_kstr(w, "iommu", on ? "on" : "off");
+	pcilu_jw_kstr(w, "iommu_from", pcilu_fact_origin_name(from));
+	pcilu_jw_key(w, "groups");
+	groups_w(w, r, o->sel);
+	pcilu_jw_key(w, "devices");
+	devices_w(w, r, o->sel, o->names);
+	pcilu_jw_key(w, "ungrouped");
+	ungrouped_w(w, r, o->sel);
+	pcilu_jw_key(w, "assumptions");
+	pcilu_jw_assumptions(w, r);
+	if (compare) {
+		int n;
+
+		pcilu_jw_karr(w, "compare");
+		n = pcilu_groups_compare_jw(w, r);
+		if (n < 0 && !w->err)
+			w->err = n;
+		pcilu_jw_end_arr(w);
+	}
+	pcilu_jw_key(w, "diagnostics");
+	pcilu_jw_diag(w, d);
+	return pcilu_jw_finish(w);
+}
+
 int pcilu_print_groups(FILE *f, const struct pcilu_iommu *r, const struct pcilu_diag *d,
-		       const struct pcilu_out_opts *o, struct json_object *extra)
+		       const struct pcilu_out_opts *o, bool compare)
 {
 	uint8_t from;
 	bool on = pcilu_iommu_is_on(r, &from);
 
-	if (o->json) {
-		struct json_object *root = json_object_new_object();
-		const struct pcilu_topology *t = pcilu_iommu_topology(r);
-
-		pcilu_json_schema(root, "pcilu-groups/2");
-		pcilu_json_add(root, "source", pcilu_json_source(t));
-		pcilu_json_add(root, "iommu", json_object_new_string(on ? "on" : "off"));
-		pcilu_json_add(root, "iommu_from", json_object_new_string(pcilu_fact_origin_name(from)));
-		pcilu_json_add(root, "groups", groups_json(r, o->sel));
-		pcilu_json_add(root, "devices", devices_json(r, o->sel, o->names));
-		pcilu_json_add(root, "ungrouped", ungrouped_json(r, o->sel));
-		pcilu_json_add(root, "assumptions", pcilu_json_assumptions(r));
-		if (extra)
-			pcilu_json_add(root, "compare", extra);
-		pcilu_json_add(root, "diagnostics", pcilu_diag_json(d));
-		return pcilu_json_print(f, root);
-	}
+	if (o->json)
+		return groups_json(f, r, d, o, compare);
 	/* Lead with the fact the groups rest on; a default is named in the notes. */
 	if (from != PCILU_FROM_DEFAULT)
 		fprintf(f, "IOMMU: %s (%s)%s\n\n", on ? "on" : "off", pcilu_fact_origin_text(from, on),
@@ -240,8 +258,32 @@ int pcilu_print_groups(FILE *f, const struct pcilu_iommu *r, const struct pcilu_
 	}
 	print_ungrouped_text(f, r, o);
 	print_assumptions_text(f, r);
-	json_object_put(extra);
 	return 0;
+}
+
+static int explain_json(FILE *f, const struct pcilu_iommu *r, int32_t dev, const struct pcilu_out_opts *o)
+{
+	const struct pcilu_topology *t = pcilu_iommu_topology(r);
+	int32_t g = pcilu_iommu_group_of(r, dev);
+	struct pcilu_jw *w = pcilu_jw_open(f, true);
+
+	if (!w)
+		return -ENOMEM;
+	pcilu_jw_schema(w, "pcilu-groups/2");
+	pcilu_jw_key(w, "source");
+	pcilu_jw_source(w, t);
+	pcilu_jw_key(w, "bdf");
+	pcilu_jw_bdf(w, &t->devs[dev]);
+	pcilu_jw_key(w, "kernel_group");
+	pcilu_jw_opt_int(w, t->devs[dev].kernel_group >= 0, t->devs[dev].kernel_group);
+	pcilu_jw_key(w, "group");
+	pcilu_jw_opt_int(w, g != PCILU_NONE, g);
+	pcilu_jw_key(w, "join");
+	reason_w(w, r, pcilu_iommu_join(r, dev));
+	pcilu_jw_kbool(w, "relies_on_quirk", pcilu_iommu_relies_on_quirk(r, dev));
+	pcilu_jw_key(w, "members");
+	pcilu_vfio_jw(w, r, dev, o->names);
+	return pcilu_jw_finish(w);
 }
 
 int pcilu_print_explain(FILE *f, const struct pcilu_iommu *r, int32_t dev, const struct pcilu_out_opts *o)
@@ -255,20 +297,8 @@ int pcilu_print_explain(FILE *f, const struct pcilu_iommu *r, int32_t dev, const
 
 	if (!j)
 		return -EINVAL;
-	if (o->json) {
-		struct json_object *root = json_object_new_object();
-
-		pcilu_json_schema(root, "pcilu-groups/2");
-		pcilu_json_add(root, "source", pcilu_json_source(t));
-		pcilu_json_add(root, "bdf", pcilu_json_bdf(&t->devs[dev]));
-		pcilu_json_add(root, "kernel_group", t->devs[dev].kernel_group >= 0 ?
-			       json_object_new_int(t->devs[dev].kernel_group) : NULL);
-		pcilu_json_add(root, "group", group_j(g));
-		pcilu_json_add(root, "join", reason_json(r, j));
-		pcilu_json_add(root, "relies_on_quirk", json_object_new_boolean(pcilu_iommu_relies_on_quirk(r, dev)));
-		pcilu_json_add(root, "members", pcilu_vfio_json(r, dev, o->names));
-		return pcilu_json_print(f, root);
-	}
+	if (o->json)
+		return explain_json(f, r, dev, o);
 	if (g == PCILU_NONE)
 		fprintf(f, "%s is in no IOMMU group: vfio cannot use it.\n", pcilu_bdf(&t->devs[dev], bdf, sizeof(bdf)));
 	else if (t->devs[dev].kernel_group >= 0)

@@ -31,11 +31,12 @@ static void list_devs(struct pcilu_buf *b, const struct pcilu_topology *t, const
 		pcilu_buf_printf(b, "%s%s", i ? " " : "", pcilu_bdf(&t->devs[devs[i]], bdf, sizeof(bdf)));
 }
 
-static void add_diff(struct json_object *arr, FILE *f, bool json, struct pcilu_buf *b)
+/* A difference: a string in the document, a line of text, or only counted. */
+static void add_diff(struct pcilu_jw *w, FILE *f, struct pcilu_buf *b)
 {
-	if (json)
-		json_object_array_add(arr, json_object_new_string(b->p ? b->p : ""));
-	else
+	if (w)
+		pcilu_jw_str(w, b->p ? b->p : "");
+	else if (f)
 		fprintf(f, "  %s\n", b->p ? b->p : "");
 	b->len = 0;
 	if (b->p)
@@ -53,28 +54,23 @@ static bool same_set(const struct pcilu_iommu *r, const struct kpair *k, size_t 
 	return g != PCILU_NONE && pcilu_iommu_group(r, g)->nmembers == n;
 }
 
-int pcilu_groups_compare(FILE *f, const struct pcilu_iommu *r, bool json, struct json_object **out)
+static int compare(FILE *f, struct pcilu_jw *w, const struct pcilu_iommu *r)
 {
 	const struct pcilu_topology *t = pcilu_iommu_topology(r);
 	struct kpair *k = malloc((t->ndevs ? t->ndevs : 1) * sizeof(*k));
-	struct json_object *arr = json ? json_object_new_array() : NULL;
 	struct pcilu_buf b = { 0 };
 	int32_t *tmp = malloc((t->ndevs ? t->ndevs : 1) * sizeof(*tmp));
 	size_t nk = 0, diffs = 0;
 	char bdf[24];
 
-	if (out)
-		*out = NULL;
 	if (!k || !tmp) {
 		free(k);
 		free(tmp);
-		json_object_put(arr);
 		return -ENOMEM;
 	}
 	if (!t->has_kernel_groups) {
 		free(k);
 		free(tmp);
-		json_object_put(arr);
 		return -ENODATA;
 	}
 	for (size_t i = 0; i < t->ndevs; i++) {
@@ -86,7 +82,7 @@ int pcilu_groups_compare(FILE *f, const struct pcilu_iommu *r, bool json, struct
 			continue;	/* in no group on either side */
 		pcilu_buf_printf(&b, "%s is in no kernel group (pcilu: group %d)",
 				 pcilu_bdf(&t->devs[i], bdf, sizeof(bdf)), pcilu_iommu_group_of(r, (int32_t)i));
-		add_diff(arr, f, json, &b);
+		add_diff(w, f, &b);
 		diffs++;
 	}
 	qsort(k, nk, sizeof(*k), cmp_kpair);
@@ -115,15 +111,21 @@ int pcilu_groups_compare(FILE *f, const struct pcilu_iommu *r, bool json, struct
 			list_devs(&b, t, gr->members, gr->nmembers);
 			pcilu_buf_printf(&b, "}");
 		}
-		add_diff(arr, f, json, &b);
+		add_diff(w, f, &b);
 		diffs++;
 	}
 	free(b.p);
 	free(k);
 	free(tmp);
-	if (out)
-		*out = arr;
-	else
-		json_object_put(arr);
 	return (int)(diffs > 0x7fffffff ? 0x7fffffff : diffs);
+}
+
+int pcilu_groups_compare(FILE *f, const struct pcilu_iommu *r)
+{
+	return compare(f, NULL, r);
+}
+
+int pcilu_groups_compare_jw(struct pcilu_jw *w, const struct pcilu_iommu *r)
+{
+	return compare(NULL, w, r);
 }

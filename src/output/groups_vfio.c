@@ -123,20 +123,20 @@ void pcilu_print_vfio(FILE *f, const struct pcilu_iommu *r, int32_t dev, struct 
 	print_binding(f, t, g);
 }
 
-struct json_object *pcilu_vfio_json(const struct pcilu_iommu *r, int32_t dev, struct pcilu_names *n)
+void pcilu_vfio_jw(struct pcilu_jw *w, const struct pcilu_iommu *r, int32_t dev, struct pcilu_names *n)
 {
 	const struct pcilu_topology *t = pcilu_iommu_topology(r);
 	const struct pcilu_group *g = pcilu_iommu_group(r, pcilu_iommu_group_of(r, dev));
-	struct json_object *a = json_object_new_array();
 
-	for (size_t k = 0; a && g && k < g->nmembers; k++) {
+	pcilu_jw_arr(w);
+	for (size_t k = 0; g && k < g->nmembers; k++) {
 		const struct pcilu_dev *d = &t->devs[g->members[k]];
-		struct json_object *o = json_object_new_object();
 
-		pcilu_json_dev_fields(o, d, n);
-		pcilu_json_add(o, "dma_owner", json_object_new_string(pcilu_dma_owner_name(pcilu_dma_owner_of(t, d))));
-		pcilu_json_add(o, "bind_vfio", json_object_new_boolean(needs_bind(t, d)));
-		json_object_array_add(a, o);
+		pcilu_jw_obj(w);
+		pcilu_jw_dev_fields(w, d, n);
+		pcilu_jw_kstr(w, "dma_owner", pcilu_dma_owner_name(pcilu_dma_owner_of(t, d)));
+		pcilu_jw_kbool(w, "bind_vfio", needs_bind(t, d));
+		pcilu_jw_end_obj(w);
 	}
-	return a;
+	pcilu_jw_end_arr(w);
 }

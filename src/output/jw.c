@@ -32,7 +32,7 @@ void pcilu_jw_start(struct pcilu_jw *w, FILE *f, bool pretty)
 	w->pretty = pretty;
 	w->after_key = false;
 	w->depth = 0;
-	w->nonempty = 0;
+	memset(w->nonempty, 0, sizeof(w->nonempty));
 	w->err = 0;
 	w->dead = false;
 	w->len = 0;
@@ -86,24 +86,35 @@ static void indent(struct pcilu_jw *w, unsigned depth)
 	}
 }
 
-static uint64_t depth_bit(const struct pcilu_jw *w)
+/* Whether the innermost container has a member yet; set it. */
+static bool nonempty(const struct pcilu_jw *w)
 {
-	return w->depth && w->depth <= 64 ? 1ull << (w->depth - 1) : 0;
+	unsigned d = w->depth - 1;
+
+	return w->nonempty[d / 64] >> (d % 64) & 1;
+}
+
+static void set_nonempty(struct pcilu_jw *w, bool v)
+{
+	unsigned d = w->depth - 1;
+
+	if (v)
+		w->nonempty[d / 64] |= 1ull << (d % 64);
+	else
+		w->nonempty[d / 64] &= ~(1ull << (d % 64));
 }
 
 /* The separator before a member of the innermost container. */
 static void member(struct pcilu_jw *w)
 {
-	uint64_t bit = depth_bit(w);
-
 	if (!w->depth)
 		return;
-	if (w->nonempty & bit) {
+	if (nonempty(w)) {
 		putc1(w, ',');
 		if (w->pretty)
 			putc1(w, '\n');
 	}
-	w->nonempty |= bit;
+	set_nonempty(w, true);
 	if (w->pretty)
 		indent(w, w->depth);
 }
@@ -246,14 +257,22 @@ static void open_c(struct pcilu_jw *w, char c)
 	/* json-c breaks the line after "{" or "[" even when nothing follows. */
 	if (w->pretty)
 		putc1(w, '\n');
+	/* Deeper than any document pcilu makes: refused rather than written wrong. */
+	if (w->depth == PCILU_JW_MAXDEPTH) {
+		w->err = w->err ? w->err : -ELOOP;
+		w->dead = true;
+		return;
+	}
 	w->depth++;
-	w->nonempty &= ~depth_bit(w);
+	set_nonempty(w, false);
 }
 
 static void close_c(struct pcilu_jw *w, char c)
 {
+	if (w->dead && w->err == -ELOOP)
+		return;
 	if (w->pretty) {
-		if (w->nonempty & depth_bit(w))
+		if (nonempty(w))
 			putc1(w, '\n');
 		indent(w, w->depth - 1);
 	}
@@ -290,12 +309,9 @@ struct pcilu_jw *pcilu_jw_open(FILE *f, bool pretty)
 	return w;
 }
 
-int pcilu_jw_close(struct pcilu_jw *w)
+void pcilu_jw_free(struct pcilu_jw *w)
 {
-	int err = pcilu_jw_end(w);
-
 	free(w);
-	return err;
 }
 
 int pcilu_jw_end(struct pcilu_jw *w)

@@ -6,29 +6,30 @@
 #include "../pci/pci_int.h"
 #include <pcilu/output.h>
 
-#include <json-c/json.h>
-
 /*
  * The streaming JSON writer (jw.c): a document is written while it is walked.
  * pcilu_jw_key() names the next value of an object; the value calls write
  * one. Errors are sticky and returned by pcilu_jw_end(), which ends the line.
  */
+#define PCILU_JW_MAXDEPTH 1024
 struct pcilu_jw {
 	FILE *f;
 	bool pretty;		/* json-c's PRETTY layout, else one line (JSON Lines) */
 	bool after_key;		/* a key was written: no separator before its value */
 	unsigned depth;
-	uint64_t nonempty;	/* bit d-1: the container at depth d has a member */
+	/* bit d-1: the container at depth d has a member (a tree of 256 bridges nests ~520 deep) */
+	uint64_t nonempty[PCILU_JW_MAXDEPTH / 64];
 	int err;		/* the first error: a value not made, or a write's -errno */
 	bool dead;		/* a write failed: nothing more is written */
 	size_t len;
 	char buf[1 << 16];
 };
 void pcilu_jw_start(struct pcilu_jw *w, FILE *f, bool pretty);
+/* A document ends: its newline, the buffer written; the first error or 0. Once per JSON Line. */
 int pcilu_jw_end(struct pcilu_jw *w);
-/* The same for a writer on the heap (64 KiB of buffer): NULL when out of memory; close frees it. */
+/* A writer on the heap (64 KiB of buffer): NULL when out of memory. */
 struct pcilu_jw *pcilu_jw_open(FILE *f, bool pretty);
-int pcilu_jw_close(struct pcilu_jw *w);
+void pcilu_jw_free(struct pcilu_jw *w);
 void pcilu_jw_obj(struct pcilu_jw *w);
 void pcilu_jw_end_obj(struct pcilu_jw *w);
 void pcilu_jw_arr(struct pcilu_jw *w);
@@ -83,43 +84,34 @@ static inline void pcilu_jw_karr(struct pcilu_jw *w, const char *k)
 
 /* The shared pieces of every document, streamed (common.c). */
 void pcilu_jw_bdf(struct pcilu_jw *w, const struct pcilu_dev *dev);
+/* The address of @t's device @dev, or null for PCILU_NONE. */
+void pcilu_jw_bdf_at(struct pcilu_jw *w, const struct pcilu_topology *t, int32_t dev);
+/* @v, or null when not @present. */
+void pcilu_jw_opt_int(struct pcilu_jw *w, bool present, int64_t v);
+/* ACS bits as names: ["SV", "RR", ...], bit 7 as "EN". */
 void pcilu_jw_acs_flags(struct pcilu_jw *w, uint16_t flags);
+/* The device's ACS as an object: state (present, absent, unknown), offset, cap, ctrl. */
 void pcilu_jw_acs(struct pcilu_jw *w, const struct pcilu_dev *dev);
+/* Open the document's object and name its schema ("pcilu-check/3"). */
 void pcilu_jw_schema(struct pcilu_jw *w, const char *schema);
 /* Close the document's object, end the line and free @w: the first error or 0. */
 int pcilu_jw_finish(struct pcilu_jw *w);
+/* The diagnostics array of every document: severity, file, line, offset, message. */
 void pcilu_jw_diag(struct pcilu_jw *w, const struct pcilu_diag *d);
+/* The members every command's JSON gives for a device (docs/json.md, "device"), into the open object. */
 void pcilu_jw_dev_fields(struct pcilu_jw *w, const struct pcilu_dev *d, struct pcilu_names *n);
+/* The assumptions as objects {kind, device, text} (groups, check, simulate). */
 struct pcilu_iommu;
 void pcilu_jw_assumptions(struct pcilu_jw *w, const struct pcilu_iommu *r);
+/* The one "source" object of every schema: name, kind, live, kernel_release, cmdline, functions, capture. */
 void pcilu_jw_source(struct pcilu_jw *w, const struct pcilu_topology *t);
 
-/* json_object_object_add that tolerates a NULL value (allocation failure). */
-void pcilu_json_add(struct json_object *o, const char *key, struct json_object *v);
-struct json_object *pcilu_json_hex(unsigned v, int width);
-struct json_object *pcilu_json_bdf(const struct pcilu_dev *dev);
-struct json_object *pcilu_json_acs_flags(uint16_t flags);
-/* The device's ACS as an object: state (read, absent, unknown), cap, ctrl. */
-struct json_object *pcilu_json_acs(const struct pcilu_dev *dev);
-/* Print a JSON document and free it; -ENOMEM when it could not be built. */
-int pcilu_json_print(FILE *f, struct json_object *root);
-/* The same on one line: JSON Lines, one object per line. */
-int pcilu_json_print_line(FILE *f, struct json_object *root);
-/* "8086:1234 Vendor Device" into buf. */
-void pcilu_json_schema(struct json_object *root, const char *schema);
 /* Input text for text output: pcilu_escape() into a buffer the caller declares. */
 #define PCILU_ESC(s, buf) pcilu_escape((s), (buf), sizeof(buf))
 const char *pcilu_dev_label(const struct pcilu_dev *dev, struct pcilu_names *n, char *buf, size_t len);
 /* One-line ACS summary for text output: "ACS cap SV|RR ctl SV", "ACS unknown (...)". */
 const char *pcilu_acs_summary(const struct pcilu_dev *dev, char *buf, size_t len);
 
-/* The fields every command's JSON gives for a device (docs/json.md, "device"). */
-void pcilu_json_dev_fields(struct json_object *o, const struct pcilu_dev *d, struct pcilu_names *n);
-/* The one "source" object of every schema: name, kind, live, kernel_release, cmdline, functions. */
-struct json_object *pcilu_json_source(const struct pcilu_topology *t);
-/* The assumptions as objects {kind, device, text} (groups, check, simulate). */
-struct pcilu_iommu;
-struct json_object *pcilu_json_assumptions(const struct pcilu_iommu *r);
 /* "tree", "sysfs", ... */
 const char *pcilu_source_kind_name(enum pcilu_source_kind k);
 /* "sysfs, this running system", "lspci, a capture", "capture of HOST at TIME" (unescaped). */
@@ -142,7 +134,9 @@ void pcilu_out_wrap(FILE *f, const char *lead, const char *text, const char *ind
 /* groups BDF: the members of @dev's group, their drivers, what to bind and how (groups_vfio.c). */
 struct pcilu_iommu;
 void pcilu_print_vfio(FILE *f, const struct pcilu_iommu *r, int32_t dev, struct pcilu_names *n);
-struct json_object *pcilu_vfio_json(const struct pcilu_iommu *r, int32_t dev, struct pcilu_names *n);
+void pcilu_vfio_jw(struct pcilu_jw *w, const struct pcilu_iommu *r, int32_t dev, struct pcilu_names *n);
+/* groups --compare --json: each difference as a string into the open array; their count or -errno. */
+int pcilu_groups_compare_jw(struct pcilu_jw *w, const struct pcilu_iommu *r);
 /* Cut @s (escaped UTF-8) to at most @cols characters, ending in "..." when cut. Returns @s. */
 char *pcilu_fit_cols(char *s, size_t cols);
 /* "x16 8 GT/s" from a Link Capabilities or Status speed code and width. */

@@ -274,82 +274,92 @@ static void text_show(FILE *f, const struct pcilu_topology *t, int32_t i, const 
 		fprintf(f, "  kernel:       IOMMU group not given by the source, driver %s\n", PCILU_ESC(d->driver, drv));
 }
 
-static struct json_object *json_caps(const struct cap_list *l, bool ext)
+static void caps_w(struct pcilu_jw *w, const struct cap_list *l, bool ext)
 {
-	struct json_object *a = json_object_new_array();
-
-	for (size_t i = 0; a && i < l->n; i++) {
-		struct json_object *c = json_object_new_object();
-
-		pcilu_json_add(c, "offset", pcilu_json_hex(l->pos[i], ext ? 3 : 2));
-		pcilu_json_add(c, "id", pcilu_json_hex(l->id[i], ext ? 4 : 2));
-		pcilu_json_add(c, "name", json_object_new_string(ext ?
-			cap_lookup(ext_caps, sizeof(ext_caps) / sizeof(ext_caps[0]), l->id[i]) :
-			cap_lookup(std_caps, sizeof(std_caps) / sizeof(std_caps[0]), l->id[i])));
-		json_object_array_add(a, c);
+	pcilu_jw_arr(w);
+	for (size_t i = 0; i < l->n; i++) {
+		pcilu_jw_obj(w);
+		pcilu_jw_khex(w, "offset", l->pos[i], ext ? 3 : 2);
+		pcilu_jw_khex(w, "id", l->id[i], ext ? 4 : 2);
+		pcilu_jw_kstr(w, "name", ext ? cap_lookup(ext_caps, sizeof(ext_caps) / sizeof(ext_caps[0]), l->id[i]) :
+				 cap_lookup(std_caps, sizeof(std_caps) / sizeof(std_caps[0]), l->id[i]));
+		pcilu_jw_end_obj(w);
 	}
-	return a;
+	pcilu_jw_end_arr(w);
 }
 
-static struct json_object *json_show(const struct pcilu_topology *t, int32_t i, const struct pcilu_out_opts *o)
+static void sriov_w(struct pcilu_jw *w, const struct pcilu_dev *d)
 {
-	const struct pcilu_dev *d = &t->devs[i];
-	struct json_object *root = json_object_new_object(), *dev = json_object_new_object();
-	struct cap_list l;
-	static const char *const ext_names[] = { "none", "read", "unknown", "empty", "hidden" };
+	const struct pcilu_sriov *s = &d->sriov;
 
-	pcilu_json_schema(root, "pcilu-show/1");
-	pcilu_json_add(root, "source", pcilu_json_source(t));
-	pcilu_json_dev_fields(dev, d, o->names);
-	pcilu_json_add(dev, "header_type", json_object_new_int(d->hdr_type));
-	pcilu_json_add(dev, "revision", pcilu_json_hex(d->revision, 2));
-	pcilu_json_add(dev, "subsystem_vendor", pcilu_json_hex(d->subsys_vendor, 4));
-	pcilu_json_add(dev, "subsystem_device", pcilu_json_hex(d->subsys_device, 4));
-	pcilu_json_add(dev, "virtfn", json_object_new_boolean(d->is_virtfn));
+	pcilu_jw_obj(w);
+	pcilu_jw_kint(w, "total_vfs", s->total_vfs);
+	pcilu_jw_kint(w, "num_vfs", s->num_vfs);
+	pcilu_jw_kint(w, "first_vf_offset", s->vf_offset);
+	pcilu_jw_kint(w, "vf_stride", s->vf_stride);
+	pcilu_jw_khex(w, "vf_device", s->vf_device, 4);
+	pcilu_jw_kbool(w, "vf_enable", s->ctrl & PCI_SRIOV_CTRL_VFE);
+	pcilu_jw_karr(w, "vfs");
+	for (unsigned v = 0; v < s->num_vfs && v < s->total_vfs; v++) {
+		uint8_t bus, devfn;
+		char bdf[24];
+
+		pcilu_sriov_vf_addr(d, v, &bus, &devfn);
+		pcilu_jw_str(w, pcilu_bdf_fmt(d->seg, bus, devfn, bdf, sizeof(bdf)));
+	}
+	pcilu_jw_end_arr(w);
+	pcilu_jw_end_obj(w);
+}
+
+static int show_json(FILE *f, const struct pcilu_topology *t, int32_t i, const struct pcilu_out_opts *o)
+{
+	static const char *const ext_names[] = { "none", "read", "unknown", "empty", "hidden" };
+	const struct pcilu_dev *d = &t->devs[i];
+	struct pcilu_jw *w = pcilu_jw_open(f, true);
+	struct cap_list l;
+
+	if (!w)
+		return -ENOMEM;
+	pcilu_jw_schema(w, "pcilu-show/1");
+	pcilu_jw_key(w, "source");
+	pcilu_jw_source(w, t);
+	pcilu_jw_kobj(w, "device");
+	pcilu_jw_dev_fields(w, d, o->names);
+	pcilu_jw_kint(w, "header_type", d->hdr_type);
+	pcilu_jw_khex(w, "revision", d->revision, 2);
+	pcilu_jw_khex(w, "subsystem_vendor", d->subsys_vendor, 4);
+	pcilu_jw_khex(w, "subsystem_device", d->subsys_device, 4);
+	pcilu_jw_kbool(w, "virtfn", d->is_virtfn);
 	if (pcilu_is_bridge(d)) {
-		pcilu_json_add(dev, "primary_bus", pcilu_json_hex(d->primary, 2));
-		pcilu_json_add(dev, "secondary_bus", pcilu_json_hex(d->secondary, 2));
-		pcilu_json_add(dev, "subordinate_bus", pcilu_json_hex(d->subordinate, 2));
+		pcilu_jw_khex(w, "primary_bus", d->primary, 2);
+		pcilu_jw_khex(w, "secondary_bus", d->secondary, 2);
+		pcilu_jw_khex(w, "subordinate_bus", d->subordinate, 2);
 	}
 	walk_std(d, &l);
-	pcilu_json_add(dev, "capabilities", json_caps(&l, false));
+	pcilu_jw_key(w, "capabilities");
+	caps_w(w, &l, false);
 	walk_ext(d, &l);
-	pcilu_json_add(dev, "extended_capabilities_state", json_object_new_string(ext_names[d->ext_state < 5 ? d->ext_state : 2]));
-	pcilu_json_add(dev, "extended_capabilities", json_caps(&l, true));
-	pcilu_json_add(dev, "ari", d->ari_pos || d->ari_fwd ? json_object_new_object() : NULL);
+	pcilu_jw_kstr(w, "extended_capabilities_state", ext_names[d->ext_state < 5 ? d->ext_state : 2]);
+	pcilu_jw_key(w, "extended_capabilities");
+	caps_w(w, &l, true);
 	if (d->ari_pos || d->ari_fwd) {
-		struct json_object *ari = json_object_object_get(dev, "ari");
-
-		pcilu_json_add(ari, "capability", json_object_new_boolean(d->ari_pos));
-		pcilu_json_add(ari, "forwarding", json_object_new_boolean(d->ari_fwd));
+		pcilu_jw_kobj(w, "ari");
+		pcilu_jw_kbool(w, "capability", d->ari_pos);
+		pcilu_jw_kbool(w, "forwarding", d->ari_fwd);
+		pcilu_jw_end_obj(w);
+	} else {
+		pcilu_jw_knull(w, "ari");
 	}
 	if (d->sriov.pos) {
-		const struct pcilu_sriov *s = &d->sriov;
-		struct json_object *so = json_object_new_object(), *vfs = json_object_new_array();
-
-		pcilu_json_add(so, "total_vfs", json_object_new_int(s->total_vfs));
-		pcilu_json_add(so, "num_vfs", json_object_new_int(s->num_vfs));
-		pcilu_json_add(so, "first_vf_offset", json_object_new_int(s->vf_offset));
-		pcilu_json_add(so, "vf_stride", json_object_new_int(s->vf_stride));
-		pcilu_json_add(so, "vf_device", pcilu_json_hex(s->vf_device, 4));
-		pcilu_json_add(so, "vf_enable", json_object_new_boolean(s->ctrl & PCI_SRIOV_CTRL_VFE));
-		for (unsigned v = 0; vfs && v < s->num_vfs && v < s->total_vfs; v++) {
-			uint8_t bus, devfn;
-			char bdf[24];
-
-			pcilu_sriov_vf_addr(d, v, &bus, &devfn);
-			json_object_array_add(vfs, json_object_new_string(pcilu_bdf_fmt(d->seg, bus, devfn, bdf, sizeof(bdf))));
-		}
-		pcilu_json_add(so, "vfs", vfs);
-		pcilu_json_add(dev, "sriov", so);
+		pcilu_jw_key(w, "sriov");
+		sriov_w(w, d);
 	}
-	int32_t up = pcilu_upstream_bridge(t, i);
-
-	pcilu_json_add(dev, "parent", up == PCILU_NONE ? NULL : pcilu_json_bdf(&t->devs[up]));
+	pcilu_jw_key(w, "parent");
+	pcilu_jw_bdf_at(w, t, pcilu_upstream_bridge(t, i));
 	if (d->kernel_group != PCILU_NO_GROUP)
-		pcilu_json_add(dev, "kernel_iommu_group", json_object_new_int(d->kernel_group));
-	pcilu_json_add(root, "device", dev);
-	return root;
+		pcilu_jw_kint(w, "kernel_iommu_group", d->kernel_group);
+	pcilu_jw_end_obj(w);
+	return pcilu_jw_finish(w);
 }
 
 int pcilu_print_show(FILE *f, const struct pcilu_topology *t, int32_t dev, const struct pcilu_out_opts *o)
@@ -357,7 +367,7 @@ int pcilu_print_show(FILE *f, const struct pcilu_topology *t, int32_t dev, const
 	if (dev < 0 || (size_t)dev >= t->ndevs)
 		return -EINVAL;
 	if (o->json)
-		return pcilu_json_print(f, json_show(t, dev, o));
+		return show_json(f, t, dev, o);
 	text_show(f, t, dev, o);
 	return 0;
 }

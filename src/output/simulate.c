@@ -9,35 +9,38 @@
 #include <errno.h>
 #include <stdio.h>
 
-static struct json_object *addr_json(struct pcilu_lu_addr a)
+static void addr_w(struct pcilu_jw *w, struct pcilu_lu_addr a)
 {
 	char buf[24];
 
-	return json_object_new_string(pcilu_bdf_fmt(a.seg, (uint8_t)(a.bdf >> 8), (uint8_t)a.bdf,
-						    buf, sizeof(buf)));
+	pcilu_jw_str(w, pcilu_bdf_fmt(a.seg, (uint8_t)(a.bdf >> 8), (uint8_t)a.bdf, buf, sizeof(buf)));
 }
 
 /* before/after in the unit of the change's kind */
-static struct json_object *value_json(enum pcilu_change_kind k, uint32_t v)
+static void value_w(struct pcilu_jw *w, enum pcilu_change_kind k, uint32_t v)
 {
 	char buf[24];
 
 	switch (k) {
 	case PCILU_CH_ROUTING:
 	case PCILU_CH_ACS:
-		return pcilu_json_acs_flags((uint16_t)v);
+		pcilu_jw_acs_flags(w, (uint16_t)v);
+		return;
 	case PCILU_CH_ARI:
-		return json_object_new_boolean(v != 0);
+		pcilu_jw_bool(w, v != 0);
+		return;
 	case PCILU_CH_BUS_NUMBERS:
 		snprintf(buf, sizeof(buf), "%02x/%02x-%02x", v >> 16 & 0xff, v >> 8 & 0xff, v & 0xff);
-		return json_object_new_string(buf);
+		pcilu_jw_str(w, buf);
+		return;
 	case PCILU_CH_IDS:
 	case PCILU_CH_APPEARED:
 	case PCILU_CH_DISAPPEARED:
 		snprintf(buf, sizeof(buf), "%04x:%04x", v >> 16, v & 0xffff);
-		return json_object_new_string(buf);
+		pcilu_jw_str(w, buf);
+		return;
 	default:
-		return NULL;
+		pcilu_jw_null(w);
 	}
 }
 
@@ -52,36 +55,40 @@ static bool has_after(enum pcilu_change_kind k)
 	return has_before(k) ? k != PCILU_CH_DISAPPEARED : k == PCILU_CH_APPEARED;
 }
 
-static struct json_object *changes_json(const struct pcilu_changes *c)
+static void changes_w(struct pcilu_jw *w, const struct pcilu_changes *c)
 {
-	struct json_object *a = json_object_new_array();
-
-	for (size_t i = 0; a && i < c->count; i++) {
+	pcilu_jw_arr(w);
+	for (size_t i = 0; i < c->count; i++) {
 		const struct pcilu_change *ch = &c->v[i];
-		struct json_object *o = json_object_new_object();
 
-		pcilu_json_add(o, "kind", json_object_new_string(pcilu_change_kind_name(ch->kind)));
-		pcilu_json_add(o, "bdf", addr_json(ch->addr));
-		pcilu_json_add(o, "preserved", json_object_new_boolean(ch->preserved));
-		if (ch->has_other)
-			pcilu_json_add(o, ch->kind == PCILU_CH_MOVED ? "from" : "preserved_device",
-				       addr_json(ch->other));
-		if (has_before(ch->kind))
-			pcilu_json_add(o, "before", value_json(ch->kind, ch->before));
-		if (has_after(ch->kind))
-			pcilu_json_add(o, "after", value_json(ch->kind, ch->after));
-		if (ch->nmembers) {
-			struct json_object *m = json_object_new_array();
-
-			for (size_t k = 0; m && k < ch->nmembers; k++)
-				json_object_array_add(m, addr_json(ch->members[k]));
-			pcilu_json_add(o, "group", m);
-			pcilu_json_add(o, "parts", json_object_new_int((int)ch->parts));
+		pcilu_jw_obj(w);
+		pcilu_jw_kstr(w, "kind", pcilu_change_kind_name(ch->kind));
+		pcilu_jw_key(w, "bdf");
+		addr_w(w, ch->addr);
+		pcilu_jw_kbool(w, "preserved", ch->preserved);
+		if (ch->has_other) {
+			pcilu_jw_key(w, ch->kind == PCILU_CH_MOVED ? "from" : "preserved_device");
+			addr_w(w, ch->other);
 		}
-		pcilu_json_add(o, "message", json_object_new_string(ch->text));
-		json_object_array_add(a, o);
+		if (has_before(ch->kind)) {
+			pcilu_jw_key(w, "before");
+			value_w(w, ch->kind, ch->before);
+		}
+		if (has_after(ch->kind)) {
+			pcilu_jw_key(w, "after");
+			value_w(w, ch->kind, ch->after);
+		}
+		if (ch->nmembers) {
+			pcilu_jw_karr(w, "group");
+			for (size_t k = 0; k < ch->nmembers; k++)
+				addr_w(w, ch->members[k]);
+			pcilu_jw_end_arr(w);
+			pcilu_jw_kint(w, "parts", (int)ch->parts);
+		}
+		pcilu_jw_kstr(w, "message", ch->text);
+		pcilu_jw_end_obj(w);
 	}
-	return a;
+	pcilu_jw_end_arr(w);
 }
 
 static void print_changes(FILE *f, const struct pcilu_changes *c)
@@ -93,75 +100,98 @@ static void print_changes(FILE *f, const struct pcilu_changes *c)
 		fprintf(f, "  %-15s %s\n", pcilu_change_kind_name(c->v[i].kind), c->v[i].text);
 }
 
-static struct json_object *verdict_json(int v)
+static void verdict_w(struct pcilu_jw *w, int v)
 {
-	return v < 0 ? NULL : json_object_new_boolean(v == 1);
+	if (v < 0)
+		pcilu_jw_null(w);
+	else
+		pcilu_jw_bool(w, v == 1);
 }
 
-static struct json_object *group_json(const struct pcilu_iommu *r, int32_t dev)
+static void group_w(struct pcilu_jw *w, const struct pcilu_iommu *r, int32_t dev)
 {
 	int32_t g = dev == PCILU_NONE ? PCILU_NONE : pcilu_iommu_group_of(r, dev);
 	const struct pcilu_topology *t = pcilu_iommu_topology(r);
-	struct json_object *a;
 	const struct pcilu_group *grp;
 
-	if (g == PCILU_NONE)
-		return NULL;
+	if (g == PCILU_NONE) {
+		pcilu_jw_null(w);
+		return;
+	}
 	grp = pcilu_iommu_group(r, g);
-	a = json_object_new_array();
-	for (size_t m = 0; a && m < grp->nmembers; m++)
-		json_object_array_add(a, pcilu_json_bdf(&t->devs[grp->members[m]]));
-	return a;
+	pcilu_jw_arr(w);
+	for (size_t m = 0; m < grp->nmembers; m++)
+		pcilu_jw_bdf(w, &t->devs[grp->members[m]]);
+	pcilu_jw_end_arr(w);
 }
 
-static struct json_object *sim_json(const struct pcilu_sim *s, const struct pcilu_diag *d,
-				    const struct pcilu_out_opts *o)
+static void next_kernel_w(struct pcilu_jw *w, const struct pcilu_sim *s)
 {
-	struct json_object *root = json_object_new_object(), *nk = json_object_new_object();
-	struct json_object *pres = json_object_new_array(), *eps = json_object_new_array();
 	const struct pcilu_policy *p = s->pol_next;
 
-	pcilu_json_schema(root, "pcilu-simulate/2");
-	pcilu_json_add(root, "source", pcilu_json_source(s->now));
-	pcilu_json_add(root, "profile", json_object_new_string(pcilu_lu_profile_name(s->profile)));
-	pcilu_json_add(nk, "inherit", json_object_new_boolean(s->inherit));
-	pcilu_json_add(nk, "iommu", json_object_new_boolean(pcilu_policy_iommu_on(p, s->next)));
-	pcilu_json_add(nk, "config_acs", p->config_acs ? json_object_new_string(p->config_acs) : NULL);
-	pcilu_json_add(nk, "disable_acs_redir",
-		       p->disable_acs_redir ? json_object_new_string(p->disable_acs_redir) : NULL);
-	pcilu_json_add(nk, "acs_override", json_object_new_boolean(p->override.enabled));
-	pcilu_json_add(nk, "assign_busses", json_object_new_boolean(s->assign_busses));
-	pcilu_json_add(nk, "noari", json_object_new_boolean(s->noari));
-	pcilu_json_add(root, "next_kernel", nk);
-	for (size_t k = 0; pres && k < s->set.count; k++) {
-		struct json_object *n = json_object_new_object();
+	pcilu_jw_obj(w);
+	pcilu_jw_kbool(w, "inherit", s->inherit);
+	pcilu_jw_kbool(w, "iommu", pcilu_policy_iommu_on(p, s->next));
+	pcilu_jw_kstr(w, "config_acs", p->config_acs);
+	pcilu_jw_kstr(w, "disable_acs_redir", p->disable_acs_redir);
+	pcilu_jw_kbool(w, "acs_override", p->override.enabled);
+	pcilu_jw_kbool(w, "assign_busses", s->assign_busses);
+	pcilu_jw_kbool(w, "noari", s->noari);
+	pcilu_jw_end_obj(w);
+}
 
-		pcilu_json_add(n, "bdf", pcilu_json_bdf(&s->now->devs[s->set.nodes[k].dev]));
-		pcilu_json_add(n, "role", json_object_new_string(pcilu_lu_role_name(s->set.nodes[k].role)));
-		pcilu_json_add(n, "refcount", json_object_new_int64(s->set.nodes[k].refcount));
-		json_object_array_add(pres, n);
-	}
-	pcilu_json_add(root, "preserve", pres);
-	for (size_t k = 0; eps && k < s->neps; k++) {
-		const struct pcilu_sim_endpoint *e = &s->eps[k];
-		struct json_object *n = json_object_new_object();
+static void endpoint_w(struct pcilu_jw *w, const struct pcilu_sim *s, const struct pcilu_sim_endpoint *e,
+		       const struct pcilu_out_opts *o)
+{
+	pcilu_jw_obj(w);
+	pcilu_jw_dev_fields(w, &s->now->devs[e->dev], o->names);
+	pcilu_jw_key(w, "eligible_now");
+	verdict_w(w, e->now);
+	if (e->why_now[0])
+		pcilu_jw_kstr(w, "why_now", e->why_now);
+	pcilu_jw_key(w, "eligible_next");
+	verdict_w(w, e->next);
+	if (e->why_next[0])
+		pcilu_jw_kstr(w, "why_next", e->why_next);
+	pcilu_jw_key(w, "group_now");
+	group_w(w, s->r_now, e->dev);
+	pcilu_jw_key(w, "group_next");
+	group_w(w, s->r_next, e->next_dev);
+	pcilu_jw_end_obj(w);
+}
 
-		pcilu_json_dev_fields(n, &s->now->devs[e->dev], o->names);
-		pcilu_json_add(n, "eligible_now", verdict_json(e->now));
-		if (e->why_now[0])
-			pcilu_json_add(n, "why_now", json_object_new_string(e->why_now));
-		pcilu_json_add(n, "eligible_next", verdict_json(e->next));
-		if (e->why_next[0])
-			pcilu_json_add(n, "why_next", json_object_new_string(e->why_next));
-		pcilu_json_add(n, "group_now", group_json(s->r_now, e->dev));
-		pcilu_json_add(n, "group_next", group_json(s->r_next, e->next_dev));
-		json_object_array_add(eps, n);
+static int sim_json(FILE *f, const struct pcilu_sim *s, const struct pcilu_diag *d, const struct pcilu_out_opts *o)
+{
+	struct pcilu_jw *w = pcilu_jw_open(f, true);
+
+	if (!w)
+		return -ENOMEM;
+	pcilu_jw_schema(w, "pcilu-simulate/2");
+	pcilu_jw_key(w, "source");
+	pcilu_jw_source(w, s->now);
+	pcilu_jw_kstr(w, "profile", pcilu_lu_profile_name(s->profile));
+	pcilu_jw_key(w, "next_kernel");
+	next_kernel_w(w, s);
+	pcilu_jw_karr(w, "preserve");
+	for (size_t k = 0; k < s->set.count; k++) {
+		pcilu_jw_obj(w);
+		pcilu_jw_key(w, "bdf");
+		pcilu_jw_bdf(w, &s->now->devs[s->set.nodes[k].dev]);
+		pcilu_jw_kstr(w, "role", pcilu_lu_role_name(s->set.nodes[k].role));
+		pcilu_jw_kint(w, "refcount", s->set.nodes[k].refcount);
+		pcilu_jw_end_obj(w);
 	}
-	pcilu_json_add(root, "endpoints", eps);
-	pcilu_json_add(root, "changes", changes_json(&s->ch));
-	pcilu_json_add(root, "failing", json_object_new_int64((int64_t)s->failing));
-	pcilu_json_add(root, "diagnostics", pcilu_diag_json(d));
-	return root;
+	pcilu_jw_end_arr(w);
+	pcilu_jw_karr(w, "endpoints");
+	for (size_t k = 0; k < s->neps; k++)
+		endpoint_w(w, s, &s->eps[k], o);
+	pcilu_jw_end_arr(w);
+	pcilu_jw_key(w, "changes");
+	changes_w(w, &s->ch);
+	pcilu_jw_kint(w, "failing", (int64_t)s->failing);
+	pcilu_jw_key(w, "diagnostics");
+	pcilu_jw_diag(w, d);
+	return pcilu_jw_finish(w);
 }
 
 int pcilu_print_simulate(FILE *f, const struct pcilu_sim *s, const struct pcilu_diag *d,
@@ -171,7 +201,7 @@ int pcilu_print_simulate(FILE *f, const struct pcilu_sim *s, const struct pcilu_
 	char label[320], bdf[24];
 
 	if (o->json)
-		return pcilu_json_print(f, sim_json(s, d, o));
+		return sim_json(f, s, d, o);
 	fprintf(f, "Next kernel: %s, IOMMU %s, config_acs=%s, disable_acs_redir=%s%s\n",
 		s->inherit ? "with the PCI Live Update series (preserved nodes inherit ACS, ARI, buses)" :
 		"mainline 7.2 (--no-inherit: nothing inherited)",
@@ -200,9 +230,23 @@ int pcilu_print_simulate(FILE *f, const struct pcilu_sim *s, const struct pcilu_
 	return 0;
 }
 
-static struct json_object *side_json(const struct pcilu_topology *t)
+static int diff_json(FILE *f, const struct pcilu_diff *df, const struct pcilu_diag *d)
 {
-	return pcilu_json_source(t);
+	struct pcilu_jw *w = pcilu_jw_open(f, true);
+
+	if (!w)
+		return -ENOMEM;
+	pcilu_jw_schema(w, "pcilu-diff/2");
+	pcilu_jw_key(w, "a");
+	pcilu_jw_source(w, df->a);
+	pcilu_jw_key(w, "b");
+	pcilu_jw_source(w, df->b);
+	pcilu_jw_key(w, "changes");
+	changes_w(w, &df->ch);
+	pcilu_jw_kint(w, "differences", (int64_t)df->ch.count);
+	pcilu_jw_key(w, "diagnostics");
+	pcilu_jw_diag(w, d);
+	return pcilu_jw_finish(w);
 }
 
 int pcilu_print_diff(FILE *f, const struct pcilu_diff *df, const struct pcilu_diag *d,
@@ -210,17 +254,8 @@ int pcilu_print_diff(FILE *f, const struct pcilu_diff *df, const struct pcilu_di
 {
 	char na[512], nb[512];
 
-	if (o->json) {
-		struct json_object *root = json_object_new_object();
-
-		pcilu_json_schema(root, "pcilu-diff/2");
-		pcilu_json_add(root, "a", side_json(df->a));
-		pcilu_json_add(root, "b", side_json(df->b));
-		pcilu_json_add(root, "changes", changes_json(&df->ch));
-		pcilu_json_add(root, "differences", json_object_new_int64((int64_t)df->ch.count));
-		pcilu_json_add(root, "diagnostics", pcilu_diag_json(d));
-		return pcilu_json_print(f, root);
-	}
+	if (o->json)
+		return diff_json(f, df, d);
 	fprintf(f, "A: %s (%zu functions)\nB: %s (%zu functions)\n", PCILU_ESC(df->a->name ? df->a->name : "-", na),
 		df->a->ndevs, PCILU_ESC(df->b->name ? df->b->name : "-", nb), df->b->ndevs);
 	print_changes(f, &df->ch);

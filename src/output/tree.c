@@ -208,79 +208,83 @@ static void text_tree(struct tree_ctx *c)
 	}
 }
 
-static struct json_object *json_device(struct tree_ctx *c, int32_t i, size_t depth);
+static void device_w(struct pcilu_jw *w, struct tree_ctx *c, int32_t i, size_t depth);
 
-static struct json_object *json_list(struct tree_ctx *c, const int32_t *list, size_t n, size_t depth)
+static void list_w(struct pcilu_jw *w, struct tree_ctx *c, const int32_t *list, size_t n, size_t depth)
 {
-	struct json_object *a = json_object_new_array();
-
-	for (size_t k = 0; a && k < n; k++)
+	pcilu_jw_arr(w);
+	for (size_t k = 0; k < n; k++)
 		if (!listed_under_pf(&c->t->devs[list[k]]) && kept(c, list[k]))
-			json_object_array_add(a, json_device(c, list[k], depth));
-	return a;
+			device_w(w, c, list[k], depth);
+	pcilu_jw_end_arr(w);
 }
 
-static struct json_object *json_device(struct tree_ctx *c, int32_t i, size_t depth)
+static void device_w(struct pcilu_jw *w, struct tree_ctx *c, int32_t i, size_t depth)
 {
 	const struct pcilu_dev *d = &c->t->devs[i];
-	struct json_object *o = json_object_new_object();
-
-	pcilu_json_dev_fields(o, d, c->o->names);
-	if (d->is_virtfn)
-		pcilu_json_add(o, "physfn", d->physfn == PCILU_NONE ? NULL : pcilu_json_bdf(&c->t->devs[d->physfn]));
-	if (d->child_bus != PCILU_NONE) {
-		pcilu_json_add(o, "secondary_bus", pcilu_json_hex(d->secondary, 2));
-		pcilu_json_add(o, "subordinate_bus", pcilu_json_hex(d->subordinate, 2));
-	}
-	if (depth > 256)	/* deeper than bus numbers allow: a bug upstream */
-		return o;
 	size_t nvf = (size_t)(c->vf.first[i + 1] - c->vf.first[i]);
 
-	if (nvf) {
-		struct json_object *vfs = json_object_new_array();
-
-		for (size_t k = 0; vfs && k < nvf; k++)
-			if (kept(c, c->vf.vfs[c->vf.first[i] + k]))
-				json_object_array_add(vfs, json_device(c, c->vf.vfs[c->vf.first[i] + k], depth + 1));
-		pcilu_json_add(o, "vfs", vfs);
+	pcilu_jw_obj(w);
+	pcilu_jw_dev_fields(w, d, c->o->names);
+	if (d->is_virtfn) {
+		pcilu_jw_key(w, "physfn");
+		pcilu_jw_bdf_at(w, c->t, d->physfn);
 	}
 	if (d->child_bus != PCILU_NONE) {
+		pcilu_jw_khex(w, "secondary_bus", d->secondary, 2);
+		pcilu_jw_khex(w, "subordinate_bus", d->subordinate, 2);
+	}
+	/* Deeper than bus numbers allow: a bug upstream; the device without what is below it. */
+	if (depth <= 256 && nvf) {
+		pcilu_jw_karr(w, "vfs");
+		for (size_t k = 0; k < nvf; k++)
+			if (kept(c, c->vf.vfs[c->vf.first[i] + k]))
+				device_w(w, c, c->vf.vfs[c->vf.first[i] + k], depth + 1);
+		pcilu_jw_end_arr(w);
+	}
+	if (depth <= 256 && d->child_bus != PCILU_NONE) {
 		const struct pcilu_bus *b = &c->t->buses[d->child_bus];
 
-		pcilu_json_add(o, "children", json_list(c, c->t->bus_devs + b->first, b->count, depth + 1));
+		pcilu_jw_key(w, "children");
+		list_w(w, c, c->t->bus_devs + b->first, b->count, depth + 1);
 	}
-	return o;
+	pcilu_jw_end_obj(w);
 }
 
-static struct json_object *json_tree(struct tree_ctx *c, const struct pcilu_diag *d)
+static int tree_json(FILE *f, struct tree_ctx *c, const struct pcilu_diag *d)
 {
 	const struct pcilu_topology *t = c->t;
-	struct json_object *root = json_object_new_object();
-	struct json_object *roots = json_object_new_array(), *un = json_object_new_array();
+	struct pcilu_jw *w = pcilu_jw_open(f, true);
 
-	pcilu_json_schema(root, "pcilu-tree/1");
-	pcilu_json_add(root, "source", pcilu_json_source(t));
-	pcilu_json_add(root, "functions", json_object_new_int64((int64_t)t->ndevs));
-	pcilu_json_add(root, "config_truncated", json_object_new_boolean(t->config_truncated));
-	for (size_t k = 0; roots && k < t->nbuses; k++) {
+	if (!w)
+		return -ENOMEM;
+	pcilu_jw_schema(w, "pcilu-tree/1");
+	pcilu_jw_key(w, "source");
+	pcilu_jw_source(w, t);
+	pcilu_jw_kint(w, "functions", (int64_t)t->ndevs);
+	pcilu_jw_kbool(w, "config_truncated", t->config_truncated);
+	pcilu_jw_karr(w, "roots");
+	for (size_t k = 0; k < t->nbuses; k++) {
 		const struct pcilu_bus *b = &t->buses[k];
 		char name[16];
 
 		if (!pcilu_is_root_bus(b) || b->is_virtual || !bus_kept(c, b))
 			continue;
-		struct json_object *rb = json_object_new_object();
-
 		snprintf(name, sizeof(name), "%04x:%02x", b->seg, b->number);
-		pcilu_json_add(rb, "bus", json_object_new_string(name));
-		pcilu_json_add(rb, "devices", json_list(c, t->bus_devs + b->first, b->count, 0));
-		json_object_array_add(roots, rb);
+		pcilu_jw_obj(w);
+		pcilu_jw_kstr(w, "bus", name);
+		pcilu_jw_key(w, "devices");
+		list_w(w, c, t->bus_devs + b->first, b->count, 0);
+		pcilu_jw_end_obj(w);
 	}
-	pcilu_json_add(root, "roots", roots);
-	for (size_t k = 0; un && k < t->nunreachable; k++)
-		json_object_array_add(un, pcilu_json_bdf(&t->unreachable[k]));
-	pcilu_json_add(root, "unreachable", un);
-	pcilu_json_add(root, "diagnostics", pcilu_diag_json(d));
-	return root;
+	pcilu_jw_end_arr(w);
+	pcilu_jw_karr(w, "unreachable");
+	for (size_t k = 0; k < t->nunreachable; k++)
+		pcilu_jw_bdf(w, &t->unreachable[k]);
+	pcilu_jw_end_arr(w);
+	pcilu_jw_key(w, "diagnostics");
+	pcilu_jw_diag(w, d);
+	return pcilu_jw_finish(w);
 }
 
 int pcilu_print_tree(FILE *f, const struct pcilu_topology *t, const struct pcilu_diag *d,
@@ -293,7 +297,7 @@ int pcilu_print_tree(FILE *f, const struct pcilu_topology *t, const struct pcilu
 		ret = keep_build(&c);
 	if (!ret) {
 		if (o->json)
-			ret = pcilu_json_print(f, json_tree(&c, d));
+			ret = tree_json(f, &c, d);
 		else
 			text_tree(&c);
 	}
