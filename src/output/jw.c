@@ -24,6 +24,10 @@
 
 #include <errno.h>
 #include <stdlib.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <string.h>
 
 void pcilu_jw_start(struct pcilu_jw *w, FILE *f, bool pretty)
@@ -73,15 +77,22 @@ static void putc1(struct pcilu_jw *w, char c)
 	w->buf[w->len++] = c;
 }
 
-/* Two spaces per level, as json-c's PRETTY indents. */
-static void indent(struct pcilu_jw *w, unsigned depth)
+/* A line break and two spaces per level, as json-c's PRETTY indents. */
+static void newline(struct pcilu_jw *w, unsigned depth)
 {
-	static const char spaces[] = "                                                                ";
+	static const char line[] = "\n                                                               "
+				   "                                                                ";
+	size_t n = 1 + 2 * (size_t)depth;
 
-	for (size_t n = 2 * (size_t)depth; n;) {
-		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+	if (n <= sizeof(line) - 1) {
+		put(w, line, n);
+		return;
+	}
+	put(w, line, 1);
+	for (n--; n;) {
+		size_t k = n < sizeof(line) - 2 ? n : sizeof(line) - 2;
 
-		put(w, spaces, k);
+		put(w, line + 1, k);
 		n -= k;
 	}
 }
@@ -109,14 +120,11 @@ static void member(struct pcilu_jw *w)
 {
 	if (!w->depth)
 		return;
-	if (nonempty(w)) {
+	if (nonempty(w))
 		putc1(w, ',');
-		if (w->pretty)
-			putc1(w, '\n');
-	}
 	set_nonempty(w, true);
 	if (w->pretty)
-		indent(w, w->depth);
+		newline(w, w->depth);
 }
 
 /* Where a value goes: after its key, or as the next element of an array. */
@@ -128,58 +136,85 @@ static void value(struct pcilu_jw *w)
 		member(w);
 }
 
-void pcilu_jw_str_n(struct pcilu_jw *w, const char *s, size_t n)
+/*
+ * How many bytes from @p on need no escape: printable ASCII other than '"'
+ * and '\\'. Sixteen at a time where SSE2 is (the x86-64 baseline); the
+ * strings of a document are mostly plain, and this was most of its cost.
+ */
+static size_t plain_run(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+#ifdef __SSE2__
+	const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\');
+
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		/* signed: bytes >= 0x80 are negative, so below 0x20 as well */
+		__m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, space),
+					   _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bsl)));
+		unsigned m = (unsigned)_mm_movemask_epi8(bad);
+
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#endif
+	/* The short strings (addresses, names, most keys) end here: a byte a step. */
+	while (i < n && p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' && p[i] != '\\')
+		i++;
+	return i;
+}
+
+/* The escape for the byte at @p (not plain) into @esc; its length. *@skip: bytes it stands for. */
+static size_t escape(const unsigned char *p, size_t n, char *esc, size_t *skip)
 {
 	static const char hex[] = "0123456789abcdef";
+	static const char named[32] = { ['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r' };
+	unsigned char c = *p;
+
+	*skip = 1;
+	if (c >= 0x80) {
+		size_t k = pcilu_utf8_len(p, n);
+
+		if (k) {
+			*skip = k;
+			memcpy(esc, p, k);
+			return k;
+		}
+		memcpy(esc, "\xef\xbf\xbd", 3);
+		return 3;
+	}
+	esc[0] = '\\';
+	if (c == '"' || c == '\\') {
+		esc[1] = (char)c;
+		return 2;
+	}
+	if (named[c]) {
+		esc[1] = named[c];
+		return 2;
+	}
+	memcpy(esc + 1, "u00", 3);
+	esc[4] = hex[c >> 4];
+	esc[5] = hex[c & 15];
+	return 6;
+}
+
+void pcilu_jw_str_n(struct pcilu_jw *w, const char *s, size_t n)
+{
 	const unsigned char *p = (const unsigned char *)s;
-	size_t run = 0;
 
 	putc1(w, '"');
 	for (size_t i = 0; i < n;) {
-		unsigned char c = p[i];
+		size_t run = plain_run(p + i, n - i), skip;
 		char esc[8];
-		size_t k = 0, skip = 1;
 
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-			i++;
-			run++;
-			continue;
+		put(w, s + i, run);
+		i += run;
+		if (i < n) {
+			put(w, esc, escape(p + i, n - i, esc, &skip));
+			i += skip;
 		}
-		if (c >= 0x80) {
-			skip = pcilu_utf8_len(p + i, n - i);
-			if (skip) {
-				i += skip;
-				run += skip;
-				continue;
-			}
-			skip = 1;
-			memcpy(esc, "\xef\xbf\xbd", 3);
-			k = 3;
-		} else if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			k = 2;
-		} else {
-			static const char named[32] = { ['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f',
-							['\r'] = 'r' };
-
-			esc[0] = '\\';
-			if (named[c]) {
-				esc[1] = named[c];
-				k = 2;
-			} else {
-				memcpy(esc + 1, "u00", 3);
-				esc[4] = hex[c >> 4];
-				esc[5] = hex[c & 15];
-				k = 6;
-			}
-		}
-		put(w, s + i - run, run);
-		put(w, esc, k);
-		run = 0;
-		i += skip;
 	}
-	put(w, s + n - run, run);
 	putc1(w, '"');
 }
 
@@ -254,9 +289,6 @@ static void open_c(struct pcilu_jw *w, char c)
 {
 	value(w);
 	putc1(w, c);
-	/* json-c breaks the line after "{" or "[" even when nothing follows. */
-	if (w->pretty)
-		putc1(w, '\n');
 	/* Deeper than any document pcilu makes: refused rather than written wrong. */
 	if (w->depth == PCILU_JW_MAXDEPTH) {
 		w->err = w->err ? w->err : -ELOOP;
@@ -271,11 +303,9 @@ static void close_c(struct pcilu_jw *w, char c)
 {
 	if (w->dead && w->err == -ELOOP)
 		return;
-	if (w->pretty) {
-		if (nonempty(w))
-			putc1(w, '\n');
-		indent(w, w->depth - 1);
-	}
+	/* json-c breaks the line after "{" or "[" even when nothing follows. */
+	if (w->pretty)
+		newline(w, w->depth - 1);
 	putc1(w, c);
 	w->depth--;
 }

@@ -229,6 +229,39 @@ static void test_by_hand(void **state)
 	free(s);
 }
 
+/* Nesting past the 64 levels one word of member bits and one indent string hold. */
+static void test_deep(void **state)
+{
+	static struct pcilu_jw w;
+	struct json_object *root = json_object_new_array(), *cur = root;
+	char *text = NULL, *want;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	(void)state;
+	assert_non_null(f);
+	pcilu_jw_start(&w, f, true);
+	pcilu_jw_arr(&w);
+	for (int i = 1; i < 700; i++) {
+		struct json_object *a = json_object_new_array();
+
+		pcilu_jw_int(&w, i);
+		pcilu_jw_arr(&w);
+		json_object_array_add(cur, json_object_new_int(i));
+		json_object_array_add(cur, a);
+		cur = a;
+	}
+	for (int i = 0; i < 700; i++)
+		pcilu_jw_end_arr(&w);
+	assert_int_equal(pcilu_jw_end(&w), 0);
+	fclose(f);
+	want = fixed_utf8(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
+	assert_string_equal(text, want);
+	json_object_put(root);
+	free(want);
+	free(text);
+}
+
 /* A failed write is kept with its errno, not lost at the next flush. */
 static void test_write_error(void **state)
 {
@@ -253,6 +286,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_by_hand),
 		cmocka_unit_test(test_random_documents),
+		cmocka_unit_test(test_deep),
 		cmocka_unit_test(test_write_error),
 	};
 
