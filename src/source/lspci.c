@@ -579,6 +579,11 @@ int pcilu_lspci_feed(struct lp *s, const char *text, size_t len)
 	return ret;
 }
 
+long pcilu_lspci_line(const struct lp *s)
+{
+	return s->line;
+}
+
 int pcilu_lspci_end(struct lp *s, const struct pcilu_source_opts *opts)
 {
 	struct pcilu_raw_host *h = s->h;

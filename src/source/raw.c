@@ -359,7 +359,12 @@ int pcilu_load_any(const char *arg, const struct pcilu_source_opts *opts,
 		bool spec = looks_like_spec(t, len - (size_t)(t - text));
 
 		if (!spec && !first_is_text(t, len - (size_t)(t - text), len == CHUNK)) {
-			ret = stream_lspci(fd, arg, text, CHUNK, len, opts, h, d);
+			ret = fd != STDIN_FILENO && (uint64_t)size >= PCILU_SPLIT_MIN ?
+			      pcilu_lspci_split(fd, arg, (uint64_t)size, opts, h, d) : -EAGAIN;
+			if (ret == -EAGAIN)
+				ret = stream_lspci(fd, arg, text, CHUNK, len, opts, h, d);
+			else
+				free(text);
 		} else {
 			/* A spec (json-c) or decoded text is parsed whole: read the rest after the first chunk. */
 			char *rest = NULL, *all;

@@ -214,6 +214,17 @@ struct lp;
 struct lp *pcilu_lspci_begin(const char *name, struct pcilu_raw_host *h, struct pcilu_diag *d);
 int pcilu_lspci_feed(struct lp *s, const char *text, size_t len);
 int pcilu_lspci_end(struct lp *s, const struct pcilu_source_opts *opts);
+/* Lines fed so far. */
+long pcilu_lspci_line(const struct lp *s);
+/*
+ * A regular file of @size bytes parsed by two threads (lspci_split.c); what
+ * one pass would give, or -EAGAIN (nothing said in @d, @h untouched) when the
+ * caller must read it in one pass: no cut found, a failure, or anything to say.
+ */
+int pcilu_lspci_split(int fd, const char *path, uint64_t size, const struct pcilu_source_opts *opts,
+		      struct pcilu_raw_host *h, struct pcilu_diag *d);
+/* Below this a dump is read in one pass: a thread costs more than half the parse. */
+#define PCILU_SPLIT_MIN ((uint64_t)8 << 20)
 
 /*
  * Decoded lspci text (-vv/-vvv, vvtext.c parses, vvtext_synth.c builds
