@@ -181,7 +181,9 @@ static size_t escape(const unsigned char *p, size_t n, char *esc, size_t *skip)
 			memcpy(esc, p, k);
 			return k;
 		}
-		memcpy(esc, "\xef\xbf\xbd", 3);
+		esc[0] = (char)0xef;	/* U+FFFD */
+		esc[1] = (char)0xbf;
+		esc[2] = (char)0xbd;
 		return 3;
 	}
 	esc[0] = '\\';
@@ -189,11 +191,13 @@ static size_t escape(const unsigned char *p, size_t n, char *esc, size_t *skip)
 		esc[1] = (char)c;
 		return 2;
 	}
-	if (named[c]) {
+	if (c < sizeof(named) && named[c]) {
 		esc[1] = named[c];
 		return 2;
 	}
-	memcpy(esc + 1, "u00", 3);
+	esc[1] = 'u';
+	esc[2] = '0';
+	esc[3] = '0';
 	esc[4] = hex[c >> 4];
 	esc[5] = hex[c & 15];
 	return 6;
@@ -211,7 +215,9 @@ void pcilu_jw_str_n(struct pcilu_jw *w, const char *s, size_t n)
 		put(w, s + i, run);
 		i += run;
 		if (i < n) {
-			put(w, esc, escape(p + i, n - i, esc, &skip));
+			size_t k = escape(p + i, n - i, esc, &skip);
+
+			put(w, esc, k);
 			i += skip;
 		}
 	}
