@@ -22,6 +22,16 @@ void pcilu_buf_printf(struct pcilu_buf *b, const char *fmt, ...)
 
 	if (b->oom)
 		return;
+	/* Room for a sentence up front: measuring with vsnprintf(NULL, 0) first formats it twice. */
+	if (!b->p) {
+		b->p = malloc(256);
+		if (!b->p) {
+			b->oom = true;
+			return;
+		}
+		b->cap = 256;
+		b->len = 0;
+	}
 	for (;;) {
 		size_t room = b->cap - b->len;
 
