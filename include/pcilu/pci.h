@@ -44,7 +44,8 @@ struct pcilu_dev {
 	uint32_t seg;
 	uint8_t bus, devfn;
 	uint16_t cfg_len;
-	uint8_t *cfg;		/* owned by the topology */
+	const uint8_t *cfg;	/* in the topology's cfg_pool, shared by every device reading
+				   the same bytes: never written (pcilu_topology_cfg_private()) */
 
 	uint16_t vendor, device;
 	uint16_t subsys_vendor, subsys_device;
@@ -115,6 +116,7 @@ struct pcilu_topology {
 	char *kernel_release;
 	char *cmdline;
 	struct pcilu_capture_info *capture;	/* the host record of a capture, else NULL */
+	struct pcilu_cfg_pool *cfg_pool;	/* every device's config bytes */
 	struct pcilu_blob acpi[PCILU_ACPI_NTABLES];	/* DMAR, IVRS, VIOT bytes where the source has them */
 	/* address -> index hash (open addressing) */
 	int32_t *hash;

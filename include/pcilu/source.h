@@ -49,12 +49,18 @@ enum pcilu_source_kind {
 	PCILU_SRC_CAPTURE,	/* pcilu capture of a host's /sys (JSON, docs/capture.md) */
 };
 
+/* Distinct config spaces, each stored once (src/source/cfgpool.c). */
+struct pcilu_cfg_pool;
+
 struct pcilu_raw_dev {
 	uint32_t seg;		/* PCI segment (domain); VMD domains exceed 0xffff */
 	uint8_t bus;
 	uint8_t devfn;		/* slot << 3 | function */
 	uint16_t cfg_len;	/* bytes actually readable: 64, 256, 4096, ... */
-	uint8_t *cfg;		/* malloc'd, cfg_len bytes; owned by the raw host */
+	uint8_t *cfg;		/* cfg_len bytes: malloc'd and owned by the raw host, or, when
+				   cfg_pooled, in the host's cfg_pool, shared by every device
+				   reading the same bytes, and never written */
+	bool cfg_pooled;
 	int32_t kernel_group;	/* the kernel's own IOMMU group number, or PCILU_NO_GROUP */
 	int32_t numa_node;	/* PCILU_NO_NODE when unknown */
 	char *driver;		/* bound driver name, NULL when unknown or none */
@@ -117,6 +123,7 @@ struct pcilu_raw_host {
 	char *cmdline;		/* the kernel command line the host booted with */
 	struct pcilu_capture_info *capture;	/* a capture's host record, else NULL */
 	struct pcilu_blob acpi[PCILU_ACPI_NTABLES];	/* the source's IOMMU tables, where it has them */
+	struct pcilu_cfg_pool *cfg_pool;	/* the pooled devices' config bytes, NULL if none */
 };
 
 struct pcilu_source_opts {

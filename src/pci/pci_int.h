@@ -51,6 +51,12 @@ struct pcilu_builder {
 	bool *reached;
 };
 
+/*
+ * A config space @d alone reads, for a caller that changes it (the
+ * simulation): the pooled one may be shared. NULL on ENOMEM.
+ */
+uint8_t *pcilu_topology_cfg_private(struct pcilu_topology *t, struct pcilu_dev *d);
+
 /* One bus object per (segment, number), bridges linked to the buses they create. */
 int pcilu_make_buses(struct pcilu_builder *b);
 /* Root buses, the DFS of the kernel's scan, then VFs: fills b->order and b->bus_order. */

@@ -42,29 +42,67 @@ static int32_t find_all(const struct pcilu_builder *b, uint32_t seg, uint8_t bus
 	return hit ? (int32_t)(hit - b->all) : PCILU_NONE;
 }
 
+/* The config bytes belong to the topology's pool (t->cfg_pool), not to the device. */
 static void drop_dev(struct pcilu_dev *d)
 {
-	free(d->cfg);
 	free(d->driver);
 	d->cfg = NULL;
 	d->driver = NULL;
 }
 
+/*
+ * Every config space of a topology lives in its pool: the loaders' pooled
+ * bytes move with the pool, any other (a caller's own buffer) is copied in.
+ */
+static int take_cfg(struct pcilu_topology *t, struct pcilu_raw_dev *r, struct pcilu_dev *d)
+{
+	if (!r->cfg_pooled) {
+		if (!t->cfg_pool && !(t->cfg_pool = pcilu_cfg_pool_new()))
+			return -ENOMEM;
+		d->cfg = pcilu_cfg_pool_intern(t->cfg_pool, r->cfg, r->cfg_len);
+		if (!d->cfg)
+			return -ENOMEM;
+		free(r->cfg);
+	} else {
+		d->cfg = r->cfg;
+	}
+	r->cfg = NULL;
+	r->cfg_pooled = false;
+	d->cfg_len = r->cfg_len;
+	return 0;
+}
+
+uint8_t *pcilu_topology_cfg_private(struct pcilu_topology *t, struct pcilu_dev *d)
+{
+	uint8_t *own = pcilu_cfg_pool_alloc(t->cfg_pool, d->cfg_len);
+
+	if (own) {
+		memcpy(own, d->cfg, d->cfg_len);
+		d->cfg = own;
+	}
+	return own;
+}
+
 /* Move raw devices into b->all, sorted by address, duplicates refused. */
-static int take_raw(struct pcilu_builder *b, struct pcilu_raw_host *raw)
+static int take_raw(struct pcilu_builder *b, struct pcilu_topology *t, struct pcilu_raw_host *raw)
 {
 	b->all = calloc(raw->count ? raw->count : 1, sizeof(*b->all));
 	if (!b->all)
 		return -ENOMEM;
+	t->cfg_pool = raw->cfg_pool;
+	raw->cfg_pool = NULL;
 	for (size_t i = 0; i < raw->count; i++) {
 		struct pcilu_raw_dev *r = &raw->devs[i];
 		struct pcilu_dev *d = &b->all[i];
 
+		if (take_cfg(t, r, d)) {
+			for (size_t j = 0; j < i; j++)
+				drop_dev(&b->all[j]);
+			return -ENOMEM;
+		}
 		d->seg = r->seg;
 		d->bus = r->bus;
 		d->devfn = r->devfn;
-		d->cfg = r->cfg;
-		d->cfg_len = r->cfg_len;
 		d->kernel_group = r->kernel_group;
 		d->numa_node = r->numa_node;
 		d->driver = r->driver;
@@ -72,7 +110,6 @@ static int take_raw(struct pcilu_builder *b, struct pcilu_raw_host *raw)
 		d->dead = r->dead;
 		d->line = r->line;	/* 0: the source has no lines (spec, sysfs) */
 		d->bus_idx = d->child_bus = d->physfn = PCILU_NONE;
-		r->cfg = NULL;
 		r->driver = NULL;
 	}
 	b->nall = raw->count;
@@ -362,6 +399,7 @@ void pcilu_topology_free(struct pcilu_topology *t)
 	free(t->bus_devs);
 	free(t->unreachable);
 	free(t->hash);
+	pcilu_cfg_pool_free(t->cfg_pool);
 	free(t->name);
 	free(t->kernel_release);
 	free(t->cmdline);
@@ -445,7 +483,7 @@ int pcilu_topology_build(struct pcilu_raw_host *raw, struct pcilu_topology **out
 	raw->capture = NULL;
 	memset(raw->acpi, 0, sizeof(raw->acpi));
 	b.file = t->name;
-	ret = take_raw(&b, raw);
+	ret = take_raw(&b, t, raw);
 	if (!ret)
 		ret = decode_all(&b, raw);
 	if (!ret) {
@@ -458,7 +496,7 @@ int pcilu_topology_build(struct pcilu_raw_host *raw, struct pcilu_topology **out
 		ret = finish(&b, t);
 	if (!ret) {
 		for (size_t i = 0; i < b.nall; i++)	/* ownership moved to t */
-			b.all[i].cfg = NULL, b.all[i].driver = NULL;
+			b.all[i].driver = NULL;
 		t->ndead = 0;
 		/* sysfs always shows the binding; a dump only when lspci -k wrote any "Kernel driver in use". */
 		t->has_drivers = t->kind == PCILU_SRC_SYSFS || t->kind == PCILU_SRC_CAPTURE;

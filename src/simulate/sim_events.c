@@ -22,13 +22,12 @@ int pcilu_sim_raw_copy(const struct pcilu_topology *t, struct pcilu_raw_host *h)
 		const struct pcilu_dev *d = &t->devs[i];
 		struct pcilu_raw_dev *r = pcilu_raw_host_add(h);
 
-		if (!r || !(r->cfg = malloc(d->cfg_len ? d->cfg_len : 1)))
+		/* pooled: the copy of a million-function host costs its distinct configs only */
+		if (!r || pcilu_raw_dev_set_cfg(h, r, d->cfg, d->cfg_len))
 			return -ENOMEM;
 		r->seg = d->seg;
 		r->bus = d->bus;
 		r->devfn = d->devfn;
-		r->cfg_len = d->cfg_len;
-		memcpy(r->cfg, d->cfg, d->cfg_len);
 		r->numa_node = d->numa_node;
 		r->line = d->line;
 		r->physfn_known = true;
@@ -225,7 +224,9 @@ int pcilu_sim_enable_vfs(const struct pcilu_topology *t, struct pcilu_raw_host *
 		return -EINVAL;
 	}
 	/* the copy made by pcilu_sim_raw_copy(): same index */
-	cfg = h->devs[i].cfg;
+	cfg = pcilu_raw_dev_cfg_private(&h->devs[i]);
+	if (!cfg)
+		return -ENOMEM;
 	cfg[pf.sriov.pos + PCI_SRIOV_NUM_VF] = (uint8_t)e->num;
 	cfg[pf.sriov.pos + PCI_SRIOV_NUM_VF + 1] = (uint8_t)(e->num >> 8);
 	cfg[pf.sriov.pos + PCI_SRIOV_CTRL] |= PCI_SRIOV_CTRL_VFE | PCI_SRIOV_CTRL_MSE;

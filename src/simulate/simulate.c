@@ -165,7 +165,7 @@ static int build_next(struct pcilu_sim *s, const struct pcilu_sim_opts *o, struc
  * function has an ARI capability. pci_liveupdate_adopt_ari() (liveupdate
  * next, 2026) reads it back on a preserved bridge instead.
  */
-static void next_ari(struct pcilu_sim *s)
+static int next_ari(struct pcilu_sim *s)
 {
 	struct pcilu_topology *t = s->next;
 
@@ -186,11 +186,16 @@ static void next_ari(struct pcilu_sim *s)
 			continue;
 		br->ari_fwd = t->devs[f0].ari_pos != 0;
 		if (br->pcie_pos + PCI_EXP_DEVCTL2 < br->cfg_len) {
-			uint8_t *c = &br->cfg[br->pcie_pos + PCI_EXP_DEVCTL2];
+			/* the pooled bytes may be another bridge's too */
+			uint8_t *cfg = pcilu_topology_cfg_private(t, br), *c;
 
+			if (!cfg)
+				return -ENOMEM;
+			c = &cfg[br->pcie_pos + PCI_EXP_DEVCTL2];
 			*c = (uint8_t)(br->ari_fwd ? *c | PCI_EXP_DEVCTL2_ARI : *c & ~PCI_EXP_DEVCTL2_ARI);
 		}
 	}
+	return 0;
 }
 
 static int mark_preserved(struct pcilu_sim *s)
@@ -341,10 +346,10 @@ static int run(struct pcilu_sim *s, const struct pcilu_sim_opts *o, struct pcilu
 		ret = mark_preserved(s);
 	if (!ret)
 		ret = policy_next(s, o, d);
-	if (!ret) {
-		next_ari(s);
+	if (!ret)
+		ret = next_ari(s);
+	if (!ret)
 		ret = pcilu_iommu_compute(s->next, s->pol_next, &s->r_next, d);
-	}
 	if (ret)
 		return ret;
 	c = (struct lu_cmp){ .ra = s->r_now, .rb = s->r_next, .a = s->now, .b = s->next,

@@ -196,14 +196,11 @@ static int end_record(struct lp *s)
 		ret = -ENOMEM;
 		goto out;
 	}
-	r->cfg_len = round_len(s->hi);
-	r->cfg = malloc(r->cfg_len);
-	if (!r->cfg) {
+	if (pcilu_raw_dev_set_cfg(s->h, r, s->cfg, round_len(s->hi))) {
 		s->h->count--;
 		ret = -ENOMEM;
 		goto out;
 	}
-	memcpy(r->cfg, s->cfg, r->cfg_len);
 	r->seg = s->seg;
 	r->bus = s->bus;
 	r->devfn = s->devfn;

@@ -6,7 +6,8 @@
  * sequential parsing holds no state but counts: a record has just ended and
  * the next starts fresh. Each half has its own parser, host and messages; the
  * second half's devices are appended to the first's with their line numbers
- * moved by the first half's line count.
+ * moved by the first half's line count, their config bytes into the first
+ * half's pool (cfgpool.c: one copy per distinct content).
  *
  * The split path only ever gives what the sequential one would: it declines
  * (-EAGAIN) whenever either half says anything at all (a note, a warning, an
@@ -149,16 +150,24 @@ static int merge(struct half *a, struct half *b)
 	for (size_t i = 0; i < b->h.count; i++) {
 		struct pcilu_raw_dev *r = pcilu_raw_host_add(h);
 
-		if (!r) {
-			h->count -= i;	/* the copies made so far: still @b's to free */
+		const struct pcilu_raw_dev *y = &b->h.devs[i];
+
+		if (!r)
+			return -EAGAIN;
+		*r = *y;
+		r->driver = NULL;
+		r->cfg = NULL;
+		r->cfg_pooled = false;
+		/* @b's pool goes with @b: the bytes move to @a's, shared with its equals there. */
+		if (pcilu_raw_dev_set_cfg(h, r, y->cfg, y->cfg_len)) {
+			h->count--;
 			return -EAGAIN;
 		}
-		*r = b->h.devs[i];
+		r->driver = y->driver;
+		b->h.devs[i].driver = NULL;
 		r->line += a->lines;
 	}
 	h->has_kernel_groups |= b->h.has_kernel_groups;
-	/* The devices' config and driver now belong to @a. */
-	b->h.count = 0;
 	return 0;
 }
 

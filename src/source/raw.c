@@ -59,9 +59,11 @@ const char *pcilu_acpi_table_name(enum pcilu_acpi_table t)
 void pcilu_raw_host_free(struct pcilu_raw_host *h)
 {
 	for (size_t i = 0; i < h->count; i++) {
-		free(h->devs[i].cfg);
+		if (!h->devs[i].cfg_pooled)
+			free(h->devs[i].cfg);
 		free(h->devs[i].driver);
 	}
+	pcilu_cfg_pool_free(h->cfg_pool);
 	free(h->devs);
 	free(h->name);
 	free(h->kernel_release);

@@ -199,6 +199,20 @@ bool pcilu_hexrow16_sse2(const unsigned char *q, uint8_t *dst);
  * decides where it was seen (@groups: 1 holds a group, 0 none, -1 not seen,
  * which says nothing).
  */
+/*
+ * Config space stored once per distinct content (cfgpool.c). Pooled bytes are
+ * shared: never written. pcilu_raw_dev_set_cfg() copies @len bytes into the
+ * host's pool (made on first use) and points @r at them;
+ * pcilu_raw_dev_cfg_private() gives @r its own malloc'd copy before a write.
+ */
+struct pcilu_cfg_pool *pcilu_cfg_pool_new(void);
+void pcilu_cfg_pool_free(struct pcilu_cfg_pool *p);
+uint8_t *pcilu_cfg_pool_intern(struct pcilu_cfg_pool *p, const uint8_t *cfg, size_t len);
+uint8_t *pcilu_cfg_pool_alloc(struct pcilu_cfg_pool *p, size_t len);
+int pcilu_raw_dev_set_cfg(struct pcilu_raw_host *h, struct pcilu_raw_dev *r, const uint8_t *cfg,
+			  uint16_t len);
+uint8_t *pcilu_raw_dev_cfg_private(struct pcilu_raw_dev *r);
+
 void pcilu_src_iommu_fact(struct pcilu_raw_host *h, bool linked, int groups);
 
 /* pcilu-capture/1 (capture.c writes, capture_read.c reads): its last member. */

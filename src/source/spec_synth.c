@@ -24,6 +24,7 @@ struct synth {
 	size_t errors;
 	struct addr *addrs;
 	size_t naddrs;
+	uint8_t cfg[PCILU_CFG_EXP_SIZE];	/* where one function's config is made, then pooled */
 };
 
 static void serr(struct synth *sy, const char *path, const char *fmt, ...)
@@ -160,13 +161,13 @@ static struct pcilu_raw_dev *add_dev(struct synth *sy, const struct spec_node *n
 	r->bus = bus;
 	r->devfn = devfn;
 	r->cfg_len = (uint16_t)(want < len ? want : len);
-	r->cfg = calloc(1, PCILU_CFG_EXP_SIZE);
 	r->physfn_known = true;
 	r->is_virtfn = vf;
 	r->numa_node = n->numa;
 	if (r->cfg_len < PCI_CFG_SPACE_SIZE)
 		sy->h->config_truncated = true;
-	return r->cfg ? r : NULL;
+	memset(sy->cfg, 0, sizeof(sy->cfg));
+	return r;
 }
 
 static uint8_t ari_next(const struct spec_node *v, size_t n, size_t i)
@@ -187,6 +188,8 @@ static bool slot_has_others(const struct spec_node *v, size_t n, size_t i)
 
 static int emit_vfs(struct synth *sy, const struct spec_node *pf)
 {
+	uint8_t *vf_cfg = NULL;
+
 	for (unsigned i = 0; i < pf->sriov.num; i++) {
 		unsigned rid = vf_rid(pf, i);
 		struct pcilu_raw_dev *r = add_dev(sy, pf, (uint8_t)(pf->bus + (rid >> 8)),
@@ -194,7 +197,16 @@ static int emit_vfs(struct synth *sy, const struct spec_node *pf)
 
 		if (!r)
 			return -ENOMEM;
-		pcilu_spec_config(pf, r->cfg, false, 0, true);
+		/* a PF's VFs read the same bytes: made and pooled once */
+		if (vf_cfg) {
+			r->cfg = vf_cfg;
+			r->cfg_pooled = true;
+		} else {
+			pcilu_spec_config(pf, sy->cfg, false, 0, true);
+			if (pcilu_raw_dev_set_cfg(sy->h, r, sy->cfg, r->cfg_len))
+				return -ENOMEM;
+			vf_cfg = r->cfg;
+		}
 		r->pf_seg = sy->seg;
 		r->pf_bus = pf->bus;
 		r->pf_devfn = pf->devfn;
@@ -219,7 +231,9 @@ static int emit(struct synth *sy, const struct spec_node *v, size_t n)
 
 		if (!r)
 			return -ENOMEM;
-		pcilu_spec_config(d, r->cfg, mf, ari_next(v, n, i), false);
+		pcilu_spec_config(d, sy->cfg, mf, ari_next(v, n, i), false);
+		if (pcilu_raw_dev_set_cfg(sy->h, r, sy->cfg, r->cfg_len))
+			return -ENOMEM;
 		r->kernel_group = d->group;
 		if (d->driver && !(r->driver = strdup(d->driver)))
 			return -ENOMEM;

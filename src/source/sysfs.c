@@ -274,14 +274,12 @@ static int load_one(struct sf *s, int dfd, const char *name)
 		return 0;
 	}
 	r = pcilu_raw_host_add(s->h);
-	if (!r || !(r->cfg = malloc(len))) {
+	if (!r || pcilu_raw_dev_set_cfg(s->h, r, cfg, (uint16_t)len)) {
 		if (r)
 			s->h->count--;
 		close(efd);
 		return -ENOMEM;
 	}
-	memcpy(r->cfg, cfg, len);
-	r->cfg_len = (uint16_t)len;
 	r->seg = seg;
 	r->bus = bus;
 	r->devfn = devfn;
@@ -290,8 +288,7 @@ static int load_one(struct sf *s, int dfd, const char *name)
 	ret = read_facts(s, efd, name, r);
 	close(efd);
 	if (ret) {
-		free(r->cfg);
-		free(r->driver);
+		free(r->driver);	/* its config stays in the pool, unused */
 		s->h->count--;
 	}
 	return ret == -ENOMEM ? ret : 0;
