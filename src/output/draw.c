@@ -218,52 +218,83 @@ static size_t vf_height(size_t nvf)
  * VFs of a PF in a grid below it: each VF under the one before, a new column
  * every vf_height(); a dashed grey line from the PF to the top of each column.
  */
-static void vf_stacks(struct draw *w)
+static int vf_stacks(struct draw *w)
 {
 	const struct pcilu_topology *t = w->t;
+	size_t n = t->ndevs ? t->ndevs : 1;
+	/* each PF's VFs in probe order, listed once: scanning every device per PF was quadratic */
+	int32_t *head = malloc(n * sizeof(*head)), *next = malloc(n * sizeof(*next));
 	char a[24], b[24];
 
+	if (!head || !next) {
+		free(head);
+		free(next);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		head[i] = next[i] = PCILU_NONE;
+	for (size_t v = t->ndevs; v-- > 0;) {
+		int32_t pf = t->devs[v].physfn;
+
+		if (t->devs[v].is_virtfn && pf != PCILU_NONE) {
+			next[v] = head[pf];
+			head[pf] = (int32_t)v;
+		}
+	}
 	for (size_t i = 0; i < t->ndevs; i++) {
 		int32_t prev = PCILU_NONE;
 		size_t k = 0, h;
 
 		if (!t->devs[i].sriov.pos)
 			continue;
-		for (size_t v = 0; v < t->ndevs; v++)
-			k += t->devs[v].is_virtfn && t->devs[v].physfn == (int32_t)i;
+		for (int32_t v = head[i]; v != PCILU_NONE; v = next[v])
+			k++;
 		h = vf_height(k);
 		k = 0;
-		for (size_t v = 0; v < t->ndevs; v++) {
-			if (!t->devs[v].is_virtfn || t->devs[v].physfn != (int32_t)i)
-				continue;
+		for (int32_t v = head[i]; v != PCILU_NONE; v = next[v], k++) {
 			fprintf(w->f, "  \"%s\" -> \"%s\" [%s];\n",
 				pcilu_bdf(&t->devs[k % h ? prev : (int32_t)i], a, sizeof(a)), pcilu_bdf(&t->devs[v], b, sizeof(b)),
 				k % h ? "style=invis" : "style=dashed, color=\"#999999\", arrowhead=none");
-			prev = (int32_t)v;
-			k++;
+			prev = v;
 		}
 	}
+	free(head);
+	free(next);
+	return 0;
 }
 
-/* Leaves of a column: what sits at its bottom, which is what makes it wide. */
-static size_t unit_width(const struct draw *w, size_t from, int32_t u, int32_t *deepest)
+/* A column's slot in the per-column arrays: its top device, or after them its root bus. */
+static size_t unit_slot(const struct draw *w, int32_t u)
+{
+	return u >= 0 ? (size_t)u : w->t->ndevs + (size_t)(-2 - u);
+}
+
+/*
+ * Leaves of each column (what sits at its bottom, which is what makes it
+ * wide) and its deepest node (the first of the greatest depth), in one pass:
+ * a scan of the devices per column was quadratic.
+ */
+static void unit_widths(const struct draw *w, uint32_t *width, int32_t *deepest)
 {
 	const struct pcilu_topology *t = w->t;
-	size_t width = 0;
 
-	*deepest = PCILU_NONE;
-	for (size_t k = from; k < t->ndevs; k++) {
-		if (w->unit[k] != u)
+	for (size_t k = 0; k < t->ndevs + t->nbuses; k++)
+		deepest[k] = PCILU_NONE;
+	for (size_t k = 0; k < t->ndevs; k++) {
+		int32_t u = w->unit[k];
+		size_t s;
+
+		if (u == -1)
 			continue;
+		s = unit_slot(w, u);
 		if (u < -1)
-			width += w->depth[k] == 0;	/* a stack is one leaf wide */
+			width[s] += w->depth[k] == 0;	/* a stack is one leaf wide */
 		else if (!t->devs[k].is_virtfn &&
 			 (t->devs[k].child_bus == PCILU_NONE || !t->buses[t->devs[k].child_bus].count))
-			width++;
-		if (*deepest == PCILU_NONE || w->depth[k] > w->depth[*deepest])
-			*deepest = (int32_t)k;
+			width[s]++;
+		if (deepest[s] == PCILU_NONE || w->depth[k] > w->depth[deepest[s]])
+			deepest[s] = (int32_t)k;
 	}
-	return width;
 }
 
 /* Wrap the columns into rows: an invisible edge from the deepest node of a row to each top of the next. */
@@ -271,12 +302,20 @@ static int rows(struct draw *w)
 {
 	const struct pcilu_topology *t = w->t;
 	int32_t above = PCILU_NONE, row_deepest = PCILU_NONE, deepest;
+	size_t nslots = t->ndevs + t->nbuses ? t->ndevs + t->nbuses : 1;
 	bool *started = calloc(t->nbuses ? t->nbuses : 1, sizeof(*started));
+	uint32_t *widths = calloc(nslots, sizeof(*widths));
+	int32_t *deepests = malloc(nslots * sizeof(*deepests));
 	size_t leaves = 0;
 	char a[24], b[24];
 
-	if (!started)
+	if (!started || !widths || !deepests) {
+		free(started);
+		free(widths);
+		free(deepests);
 		return -ENOMEM;
+	}
+	unit_widths(w, widths, deepests);
 	for (size_t i = 0; i < t->ndevs; i++) {
 		int32_t u = w->unit[i];
 		size_t width;
@@ -289,7 +328,8 @@ static int rows(struct draw *w)
 				continue;
 			started[-2 - u] = true;
 		}
-		width = unit_width(w, i, u, &deepest);
+		width = widths[unit_slot(w, u)];
+		deepest = deepests[unit_slot(w, u)];
 		if (leaves && leaves + width > ROW_LEAVES) {
 			above = row_deepest;
 			row_deepest = PCILU_NONE;
@@ -307,6 +347,8 @@ static int rows(struct draw *w)
 			fprintf(w->f, "  \"%s\" -> \"%s\" [style=invis];\n", pcilu_bdf(&t->devs[i - 1], a, sizeof(a)),
 				pcilu_bdf(&t->devs[i], b, sizeof(b)));
 	free(started);
+	free(widths);
+	free(deepests);
 	return 0;
 }
 
@@ -381,7 +423,7 @@ int pcilu_print_draw_dot(FILE *f, const struct pcilu_iommu *r, const struct pcil
 		for (size_t i = 0; i < w.t->ndevs; i++)
 			edges(&w, (int32_t)i);
 		ret = rows(&w);
-		vf_stacks(&w);
+		ret = ret ?: vf_stacks(&w);
 		fprintf(f, "}\n");
 	}
 	free(w.verdict_of);
