@@ -96,12 +96,14 @@ def nic(vfs):
     return pfs
 
 
-def stack(bus, numa, fanout, kind, vfs):
+def stack(bus, numa, fanout, kind, vfs, nic_acs=True):
     devs = [{"slot": "00.0", "id": "8086:09a2", "class": "060000", "name": "host bridge"}]
     devs += [{"slot": "01.%d" % f, "id": "8086:0b00", "class": "088000", "driver": "ioatdma"}
              for f in range(8)]
     devs.append({"slot": "02.0", "kind": "root_port", "id": "8086:347a", "driver": "pcieport",
                  "ari_forwarding": True, "children": nic(vfs)})
+    if not nic_acs:
+        devs[-1]["acs"] = False
     devs.append({"slot": "03.0", "kind": "root_port", "id": "8086:347b", "driver": "pcieport",
                  "children": [switch_tree(fanout, kind)]})
     devs.append({"slot": "04.0", "kind": "root_port", "id": "8086:347c", "driver": "pcieport",
@@ -115,7 +117,7 @@ def stack(bus, numa, fanout, kind, vfs):
     return {"bus": bus, "numa_node": numa, "devices": devs}
 
 
-def build(functions, shape, stacks=0):
+def build(functions, shape, stacks=0, drift=0):
     fanout, kind, per_seg = SHAPES[shape]
     fixed = fixed_funcs(fanout, kind)
     per_stack_max = fixed + 2 * MAX_VFS_PER_PF
@@ -134,7 +136,9 @@ def build(functions, shape, stacks=0):
         if pos == 0:
             segments.append({"segment": seg, "root_buses": []})
         bus = pos * (256 // per_seg)
-        segments[-1]["root_buses"].append(stack(bus, pos * 2 // per_seg, fanout, kind, vfs))
+        # --drift: the same host after a firmware update that left some NIC ports without ACS
+        nic_acs = not drift or s % drift != drift - 1
+        segments[-1]["root_buses"].append(stack(bus, pos * 2 // per_seg, fanout, kind, vfs, nic_acs))
     return {"schema": "pcilu-spec/1",
             "comment": "bench/gen.py --functions %d --shape %s: %d stacks in %d segments"
                        % (functions, shape, nstacks, len(segments)),
@@ -152,9 +156,12 @@ def main():
                          "ports full of NVMe (64 drives per stack)")
     ap.add_argument("--stacks", type=int, default=0,
                     help="at least this many stacks (default: as few as hold the functions)")
+    ap.add_argument("--drift", type=int, default=0,
+                    help="every DRIFT-th stack's NIC root port without ACS (its PFs and VFs then share "
+                         "its group): a second snapshot of the same host for pcilu diff")
     ap.add_argument("-o", "--output", default="-", help="spec file (default: stdout)")
     a = ap.parse_args()
-    spec = build(a.functions, a.shape, a.stacks)
+    spec = build(a.functions, a.shape, a.stacks, a.drift)
     out = sys.stdout if a.output == "-" else open(a.output, "w")
     json.dump(spec, out, separators=(",", ":"))
     out.write("\n")

@@ -5,6 +5,7 @@
  *   pcilu-bench export SPEC [--lspci FILE] [--sysfs DIR]
  *   pcilu-bench phases SOURCE [--until load|topology|groups|check]
  *   pcilu-bench lu SOURCE --sysfs DIR [--count N] [--class CCCCCC] [--manifest FILE]
+ *   pcilu-bench pick SOURCE [--class CCCCCC] [--every K]
  *
  * phases and lu print one JSON object on stdout with the time of each phase
  * (CLOCK_MONOTONIC, seconds) and the peak resident set size after each
@@ -411,6 +412,47 @@ static int cmd_lu(int argc, char **argv)
 	return ret;
 }
 
+/* ---- pick: devices for the scaling benchmark's plan, verify and simulate ---- */
+
+/*
+ * Every K-th non-VF function of a class, as one BDF,BDF... list: a preserve
+ * set that grows with the host, so that plan, verify and simulate are
+ * measured on work proportional to its size.
+ */
+static int cmd_pick(int argc, char **argv)
+{
+	struct pcilu_topology *t = NULL;
+	double sec[PH_N], cpu[PH_N];
+	unsigned long every = 1, seen = 0;
+	uint32_t class = 0x010802;
+	long rss[PH_N];
+	struct pcilu_diag d;
+	char bdf[24];
+	int ret;
+
+	for (int i = 3; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--class"))
+			class = (uint32_t)strtoul(argv[i + 1], NULL, 16);
+		else if (!strcmp(argv[i], "--every"))
+			every = strtoul(argv[i + 1], NULL, 10);
+	}
+	if (!every)
+		every = 1;
+	pcilu_diag_init(&d);
+	ret = load_topology(argv[2], &t, &d, sec, cpu, rss);
+	for (size_t i = 0; !ret && i < t->ndevs; i++) {
+		if (t->devs[i].class != class || t->devs[i].is_virtfn || seen++ % every)
+			continue;
+		pcilu_bdf(&t->devs[i], bdf, sizeof(bdf));
+		printf("%s%s", seen > 1 ? "," : "", bdf);
+	}
+	if (!ret)
+		printf("\n");
+	pcilu_topology_free(t);
+	pcilu_diag_free(&d);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "export"))
@@ -419,8 +461,11 @@ int main(int argc, char **argv)
 		return cmd_phases(argc, argv);
 	if (argc >= 3 && !strcmp(argv[1], "lu"))
 		return cmd_lu(argc, argv);
+	if (argc >= 3 && !strcmp(argv[1], "pick"))
+		return cmd_pick(argc, argv);
 	fprintf(stderr, "usage: pcilu-bench export SPEC [--lspci FILE] [--sysfs DIR]\n"
 		"       pcilu-bench phases SOURCE [--until topology|groups|check]\n"
-		"       pcilu-bench lu SOURCE --sysfs DIR [--count N] [--class CCCCCC] [--manifest FILE]\n");
+		"       pcilu-bench lu SOURCE --sysfs DIR [--count N] [--class CCCCCC] [--manifest FILE]\n"
+		"       pcilu-bench pick SOURCE [--class CCCCCC] [--every K]\n");
 	return 2;
 }
