@@ -159,20 +159,41 @@ static void apply_alias(struct pcilu_iommu *r, int32_t dev, unsigned fn)
  * Header fixups run at enumeration; they see the vendor/device ids and, for
  * the fixed table, the subsystem ids (pci_match_id()).
  */
-void pcilu_quirk_header_fixups(struct pcilu_iommu *r, int32_t dev)
+static bool alias_quirk_matches(const struct pcilu_iommu *r, const struct alias_quirk *q,
+				const struct pcilu_dev *d)
 {
-	const struct pcilu_dev *d = &r->t->devs[dev];
+	return q->since <= r->kminor && q->vendor == d->vendor && q->device == d->device &&
+	       (q->sub_vendor == ANY || q->sub_vendor == d->subsys_vendor) &&
+	       (q->sub_device == ANY || q->sub_device == d->subsys_device);
+}
 
-	for (size_t i = 0; i < sizeof(alias_quirks) / sizeof(alias_quirks[0]); i++) {
-		const struct alias_quirk *q = &alias_quirks[i];
+static bool same_ids(const struct pcilu_dev *a, const struct pcilu_dev *b)
+{
+	return a->vendor == b->vendor && a->device == b->device &&
+	       a->subsys_vendor == b->subsys_vendor && a->subsys_device == b->subsys_device;
+}
 
-		if (q->since > r->kminor || q->vendor != d->vendor || q->device != d->device ||
-		    (q->sub_vendor != ANY && q->sub_vendor != d->subsys_vendor) ||
-		    (q->sub_device != ANY && q->sub_device != d->subsys_device))
+void pcilu_quirk_header_fixups(struct pcilu_iommu *r)
+{
+	bool matched = true;
+
+	for (size_t dev = 0; dev < r->n; dev++) {
+		const struct pcilu_dev *d = &r->t->devs[dev];
+
+		/* a PF's VFs, probed together, share their ids: no entry for the one, none for the next */
+		if (dev && !matched && same_ids(d, d - 1))
 			continue;
-		apply_alias(r, dev, q->fn);
-		if (q->fn == A_FIXED_01_0)
-			break;	/* pci_match_id() returns the first match only */
+		matched = false;
+		for (size_t i = 0; i < sizeof(alias_quirks) / sizeof(alias_quirks[0]); i++) {
+			const struct alias_quirk *q = &alias_quirks[i];
+
+			if (!alias_quirk_matches(r, q, d))
+				continue;
+			matched = true;
+			apply_alias(r, (int32_t)dev, q->fn);
+			if (q->fn == A_FIXED_01_0)
+				break;	/* pci_match_id() returns the first match only */
+		}
 	}
 }
 

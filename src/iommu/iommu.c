@@ -122,8 +122,7 @@ int pcilu_iommu_compute(const struct pcilu_topology *t, const struct pcilu_polic
 	ret = alloc_arrays(r);
 	if (!ret) {
 		policy_notes(r);
-		for (size_t i = 0; i < r->n; i++)
-			pcilu_quirk_header_fixups(r, (int32_t)i);
+		pcilu_quirk_header_fixups(r);
 		pcilu_vmd_links(r);
 		ret = pcilu_coverage_run(r);
 	}

@@ -89,7 +89,8 @@ extern const size_t pcilu_nacs_quirks;
 void pcilu_acs_quirk_index(struct pcilu_iommu *r);
 int pcilu_dev_specific_acs_enabled(struct pcilu_iommu *r, int32_t dev, uint16_t flags,
 				   const struct acs_state *st, struct pcilu_acs_eval *e);
-void pcilu_quirk_header_fixups(struct pcilu_iommu *r, int32_t dev);
+/* The DMA-alias header fixups of every device, in probe order. */
+void pcilu_quirk_header_fixups(struct pcilu_iommu *r);
 void pcilu_vmd_links(struct pcilu_iommu *r);
 int pcilu_add_dma_alias(struct pcilu_iommu *r, int32_t dev, unsigned devfn, unsigned nr);
 

@@ -379,9 +379,16 @@ static bool acs_quirk_matches(const struct pcilu_iommu *r, const struct acs_quir
 void pcilu_acs_quirk_index(struct pcilu_iommu *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
+		const struct pcilu_dev *d = &r->t->devs[i];
+
+		/* the answer depends on the ids only, and a PF's VFs, probed together, share them */
+		if (i && d->vendor == d[-1].vendor && d->device == d[-1].device) {
+			r->acs_quirk[i] = r->acs_quirk[i - 1];
+			continue;
+		}
 		r->acs_quirk[i] = -1;
 		for (size_t k = 0; k < pcilu_nacs_quirks; k++)
-			if (acs_quirk_matches(r, &pcilu_acs_quirks[k], &r->t->devs[i])) {
+			if (acs_quirk_matches(r, &pcilu_acs_quirks[k], d)) {
 				r->acs_quirk[i] = (int16_t)k;
 				break;
 			}
