@@ -201,12 +201,20 @@ static void inline_svg(FILE *f, const char *svg, size_t len)
 	fwrite(start, 1, len - (size_t)(start - svg), f);
 }
 
+/*
+ * Graphviz's layout grows faster than the host (bench/RESULTS.md: 0.2 s at
+ * 1,000 functions, 2.2 s at 3,000, 31 s at 10,000): past this many functions
+ * the page has no picture, says why and how to get the DOT, and stays linear.
+ */
+#define REPORT_MAX_PICTURE 2048
+
 int pcilu_print_report(FILE *f, const struct pcilu_iommu *r, const struct pcilu_lu_check *c, unsigned profile,
 		       const struct pcilu_out_opts *o)
 {
+	bool picture = c->t->ndevs <= REPORT_MAX_PICTURE;
 	char *svg = NULL;
 	size_t len = 0;
-	int ret = pcilu_draw_render(r, c, profile, o, "svg", &svg, &len);
+	int ret = picture ? pcilu_draw_render(r, c, profile, o, "svg", &svg, &len) : 0;
 
 	if (ret && ret != -ENOTSUP)
 		return ret;
@@ -220,7 +228,12 @@ int pcilu_print_report(FILE *f, const struct pcilu_iommu *r, const struct pcilu_
 	totals(f, c);
 	fprintf(f, "<h2>Picture (%s verdicts; hover for the reason)</h2>\n<div id=\"picture\">\n",
 		pcilu_lu_profile_name(profile));
-	inline_svg(f, svg, len);
+	if (picture)
+		inline_svg(f, svg, len);
+	else
+		fprintf(f, "<p>(no picture: %zu functions, more than the %d Graphviz lays out in reasonable time; "
+			"<code>pcilu draw -o host.dot</code> writes the picture's DOT)</p>\n", c->t->ndevs,
+			REPORT_MAX_PICTURE);
 	fprintf(f, "</div>\n");
 	device_rows(f, c, o->names);
 	group_list(f, r, o->names);
