@@ -15,9 +15,34 @@
 #include <sys/utsname.h>
 #include <time.h>
 
-void pcilu_manifest_node_name(struct pcilu_lu_addr a, char *buf, size_t len)
+/* @n hex digits of @v, at least @min of them (as "%0*x"); returns the end. */
+static char *put_hex(char *p, uint32_t v, int min)
 {
-	snprintf(buf, len, "pci-%04x-%02x-%02x.%x", a.seg, a.bdf >> 8, PCI_SLOT(a.bdf), PCI_FUNC(a.bdf));
+	static const char hex[] = "0123456789abcdef";
+	int n = min;
+
+	while (n < 8 && v >> (4 * n))
+		n++;
+	for (int i = n - 1; i >= 0; i--)
+		*p++ = hex[(v >> (4 * i)) & 0xf];
+	return p;
+}
+
+/* "pci-%04x-%02x-%02x.%x" by hand: every node of a large manifest is named on write and on read. */
+size_t pcilu_manifest_node_name(struct pcilu_lu_addr a, char *buf)
+{
+	char *p = buf;
+
+	memcpy(p, "pci-", 4);
+	p = put_hex(p + 4, a.seg, 4);
+	*p++ = '-';
+	p = put_hex(p, a.bdf >> 8, 2);
+	*p++ = '-';
+	p = put_hex(p, PCI_SLOT(a.bdf), 2);
+	*p++ = '.';
+	p = put_hex(p, PCI_FUNC(a.bdf), 1);
+	*p = '\0';
+	return (size_t)(p - buf);
 }
 
 /* One line of a small text file, trimmed; NULL when unreadable or empty. */
@@ -228,7 +253,7 @@ static int put_node(void *fdt, const struct pcilu_manifest_node *n)
 	char name[PCILU_MANIFEST_NODE_NAME_LEN];
 	int r;
 
-	pcilu_manifest_node_name(n->addr, name, sizeof(name));
+	pcilu_manifest_node_name(n->addr, name);
 	r = fdt_begin_node(fdt, name);
 	r = r ?: fdt_property_u32(fdt, "segment", n->addr.seg);
 	r = r ?: fdt_property_u32(fdt, "bus", n->addr.bdf >> 8);
@@ -355,6 +380,17 @@ static int share_names(void *fdt)
 	return 0;
 }
 
+static int seal(void *fdt)
+{
+	int plen;
+	fdt32_t *v = fdt_getprop_w(fdt, 0, "crc32", &plen);
+
+	if (!v || plen != 4)
+		return -FDT_ERR_INTERNAL;
+	pcilu_manifest_seal(fdt, fdt_totalsize(fdt), (size_t)((char *)v - (char *)fdt));
+	return 0;
+}
+
 int pcilu_manifest_encode(const struct pcilu_manifest *m, void **buf, size_t *len)
 {
 	size_t cap = 4096 + m->count * 512;
@@ -370,7 +406,7 @@ int pcilu_manifest_encode(const struct pcilu_manifest *m, void **buf, size_t *le
 		r = fdt_create_with_flags(fdt, (int)cap, FDT_CREATE_FLAG_NO_NAME_DEDUP);
 		r = r ?: put_tree(fdt, m);
 		r = r ?: share_names(fdt);
-		r = r ?: pcilu_manifest_seal(fdt);
+		r = r ?: seal(fdt);
 		if (!r) {
 			*buf = fdt;
 			*len = fdt_totalsize(fdt);

@@ -3,11 +3,14 @@
  * Reading a handover manifest. Everything is checked before it is believed:
  * the file may be truncated, corrupt, written by another tool or by a newer
  * pcilu, and a wrong verdict after kexec is worse than a clear refusal.
+ * The blob is read in one pass (manifest_scan.c gives each tag once,
+ * checked), in place at any alignment: the seal first, as soon as the root's
+ * properties end, then each node as it comes; the checks across nodes
+ * (manifest_set.c) when the blob has ended.
  */
 #include "handover_int.h"
 
 #include <errno.h>
-#include <libfdt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +25,6 @@ struct pspec {
 	uint32_t max;		/* P_U32: largest value allowed */
 	uint32_t min;
 };
-
-#define MAX_PROPS 20
 
 static const struct pspec root_props[] = {
 	{ "compatible", P_STR, true, 0, 0 },
@@ -83,145 +84,166 @@ struct pval {
 	bool seen;
 	uint64_t u;
 	const char *s;
-	const fdt32_t *cells;
+	const uint8_t *cells;	/* big-endian, at any alignment */
 	size_t ncells;
 };
 
+/*
+ * The reader takes each tag once, from the one pass of manifest_scan.c, in
+ * the order of the blob: a node's properties, then its children.
+ */
 struct reader {
-	const void *fdt;
-	const char *file;
-	struct pcilu_diag *d;
-	char node[96];		/* path of the node being read, for messages */
+	struct pcilu_fdt_scan s;
+	struct pcilu_fdt_tok t;		/* the tag being looked at */
+	const char *parent;		/* path of the node's parent, for messages: "" or "/devices" */
+	const char *name;		/* the node's name, NULL for the root */
+	uint32_t namelen;
 };
 
-static int bad(struct reader *r, int off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int bad(struct reader *r, int off, const char *fmt, ...)
+static void enter(struct reader *r, const char *parent, const char *name, uint32_t namelen)
 {
-	char text[512];
+	r->parent = parent;
+	r->name = name;
+	r->namelen = namelen;
+}
+
+/* @off: of the tag in the structure block, or -1. */
+static int bad(struct reader *r, long off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int bad(struct reader *r, long off, const char *fmt, ...)
+{
+	char text[512], node[96];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	pcilu_diag_add(r->d, PCILU_ERROR, r->file, 0,
-		       off >= 0 ? (long)fdt_off_dt_struct(r->fdt) + off : -1,
-		       "node %s: %s", r->node[0] ? r->node : "/", text);
+	if (r->name)
+		snprintf(node, sizeof(node), "%s/%.*s", r->parent, r->namelen > 60 ? 60 : (int)r->namelen, r->name);
+	else
+		snprintf(node, sizeof(node), "/");
+	pcilu_diag_add(r->s.d, PCILU_ERROR, r->s.file, 0, off >= 0 ? (long)r->s.st + off : -1, "node %s: %s",
+		       node, text);
 	return -EINVAL;
 }
 
-static bool string_ok(const char *s, int len)
+static bool string_ok(const char *s, uint32_t len)
 {
-	if (len < 1 || (size_t)len > PCILU_MANIFEST_STR_MAX || s[len - 1] != '\0')
+	if (len < 1 || len > PCILU_MANIFEST_STR_MAX || s[len - 1] != '\0')
 		return false;
-	for (int i = 0; i < len - 1; i++)
+	for (uint32_t i = 0; i < len - 1; i++)
 		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
 			return false;
 	return true;
 }
 
-static int check_value(struct reader *r, int off, const struct pspec *p, const void *v, int len,
-		       struct pval *out)
+static int check_value(struct reader *r, const struct pcilu_fdt_tok *t, const struct pspec *p, struct pval *out)
 {
-	const fdt32_t *c = v;
+	const uint8_t *c = t->val;
+	long off = t->off;
+	uint32_t len = t->len;
 
 	switch (p->kind) {
 	case P_U32:
 		if (len != 4)
-			return bad(r, off, "property \"%s\" has %d bytes, expected 4", p->name, len);
-		out->u = fdt32_to_cpu(c[0]);
+			return bad(r, off, "property \"%s\" has %u bytes, expected 4", p->name, len);
+		out->u = pcilu_be32(c);
 		if (out->u > p->max || out->u < p->min)
 			return bad(r, off, "property \"%s\" is %#llx, outside %#x..%#x", p->name,
 				   (unsigned long long)out->u, p->min, p->max);
 		return 0;
 	case P_U64:
 		if (len != 8)
-			return bad(r, off, "property \"%s\" has %d bytes, expected 8", p->name, len);
-		out->u = (uint64_t)fdt32_to_cpu(c[0]) << 32 | fdt32_to_cpu(c[1]);
+			return bad(r, off, "property \"%s\" has %u bytes, expected 8", p->name, len);
+		out->u = (uint64_t)pcilu_be32(c) << 32 | pcilu_be32(c + 4);
 		return 0;
 	case P_STR:
-		if (!string_ok(v, len))
+		if (!string_ok((const char *)c, len))
 			return bad(r, off, "property \"%s\" is not one printable string of at most %u bytes",
 				   p->name, PCILU_MANIFEST_STR_MAX - 1);
-		out->s = v;
+		out->s = (const char *)c;
 		return 0;
 	case P_BUSNUM:
 		if (len != 12)
-			return bad(r, off, "property \"%s\" has %d bytes, expected 12", p->name, len);
+			return bad(r, off, "property \"%s\" has %u bytes, expected 12", p->name, len);
 		for (int i = 0; i < 3; i++)
-			if (fdt32_to_cpu(c[i]) > 0xff)
+			if (pcilu_be32(c + 4 * i) > 0xff)
 				return bad(r, off, "property \"%s\": bus number %#x exceeds 0xff", p->name,
-					   fdt32_to_cpu(c[i]));
+					   pcilu_be32(c + 4 * i));
 		out->cells = c;
 		return 0;
 	case P_ADDRS:
-		if (len <= 0 || len % 8 || (size_t)len > (size_t)PCILU_MANIFEST_MAX_GROUP * 8)
-			return bad(r, off, "property \"%s\" has %d bytes, expected a multiple of 8 from 8 to %u",
+		if (len == 0 || len % 8 || len > PCILU_MANIFEST_MAX_GROUP * 8)
+			return bad(r, off, "property \"%s\" has %u bytes, expected a multiple of 8 from 8 to %u",
 				   p->name, len, PCILU_MANIFEST_MAX_GROUP * 8);
-		for (int i = 1; i < len / 4; i += 2)
-			if (fdt32_to_cpu(c[i]) > 0xffff)
+		for (uint32_t i = 4; i < len; i += 8)
+			if (pcilu_be32(c + i) > 0xffff)
 				return bad(r, off, "property \"%s\": bus/devfn %#x exceeds 0xffff", p->name,
-					   fdt32_to_cpu(c[i]));
+					   pcilu_be32(c + i));
 		out->cells = c;
-		out->ncells = (size_t)len / 4;
+		out->ncells = len / 4;
 		return 0;
 	}
 	return -EINVAL;
 }
 
-/* Read every property of @node against @spec: unknown, repeated, malformed and missing ones fail. */
-static int read_props(struct reader *r, int node, const struct pspec *spec, size_t n, struct pval *vals)
+/*
+ * One property of a node against @spec: unknown, repeated and malformed ones
+ * fail. pcilu writes them in @spec's order, so the search starts after the
+ * last one found (*hint) and usually succeeds at once.
+ */
+static int take_prop(struct reader *r, const struct pcilu_fdt_tok *t, const struct pspec *spec, size_t n,
+		     struct pval *vals, size_t *hint)
 {
-	int off, ret;
+	size_t k = n, i;
 
-	if (n)
-		memset(vals, 0, n * sizeof(*vals));
-	fdt_for_each_property_offset(off, r->fdt, node) {
-		const char *name;
-		int len;
-		const void *v = fdt_getprop_by_offset(r->fdt, off, &name, &len);
-		size_t k;
-
-		if (!v || !name)
-			return bad(r, off, "unreadable property");
-		for (k = 0; k < n && strcmp(spec[k].name, name); k++)
-			;
-		if (k == n)
-			return bad(r, off, "unknown property \"%.64s\"", name);
-		if (vals[k].seen)
-			return bad(r, off, "property \"%s\" appears twice", name);
-		vals[k].seen = true;
-		ret = check_value(r, off, &spec[k], v, len, &vals[k]);
-		if (ret)
-			return ret;
+	for (i = 0; i < n; i++) {
+		k = (*hint + i) % n;
+		if (!strcmp(spec[k].name, t->name))
+			break;
 	}
-	if (off != -FDT_ERR_NOTFOUND)
-		return bad(r, -1, "property list unreadable (%s)", fdt_strerror(off));
+	if (i == n)
+		return bad(r, t->off, "unknown property \"%.64s\"", t->name);
+	if (vals[k].seen)
+		return bad(r, t->off, "property \"%s\" appears twice", t->name);
+	vals[k].seen = true;
+	*hint = k + 1;
+	return check_value(r, t, &spec[k], &vals[k]);
+}
+
+static int required(struct reader *r, const struct pspec *spec, size_t n, const struct pval *vals)
+{
 	for (size_t k = 0; k < n; k++)
 		if (spec[k].required && !vals[k].seen)
 			return bad(r, -1, "required property \"%s\" is missing", spec[k].name);
 	return 0;
 }
 
-static int set_node_path(struct reader *r, const char *parent, int node)
+/* The properties that open the node just begun; leaves the first other tag in r->t. */
+static int read_props(struct reader *r, const struct pspec *spec, size_t n, struct pval *vals)
 {
-	int len;
-	const char *name = fdt_get_name(r->fdt, node, &len);
+	size_t hint = 0;
+	int ret;
 
-	if (!name || len < 0)
-		return bad(r, -1, "node without a name");
-	snprintf(r->node, sizeof(r->node), "%s/%.*s", parent, len > 60 ? 60 : len, name);
-	return 0;
+	if (n)
+		memset(vals, 0, n * sizeof(*vals));
+	for (;;) {
+		ret = pcilu_fdt_scan_next(&r->s, &r->t);
+		if (ret)
+			return ret;
+		if (r->t.tag != PCILU_FDT_PROP)
+			break;
+		ret = take_prop(r, &r->t, spec, n, vals, &hint);
+		if (ret)
+			return ret;
+	}
+	return required(r, spec, n, vals);
 }
 
-static int no_subnodes(struct reader *r, int node)
+/* After a host or device node's properties: its end, not a child. */
+static int no_subnodes(struct reader *r)
 {
-	int sub = fdt_first_subnode(r->fdt, node);
-
-	if (sub >= 0) {
-		const char *name = fdt_get_name(r->fdt, sub, NULL);
-
-		return bad(r, -1, "unexpected child node \"%.64s\"", name ? name : "?");
-	}
+	if (r->t.tag == PCILU_FDT_BEGIN_NODE)
+		return bad(r, -1, "unexpected child node \"%.64s\"", r->t.name);
 	return 0;
 }
 
@@ -237,13 +259,14 @@ static char *dup_str(const struct pval *v, int *ret)
 	return s;
 }
 
-static int read_host(struct reader *r, int node, struct pcilu_manifest *m)
+static int read_host(struct reader *r, struct pcilu_manifest *m)
 {
 	struct pval v[NHOST_PROPS];
-	int ret = set_node_path(r, "", node);
+	int ret;
 
-	ret = ret ?: read_props(r, node, host_props, NHOST_PROPS, v);
-	ret = ret ?: no_subnodes(r, node);
+	enter(r, "", r->t.name, r->t.len);
+	ret = read_props(r, host_props, NHOST_PROPS, v);
+	ret = ret ?: no_subnodes(r);
 	if (ret)
 		return ret;
 	if (v[4].seen && !strcmp(v[4].s, "live"))
@@ -283,8 +306,8 @@ static int copy_addrs(struct reader *r, const struct pval *v, struct pcilu_lu_ad
 	if (!*out)
 		return -ENOMEM;
 	for (size_t i = 0; i < *n; i++) {
-		(*out)[i].seg = fdt32_to_cpu(v->cells[2 * i]);
-		(*out)[i].bdf = (uint16_t)fdt32_to_cpu(v->cells[2 * i + 1]);
+		(*out)[i].seg = pcilu_be32(v->cells + 8 * i);
+		(*out)[i].bdf = (uint16_t)pcilu_be32(v->cells + 8 * i + 4);
 		has_self |= pcilu_lu_addr_eq((*out)[i], self);
 		for (size_t j = 0; j < i; j++)
 			if (pcilu_lu_addr_eq((*out)[i], (*out)[j]))
@@ -298,9 +321,9 @@ static int copy_addrs(struct reader *r, const struct pval *v, struct pcilu_lu_ad
 static int dev_semantics(struct reader *r, const struct pval *v, struct pcilu_manifest_node *n)
 {
 	char want[PCILU_MANIFEST_NODE_NAME_LEN];
+	size_t wlen = pcilu_manifest_node_name(n->addr, want);
 
-	pcilu_manifest_node_name(n->addr, want, sizeof(want));
-	if (strcmp(r->node + strlen("/devices/"), want))
+	if (r->namelen != wlen || memcmp(r->name, want, wlen))
 		return bad(r, -1, "name does not match segment/bus/devfn (expected %s)", want);
 	if (!strcmp(v[D_ROLE].s, "endpoint"))
 		n->role = PCILU_LU_ENDPOINT;
@@ -324,13 +347,14 @@ static int dev_semantics(struct reader *r, const struct pval *v, struct pcilu_ma
 	return 0;
 }
 
-static int read_dev(struct reader *r, int node, struct pcilu_manifest_node *n)
+static int read_dev(struct reader *r, struct pcilu_manifest_node *n)
 {
 	struct pval v[D_COUNT];
-	int ret = set_node_path(r, "/devices", node);
+	int ret;
 
-	ret = ret ?: read_props(r, node, dev_props, D_COUNT, v);
-	ret = ret ?: no_subnodes(r, node);
+	enter(r, "/devices", r->t.name, r->t.len);
+	ret = read_props(r, dev_props, D_COUNT, v);
+	ret = ret ?: no_subnodes(r);
 	if (ret)
 		return ret;
 	n->addr.seg = (uint32_t)v[D_SEG].u;
@@ -347,9 +371,9 @@ static int read_dev(struct reader *r, int node, struct pcilu_manifest_node *n)
 	n->acs_ctrl = (uint16_t)v[D_ACSCTRL].u;
 	n->is_bridge = v[D_BUSNUM].seen;
 	if (n->is_bridge) {
-		n->primary = (uint8_t)fdt32_to_cpu(v[D_BUSNUM].cells[0]);
-		n->secondary = (uint8_t)fdt32_to_cpu(v[D_BUSNUM].cells[1]);
-		n->subordinate = (uint8_t)fdt32_to_cpu(v[D_BUSNUM].cells[2]);
+		n->primary = (uint8_t)pcilu_be32(v[D_BUSNUM].cells);
+		n->secondary = (uint8_t)pcilu_be32(v[D_BUSNUM].cells + 4);
+		n->subordinate = (uint8_t)pcilu_be32(v[D_BUSNUM].cells + 8);
 	}
 	n->ari_fwd = v[D_ARI].u;
 	n->kgroup_id = v[D_KGROUP].seen ? (int32_t)v[D_KGROUP].u : -1;
@@ -366,99 +390,51 @@ static int read_dev(struct reader *r, int node, struct pcilu_manifest_node *n)
 	return ret;
 }
 
-static uint64_t addr_key(struct pcilu_lu_addr a)
+/* Room for one more node; a manifest's count is not known before its nodes are read. */
+static int grow_nodes(struct pcilu_manifest *m, size_t *cap)
 {
-	return (uint64_t)a.seg << 16 | a.bdf;
-}
+	struct pcilu_manifest_node *n;
+	size_t ncap = *cap ? *cap * 2 : 64;
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/*
- * Across nodes: no address twice, and each bridge's refcount counts the
- * endpoints below it. Sorted keys, not a comparison of every pair: a
- * manifest may hold PCILU_MANIFEST_MAX_NODES nodes.
- */
-static int check_set(struct reader *r, const struct pcilu_manifest *m)
-{
-	uint64_t *all = malloc((m->count ? m->count : 1) * 2 * sizeof(*all)), *ep;
-	size_t nep = 0;
-	char a[24];
-	int ret = 0;
-
-	if (!all)
+	if (m->count < *cap)
+		return 0;
+	n = realloc(m->nodes, ncap * sizeof(*n));
+	if (!n)
 		return -ENOMEM;
-	ep = all + m->count;
-	snprintf(r->node, sizeof(r->node), "/devices");
-	for (size_t i = 0; i < m->count; i++) {
-		all[i] = addr_key(m->nodes[i].addr);
-		if (m->nodes[i].role == PCILU_LU_ENDPOINT)
-			ep[nep++] = all[i];
-	}
-	qsort(all, m->count, sizeof(*all), cmp_u64);
-	qsort(ep, nep, sizeof(*ep), cmp_u64);
-	for (size_t i = 1; !ret && i < m->count; i++)
-		if (all[i] == all[i - 1])
-			ret = bad(r, -1, "device %s is listed twice",
-				  pcilu_lu_addr_fmt((struct pcilu_lu_addr){ .seg = (uint32_t)(all[i] >> 16),
-									    .bdf = (uint16_t)all[i] }, a, sizeof(a)));
-	for (size_t i = 0; !ret && i < m->count; i++) {
-		const struct pcilu_manifest_node *n = &m->nodes[i];
-		uint64_t seg = (uint64_t)n->addr.seg << 16;
-		uint64_t lo, hi;
-		size_t below;
+	memset(n + *cap, 0, (ncap - *cap) * sizeof(*n));
+	m->nodes = n;
+	*cap = ncap;
+	return 0;
+}
 
-		if (n->role != PCILU_LU_BRIDGE)
-			continue;
-		/* Endpoints on buses secondary..subordinate of the bridge's segment. */
-		hi = seg + ((uint64_t)n->subordinate + 1) * 256;
-		lo = seg + (uint64_t)n->secondary * 256;
-		below = pcilu_lower_bound(&hi, ep, nep, sizeof(*ep), cmp_u64) -
-			pcilu_lower_bound(&lo, ep, nep, sizeof(*ep), cmp_u64);
-		if (below != n->refcount)
-			ret = bad(r, -1, "bridge %s has refcount %u but %zu preserved endpoint(s) below it",
-				  pcilu_lu_addr_fmt(n->addr, a, sizeof(a)), n->refcount, below);
+static int read_devices(struct reader *r, struct pcilu_manifest *m)
+{
+	size_t cap = 0;
+	int ret;
+
+	enter(r, "", r->t.name, r->t.len);
+	ret = read_props(r, NULL, 0, NULL);
+	while (!ret && r->t.tag == PCILU_FDT_BEGIN_NODE) {
+		if (m->count >= PCILU_MANIFEST_MAX_NODES) {
+			enter(r, "", "devices", 7);
+			return bad(r, -1, "more than %u device nodes", PCILU_MANIFEST_MAX_NODES);
+		}
+		ret = grow_nodes(m, &cap);
+		if (ret)
+			return ret;
+		ret = read_dev(r, &m->nodes[m->count++]);
+		ret = ret ?: pcilu_fdt_scan_next(&r->s, &r->t);
 	}
-	if (!ret && !nep)
-		ret = bad(r, -1, "no preserved endpoint");
-	free(all);
 	return ret;
 }
 
-static int read_devices(struct reader *r, int node, struct pcilu_manifest *m)
+static int check_compatible(struct reader *r, const struct pcilu_fdt_tok *t)
 {
-	int sub, ret = set_node_path(r, "", node);
-	size_t count = 0;
-
-	ret = ret ?: read_props(r, node, NULL, 0, NULL);
-	if (ret)
-		return ret;
-	fdt_for_each_subnode(sub, r->fdt, node)
-		if (++count > PCILU_MANIFEST_MAX_NODES)
-			return bad(r, -1, "more than %u device nodes", PCILU_MANIFEST_MAX_NODES);
-	m->nodes = calloc(count ? count : 1, sizeof(*m->nodes));
-	if (!m->nodes)
-		return -ENOMEM;
-	fdt_for_each_subnode(sub, r->fdt, node) {
-		ret = read_dev(r, sub, &m->nodes[m->count++]);
-		if (ret)
-			return ret;
-	}
-	return check_set(r, m);
-}
-
-static int check_compatible(struct reader *r, int root)
-{
-	int len;
-	const char *c = fdt_getprop(r->fdt, root, "compatible", &len);
+	const char *c = t ? (const char *)t->val : NULL;
 
 	if (!c)
 		return bad(r, -1, "no \"compatible\" property: not a pcilu manifest");
-	if (!string_ok(c, len))
+	if (!string_ok(c, t->len))
 		return bad(r, -1, "\"compatible\" is not a printable string: not a pcilu manifest");
 	if (!strncmp(c, "pcilu,manifest-", strlen("pcilu,manifest-")) && strcmp(c, PCILU_MANIFEST_COMPATIBLE))
 		return bad(r, -1, "manifest format \"%s\" is not supported (this pcilu reads \"%s\")", c,
@@ -469,61 +445,112 @@ static int check_compatible(struct reader *r, int root)
 	return 0;
 }
 
-static int read_root(struct reader *r, struct pcilu_manifest *m)
-{
-	struct pval v[5];
-	int sub, ret, host = -1, devices = -1;
+/*
+ * The root's properties are kept until they end, because two of them come
+ * before the others are believed: the seal (the first "crc32") and
+ * "compatible". Only ROOT_KEEP are kept: with more than root_props[] names,
+ * one of the first ROOT_KEEP is unknown or repeated and fails below.
+ */
+#define NROOT_PROPS (sizeof(root_props) / sizeof(root_props[0]))
+#define ROOT_KEEP 8
 
-	r->node[0] = '\0';
-	ret = check_compatible(r, 0);
-	ret = ret ?: read_props(r, 0, root_props, 5, v);
+struct root_props {
+	struct pcilu_fdt_tok p[ROOT_KEEP], crc, compat;
+	size_t n;
+	bool has_crc, has_compat;
+};
+
+static int gather_root(struct reader *r, struct root_props *rp)
+{
+	int ret;
+
+	for (;;) {
+		ret = pcilu_fdt_scan_next(&r->s, &r->t);
+		if (ret || r->t.tag != PCILU_FDT_PROP)
+			return ret;
+		if (rp->n < ROOT_KEEP)
+			rp->p[rp->n++] = r->t;
+		if (!rp->has_crc && !strcmp(r->t.name, "crc32")) {
+			rp->crc = r->t;
+			rp->has_crc = true;
+		}
+		if (!rp->has_compat && !strcmp(r->t.name, "compatible")) {
+			rp->compat = r->t;
+			rp->has_compat = true;
+		}
+	}
+}
+
+static int read_root_props(struct reader *r, struct pcilu_manifest *m)
+{
+	struct root_props rp = { .n = 0 };
+	struct pval v[NROOT_PROPS] = { 0 };
+	size_t hint = 0;
+	int ret = gather_root(r, &rp);
+
+	ret = ret ?: pcilu_manifest_check_crc(r->s.blob, r->s.len, r->s.file, rp.has_crc ? rp.crc.val : NULL,
+					      rp.crc.len, r->s.d);
+	ret = ret ?: check_compatible(r, rp.has_compat ? &rp.compat : NULL);
+	for (size_t i = 0; !ret && i < rp.n; i++)
+		ret = take_prop(r, &rp.p[i], root_props, NROOT_PROPS, v, &hint);
+	ret = ret ?: required(r, root_props, NROOT_PROPS, v);
 	if (ret)
 		return ret;
-	fdt_for_each_subnode(sub, r->fdt, 0) {
-		const char *name = fdt_get_name(r->fdt, sub, NULL);
-		int *slot = !name ? NULL : !strcmp(name, "host") ? &host : !strcmp(name, "devices") ? &devices : NULL;
-
-		if (!slot)
-			return bad(r, -1, "unexpected child node \"%.64s\"", name ? name : "?");
-		if (*slot >= 0)
-			return bad(r, -1, "node \"%s\" appears twice", name);
-		*slot = sub;
-	}
-	if (host < 0 || devices < 0)
-		return bad(r, -1, "required node \"%s\" is missing", host < 0 ? "host" : "devices");
 	if (pcilu_lu_profile_parse(v[2].s) < 0)
 		return bad(r, -1, "property \"rule-profile\" is \"%s\", expected \"v4\", \"next\" or \"iommufd\"",
 			   v[2].s);
 	m->pcilu_version = dup_str(&v[1], &ret);
 	m->profile = dup_str(&v[2], &ret);
 	m->forced = v[3].u;
-	ret = ret ?: read_host(r, host, m);
-	return ret ?: read_devices(r, devices, m);
+	return ret;
+}
+
+/* The root's children, host and devices once each in either order, then the end of the blob. */
+static int read_root(struct reader *r, struct pcilu_manifest *m)
+{
+	bool host = false, devices = false;
+	int ret = pcilu_fdt_scan_next(&r->s, &r->t);	/* the root node: the scan starts with it */
+
+	enter(r, "", NULL, 0);
+	ret = ret ?: read_root_props(r, m);
+	while (!ret && r->t.tag == PCILU_FDT_BEGIN_NODE) {
+		const char *name = r->t.name;
+		bool *seen = !strcmp(name, "host") ? &host : !strcmp(name, "devices") ? &devices : NULL;
+
+		enter(r, "", NULL, 0);
+		if (!seen)
+			return bad(r, -1, "unexpected child node \"%.64s\"", name);
+		if (*seen)
+			return bad(r, -1, "node \"%s\" appears twice", name);
+		*seen = true;
+		ret = seen == &host ? read_host(r, m) : read_devices(r, m);
+		ret = ret ?: pcilu_fdt_scan_next(&r->s, &r->t);
+	}
+	if (ret)
+		return ret;
+	enter(r, "", NULL, 0);
+	if (!host || !devices)
+		return bad(r, -1, "required node \"%s\" is missing", !host ? "host" : "devices");
+	/* After the root node the scan allows FDT_END only: the whole blob has been checked. */
+	ret = pcilu_fdt_scan_next(&r->s, &r->t);
+	return ret ?: pcilu_manifest_check_set(m, r->s.file, r->s.d);
 }
 
 int pcilu_manifest_decode(const void *buf, size_t len, const char *name,
 			  struct pcilu_manifest *m, struct pcilu_diag *d)
 {
-	struct reader r = { .file = name, .d = d };
-	void *copy;
+	struct reader r;
 	int ret;
 
 	memset(m, 0, sizeof(*m));
+	memset(&r, 0, sizeof(r));
 	if (len > PCILU_MANIFEST_MAX_SIZE) {
 		pcilu_diag_add(d, PCILU_ERROR, name, 0, -1, "%zu bytes: larger than any manifest (limit %u)",
 			       len, PCILU_MANIFEST_MAX_SIZE);
 		return -E2BIG;
 	}
-	/* libfdt wants the blob 8-byte aligned; the caller's buffer may not be. */
-	copy = malloc(len ? len : 1);
-	if (!copy)
-		return -ENOMEM;
-	memcpy(copy, buf, len);
-	r.fdt = copy;
-	ret = pcilu_manifest_check_container(copy, len, name, d);
-	ret = ret ?: pcilu_manifest_check_crc(copy, len, name, d);
+	ret = pcilu_fdt_scan_init(&r.s, buf, len, name, d);
 	ret = ret ?: read_root(&r, m);
-	free(copy);
 	if (ret)
 		pcilu_manifest_free(m);
 	return ret;
