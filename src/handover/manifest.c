@@ -9,7 +9,6 @@
 #include "../base/base_int.h"
 
 #include <errno.h>
-#include <libfdt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -230,193 +229,282 @@ void pcilu_manifest_free(struct pcilu_manifest *m)
 
 /* ---- Encoding ---- */
 
-static int put_str(void *fdt, const char *name, const char *s)
-{
-	return s ? fdt_property_string(fdt, name, s) : 0;
-}
-
-static int put_addrs(void *fdt, const char *name, const struct pcilu_lu_addr *a, size_t n)
-{
-	fdt32_t cells[2 * PCILU_MANIFEST_MAX_GROUP];
-
-	if (n > PCILU_MANIFEST_MAX_GROUP)
-		return -FDT_ERR_BADVALUE;
-	for (size_t i = 0; i < n; i++) {
-		cells[2 * i] = cpu_to_fdt32(a[i].seg);
-		cells[2 * i + 1] = cpu_to_fdt32(a[i].bdf);
-	}
-	return fdt_property(fdt, name, cells, (int)(n * 2 * sizeof(fdt32_t)));
-}
-
-static int put_node(void *fdt, const struct pcilu_manifest_node *n)
-{
-	char name[PCILU_MANIFEST_NODE_NAME_LEN];
-	int r;
-
-	pcilu_manifest_node_name(n->addr, name);
-	r = fdt_begin_node(fdt, name);
-	r = r ?: fdt_property_u32(fdt, "segment", n->addr.seg);
-	r = r ?: fdt_property_u32(fdt, "bus", n->addr.bdf >> 8);
-	r = r ?: fdt_property_u32(fdt, "devfn", n->addr.bdf & 0xff);
-	r = r ?: fdt_property_u32(fdt, "vendor-id", n->vendor);
-	r = r ?: fdt_property_u32(fdt, "device-id", n->device);
-	r = r ?: fdt_property_u32(fdt, "subsystem-vendor-id", n->subsys_vendor);
-	r = r ?: fdt_property_u32(fdt, "subsystem-id", n->subsys_device);
-	r = r ?: fdt_property_u32(fdt, "class-code", n->class);
-	r = r ?: fdt_property_u32(fdt, "revision-id", n->revision);
-	r = r ?: fdt_property_string(fdt, "role", pcilu_lu_role_name(n->role));
-	r = r ?: fdt_property_u32(fdt, "refcount", n->refcount);
-	if (n->has_acs) {
-		r = r ?: fdt_property_u32(fdt, "acs-cap", n->acs_cap);
-		r = r ?: fdt_property_u32(fdt, "acs-ctrl", n->acs_ctrl);
-	}
-	if (n->is_bridge) {
-		fdt32_t bn[3] = { cpu_to_fdt32(n->primary), cpu_to_fdt32(n->secondary),
-				  cpu_to_fdt32(n->subordinate) };
-
-		r = r ?: fdt_property(fdt, "bus-numbers", bn, sizeof(bn));
-	}
-	r = r ?: fdt_property_u32(fdt, "ari-forwarding", n->ari_fwd);
-	if (n->group_known)
-		r = r ?: put_addrs(fdt, "iommu-group", n->group, n->ngroup);
-	if (n->kgroup_known) {
-		r = r ?: fdt_property_u32(fdt, "kernel-iommu-group", (uint32_t)n->kgroup_id);
-		r = r ?: put_addrs(fdt, "kernel-iommu-group-members", n->kgroup, n->nkgroup);
-	}
-	return r ?: fdt_end_node(fdt);
-}
-
-static int put_tree(void *fdt, const struct pcilu_manifest *m)
-{
-	int r = fdt_finish_reservemap(fdt);
-
-	r = r ?: fdt_begin_node(fdt, "");
-	r = r ?: fdt_property_string(fdt, "compatible", PCILU_MANIFEST_COMPATIBLE);
-	r = r ?: fdt_property_string(fdt, "pcilu-version", m->pcilu_version ? m->pcilu_version : "");
-	r = r ?: fdt_property_string(fdt, "rule-profile", m->profile ? m->profile : "");
-	r = r ?: fdt_property_u32(fdt, "forced", m->forced);
-	r = r ?: fdt_property_u32(fdt, "crc32", 0);	/* filled in by pcilu_manifest_seal() */
-	r = r ?: fdt_begin_node(fdt, "host");
-	r = r ?: put_str(fdt, "kernel-release", m->host.kernel_release);
-	r = r ?: put_str(fdt, "boot-id", m->host.boot_id);
-	r = r ?: put_str(fdt, "machine-id", m->host.machine_id);
-	r = r ?: fdt_property_u64(fdt, "time", m->host.time);
-	r = r ?: put_str(fdt, "source", pcilu_host_source_name(m->host.source));
-	if (m->host.facts_recorded) {
-		r = r ?: put_str(fdt, "iommu", m->host.iommu_on ? "on" : "off");
-		r = r ?: put_str(fdt, "pci-liveupdate", pcilu_lu_klu_name(m->host.pci_lu));
-	}
-	r = r ?: fdt_end_node(fdt);
-	r = r ?: fdt_begin_node(fdt, "devices");
-	for (size_t i = 0; !r && i < m->count; i++)
-		r = put_node(fdt, &m->nodes[i]);
-	r = r ?: fdt_end_node(fdt);
-	r = r ?: fdt_end_node(fdt);
-	return r ?: fdt_finish(fdt);
-}
-
 /*
- * libfdt's sequential writer finds a property name already in the strings
- * block by trying a memcmp() at every byte of it, for every property: most
- * of the encoding time of a large manifest. So the tree is written without
- * that search and the names are shared here, in one pass with a small hash
- * table: the file is the same size as with libfdt's search.
+ * The blob is written straight into one buffer of its exact size: header,
+ * an empty memory reservation map, the structure block, then the strings
+ * block with each name once, in the order of first use. These are the bytes
+ * libfdt's sequential writer gave (fdt_create() + fdt_finish(), names shared
+ * afterwards), which the unit test compares; libfdt searched the strings
+ * block at every property and was most of the encoding time.
  */
-#define NAME_SLOTS 128u		/* a power of two, far above the distinct names a manifest uses */
+#define RSVMAP_OFF	48u	/* the header, aligned to a reservation entry (16 bytes), as fdt_create() */
+#define STRUCT_OFF	(RSVMAP_OFF + 16u)
 
-struct name_slot {
-	const char *s;
-	uint32_t off;		/* in the new strings block */
+/* Every property name a manifest uses; the strings block holds those used, in order of first use. */
+enum pname {
+	N_COMPATIBLE, N_VERSION, N_PROFILE, N_FORCED, N_CRC, N_RELEASE, N_BOOT_ID, N_MACHINE_ID, N_TIME,
+	N_SOURCE, N_IOMMU, N_PCI_LU, N_SEG, N_BUS, N_DEVFN, N_VENDOR, N_DEVICE, N_SVENDOR, N_SDEVICE,
+	N_CLASS, N_REV, N_ROLE, N_REF, N_ACSCAP, N_ACSCTRL, N_BUSNUM, N_ARI, N_GROUP, N_KGROUP, N_KMEMBERS,
+	N_COUNT
 };
 
-static uint32_t name_hash(const char *s)
-{
-	uint32_t h = 2166136261u;	/* FNV-1a */
+static const char *const pnames[N_COUNT] = {
+	"compatible", "pcilu-version", "rule-profile", "forced", "crc32", "kernel-release", "boot-id",
+	"machine-id", "time", "source", "iommu", "pci-liveupdate", "segment", "bus", "devfn", "vendor-id",
+	"device-id", "subsystem-vendor-id", "subsystem-id", "class-code", "revision-id", "role", "refcount",
+	"acs-cap", "acs-ctrl", "bus-numbers", "ari-forwarding", "iommu-group", "kernel-iommu-group",
+	"kernel-iommu-group-members",
+};
 
-	while (*s)
-		h = (h ^ (uint8_t)*s++) * 16777619u;
-	return h;
+#define STRINGS_MAX	512u	/* all of pnames[] with their NULs, with room to spare */
+
+struct out {
+	uint8_t *b;
+	size_t at;		/* next byte of the structure block */
+	size_t end;		/* where the structure block must end: its size was computed first */
+	char str[STRINGS_MAX];
+	uint32_t nstr;
+	uint32_t nameoff[N_COUNT];	/* UINT32_MAX until first used */
+	size_t crc;		/* offset of /crc32's value */
+};
+
+static size_t align4(size_t n)
+{
+	return (n + 3) & ~(size_t)3;
 }
 
-static int share_names(void *fdt)
+static size_t prop_size(size_t len)
 {
-	uint32_t soff = fdt_off_dt_strings(fdt), ssize = fdt_size_dt_strings(fdt), used = 0;
-	struct name_slot slots[NAME_SLOTS] = { 0 };
-	char *strs = (char *)fdt + soff, *out = malloc(ssize ? ssize : 1);
-	int off = 0, next, tag;
-
-	if (!out)
-		return -FDT_ERR_NOSPACE;
-	do {
-		tag = fdt_next_tag(fdt, off, &next);
-		if (tag == FDT_PROP) {
-			struct fdt_property *p = (struct fdt_property *)((char *)fdt + fdt_off_dt_struct(fdt) + off);
-			const char *name = strs + fdt32_to_cpu(p->nameoff);
-			uint32_t h = name_hash(name) & (NAME_SLOTS - 1), n = 0;
-
-			while (slots[h].s && strcmp(slots[h].s, name) && ++n < NAME_SLOTS)
-				h = (h + 1) & (NAME_SLOTS - 1);
-			if (n == NAME_SLOTS) {
-				free(out);
-				return -FDT_ERR_INTERNAL;
-			}
-			if (!slots[h].s) {
-				size_t len = strlen(name) + 1;
-
-				slots[h] = (struct name_slot){ .s = name, .off = used };
-				memcpy(out + used, name, len);
-				used += (uint32_t)len;
-			}
-			p->nameoff = cpu_to_fdt32(slots[h].off);
-		}
-		off = next;
-	} while (tag != FDT_END && tag >= 0);
-	memcpy(strs, out, used);
-	free(out);
-	if (tag != FDT_END)
-		return tag;
-	fdt_set_size_dt_strings(fdt, used);
-	fdt_set_totalsize(fdt, soff + used);
-	return 0;
+	return 12 + align4(len);
 }
 
-static int seal(void *fdt)
+static size_t str_size(const char *s)
 {
-	int plen;
-	fdt32_t *v = fdt_getprop_w(fdt, 0, "crc32", &plen);
+	return s ? prop_size(strlen(s) + 1) : 0;
+}
 
-	if (!v || plen != 4)
-		return -FDT_ERR_INTERNAL;
-	pcilu_manifest_seal(fdt, fdt_totalsize(fdt), (size_t)((char *)v - (char *)fdt));
-	return 0;
+static void put_cell(struct out *o, uint32_t v)
+{
+	pcilu_put_be32(o->b + o->at, v);
+	o->at += 4;
+}
+
+static uint32_t name_off(struct out *o, enum pname k)
+{
+	if (o->nameoff[k] == UINT32_MAX) {
+		size_t len = strlen(pnames[k]) + 1;
+
+		memcpy(o->str + o->nstr, pnames[k], len);
+		o->nameoff[k] = o->nstr;
+		o->nstr += (uint32_t)len;
+	}
+	return o->nameoff[k];
+}
+
+/* A property's tag, length and name; its value follows, padded by put_bytes() or put_cell(). */
+static void put_head(struct out *o, enum pname k, size_t len)
+{
+	put_cell(o, PCILU_FDT_PROP);
+	put_cell(o, (uint32_t)len);
+	put_cell(o, name_off(o, k));
+}
+
+static void put_bytes(struct out *o, const void *v, size_t len)
+{
+	memcpy(o->b + o->at, v, len);
+	memset(o->b + o->at + len, 0, align4(len) - len);
+	o->at += align4(len);
+}
+
+static void put_u32(struct out *o, enum pname k, uint32_t v)
+{
+	put_head(o, k, 4);
+	put_cell(o, v);
+}
+
+static void put_str(struct out *o, enum pname k, const char *s)
+{
+	if (!s)
+		return;
+	put_head(o, k, strlen(s) + 1);
+	put_bytes(o, s, strlen(s) + 1);
+}
+
+static void put_addrs(struct out *o, enum pname k, const struct pcilu_lu_addr *a, size_t n)
+{
+	put_head(o, k, n * 8);
+	for (size_t i = 0; i < n; i++) {
+		put_cell(o, a[i].seg);
+		put_cell(o, a[i].bdf);
+	}
+}
+
+static void begin_node(struct out *o, const char *name, size_t len)
+{
+	put_cell(o, PCILU_FDT_BEGIN_NODE);
+	put_bytes(o, name, len + 1);
+}
+
+static size_t node_size(const struct pcilu_manifest_node *n)
+{
+	size_t s = 4 + align4(PCILU_MANIFEST_NODE_NAME_LEN) + 4;	/* at most: the name is shorter */
+
+	s += 11 * prop_size(4) + str_size(pcilu_lu_role_name(n->role));	/* 11 cells and the role */
+	s += n->has_acs ? 2 * prop_size(4) : 0;
+	s += n->is_bridge ? prop_size(12) : 0;
+	s += n->group_known ? prop_size(n->ngroup * 8) : 0;
+	s += n->kgroup_known ? prop_size(4) + prop_size(n->nkgroup * 8) : 0;
+	return s;
+}
+
+static void put_node(struct out *o, const struct pcilu_manifest_node *n)
+{
+	char name[PCILU_MANIFEST_NODE_NAME_LEN];
+
+	begin_node(o, name, pcilu_manifest_node_name(n->addr, name));
+	put_u32(o, N_SEG, n->addr.seg);
+	put_u32(o, N_BUS, n->addr.bdf >> 8);
+	put_u32(o, N_DEVFN, n->addr.bdf & 0xff);
+	put_u32(o, N_VENDOR, n->vendor);
+	put_u32(o, N_DEVICE, n->device);
+	put_u32(o, N_SVENDOR, n->subsys_vendor);
+	put_u32(o, N_SDEVICE, n->subsys_device);
+	put_u32(o, N_CLASS, n->class);
+	put_u32(o, N_REV, n->revision);
+	put_str(o, N_ROLE, pcilu_lu_role_name(n->role));
+	put_u32(o, N_REF, n->refcount);
+	if (n->has_acs) {
+		put_u32(o, N_ACSCAP, n->acs_cap);
+		put_u32(o, N_ACSCTRL, n->acs_ctrl);
+	}
+	if (n->is_bridge) {
+		put_head(o, N_BUSNUM, 12);
+		put_cell(o, n->primary);
+		put_cell(o, n->secondary);
+		put_cell(o, n->subordinate);
+	}
+	put_u32(o, N_ARI, n->ari_fwd);
+	if (n->group_known)
+		put_addrs(o, N_GROUP, n->group, n->ngroup);
+	if (n->kgroup_known) {
+		put_u32(o, N_KGROUP, (uint32_t)n->kgroup_id);
+		put_addrs(o, N_KMEMBERS, n->kgroup, n->nkgroup);
+	}
+	put_cell(o, PCILU_FDT_END_NODE);
+}
+
+static const char *or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+static const char *iommu_word(const struct pcilu_manifest_host *h)
+{
+	return h->facts_recorded ? (h->iommu_on ? "on" : "off") : NULL;
+}
+
+static const char *klu_word(const struct pcilu_manifest_host *h)
+{
+	return h->facts_recorded ? pcilu_lu_klu_name(h->pci_lu) : NULL;
+}
+
+/* Bytes of the structure block, or 0 when a group is too large to record. */
+static size_t struct_size(const struct pcilu_manifest *m)
+{
+	const struct pcilu_manifest_host *h = &m->host;
+	size_t s = 8 + str_size(PCILU_MANIFEST_COMPATIBLE) + str_size(or_empty(m->pcilu_version)) +
+		   str_size(or_empty(m->profile)) + 2 * prop_size(4);
+
+	s += 12 + str_size(h->kernel_release) + str_size(h->boot_id) + str_size(h->machine_id) +
+	     prop_size(8) + str_size(pcilu_host_source_name(h->source)) + str_size(iommu_word(h)) +
+	     str_size(klu_word(h)) + 4;
+	s += 12 + 4 + 4 + 4;	/* "devices" begun and ended, the root ended, FDT_END */
+	for (size_t i = 0; i < m->count; i++) {
+		if (m->nodes[i].ngroup > PCILU_MANIFEST_MAX_GROUP || m->nodes[i].nkgroup > PCILU_MANIFEST_MAX_GROUP)
+			return 0;
+		s += node_size(&m->nodes[i]);
+	}
+	return s;
+}
+
+static void put_tree(struct out *o, const struct pcilu_manifest *m)
+{
+	const struct pcilu_manifest_host *h = &m->host;
+	uint8_t t[8];
+
+	begin_node(o, "", 0);
+	put_str(o, N_COMPATIBLE, PCILU_MANIFEST_COMPATIBLE);
+	put_str(o, N_VERSION, or_empty(m->pcilu_version));
+	put_str(o, N_PROFILE, or_empty(m->profile));
+	put_u32(o, N_FORCED, m->forced);
+	put_u32(o, N_CRC, 0);	/* the seal, once the blob is complete */
+	o->crc = o->at - 4;
+	begin_node(o, "host", 4);
+	put_str(o, N_RELEASE, h->kernel_release);
+	put_str(o, N_BOOT_ID, h->boot_id);
+	put_str(o, N_MACHINE_ID, h->machine_id);
+	pcilu_put_be32(t, (uint32_t)(h->time >> 32));
+	pcilu_put_be32(t + 4, (uint32_t)h->time);
+	put_head(o, N_TIME, 8);
+	put_bytes(o, t, 8);
+	put_str(o, N_SOURCE, pcilu_host_source_name(h->source));
+	put_str(o, N_IOMMU, iommu_word(h));
+	put_str(o, N_PCI_LU, klu_word(h));
+	put_cell(o, PCILU_FDT_END_NODE);
+	begin_node(o, "devices", 7);
+	for (size_t i = 0; i < m->count; i++)
+		put_node(o, &m->nodes[i]);
+	put_cell(o, PCILU_FDT_END_NODE);
+	put_cell(o, PCILU_FDT_END_NODE);
+	put_cell(o, PCILU_FDT_END);
+}
+
+static void put_header(uint8_t *b, size_t st_size, size_t str_size)
+{
+	memset(b, 0, STRUCT_OFF);
+	pcilu_put_be32(b + PCILU_FDTH_MAGIC, PCILU_FDT_MAGIC);
+	pcilu_put_be32(b + PCILU_FDTH_TOTALSIZE, (uint32_t)(STRUCT_OFF + st_size + str_size));
+	pcilu_put_be32(b + PCILU_FDTH_OFF_STRUCT, STRUCT_OFF);
+	pcilu_put_be32(b + PCILU_FDTH_OFF_STRINGS, (uint32_t)(STRUCT_OFF + st_size));
+	pcilu_put_be32(b + PCILU_FDTH_OFF_RSVMAP, RSVMAP_OFF);
+	pcilu_put_be32(b + PCILU_FDTH_VERSION, PCILU_FDT_VERSION);
+	pcilu_put_be32(b + PCILU_FDTH_LAST_COMP, PCILU_FDT_LAST_COMP);
+	pcilu_put_be32(b + PCILU_FDTH_SIZE_STRINGS, (uint32_t)str_size);
+	pcilu_put_be32(b + PCILU_FDTH_SIZE_STRUCT, (uint32_t)st_size);
 }
 
 int pcilu_manifest_encode(const struct pcilu_manifest *m, void **buf, size_t *len)
 {
-	size_t cap = 4096 + m->count * 512;
+	size_t st = struct_size(m);
+	struct out o;
 
 	*buf = NULL;
 	*len = 0;
-	for (;;) {
-		void *fdt = malloc(cap);
-		int r;
-
-		if (!fdt)
-			return -ENOMEM;
-		r = fdt_create_with_flags(fdt, (int)cap, FDT_CREATE_FLAG_NO_NAME_DEDUP);
-		r = r ?: put_tree(fdt, m);
-		r = r ?: share_names(fdt);
-		r = r ?: seal(fdt);
-		if (!r) {
-			*buf = fdt;
-			*len = fdt_totalsize(fdt);
-			return 0;
-		}
-		free(fdt);
-		if (r != -FDT_ERR_NOSPACE || cap >= PCILU_MANIFEST_MAX_SIZE)
-			return r == -FDT_ERR_NOSPACE ? -E2BIG : -EINVAL;
-		cap *= 2;
+	if (!st)
+		return -EINVAL;
+	/* A larger blob could not be read back: pcilu_manifest_decode() refuses it. */
+	if (STRUCT_OFF + st + STRINGS_MAX > PCILU_MANIFEST_MAX_SIZE)
+		return -E2BIG;
+	memset(o.nameoff, 0xff, sizeof(o.nameoff));
+	o.nstr = 0;
+	o.b = malloc(STRUCT_OFF + st + STRINGS_MAX);
+	if (!o.b)
+		return -ENOMEM;
+	o.at = STRUCT_OFF;
+	o.end = STRUCT_OFF + st;
+	put_tree(&o, m);
+	/* struct_size() counts each node name at its longest, so the block is at most that. */
+	if (o.at > o.end) {
+		free(o.b);
+		return -EINVAL;
 	}
+	st = o.at - STRUCT_OFF;
+	memcpy(o.b + o.at, o.str, o.nstr);
+	put_header(o.b, st, o.nstr);
+	*len = STRUCT_OFF + st + o.nstr;
+	pcilu_manifest_seal(o.b, *len, o.crc);
+	*buf = o.b;
+	return 0;
 }
 
 int pcilu_manifest_write_file(const char *path, const void *buf, size_t len, struct pcilu_diag *d)
