@@ -8,6 +8,7 @@
 #include "liveupdate_int.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,53 +95,63 @@ static uint8_t first_reason(const struct pcilu_lu_verdict *v, uint8_t sev)
 	return 0;
 }
 
-static bool in_set(const struct pcilu_preserve_set *s, int32_t dev)
+/* The members of @nd's group that the set leaves behind, each a conflict. */
+static int partial_group(struct pcilu_lu_check *c, struct pcilu_lu_preserve *pr,
+			 const struct pcilu_preserve_node *nd, bool strict, const uint8_t *in_set)
 {
-	for (size_t i = 0; i < s->count; i++)
-		if (s->nodes[i].dev == dev)
-			return true;
-	return false;
+	const struct pcilu_group *g;
+
+	if (nd->role != PCILU_LU_ENDPOINT)
+		return 0;
+	g = pcilu_iommu_group(c->r, pcilu_iommu_group_of(c->r, nd->dev));
+	for (size_t m = 0; g && m < g->nmembers; m++) {
+		struct pcilu_lu_reason t = { .rule = PCILU_LUR_PARTIAL_GROUP, .why = PCILU_LUW_PARTIAL,
+					     .profile = (uint8_t)pr->profile, .card = nd->dev,
+					     .dev = nd->dev, .other = g->members[m] };
+		bool unknown;
+		int ret;
+
+		if (in_set[g->members[m]])
+			continue;
+		/* A group resting on unread bytes may be smaller: the conflict is undecided. */
+		unknown = strict && (g->flags & PCILU_RF_UNKNOWN);
+		t.sev = unknown ? PCILU_LUS_UNDECIDED : strict ? PCILU_LUS_REFUSE : PCILU_LUS_CAVEAT;
+		t.err = strict && !unknown ? -EINVAL : 0;
+		t.flags = g->flags;
+		t.basis = pcilu_lu_rule_basis(pr->profile, PCILU_LUR_PARTIAL_GROUP);
+		ret = pcilu_lu_reason_add(&pr->conflicts, &pr->nconflicts, &t);
+		if (ret)
+			return ret;
+		if (unknown)
+			pr->state = worse(pr->state, PCILU_LU_UNDECIDED);
+		else if (strict)
+			pr->ok = false;
+	}
+	return 0;
 }
 
-/* Preserving one member of a multi-device group but not another. */
+/*
+ * Preserving one member of a multi-device group but not another. Which
+ * devices the set holds is a byte per device, not a scan of the set for
+ * every group member (quadratic in the devices preserved).
+ */
 static int partial_groups(struct pcilu_lu_check *c, struct pcilu_lu_preserve *pr)
 {
 	bool strict = pr->profile != PCILU_LU_NEXT;
+	uint8_t *in_set;
+	int ret = 0;
 
 	if (!c->iommu_on)
 		return 0;
-	for (size_t i = 0; i < pr->set.count; i++) {
-		const struct pcilu_preserve_node *nd = &pr->set.nodes[i];
-		const struct pcilu_group *g;
-
-		if (nd->role != PCILU_LU_ENDPOINT)
-			continue;
-		g = pcilu_iommu_group(c->r, pcilu_iommu_group_of(c->r, nd->dev));
-		for (size_t m = 0; g && m < g->nmembers; m++) {
-			struct pcilu_lu_reason t = { .rule = PCILU_LUR_PARTIAL_GROUP, .why = PCILU_LUW_PARTIAL,
-						     .profile = (uint8_t)pr->profile, .card = nd->dev,
-						     .dev = nd->dev, .other = g->members[m] };
-			bool unknown;
-			int ret;
-
-			if (in_set(&pr->set, g->members[m]))
-				continue;
-			/* A group resting on unread bytes may be smaller: the conflict is undecided. */
-			unknown = strict && (g->flags & PCILU_RF_UNKNOWN);
-			t.sev = unknown ? PCILU_LUS_UNDECIDED : strict ? PCILU_LUS_REFUSE : PCILU_LUS_CAVEAT;
-			t.err = strict && !unknown ? -EINVAL : 0;
-			t.flags = g->flags;
-			t.basis = pcilu_lu_rule_basis(pr->profile, PCILU_LUR_PARTIAL_GROUP);
-			ret = pcilu_lu_reason_add(&pr->conflicts, &pr->nconflicts, &t);
-			if (ret)
-				return ret;
-			if (unknown)
-				pr->state = worse(pr->state, PCILU_LU_UNDECIDED);
-			else if (strict)
-				pr->ok = false;
-		}
-	}
-	return 0;
+	in_set = calloc(c->t->ndevs ? c->t->ndevs : 1, 1);
+	if (!in_set)
+		return -ENOMEM;
+	for (size_t i = 0; i < pr->set.count; i++)
+		in_set[pr->set.nodes[i].dev] = 1;
+	for (size_t i = 0; !ret && i < pr->set.count; i++)
+		ret = partial_group(c, pr, &pr->set.nodes[i], strict, in_set);
+	free(in_set);
+	return ret;
 }
 
 static int preserve_seq(struct pcilu_lu_check *c, unsigned p, const int32_t *devs, size_t n,
@@ -223,15 +234,59 @@ static int run(struct pcilu_lu_check *c, struct pcilu_lu_ctx *x, const int32_t *
 }
 
 /*
- * The context the rules decide with, kept by the check for the words of its
- * reasons: the groups a reboot with the IOMMU on would give, the source's
- * own kernel groups, what the command line already has.
+ * The groups after a reboot with an IOMMU on, which only the words of some
+ * reasons and slots name: computed the first time they are asked for, under
+ * a lock, since words are made from a const check (a second groups
+ * computation in every preflight, most of which word nothing).
  */
-static int ctx_build(struct pcilu_lu_check *c, const struct pcilu_policy *p, struct pcilu_diag *d)
+struct pcilu_lu_lazy {
+	pthread_mutex_t lock;
+	struct pcilu_policy on;	/* shallow: shares p's strings (the caller keeps p while r lives), never freed */
+	struct pcilu_iommu *r_on;
+	bool tried;
+};
+
+const struct pcilu_iommu *pcilu_lu_ctx_r_on(const struct pcilu_lu_ctx *c)
+{
+	struct pcilu_lu_lazy *z = c->lazy;
+	const struct pcilu_iommu *r;
+	struct pcilu_diag quiet;
+
+	if (c->r_on || !z)
+		return c->r_on;
+	pthread_mutex_lock(&z->lock);
+	if (!z->tried) {
+		/* Its only failure is -ENOMEM, which the words report: no message of its own. */
+		pcilu_diag_init(&quiet);
+		if (pcilu_iommu_compute(c->t, &z->on, &z->r_on, &quiet))
+			z->r_on = NULL;
+		pcilu_diag_free(&quiet);
+		z->tried = true;
+	}
+	r = z->r_on;
+	pthread_mutex_unlock(&z->lock);
+	return r;
+}
+
+static void lazy_free(struct pcilu_lu_lazy *z)
+{
+	if (!z)
+		return;
+	pthread_mutex_destroy(&z->lock);
+	pcilu_iommu_free(z->r_on);
+	free(z);
+}
+
+/*
+ * The context the rules decide with, kept by the check for the words of its
+ * reasons: what a reboot with the IOMMU on would give (when asked), the
+ * source's own kernel groups, what the command line already has.
+ */
+static int ctx_build(struct pcilu_lu_check *c, const struct pcilu_policy *p)
 {
 	struct pcilu_lu_ctx *x = calloc(1, sizeof(*x));
 	const struct pcilu_topology *t = c->t;
-	int ret;
+	int ret = 0;
 
 	if (!x)
 		return -ENOMEM;
@@ -240,13 +295,17 @@ static int ctx_build(struct pcilu_lu_check *c, const struct pcilu_policy *p, str
 				    .platform_vendor = pcilu_platform_vendor(t), .cmd_iommu_off = p->iommu_off,
 				    .cmd_intel_off = p->intel_off, .cmd_amd_off = p->amd_off,
 				    .cmd_intel_on = p->intel_on };
+	x->lazy = calloc(1, sizeof(*x->lazy));
+	if (!x->lazy || pthread_mutex_init(&x->lazy->lock, NULL)) {
+		free(x->lazy);
+		x->lazy = NULL;
+		return -ENOMEM;
+	}
 	/* What Linux 7.2 would do after a reboot with an IOMMU: names the remedy. */
-	x->own_on = *p;	/* shallow: shares p's strings (the caller keeps p while r lives), never freed */
-	x->own_on.acs = PCILU_ACS_LINUX;
-	x->own_on.iommu = PCILU_ON;
-	ret = pcilu_iommu_compute(t, &x->own_on, &x->own_r_on, d);
-	x->r_on = x->own_r_on;
-	if (!ret && t->has_kernel_groups) {
+	x->lazy->on = *p;
+	x->lazy->on.acs = PCILU_ACS_LINUX;
+	x->lazy->on.iommu = PCILU_ON;
+	if (t->has_kernel_groups) {
 		ret = pcilu_lu_gindex_build(t, NULL, true, &x->own_kx);
 		x->kx = x->own_kx.e ? &x->own_kx : NULL;
 	}
@@ -277,7 +336,7 @@ int pcilu_lu_check_run(const struct pcilu_iommu *r, const struct pcilu_policy *p
 	c->capture_off = c->iommu_on && pcilu_policy_capture_iommu_off(p, t, &c->capture_from);
 	c->profiles = profiles & PCILU_LU_ALL_PROFILES;
 	pcilu_lu_kernel_probe(t, NULL, &c->kernel);
-	ret = ctx_build(c, p, d);
+	ret = ctx_build(c, p);
 	if (!ret && !n)
 		ret = all_endpoints(t, &all, &n);
 	if (!ret)
@@ -308,7 +367,7 @@ void pcilu_lu_check_free(struct pcilu_lu_check *c)
 	}
 	if (c->ctx) {
 		pcilu_lu_gindex_free(&c->ctx->own_kx);
-		pcilu_iommu_free(c->ctx->own_r_on);
+		lazy_free(c->ctx->lazy);
 		free(c->ctx);
 	}
 	free(c);

@@ -72,7 +72,12 @@ int pcilu_lu_acs_path_ok(const struct pcilu_iommu *r, int32_t up, int32_t *fail,
 struct pcilu_lu_ctx {
 	const struct pcilu_topology *t;
 	const struct pcilu_iommu *r;	/* the groups under the caller's policy */
-	const struct pcilu_iommu *r_on;	/* Linux 7.2 with an IOMMU on (what a reboot would give) */
+	/*
+	 * Linux 7.2 with an IOMMU on (what a reboot would give): only words use
+	 * it, so a check computes it when they first ask (pcilu_lu_ctx_r_on()),
+	 * not for every preflight whose reasons are never worded. NULL then.
+	 */
+	const struct pcilu_iommu *r_on;
 	const struct pcilu_lu_gindex *kx;	/* the source's own kernel groups, NULL when it has none */
 	bool iommu_on;
 	uint8_t iommu_from;		/* enum pcilu_fact_origin */
@@ -81,11 +86,13 @@ struct pcilu_lu_ctx {
 	bool cmd_iommu_off, cmd_intel_off, cmd_amd_off, cmd_intel_on;
 	const struct pcilu_lu_slot *slots;
 	size_t nslots;
-	/* What a check's context owns (check.c); own_r_on keeps a pointer to own_on. */
-	struct pcilu_policy own_on;
-	struct pcilu_iommu *own_r_on;
+	/* What a check's context owns (check.c): the groups r_on when computed, the kernel groups. */
+	struct pcilu_lu_lazy *lazy;
 	struct pcilu_lu_gindex own_kx;
 };
+
+/* c->r_on, or the check's own, computed on the first call (thread-safe); NULL on -ENOMEM. */
+const struct pcilu_iommu *pcilu_lu_ctx_r_on(const struct pcilu_lu_ctx *c);
 
 /* The bridges above @dev (nearest first); *root says whether a root bus was reached. */
 size_t pcilu_lu_path(const struct pcilu_topology *t, int32_t dev, int32_t *path, size_t max, bool *root);

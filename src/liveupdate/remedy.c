@@ -141,14 +141,17 @@ char *pcilu_lu_move_remedy(const struct pcilu_lu_ctx *c, const char *lead, unsig
 static char *ctrl_missing_remedy(const struct pcilu_lu_ctx *c, int32_t bridge, const struct pcilu_acs_eval *e)
 {
 	const struct pcilu_dev *d = &c->t->devs[bridge];
+	const struct pcilu_iommu *on = c->iommu_on ? pcilu_lu_ctx_r_on(c) : NULL;
 	struct pcilu_buf b = { 0 };
 	char bdf[24], fl[64], fix[512];
 
+	if (c->iommu_on && !on)
+		return NULL;
 	pcilu_buf_printf(&b, "ACS is capable but disabled on %s: ", pcilu_bdf(d, bdf, sizeof(bdf)));
 	if (!c->iommu_on)
 		pcilu_buf_printf(&b, "no IOMMU is on, so Linux does not enable it; %s",
 				 pcilu_lu_iommu_fix(c, fix, sizeof(fix)));
-	else if (pcilu_acs_enabled(c->r_on, bridge, PCILU_REQ_ACS_FLAGS).enabled)
+	else if (pcilu_acs_enabled(on, bridge, PCILU_REQ_ACS_FLAGS).enabled)
 		pcilu_buf_printf(&b, "Linux 7.2 enables it at boot when an IOMMU is on, so these values come "
 				 "from a boot with the IOMMU off or were cleared since (setpci, a device reset, "
 				 "hot-plug); %s", pcilu_lu_iommu_fix(c, fix, sizeof(fix)));

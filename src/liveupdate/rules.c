@@ -326,7 +326,11 @@ static int rule_no_group(struct ev *e)
 
 	if (!e->c->iommu_on)
 		return refuse(e, PCILU_LUR_NO_GROUP, PCILU_LUW_NO_IOMMU, e->dev, PCILU_NONE, 0, 0);
-	switch (pcilu_iommu_untranslated(e->c->r_on, e->dev)) {
+	/*
+	 * With the IOMMU on, r's coverage is r_on's: it rests on the topology, the
+	 * firmware table and intel_iommu=igfx_off, never on ACS (coverage.c).
+	 */
+	switch (pcilu_iommu_untranslated(e->c->r, e->dev)) {
 	case 0:
 		return 0;
 	case PCILU_UNTR_IOMMU_FN:

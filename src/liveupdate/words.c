@@ -87,7 +87,8 @@ static void say_no_iommu(struct words *w)
 {
 	const struct pcilu_lu_ctx *c = w->c;
 	int32_t card = w->r->card, up = pcilu_upstream_bridge(c->t, card);
-	const struct pcilu_group *grp = pcilu_iommu_group(c->r_on, pcilu_iommu_group_of(c->r_on, card));
+	const struct pcilu_iommu *on;
+	const struct pcilu_group *grp;
 	const char *after = "with it on, Linux 7.2 would give this device an immutable singleton group";
 	char rem[768], fix[512];
 	int32_t fail = PCILU_NONE;
@@ -99,8 +100,14 @@ static void say_no_iommu(struct words *w)
 			 "level only, with no IOMMU state)");
 	if (!w->want_remedy)
 		return;
+	on = pcilu_lu_ctx_r_on(c);
+	if (!on) {
+		w->oom = true;
+		return;
+	}
+	grp = pcilu_iommu_group(on, pcilu_iommu_group_of(on, card));
 	if ((grp && grp->nmembers > 1) ||
-	    (up != PCILU_NONE && !pcilu_acs_path_enabled(c->r_on, up, PCILU_REQ_ACS_FLAGS, &fail, NULL)))
+	    (up != PCILU_NONE && !pcilu_acs_path_enabled(on, up, PCILU_REQ_ACS_FLAGS, &fail, NULL)))
 		after = "even with it on, this device would not be alone in an ACS-isolated group (see "
 			"`pcilu groups --iommu on --acs linux`)";
 	snprintf(rem, sizeof(rem), "%s (%s)", pcilu_lu_iommu_fix(c, fix, sizeof(fix)), after);
