@@ -191,7 +191,7 @@ int pcilu_manifest_build(const struct pcilu_topology *t, const struct pcilu_pres
 	m->nodes = calloc(set->count ? set->count : 1, sizeof(*m->nodes));
 	if (!m->pcilu_version || !m->profile || !m->nodes)
 		return -ENOMEM;
-	ret = pcilu_lu_gindex_build(t, io ? io->group : NULL, false, &gx[0]);
+	ret = pcilu_lu_gindex_of(t, io, &gx[0]);
 	if (ret)
 		return ret;
 	ret = pcilu_lu_gindex_build(t, NULL, true, &gx[1]);

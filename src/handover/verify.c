@@ -111,16 +111,16 @@ static int check_node(struct pcilu_verify *v, const struct pcilu_manifest *m,
 	char a[24], was[48], now[48];
 	int ret = 0;
 
-	pcilu_lu_addr_fmt(n->addr, a, sizeof(a));
+	/* The address is written out only for a drift: most nodes have none. */
 	if (!p)
 		return pcilu_verify_add(v, PCILU_DRIFT_MISSING, n->addr,
 					pcilu_verify_find_cause(v, m, n, PCILU_DRIFT_BIT(PCILU_DRIFT_BUS_NUMBERS), false),
-					"%s (%04x:%04x, %s) is missing: no device at that address", a,
+					"%s (%04x:%04x, %s) is missing: no device at that address", pcilu_lu_addr_fmt(n->addr, a, sizeof(a)),
 					n->vendor, n->device, pcilu_lu_role_name(n->role));
 	if (!same_ids(n, p))
 		return pcilu_verify_add(v, PCILU_DRIFT_IDS, n->addr, -1,
 					"%s is now %04x:%04x subsystem %04x:%04x class %06x rev %02x, "
-					"was %04x:%04x subsystem %04x:%04x class %06x rev %02x", a,
+					"was %04x:%04x subsystem %04x:%04x class %06x rev %02x", pcilu_lu_addr_fmt(n->addr, a, sizeof(a)),
 					p->vendor, p->device, p->subsys_vendor, p->subsys_device, p->class,
 					p->revision, n->vendor, n->device, n->subsys_vendor, n->subsys_device,
 					n->class, n->revision);
@@ -129,20 +129,20 @@ static int check_node(struct pcilu_verify *v, const struct pcilu_manifest *m,
 		ret = pcilu_verify_add(v, PCILU_DRIFT_BUS_NUMBERS, n->addr, -1,
 				       "bus numbers of bridge %s changed from %02x/%02x/%02x to %02x/%02x/%02x "
 				       "(primary/secondary/subordinate): the new kernel did not preserve them",
-				       a, n->primary, n->secondary, n->subordinate, p->primary, p->secondary,
+				       pcilu_lu_addr_fmt(n->addr, a, sizeof(a)), n->primary, n->secondary, n->subordinate, p->primary, p->secondary,
 				       p->subordinate) ?:
 		      set_values(v, (uint32_t)n->primary << 16 | n->secondary << 8 | n->subordinate,
 				 (uint32_t)p->primary << 16 | p->secondary << 8 | p->subordinate);
 	if (!ret && n->has_acs && (!p->acs_pos || p->acs_ctrl != n->acs_ctrl))
 		ret = pcilu_verify_add(v, PCILU_DRIFT_ACS_CTRL, n->addr, -1,
 				       "ACS control of %s changed from %s to %s: the new kernel did not inherit it",
-				       a, pcilu_acs_flags_str(n->acs_ctrl, was, sizeof(was)),
+				       pcilu_lu_addr_fmt(n->addr, a, sizeof(a)), pcilu_acs_flags_str(n->acs_ctrl, was, sizeof(was)),
 				       p->acs_pos ? pcilu_acs_flags_str(p->acs_ctrl, now, sizeof(now)) : "no ACS capability") ?:
 		      set_values(v, n->acs_ctrl, p->acs_pos ? p->acs_ctrl : 0);
 	if (!ret && n->ari_fwd != p->ari_fwd)
 		ret = pcilu_verify_add(v, PCILU_DRIFT_ARI, n->addr, -1,
 				       "ARI Forwarding Enable of %s changed from %s to %s: the new kernel did not adopt it",
-				       a, n->ari_fwd ? "on" : "off", p->ari_fwd ? "on" : "off") ?:
+				       pcilu_lu_addr_fmt(n->addr, a, sizeof(a)), n->ari_fwd ? "on" : "off", p->ari_fwd ? "on" : "off") ?:
 		      set_values(v, n->ari_fwd, p->ari_fwd);
 	return ret;
 }
@@ -199,13 +199,21 @@ static uint64_t *bus_keys(const struct pcilu_manifest *m, const struct pcilu_top
 	return k;
 }
 
-/* The index stored with @key's (segment, bus) in @k, or -1. */
+/* The index stored with @key's (segment, bus) in @k, or -1. Searched inline: once per bus of every path. */
 static long key_find(const uint64_t *k, size_t n, uint64_t seg_bus)
 {
 	uint64_t want = seg_bus << 32;
-	size_t at = pcilu_lower_bound(&want, k, n, sizeof(*k), cmp_key);
+	size_t lo = 0, hi = n;
 
-	return at < n && k[at] >> 32 == seg_bus ? (long)(uint32_t)k[at] : -1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (k[mid] < want)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && k[lo] >> 32 == seg_bus ? (long)(uint32_t)k[lo] : -1;
 }
 
 /*
@@ -264,7 +272,7 @@ int pcilu_verify_manifest(const struct pcilu_manifest *m, const struct pcilu_top
 	memset(v, 0, sizeof(*v));
 	ret = ret ?: check_recorded_path(m, t, d);
 	/* Group members come from an index built once (gx[0] computed, gx[1] the kernel's). */
-	ret = ret ?: pcilu_lu_gindex_build(t, io->group, false, &gx[0]);
+	ret = ret ?: pcilu_lu_gindex_of(t, io, &gx[0]);
 	ret = ret ?: pcilu_lu_gindex_build(t, NULL, true, &gx[1]);
 	/* Registers first, so the isolation checks below can name them as causes. */
 	for (size_t i = 0; !ret && i < m->count; i++) {

@@ -35,13 +35,13 @@ static int report_joins(struct pcilu_verify *v, const struct pcilu_manifest *m,
 	char a[24], o[24];
 	int ret = 0;
 
-	pcilu_lu_addr_fmt(n->addr, a, sizeof(a));
 	for (size_t i = 0; !ret && i < ncur; i++) {
 		long cause;
 
 		if (listed(ref, nref, cur[i]))
 			continue;
 		(*joined)++;
+		pcilu_lu_addr_fmt(n->addr, a, sizeof(a));
 		pcilu_lu_addr_fmt(cur[i], o, sizeof(o));
 		cause = kernel ? same_join(v, n->addr, cur[i]) : -1;
 		if (cause < 0)
@@ -68,12 +68,12 @@ static int computed(struct pcilu_verify *v, const struct pcilu_manifest *m,
 	char a[24];
 	int ret;
 
-	pcilu_lu_addr_fmt(n->addr, a, sizeof(a));
 	if (!io->group)
 		return 0;
 	if (!n->group_known) {
 		pcilu_diag_add(d, PCILU_NOTE, NULL, 0, -1,
-			       "%s: the manifest has no IOMMU group for it; membership not compared", a);
+			       "%s: the manifest has no IOMMU group for it; membership not compared",
+			       pcilu_lu_addr_fmt(n->addr, a, sizeof(a)));
 		return 0;
 	}
 	ret = pcilu_lu_group_members(t, &gx[0], dev, &cur, &ncur);
@@ -82,9 +82,11 @@ static int computed(struct pcilu_verify *v, const struct pcilu_manifest *m,
 	ret = report_joins(v, m, n, n->group, n->ngroup, cur, ncur, false, 0, &joined);
 	if (!ret && n->role == PCILU_LU_ENDPOINT && ncur > 1 && !joined)
 		pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1,
-			       "%s is not alone in its IOMMU group, as it was not when the plan was made", a);
+			       "%s is not alone in its IOMMU group, as it was not when the plan was made",
+			       pcilu_lu_addr_fmt(n->addr, a, sizeof(a)));
 	if (!ret && ncur == 0)
-		pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1, "%s has no IOMMU group now", a);
+		pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1, "%s has no IOMMU group now",
+			       pcilu_lu_addr_fmt(n->addr, a, sizeof(a)));
 	free(cur);
 	return ret;
 }

@@ -104,6 +104,23 @@ int pcilu_lu_gindex_build(const struct pcilu_topology *t, const int32_t *group, 
 	return 0;
 }
 
+/*
+ * A pcilu_lu_iommu filled by pcilu_lu_iommu_compute() or _use() numbers its
+ * groups as its results do, whose groups list their members in device order
+ * (group.c): the index a sort would build, there already. Groups of the
+ * caller's own (no results of the struct's own) are sorted.
+ */
+int pcilu_lu_gindex_of(const struct pcilu_topology *t, const struct pcilu_lu_iommu *io,
+		       struct pcilu_lu_gindex *x)
+{
+	if (!io || !io->own || !io->r || io->group != io->own->group)
+		return pcilu_lu_gindex_build(t, io ? io->group : NULL, false, x);
+	memset(x, 0, sizeof(*x));
+	x->group = io->group;
+	x->r = io->r;
+	return 0;
+}
+
 void pcilu_lu_gindex_free(struct pcilu_lu_gindex *x)
 {
 	free(x->e);
@@ -134,34 +151,60 @@ static size_t group_range(const struct pcilu_topology *t, const struct pcilu_lu_
 	return count;
 }
 
+/* The members of @dev's group in @x, in device order: sorted entries, or a group's own list. */
+struct span {
+	const struct pcilu_lu_gentry *e;
+	const int32_t *m;
+	size_t n;
+};
+
+static struct span members_of(const struct pcilu_topology *t, const struct pcilu_lu_gindex *x, int32_t dev)
+{
+	const struct pcilu_group *g;
+	size_t lo = 0;
+
+	if (!x->r) {
+		size_t n = group_range(t, x, dev, &lo);
+
+		return (struct span){ .e = x->e + lo, .n = n };
+	}
+	g = pcilu_iommu_group(x->r, x->group[dev]);
+	return g ? (struct span){ .m = g->members, .n = g->nmembers } : (struct span){ .n = 0 };
+}
+
+static int32_t span_at(struct span s, size_t k)
+{
+	return s.m ? s.m[k] : s.e[k].dev;
+}
+
 int pcilu_lu_group_members(const struct pcilu_topology *t, const struct pcilu_lu_gindex *x,
 			   int32_t dev, struct pcilu_lu_addr **out, size_t *n)
 {
-	size_t lo, count = group_range(t, x, dev, &lo);
+	struct span s = members_of(t, x, dev);
 
 	*out = NULL;
 	*n = 0;
-	if (!count)
+	if (!s.n)
 		return 0;
-	*out = malloc(count * sizeof(**out));
+	*out = malloc(s.n * sizeof(**out));
 	if (!*out)
 		return -ENOMEM;
-	for (size_t k = 0; k < count; k++)
-		(*out)[k] = pcilu_lu_addr_of(&t->devs[x->e[lo + k].dev]);
-	*n = count;
+	for (size_t k = 0; k < s.n; k++)
+		(*out)[k] = pcilu_lu_addr_of(&t->devs[span_at(s, k)]);
+	*n = s.n;
 	return 0;
 }
 
 size_t pcilu_lu_group_count(const struct pcilu_topology *t, const struct pcilu_lu_gindex *x,
 			    int32_t dev, int32_t *other)
 {
-	size_t lo, count = group_range(t, x, dev, &lo);
+	struct span s = members_of(t, x, dev);
 
 	*other = PCILU_NONE;
-	for (size_t k = 0; k < count && *other == PCILU_NONE; k++)
-		if (x->e[lo + k].dev != dev)
-			*other = x->e[lo + k].dev;
-	return count;
+	for (size_t k = 0; k < s.n && *other == PCILU_NONE; k++)
+		if (span_at(s, k) != dev)
+			*other = span_at(s, k);
+	return s.n;
 }
 
 int pcilu_lu_acs_path_ok(const struct pcilu_iommu *r, int32_t up, int32_t *fail, struct pcilu_acs_eval *e,

@@ -34,10 +34,15 @@ struct pcilu_lu_gindex {
 	size_t n;
 	const int32_t *group;
 	bool kernel;
+	/* Groups taken from these results: their member lists are the index, nothing sorted. */
+	const struct pcilu_iommu *r;
 };
 
 int pcilu_lu_gindex_build(const struct pcilu_topology *t, const int32_t *group, bool kernel,
 			  struct pcilu_lu_gindex *x);
+/* The index of @io's computed groups (none when @io is NULL): @io's own results' lists when it has them. */
+int pcilu_lu_gindex_of(const struct pcilu_topology *t, const struct pcilu_lu_iommu *io,
+		       struct pcilu_lu_gindex *x);
 void pcilu_lu_gindex_free(struct pcilu_lu_gindex *x);
 
 /*
