@@ -20,11 +20,15 @@ int pcilu_verify_add(struct pcilu_verify *v, enum pcilu_drift_kind kind, struct 
 #define PCILU_CONFIG_DRIFTS (PCILU_DRIFT_BIT(PCILU_DRIFT_MISSING) | PCILU_DRIFT_BIT(PCILU_DRIFT_IDS) | \
 			     PCILU_DRIFT_BIT(PCILU_DRIFT_BUS_NUMBERS) | PCILU_DRIFT_BIT(PCILU_DRIFT_ACS_CTRL) | \
 			     PCILU_DRIFT_BIT(PCILU_DRIFT_ARI))
+/* verify_cause.c: which drift explains another, answered from an index built on the first question. */
+struct pcilu_verify_causes;
+int pcilu_verify_causes_new(const struct pcilu_manifest *m, struct pcilu_verify_causes **out);
+void pcilu_verify_causes_free(struct pcilu_verify_causes *cx);
 /* Index of the first primary drift of a kind in @mask on @n (if @self) or a preserved bridge above it; -1. */
-long pcilu_verify_find_cause(const struct pcilu_verify *v, const struct pcilu_manifest *m,
+long pcilu_verify_find_cause(struct pcilu_verify_causes *cx, const struct pcilu_verify *v,
 			     const struct pcilu_manifest_node *n, unsigned mask, bool self);
 /* Group checks of one present node (verify_group.c). */
-int pcilu_verify_groups(struct pcilu_verify *v, const struct pcilu_manifest *m,
+int pcilu_verify_groups(struct pcilu_verify *v, struct pcilu_verify_causes *cx,
 			const struct pcilu_manifest_node *n, const struct pcilu_topology *t,
 			const struct pcilu_lu_iommu *io, const struct pcilu_lu_gindex *gx,
 			int32_t dev, struct pcilu_diag *d);

@@ -65,32 +65,6 @@ void pcilu_verify_free(struct pcilu_verify *v)
 	memset(v, 0, sizeof(*v));
 }
 
-/* Manifest bridge @b sits above node @n: same segment and @n's bus in its range. */
-static bool bridge_above(const struct pcilu_manifest_node *b, const struct pcilu_manifest_node *n)
-{
-	return b->role == PCILU_LU_BRIDGE && b->addr.seg == n->addr.seg &&
-	       (n->addr.bdf >> 8) >= b->secondary && (n->addr.bdf >> 8) <= b->subordinate;
-}
-
-/* The first drift of a kind in @mask on @n itself (if @self) or on a preserved bridge above it. */
-long pcilu_verify_find_cause(const struct pcilu_verify *v, const struct pcilu_manifest *m,
-		       const struct pcilu_manifest_node *n, unsigned mask, bool self)
-{
-	for (size_t i = 0; i < v->count; i++) {
-		const struct pcilu_drift *dr = &v->drifts[i];
-
-		if (!(mask & (1u << dr->kind)) || dr->cause >= 0)
-			continue;
-		if (self && pcilu_lu_addr_eq(dr->addr, n->addr))
-			return (long)i;
-		for (size_t k = 0; k < m->count; k++)
-			if (pcilu_lu_addr_eq(m->nodes[k].addr, dr->addr) && bridge_above(&m->nodes[k], n))
-				return (long)i;
-	}
-	return -1;
-}
-
-
 static bool same_ids(const struct pcilu_manifest_node *n, const struct pcilu_dev *p)
 {
 	return n->vendor == p->vendor && n->device == p->device && n->subsys_vendor == p->subsys_vendor &&
@@ -105,7 +79,7 @@ static int set_values(struct pcilu_verify *v, uint32_t expected, uint32_t actual
 }
 
 /* Identity and registers of one node, as found at its address (@p NULL: nothing there). */
-static int check_node(struct pcilu_verify *v, const struct pcilu_manifest *m,
+static int check_node(struct pcilu_verify *v, struct pcilu_verify_causes *cx,
 		      const struct pcilu_manifest_node *n, const struct pcilu_dev *p)
 {
 	char a[24], was[48], now[48];
@@ -114,7 +88,7 @@ static int check_node(struct pcilu_verify *v, const struct pcilu_manifest *m,
 	/* The address is written out only for a drift: most nodes have none. */
 	if (!p)
 		return pcilu_verify_add(v, PCILU_DRIFT_MISSING, n->addr,
-					pcilu_verify_find_cause(v, m, n, PCILU_DRIFT_BIT(PCILU_DRIFT_BUS_NUMBERS), false),
+					pcilu_verify_find_cause(cx, v, n, PCILU_DRIFT_BIT(PCILU_DRIFT_BUS_NUMBERS), false),
 					"%s (%04x:%04x, %s) is missing: no device at that address", pcilu_lu_addr_fmt(n->addr, a, sizeof(a)),
 					n->vendor, n->device, pcilu_lu_role_name(n->role));
 	if (!same_ids(n, p))
@@ -147,7 +121,7 @@ static int check_node(struct pcilu_verify *v, const struct pcilu_manifest *m,
 	return ret;
 }
 
-static int check_acs_path(struct pcilu_verify *v, const struct pcilu_manifest *m,
+static int check_acs_path(struct pcilu_verify *v, struct pcilu_verify_causes *cx, const struct pcilu_manifest *m,
 			  const struct pcilu_manifest_node *n, const struct pcilu_topology *t,
 			  const struct pcilu_lu_iommu *io, int32_t dev, struct pcilu_diag *d)
 {
@@ -170,7 +144,7 @@ static int check_acs_path(struct pcilu_verify *v, const struct pcilu_manifest *m
 		return 0;
 	}
 	return pcilu_verify_add(v, PCILU_DRIFT_ACS_PATH, n->addr,
-				pcilu_verify_find_cause(v, m, n, PCILU_CONFIG_DRIFTS, true),
+				pcilu_verify_find_cause(cx, v, n, PCILU_CONFIG_DRIFTS, true),
 				"%s is no longer on a path with ACS SV|RR|CR|UF enabled up to the root (%s)",
 				a, why);
 }
@@ -267,9 +241,11 @@ int pcilu_verify_manifest(const struct pcilu_manifest *m, const struct pcilu_top
 {
 	int32_t *idx = calloc(m->count ? m->count : 1, sizeof(*idx));
 	struct pcilu_lu_gindex gx[2] = { 0 };
+	struct pcilu_verify_causes *cx = NULL;
 	int ret = idx ? 0 : -ENOMEM;
 
 	memset(v, 0, sizeof(*v));
+	ret = ret ?: pcilu_verify_causes_new(m, &cx);
 	ret = ret ?: check_recorded_path(m, t, d);
 	/* Group members come from an index built once (gx[0] computed, gx[1] the kernel's). */
 	ret = ret ?: pcilu_lu_gindex_of(t, io, &gx[0]);
@@ -280,7 +256,7 @@ int pcilu_verify_manifest(const struct pcilu_manifest *m, const struct pcilu_top
 		size_t before = v->count;
 
 		idx[i] = pcilu_lu_find(t, n->addr);
-		ret = check_node(v, m, n, idx[i] == PCILU_NONE ? NULL : &t->devs[idx[i]]);
+		ret = check_node(v, cx, n, idx[i] == PCILU_NONE ? NULL : &t->devs[idx[i]]);
 		if (v->count > before && (v->drifts[before].kind == PCILU_DRIFT_MISSING ||
 					  v->drifts[before].kind == PCILU_DRIFT_IDS))
 			idx[i] = PCILU_NONE;	/* not the same device: nothing more to compare */
@@ -289,15 +265,16 @@ int pcilu_verify_manifest(const struct pcilu_manifest *m, const struct pcilu_top
 		if (idx[i] == PCILU_NONE)
 			continue;
 		if (m->nodes[i].role == PCILU_LU_ENDPOINT)
-			ret = check_acs_path(v, m, &m->nodes[i], t, io, idx[i], d);
+			ret = check_acs_path(v, cx, m, &m->nodes[i], t, io, idx[i], d);
 		if (!ret)
-			ret = pcilu_verify_groups(v, m, &m->nodes[i], t, io, gx, idx[i], d);
+			ret = pcilu_verify_groups(v, cx, &m->nodes[i], t, io, gx, idx[i], d);
 	}
 	if (!ret && !io->group)
 		pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1,
 			       "computed IOMMU groups unavailable: group membership was not checked");
 	pcilu_lu_gindex_free(&gx[0]);
 	pcilu_lu_gindex_free(&gx[1]);
+	pcilu_verify_causes_free(cx);
 	free(idx);
 	if (ret)
 		pcilu_verify_free(v);

@@ -17,20 +17,25 @@ static bool listed(const struct pcilu_lu_addr *list, size_t n, struct pcilu_lu_a
 	return false;
 }
 
-/* The GROUP drift already reported for the same node and joining device, or -1. */
-static long same_join(const struct pcilu_verify *v, struct pcilu_lu_addr node, struct pcilu_lu_addr other)
+/*
+ * The GROUP drift already reported for the same node and joining device, or
+ * -1. The node's GROUP drifts are the ones its computed() check added, from
+ * @from on: only those are searched, not every drift of the verify.
+ */
+static long same_join(const struct pcilu_verify *v, size_t from, struct pcilu_lu_addr node,
+		      struct pcilu_lu_addr other)
 {
-	for (size_t i = 0; i < v->count; i++)
+	for (size_t i = from; i < v->count; i++)
 		if (v->drifts[i].kind == PCILU_DRIFT_GROUP && pcilu_lu_addr_eq(v->drifts[i].addr, node) &&
 		    pcilu_lu_addr_eq(v->drifts[i].other, other))
 			return (long)i;
 	return -1;
 }
 
-static int report_joins(struct pcilu_verify *v, const struct pcilu_manifest *m,
+static int report_joins(struct pcilu_verify *v, struct pcilu_verify_causes *cx,
 			const struct pcilu_manifest_node *n, const struct pcilu_lu_addr *ref, size_t nref,
 			const struct pcilu_lu_addr *cur, size_t ncur, bool kernel, int32_t kgroup,
-			size_t *joined)
+			size_t from, size_t *joined)
 {
 	char a[24], o[24];
 	int ret = 0;
@@ -43,9 +48,9 @@ static int report_joins(struct pcilu_verify *v, const struct pcilu_manifest *m,
 		(*joined)++;
 		pcilu_lu_addr_fmt(n->addr, a, sizeof(a));
 		pcilu_lu_addr_fmt(cur[i], o, sizeof(o));
-		cause = kernel ? same_join(v, n->addr, cur[i]) : -1;
+		cause = kernel ? same_join(v, from, n->addr, cur[i]) : -1;
 		if (cause < 0)
-			cause = pcilu_verify_find_cause(v, m, n, PCILU_CONFIG_DRIFTS, true);
+			cause = pcilu_verify_find_cause(cx, v, n, PCILU_CONFIG_DRIFTS, true);
 		if (kernel)
 			ret = pcilu_verify_add(v, PCILU_DRIFT_KERNEL_GROUP, n->addr, cause,
 					       "%s joined the kernel's IOMMU group %d of %s", o, kgroup, a);
@@ -58,7 +63,7 @@ static int report_joins(struct pcilu_verify *v, const struct pcilu_manifest *m,
 	return ret;
 }
 
-static int computed(struct pcilu_verify *v, const struct pcilu_manifest *m,
+static int computed(struct pcilu_verify *v, struct pcilu_verify_causes *cx,
 		    const struct pcilu_manifest_node *n, const struct pcilu_topology *t,
 		    const struct pcilu_lu_iommu *io, const struct pcilu_lu_gindex *gx, int32_t dev,
 		    struct pcilu_diag *d)
@@ -79,7 +84,7 @@ static int computed(struct pcilu_verify *v, const struct pcilu_manifest *m,
 	ret = pcilu_lu_group_members(t, &gx[0], dev, &cur, &ncur);
 	if (ret)
 		return ret;
-	ret = report_joins(v, m, n, n->group, n->ngroup, cur, ncur, false, 0, &joined);
+	ret = report_joins(v, cx, n, n->group, n->ngroup, cur, ncur, false, 0, 0, &joined);
 	if (!ret && n->role == PCILU_LU_ENDPOINT && ncur > 1 && !joined)
 		pcilu_diag_add(d, PCILU_WARN, NULL, 0, -1,
 			       "%s is not alone in its IOMMU group, as it was not when the plan was made",
@@ -91,9 +96,9 @@ static int computed(struct pcilu_verify *v, const struct pcilu_manifest *m,
 	return ret;
 }
 
-static int kernel(struct pcilu_verify *v, const struct pcilu_manifest *m,
+static int kernel(struct pcilu_verify *v, struct pcilu_verify_causes *cx,
 		  const struct pcilu_manifest_node *n, const struct pcilu_topology *t,
-		  const struct pcilu_lu_gindex *gx, int32_t dev)
+		  const struct pcilu_lu_gindex *gx, int32_t dev, size_t from)
 {
 	const struct pcilu_lu_addr *ref = n->kgroup_known ? n->kgroup : n->group;
 	size_t nref = n->kgroup_known ? n->nkgroup : n->ngroup, joined = 0;
@@ -106,17 +111,18 @@ static int kernel(struct pcilu_verify *v, const struct pcilu_manifest *m,
 	ret = pcilu_lu_group_members(t, &gx[1], dev, &cur, &ncur);
 	if (ret)
 		return ret;
-	ret = report_joins(v, m, n, ref, nref, cur, ncur, true, t->devs[dev].kernel_group, &joined);
+	ret = report_joins(v, cx, n, ref, nref, cur, ncur, true, t->devs[dev].kernel_group, from, &joined);
 	free(cur);
 	return ret;
 }
 
-int pcilu_verify_groups(struct pcilu_verify *v, const struct pcilu_manifest *m,
+int pcilu_verify_groups(struct pcilu_verify *v, struct pcilu_verify_causes *cx,
 			const struct pcilu_manifest_node *n, const struct pcilu_topology *t,
 			const struct pcilu_lu_iommu *io, const struct pcilu_lu_gindex *gx,
 			int32_t dev, struct pcilu_diag *d)
 {
-	int ret = computed(v, m, n, t, io, gx, dev, d);
+	size_t from = v->count;
+	int ret = computed(v, cx, n, t, io, gx, dev, d);
 
-	return ret ?: kernel(v, m, n, t, gx, dev);
+	return ret ?: kernel(v, cx, n, t, gx, dev, from);
 }
