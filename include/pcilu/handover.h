@@ -205,7 +205,7 @@ PCILU_API int pcilu_kexec_reboot(void);
 /* A plan: what `pcilu plan` computes before it writes or hands over anything. */
 struct pcilu_plan {
 	struct pcilu_iommu *r;		/* the groups under the plan's policy */
-	struct pcilu_lu_check *check;	/* the verdicts under its profile, devices preserved in order */
+	struct pcilu_lu_check *check;	/* the verdicts under its profile, devices preserved in order; no slots */
 	bool refused;			/* the profile refuses a device or the preserve sequence */
 	bool built;			/* m holds the manifest (not refused, or forced) */
 	struct pcilu_manifest m;	/* nodes, profile, forced, and the host facts of the plan */

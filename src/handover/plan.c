@@ -24,8 +24,12 @@ int pcilu_plan(const struct pcilu_topology *t, const struct pcilu_policy *p, uns
 	/* The preserve set first: a duplicate or a bridge is an input error, not a verdict. */
 	ret = pcilu_preserve_set_build(t, devs, n, &set, d);
 	ret = ret ?: pcilu_iommu_compute(t, p, &pl->r, d);
-	/* The rules engine's verdicts under the plan's profile, preserved in the order given. */
-	ret = ret ?: pcilu_lu_check_run(pl->r, p, 1u << profile, devs, n, true, &pl->check, d);
+	/*
+	 * The rules engine's verdicts under the plan's profile, preserved in the
+	 * order given; no slot list, which a plan never prints (the words that
+	 * name slots build it if a refusal is worded).
+	 */
+	ret = ret ?: pcilu_lu_check_run_opts(pl->r, p, 1u << profile, devs, n, true, PCILU_LU_NO_SLOTS, &pl->check, d);
 	ret = ret ?: pcilu_lu_iommu_use(pl->r, &io);
 	if (!ret) {
 		pl->refused = !pl->check->eligible;

@@ -8,7 +8,6 @@
 #include "liveupdate_int.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,10 +217,12 @@ static int preserve_seq(struct pcilu_lu_check *c, unsigned p, const int32_t *dev
 }
 
 static int run(struct pcilu_lu_check *c, struct pcilu_lu_ctx *x, const int32_t *devs, size_t n, bool preserve,
-	       struct pcilu_diag *d)
+	       unsigned opts, struct pcilu_diag *d)
 {
-	int ret = pcilu_lu_slots_build(x, &c->slots, &c->nslots);
+	int ret = 0;
 
+	if (!(opts & PCILU_LU_NO_SLOTS))
+		ret = pcilu_lu_slots_build(x, &c->slots, &c->nslots);
 	x->slots = c->slots;
 	x->nslots = c->nslots;
 	if (!ret)
@@ -233,88 +234,16 @@ static int run(struct pcilu_lu_check *c, struct pcilu_lu_ctx *x, const int32_t *
 	return ret;
 }
 
-/*
- * The groups after a reboot with an IOMMU on, which only the words of some
- * reasons and slots name: computed the first time they are asked for, under
- * a lock, since words are made from a const check (a second groups
- * computation in every preflight, most of which word nothing).
- */
-struct pcilu_lu_lazy {
-	pthread_mutex_t lock;
-	struct pcilu_policy on;	/* shallow: shares p's strings (the caller keeps p while r lives), never freed */
-	struct pcilu_iommu *r_on;
-	bool tried;
-};
-
-const struct pcilu_iommu *pcilu_lu_ctx_r_on(const struct pcilu_lu_ctx *c)
-{
-	struct pcilu_lu_lazy *z = c->lazy;
-	const struct pcilu_iommu *r;
-	struct pcilu_diag quiet;
-
-	if (c->r_on || !z)
-		return c->r_on;
-	pthread_mutex_lock(&z->lock);
-	if (!z->tried) {
-		/* Its only failure is -ENOMEM, which the words report: no message of its own. */
-		pcilu_diag_init(&quiet);
-		if (pcilu_iommu_compute(c->t, &z->on, &z->r_on, &quiet))
-			z->r_on = NULL;
-		pcilu_diag_free(&quiet);
-		z->tried = true;
-	}
-	r = z->r_on;
-	pthread_mutex_unlock(&z->lock);
-	return r;
-}
-
-static void lazy_free(struct pcilu_lu_lazy *z)
-{
-	if (!z)
-		return;
-	pthread_mutex_destroy(&z->lock);
-	pcilu_iommu_free(z->r_on);
-	free(z);
-}
-
-/*
- * The context the rules decide with, kept by the check for the words of its
- * reasons: what a reboot with the IOMMU on would give (when asked), the
- * source's own kernel groups, what the command line already has.
- */
-static int ctx_build(struct pcilu_lu_check *c, const struct pcilu_policy *p)
-{
-	struct pcilu_lu_ctx *x = calloc(1, sizeof(*x));
-	const struct pcilu_topology *t = c->t;
-	int ret = 0;
-
-	if (!x)
-		return -ENOMEM;
-	c->ctx = x;
-	*x = (struct pcilu_lu_ctx){ .t = t, .r = c->r, .iommu_on = c->iommu_on, .iommu_from = c->iommu_from,
-				    .platform_vendor = pcilu_platform_vendor(t), .cmd_iommu_off = p->iommu_off,
-				    .cmd_intel_off = p->intel_off, .cmd_amd_off = p->amd_off,
-				    .cmd_intel_on = p->intel_on };
-	x->lazy = calloc(1, sizeof(*x->lazy));
-	if (!x->lazy || pthread_mutex_init(&x->lazy->lock, NULL)) {
-		free(x->lazy);
-		x->lazy = NULL;
-		return -ENOMEM;
-	}
-	/* What Linux 7.2 would do after a reboot with an IOMMU: names the remedy. */
-	x->lazy->on = *p;
-	x->lazy->on.acs = PCILU_ACS_LINUX;
-	x->lazy->on.iommu = PCILU_ON;
-	if (t->has_kernel_groups) {
-		ret = pcilu_lu_gindex_build(t, NULL, true, &x->own_kx);
-		x->kx = x->own_kx.e ? &x->own_kx : NULL;
-	}
-	return ret;
-}
-
 int pcilu_lu_check_run(const struct pcilu_iommu *r, const struct pcilu_policy *p, unsigned profiles,
 		       const int32_t *devs, size_t n, bool preserve, struct pcilu_lu_check **out,
 		       struct pcilu_diag *d)
+{
+	return pcilu_lu_check_run_opts(r, p, profiles, devs, n, preserve, 0, out, d);
+}
+
+int pcilu_lu_check_run_opts(const struct pcilu_iommu *r, const struct pcilu_policy *p, unsigned profiles,
+			    const int32_t *devs, size_t n, bool preserve, unsigned opts,
+			    struct pcilu_lu_check **out, struct pcilu_diag *d)
 {
 	const struct pcilu_topology *t = pcilu_iommu_topology(r);
 	struct pcilu_lu_check *c;
@@ -336,11 +265,11 @@ int pcilu_lu_check_run(const struct pcilu_iommu *r, const struct pcilu_policy *p
 	c->capture_off = c->iommu_on && pcilu_policy_capture_iommu_off(p, t, &c->capture_from);
 	c->profiles = profiles & PCILU_LU_ALL_PROFILES;
 	pcilu_lu_kernel_probe(t, NULL, &c->kernel);
-	ret = ctx_build(c, p);
+	ret = pcilu_lu_ctx_new(c, p, opts);
 	if (!ret && !n)
 		ret = all_endpoints(t, &all, &n);
 	if (!ret)
-		ret = run(c, c->ctx, all ? all : devs, n, preserve, d);
+		ret = run(c, c->ctx, all ? all : devs, n, preserve, opts, d);
 	c->eligible = c->state == PCILU_LU_ELIGIBLE;
 	free(all);
 	if (ret) {
@@ -365,10 +294,6 @@ void pcilu_lu_check_free(struct pcilu_lu_check *c)
 		pcilu_preserve_set_free(&c->pres[p].set);
 		pcilu_lu_reasons_free(c->pres[p].conflicts, c->pres[p].nconflicts);
 	}
-	if (c->ctx) {
-		pcilu_lu_gindex_free(&c->ctx->own_kx);
-		lazy_free(c->ctx->lazy);
-		free(c->ctx);
-	}
+	pcilu_lu_ctx_free(c->ctx);
 	free(c);
 }

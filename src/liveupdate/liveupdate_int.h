@@ -96,8 +96,22 @@ struct pcilu_lu_ctx {
 	struct pcilu_lu_gindex own_kx;
 };
 
+/* ctx.c: the context of check @c under @p (PCILU_LU_NO_SLOTS in @opts: slots when asked), in c->ctx. */
+int pcilu_lu_ctx_new(struct pcilu_lu_check *c, const struct pcilu_policy *p, unsigned opts);
+void pcilu_lu_ctx_free(struct pcilu_lu_ctx *x);
 /* c->r_on, or the check's own, computed on the first call (thread-safe); NULL on -ENOMEM. */
 const struct pcilu_iommu *pcilu_lu_ctx_r_on(const struct pcilu_lu_ctx *c);
+/* c->slots, or, for a check run without them, the check's own built on the first call. 0 or -ENOMEM. */
+int pcilu_lu_ctx_slots(const struct pcilu_lu_ctx *c, const struct pcilu_lu_slot **s, size_t *n);
+
+/*
+ * pcilu_lu_check_run() with options: PCILU_LU_NO_SLOTS leaves c->slots
+ * empty (a plan prints none; the words that name slots find them when asked).
+ */
+#define PCILU_LU_NO_SLOTS 1u
+int pcilu_lu_check_run_opts(const struct pcilu_iommu *r, const struct pcilu_policy *p, unsigned profiles,
+			    const int32_t *devs, size_t n, bool preserve, unsigned opts,
+			    struct pcilu_lu_check **out, struct pcilu_diag *d);
 
 /* The bridges above @dev (nearest first); *root says whether a root bus was reached. */
 size_t pcilu_lu_path(const struct pcilu_topology *t, int32_t dev, int32_t *path, size_t max, bool *root);

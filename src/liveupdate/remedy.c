@@ -93,7 +93,8 @@ char *pcilu_lu_move_remedy(const struct pcilu_lu_ctx *c, const char *lead, unsig
 {
 	struct pcilu_buf b = { 0 };
 	struct pcilu_link_info cl, pl;
-	size_t shown = 0, total = 0;
+	const struct pcilu_lu_slot *slots;
+	size_t shown = 0, total = 0, nslots;
 	int32_t port = card != PCILU_NONE ? card_port(c->t, card) : PCILU_NONE;
 	bool have_link = card != PCILU_NONE && !pcilu_pcie_link_info(&c->t->devs[card], &cl);
 
@@ -110,22 +111,24 @@ char *pcilu_lu_move_remedy(const struct pcilu_lu_ctx *c, const char *lead, unsig
 				 port == PCILU_NONE ? "integrated, on a root bus" : "its port has no physical slot");
 		return b.oom ? (pcilu_buf_free(&b), NULL) : b.p;
 	}
+	if (pcilu_lu_ctx_slots(c, &slots, &nslots))
+		return NULL;
 	pcilu_buf_printf(&b, "%s; slots that %s on this host%s: ", lead, what[profile % PCILU_LU_NPROFILES],
 			 have_link && cl.cap_width ? " and fit its link" : "");
 	/* Empty slots first: moving a card there disturbs nothing else. */
 	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < c->nslots; i++) {
-			const struct pcilu_dev *p = &c->t->devs[c->slots[i].port];
+		for (size_t i = 0; i < nslots; i++) {
+			const struct pcilu_dev *p = &c->t->devs[slots[i].port];
 			bool empty = p->child_bus == PCILU_NONE || !c->t->buses[p->child_bus].count;
 
-			if (!c->slots[i].ok[profile] || empty != !pass || c->slots[i].port == port ||
+			if (!slots[i].ok[profile] || empty != !pass || slots[i].port == port ||
 			    !slot_fits(p, have_link ? &cl : NULL))
 				continue;
 			if (++total > 4)
 				continue;
 			if (shown++)
 				pcilu_buf_printf(&b, ", ");
-			slot_label(c, c->slots[i].port, &b);
+			slot_label(c, slots[i].port, &b);
 		}
 	if (!total)
 		pcilu_buf_printf(&b, "none");
