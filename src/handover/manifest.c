@@ -360,8 +360,9 @@ static size_t node_size(const struct pcilu_manifest_node *n)
 static void put_node(struct out *o, const struct pcilu_manifest_node *n)
 {
 	char name[PCILU_MANIFEST_NODE_NAME_LEN];
+	size_t len = pcilu_manifest_node_name(n->addr, name);
 
-	begin_node(o, name, pcilu_manifest_node_name(n->addr, name));
+	begin_node(o, name, len);
 	put_u32(o, N_SEG, n->addr.seg);
 	put_u32(o, N_BUS, n->addr.bdf >> 8);
 	put_u32(o, N_DEVFN, n->addr.bdf & 0xff);

@@ -165,10 +165,10 @@ static int check_value(struct reader *r, const struct pcilu_fdt_tok *t, const st
 	case P_BUSNUM:
 		if (len != 12)
 			return bad(r, off, "property \"%s\" has %u bytes, expected 12", p->name, len);
-		for (int i = 0; i < 3; i++)
-			if (pcilu_be32(c + 4 * i) > 0xff)
+		for (size_t i = 0; i < 12; i += 4)
+			if (pcilu_be32(c + i) > 0xff)
 				return bad(r, off, "property \"%s\": bus number %#x exceeds 0xff", p->name,
-					   pcilu_be32(c + 4 * i));
+					   pcilu_be32(c + i));
 		out->cells = c;
 		return 0;
 	case P_ADDRS:

@@ -174,7 +174,7 @@ static struct span members_of(const struct pcilu_topology *t, const struct pcilu
 
 static int32_t span_at(struct span s, size_t k)
 {
-	return s.m ? s.m[k] : s.e[k].dev;
+	return s.m ? s.m[k] : s.e ? s.e[k].dev : PCILU_NONE;
 }
 
 int pcilu_lu_group_members(const struct pcilu_topology *t, const struct pcilu_lu_gindex *x,
