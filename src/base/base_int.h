@@ -24,6 +24,9 @@ static inline void pcilu_put32(uint8_t *p, uint32_t v)
 	pcilu_put16(p + 2, (uint16_t)(v >> 16));
 }
 
+/* crc32.c: zlib's crc32_z(@crc, @data, @len), folded with PCLMULQDQ where the CPU has it. */
+uint32_t pcilu_crc32(uint32_t crc, const void *data, size_t len);
+
 /*
  * Open @name (relative to @dirfd, or AT_FDCWD) for reading only if it is a
  * regular file: opened non-blocking, so a FIFO cannot hang the open, then

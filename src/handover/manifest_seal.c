@@ -6,9 +6,9 @@
  * blocks, structure) are the reader's single pass, manifest_scan.c.
  */
 #include "handover_int.h"
+#include "../base/base_int.h"
 
 #include <errno.h>
-#include <zlib.h>
 
 /*
  * The integrity check (docs/manifest.md, "Integrity"): zlib's crc32 of the
@@ -17,11 +17,10 @@
 uint32_t pcilu_manifest_crc(const void *fdt, size_t len, size_t crc_off)
 {
 	static const uint8_t zero[4];
-	uLong c = crc32(0L, Z_NULL, 0);
+	uint32_t c = pcilu_crc32(0, fdt, crc_off);
 
-	c = crc32_z(c, fdt, crc_off);
-	c = crc32_z(c, zero, sizeof(zero));
-	return (uint32_t)crc32_z(c, (const Bytef *)fdt + crc_off + 4, len - crc_off - 4);
+	c = pcilu_crc32(c, zero, sizeof(zero));
+	return pcilu_crc32(c, (const uint8_t *)fdt + crc_off + 4, len - crc_off - 4);
 }
 
 void pcilu_manifest_seal(uint8_t *fdt, size_t len, size_t crc_off)
