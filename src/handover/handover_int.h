@@ -79,6 +79,8 @@ struct pcilu_fdt_tok {
 	const uint8_t *val;	/* a property's value */
 };
 
+#define PCILU_FDT_NAME_SLOTS_LOG2 9
+
 /* A pass over a blob: the header checked by pcilu_fdt_scan_init(), then one tag per pcilu_fdt_scan_next(). */
 struct pcilu_fdt_scan {
 	const uint8_t *blob;
@@ -91,6 +93,7 @@ struct pcilu_fdt_scan {
 	uint32_t depth;			/* nodes open */
 	bool child_seen;		/* the innermost open node has had a child: no property may follow */
 	bool done;			/* the root node closed: only FDT_END may follow */
+	uint32_t names[1u << PCILU_FDT_NAME_SLOTS_LOG2];	/* name offsets + 1 found terminated */
 };
 
 /* Header, size, version and block bounds of @len bytes named @file: 0 or -EINVAL, said in @d. */

@@ -98,6 +98,7 @@ struct reader {
 	const char *parent;		/* path of the node's parent, for messages: "" or "/devices" */
 	const char *name;		/* the node's name, NULL for the root */
 	uint32_t namelen;
+	const char *dev_name[D_COUNT];	/* where each device property's name was last found */
 };
 
 static void enter(struct reader *r, const char *parent, const char *name, uint32_t namelen)
@@ -196,13 +197,21 @@ static int take_prop(struct reader *r, const struct pcilu_fdt_tok *t, const stru
 {
 	size_t k = n, i;
 
-	for (i = 0; i < n; i++) {
-		k = (*hint + i) % n;
-		if (!strcmp(spec[k].name, t->name))
-			break;
+	/* Names are shared in the blob: the one found at this spot before is the same pointer. */
+	if (*hint < n && spec == dev_props && r->dev_name[*hint] == t->name) {
+		k = *hint;
+		i = 0;
+	} else {
+		for (i = 0; i < n; i++) {
+			k = (*hint + i) % n;
+			if (!strcmp(spec[k].name, t->name))
+				break;
+		}
 	}
 	if (i == n)
 		return bad(r, t->off, "unknown property \"%.64s\"", t->name);
+	if (spec == dev_props)
+		r->dev_name[k] = t->name;
 	if (vals[k].seen)
 		return bad(r, t->off, "property \"%s\" appears twice", t->name);
 	vals[k].seen = true;

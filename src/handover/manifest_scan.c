@@ -146,6 +146,23 @@ static int end_node(struct pcilu_fdt_scan *s, struct pcilu_fdt_tok *t)
 	return 0;
 }
 
+/*
+ * Whether the name at @nameoff was found terminated before (and remember it
+ * if not: the caller checks it next). Names are shared, so a manifest's
+ * thousands of properties use a few dozen offsets; a small cache keeps the
+ * search of each name for its NUL to once.
+ */
+static bool name_known(struct pcilu_fdt_scan *s, uint32_t nameoff)
+{
+	/* By offset: pcilu's strings block (~330 bytes) fits the cache without a collision. */
+	uint32_t *slot = &s->names[nameoff & ((1u << PCILU_FDT_NAME_SLOTS_LOG2) - 1)];
+
+	if (*slot == nameoff + 1)
+		return true;
+	*slot = nameoff + 1;
+	return false;
+}
+
 static int property(struct pcilu_fdt_scan *s, struct pcilu_fdt_tok *t)
 {
 	const uint8_t *p = s->blob + s->st + t->off;
@@ -164,7 +181,7 @@ static int property(struct pcilu_fdt_scan *s, struct pcilu_fdt_tok *t)
 		return corrupt(s, at, "a property name at %#x lies outside the strings block (%u bytes)", nameoff,
 			       s->str_size);
 	t->name = (const char *)s->blob + s->str + nameoff;
-	if (!memchr(t->name, '\0', s->str_size - nameoff))
+	if (!name_known(s, nameoff) && !memchr(t->name, '\0', s->str_size - nameoff))
 		return corrupt(s, at, "a property name at %#x runs past the end of the strings block", nameoff);
 	t->val = p + 12;
 	t->depth = s->depth;
@@ -177,7 +194,11 @@ int pcilu_fdt_scan_next(struct pcilu_fdt_scan *s, struct pcilu_fdt_tok *t)
 	for (;;) {
 		long at = (long)s->st + s->next;
 
-		memset(t, 0, sizeof(*t));
+		/* Each kind of tag sets the fields it has; the others are cleared here, not the whole token. */
+		t->name = NULL;
+		t->val = NULL;
+		t->len = 0;
+		t->depth = s->depth;
 		t->off = s->next;
 		if (s->st_size < 4 || t->off > s->st_size - 4)
 			return corrupt(s, (long)s->st + s->st_size, "the structure block ends without FDT_END");
