@@ -399,7 +399,7 @@ static int read_dev(struct reader *r, struct pcilu_manifest_node *n)
 	return ret;
 }
 
-/* Room for one more node; a manifest's count is not known before its nodes are read. */
+/* Room for one more node, past the estimate (a device node smaller than MIN_DEV_NODE fails anyway). */
 static int grow_nodes(struct pcilu_manifest *m, size_t *cap)
 {
 	struct pcilu_manifest_node *n;
@@ -416,12 +416,25 @@ static int grow_nodes(struct pcilu_manifest *m, size_t *cap)
 	return 0;
 }
 
+/*
+ * The smallest device node a manifest can hold: its tags, a 16-character
+ * name, 11 cells and the role ("bridge"). The structure block's size over
+ * it bounds the node count, so the nodes are allocated once: calloc() of a
+ * large block costs no clearing, and no node is copied as the array grows.
+ */
+#define MIN_DEV_NODE (4 + 20 + 11 * 16 + 20 + 4)
+
 static int read_devices(struct reader *r, struct pcilu_manifest *m)
 {
-	size_t cap = 0;
+	size_t cap = r->s.st_size / MIN_DEV_NODE + 1;
 	int ret;
 
 	enter(r, "", r->t.name, r->t.len);
+	if (cap > PCILU_MANIFEST_MAX_NODES)
+		cap = PCILU_MANIFEST_MAX_NODES;
+	m->nodes = calloc(cap, sizeof(*m->nodes));
+	if (!m->nodes)
+		return -ENOMEM;
 	ret = read_props(r, NULL, 0, NULL);
 	while (!ret && r->t.tag == PCILU_FDT_BEGIN_NODE) {
 		if (m->count >= PCILU_MANIFEST_MAX_NODES) {
