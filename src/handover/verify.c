@@ -201,7 +201,13 @@ static int check_recorded_path(const struct pcilu_manifest *m, const struct pcil
 {
 	size_t nm, nt;
 	uint64_t *km = bus_keys(m, t, &nm), *kt = bus_keys(NULL, t, &nt);
-	int ret = km && kt ? 0 : -ENOMEM;
+	/*
+	 * A recorded bridge whose path up was walked already needs no second
+	 * walk: the walk from it goes the same way, and had it failed, the
+	 * check would have stopped there. Endpoints share most of their paths.
+	 */
+	uint8_t *walked = calloc(m->count ? m->count : 1, 1);
+	int ret = km && kt && walked ? 0 : -ENOMEM;
 	char a[24], b[24];
 
 	for (size_t i = 0; !ret && i < m->count; i++) {
@@ -213,7 +219,10 @@ static int check_recorded_path(const struct pcilu_manifest *m, const struct pcil
 			continue;
 		for (int depth = 0; depth < 256; depth++) {
 			up = key_find(km, nm, (uint64_t)n->addr.seg << 8 | bus);
+			if (up >= 0 && walked[up])
+				break;
 			if (up >= 0) {
+				walked[up] = 1;
 				bus = m->nodes[up].primary;
 				continue;
 			}
@@ -230,6 +239,7 @@ static int check_recorded_path(const struct pcilu_manifest *m, const struct pcil
 			break;
 		}
 	}
+	free(walked);
 	free(km);
 	free(kt);
 	return ret;
