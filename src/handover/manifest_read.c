@@ -399,28 +399,11 @@ static int read_dev(struct reader *r, struct pcilu_manifest_node *n)
 	return ret;
 }
 
-/* Room for one more node, past the estimate (a device node smaller than MIN_DEV_NODE fails anyway). */
-static int grow_nodes(struct pcilu_manifest *m, size_t *cap)
-{
-	struct pcilu_manifest_node *n;
-	size_t ncap = *cap ? *cap * 2 : 64;
-
-	if (m->count < *cap)
-		return 0;
-	n = realloc(m->nodes, ncap * sizeof(*n));
-	if (!n)
-		return -ENOMEM;
-	memset(n + *cap, 0, (ncap - *cap) * sizeof(*n));
-	m->nodes = n;
-	*cap = ncap;
-	return 0;
-}
-
 /*
  * The smallest device node a manifest can hold: its tags, a 16-character
  * name, 11 cells and the role ("bridge"). The structure block's size over
  * it bounds the node count, so the nodes are allocated once: calloc() of a
- * large block costs no clearing, and no node is copied as the array grows.
+ * large block costs no clearing, and no node is copied as an array grows.
  */
 #define MIN_DEV_NODE (4 + 20 + 11 * 16 + 20 + 4)
 
@@ -437,13 +420,11 @@ static int read_devices(struct reader *r, struct pcilu_manifest *m)
 		return -ENOMEM;
 	ret = read_props(r, NULL, 0, NULL);
 	while (!ret && r->t.tag == PCILU_FDT_BEGIN_NODE) {
-		if (m->count >= PCILU_MANIFEST_MAX_NODES) {
+		/* The limit, or more valid nodes than the block can hold: not reached before an error. */
+		if (m->count >= cap) {
 			enter(r, "", "devices", 7);
-			return bad(r, -1, "more than %u device nodes", PCILU_MANIFEST_MAX_NODES);
+			return bad(r, -1, "more than %zu device nodes", cap);
 		}
-		ret = grow_nodes(m, &cap);
-		if (ret)
-			return ret;
 		ret = read_dev(r, &m->nodes[m->count++]);
 		ret = ret ?: pcilu_fdt_scan_next(&r->s, &r->t);
 	}

@@ -411,6 +411,44 @@ static void test_crc32(void **state)
 	}
 }
 
+/* @count endpoints, each valid alone: 4,096 decode, one more is refused by count. */
+static int decode_endpoints(size_t count, struct pcilu_diag *d)
+{
+	struct pcilu_manifest m = { .pcilu_version = strdup("0.3.0"), .profile = strdup("v4"), .count = count };
+	struct pcilu_manifest back;
+	void *buf;
+	size_t len;
+	int ret;
+
+	m.nodes = calloc(count, sizeof(*m.nodes));
+	assert_non_null(m.nodes);
+	for (size_t i = 0; i < count; i++)
+		m.nodes[i] = (struct pcilu_manifest_node){ .addr = { (uint32_t)(i >> 16), (uint16_t)i },
+							   .role = PCILU_LU_ENDPOINT, .refcount = 1, .kgroup_id = -1 };
+	assert_int_equal(pcilu_manifest_encode(&m, &buf, &len), 0);
+	ret = pcilu_manifest_decode(buf, len, "many.dtb", &back, d);
+	if (!ret)
+		assert_int_equal(back.count, count);
+	pcilu_manifest_free(&back);
+	pcilu_manifest_free(&m);
+	free(buf);
+	return ret;
+}
+
+/* The node array is sized from the structure block once: the limit still holds, exactly. */
+static void test_node_limit(void **state)
+{
+	struct pcilu_diag d;
+
+	(void)state;
+	pcilu_diag_init(&d);
+	assert_int_equal(decode_endpoints(PCILU_MANIFEST_MAX_NODES, &d), 0);
+	assert_int_equal(decode_endpoints(PCILU_MANIFEST_MAX_NODES + 1, &d), -EINVAL);
+	assert_non_null(strstr(d.msgs[d.count - 1].text, "node /devices: more than 4096 device nodes"));
+	assert_int_equal(decode_endpoints(1, &d), 0);
+	pcilu_diag_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -418,6 +456,7 @@ int main(void)
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_group_too_large),
 		cmocka_unit_test(test_reads_back),
+		cmocka_unit_test(test_node_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
