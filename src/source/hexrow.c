@@ -85,43 +85,85 @@ bool pcilu_hexrow16_sse2(const unsigned char *q, uint8_t *dst)
 
 #if defined(__SSSE3__) || defined(PCILU_SSSE3_DISPATCH)
 /*
- * SSSE3's byte shuffle gathers the high digits (characters 3k + 1) and the
- * low digits (3k + 2) of the three 16-byte blocks into two vectors, so the
- * whole row is combined with a shift and an or. -1 (0x80 set) clears a lane.
+ * SSSE3's byte shuffle first gathers the high digits (characters 3k + 1) and
+ * the low digits (3k + 2) of the three 16-byte blocks into two vectors, so 32
+ * characters are converted instead of 48, and the 16 spaces are checked with
+ * one compare per block; the pair is combined with a shift and an or.
+ * -1 (0x80 set) clears a lane.
  */
+__attribute__((target("ssse3")))
+static __m128i gather3(__m128i a, __m128i b, __m128i c, __m128i ma, __m128i mb, __m128i mc)
+{
+	return _mm_or_si128(_mm_or_si128(_mm_shuffle_epi8(a, ma), _mm_shuffle_epi8(b, mb)), _mm_shuffle_epi8(c, mc));
+}
+
+/* Per byte: its value as a hex digit; *bad gets 0xff where it is none. */
+__attribute__((target("ssse3")))
+static __m128i digits(__m128i c, __m128i *bad)
+{
+	__m128i d = _mm_sub_epi8(c, _mm_set1_epi8('0'));
+	__m128i l = _mm_sub_epi8(_mm_or_si128(c, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+	/* unsigned x <= n as min(x, n) == x */
+	__m128i isd = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
+	__m128i isl = _mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(5)), l);
+
+	*bad = _mm_or_si128(*bad, _mm_xor_si128(_mm_or_si128(isd, isl), _mm_set1_epi8(-1)));
+	return _mm_or_si128(_mm_and_si128(isd, d), _mm_and_si128(isl, _mm_add_epi8(l, _mm_set1_epi8(10))));
+}
+
 __attribute__((target("ssse3")))
 static bool hexrow16_ssse3(const unsigned char *q, uint8_t *dst)
 {
-	__m128i v[3], hi, lo;
+	const __m128i c0 = _mm_loadu_si128((const __m128i *)(const void *)q);
+	const __m128i c1 = _mm_loadu_si128((const __m128i *)(const void *)(q + 16));
+	const __m128i c2 = _mm_loadu_si128((const __m128i *)(const void *)(q + 32));
+	const __m128i x = _mm_set1_epi8(-1);
+	__m128i sp = gather3(c0, c1, c2,
+			     _mm_setr_epi8(0, 3, 6, 9, 12, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1),
+			     _mm_setr_epi8(-1, -1, -1, -1, -1, -1, 2, 5, 8, 11, 14, -1, -1, -1, -1, -1),
+			     _mm_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 1, 4, 7, 10, 13));
+	__m128i hi = gather3(c0, c1, c2,
+			     _mm_setr_epi8(1, 4, 7, 10, 13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1),
+			     _mm_setr_epi8(-1, -1, -1, -1, -1, 0, 3, 6, 9, 12, 15, -1, -1, -1, -1, -1),
+			     _mm_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 2, 5, 8, 11, 14));
+	__m128i lo = gather3(c0, c1, c2,
+			     _mm_setr_epi8(2, 5, 8, 11, 14, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1),
+			     _mm_setr_epi8(-1, -1, -1, -1, -1, 1, 4, 7, 10, 13, -1, -1, -1, -1, -1, -1),
+			     _mm_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 3, 6, 9, 12, 15));
+	__m128i bad = _mm_xor_si128(_mm_cmpeq_epi8(sp, _mm_set1_epi8(' ')), x);
 
-	if (!row_values(q, v))
+	hi = digits(hi, &bad);
+	lo = digits(lo, &bad);
+	if (_mm_movemask_epi8(bad))
 		return false;
-	hi = _mm_or_si128(_mm_or_si128(
-		_mm_shuffle_epi8(v[0], _mm_setr_epi8(1, 4, 7, 10, 13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1)),
-		_mm_shuffle_epi8(v[1], _mm_setr_epi8(-1, -1, -1, -1, -1, 0, 3, 6, 9, 12, 15, -1, -1, -1, -1, -1))),
-		_mm_shuffle_epi8(v[2], _mm_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 2, 5, 8, 11, 14)));
-	lo = _mm_or_si128(_mm_or_si128(
-		_mm_shuffle_epi8(v[0], _mm_setr_epi8(2, 5, 8, 11, 14, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1)),
-		_mm_shuffle_epi8(v[1], _mm_setr_epi8(-1, -1, -1, -1, -1, 1, 4, 7, 10, 13, -1, -1, -1, -1, -1, -1))),
-		_mm_shuffle_epi8(v[2], _mm_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 3, 6, 9, 12, 15)));
 	/* Digits are at most 15: shifting 16-bit lanes by 4 keeps each inside its byte. */
 	_mm_storeu_si128((__m128i *)(void *)dst, _mm_or_si128(_mm_slli_epi16(hi, 4), lo));
 	return true;
 }
 #endif
 
-bool pcilu_hexrow16(const unsigned char *q, uint8_t *dst)
+pcilu_hexrow16_fn *pcilu_hexrow16_pick(void)
 {
 #if defined(__SSSE3__)
-	return hexrow16_ssse3(q, dst);
+	return hexrow16_ssse3;
 #elif defined(PCILU_SSSE3_DISPATCH)
 	/* Every x86-64 since 2006 but the first Opterons has SSSE3; asked of the CPU, not assumed. */
-	return __builtin_cpu_supports("ssse3") ? hexrow16_ssse3(q, dst) : pcilu_hexrow16_sse2(q, dst);
+	return __builtin_cpu_supports("ssse3") ? hexrow16_ssse3 : pcilu_hexrow16_sse2;
 #else
-	return pcilu_hexrow16_sse2(q, dst);
+	return pcilu_hexrow16_sse2;
 #endif
 }
+
+bool pcilu_hexrow16(const unsigned char *q, uint8_t *dst)
+{
+	return pcilu_hexrow16_pick()(q, dst);
+}
 #else
+pcilu_hexrow16_fn *pcilu_hexrow16_pick(void)
+{
+	return pcilu_hexrow16_scalar;
+}
+
 bool pcilu_hexrow16(const unsigned char *q, uint8_t *dst)
 {
 	return pcilu_hexrow16_scalar(q, dst);

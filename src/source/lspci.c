@@ -45,6 +45,7 @@ struct lp {
 	size_t truncated;	/* devices with fewer than 256 bytes */
 	bool path_noted;
 	bool stray_reported;	/* hex rows outside a record: one message per run */
+	pcilu_hexrow16_fn *row16;	/* the row decoder for this CPU, picked once */
 
 	/* The record being read. */
 	bool in_dev;
@@ -334,7 +335,7 @@ static void parse_row(struct lp *s, const char *p, size_t len, size_t ndig)
 	 * which also names what is wrong and where.
 	 */
 	if (len == ndig + 1 + (size_t)3 * ROW_BYTES) {
-		if (pcilu_hexrow16((const unsigned char *)p + ndig + 1, dst)) {
+		if (s->row16((const unsigned char *)p + ndig + 1, dst)) {
 			count = ROW_BYTES;
 			goto done;
 		}
@@ -513,6 +514,7 @@ struct lp *pcilu_lspci_begin(const char *name, struct pcilu_raw_host *h, struct 
 	s->d = d;
 	s->group = PCILU_NO_GROUP;
 	s->node = PCILU_NO_NODE;
+	s->row16 = pcilu_hexrow16_pick();
 	return s;
 }
 
@@ -541,7 +543,7 @@ static size_t fast_row(struct lp *s, const char *p, size_t avail)
 		off = off << 4 | (x - 1);
 	}
 	row = off / ROW_BYTES;
-	if (off % ROW_BYTES || s->row_line[row] || !pcilu_hexrow16((const unsigned char *)p + nd + 1, v))
+	if (off % ROW_BYTES || s->row_line[row] || !s->row16((const unsigned char *)p + nd + 1, v))
 		return 0;
 	s->line++;
 	row_seen(s, row);

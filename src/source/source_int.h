@@ -187,6 +187,9 @@ void pcilu_spec_nodes_free(struct spec_node *v, size_t n);
  * reference the vector path is tested against.
  */
 bool pcilu_hexrow16(const unsigned char *q, uint8_t *dst);
+/* The decoder pcilu_hexrow16() dispatches to on this CPU, for a caller with a million rows. */
+typedef bool pcilu_hexrow16_fn(const unsigned char *q, uint8_t *dst);
+pcilu_hexrow16_fn *pcilu_hexrow16_pick(void);
 bool pcilu_hexrow16_scalar(const unsigned char *q, uint8_t *dst);
 #ifdef __SSE2__
 bool pcilu_hexrow16_sse2(const unsigned char *q, uint8_t *dst);
