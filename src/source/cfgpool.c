@@ -58,6 +58,20 @@ void pcilu_cfg_pool_free(struct pcilu_cfg_pool *p)
 	free(p);
 }
 
+void pcilu_cfg_pool_adopt(struct pcilu_cfg_pool *p, struct pcilu_cfg_pool *q)
+{
+	struct pool_chunk **tail = &p->chunks;
+
+	if (!q)
+		return;
+	/* After @p's own chunks: the first stays the one allocations come from. */
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = q->chunks;
+	free(q->slots);
+	free(q);
+}
+
 uint8_t *pcilu_cfg_pool_alloc(struct pcilu_cfg_pool *p, size_t len)
 {
 	struct pool_chunk *c = p->chunks;

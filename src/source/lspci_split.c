@@ -6,8 +6,8 @@
  * sequential parsing holds no state but counts: a record has just ended and
  * the next starts fresh. Each half has its own parser, host and messages; the
  * second half's devices are appended to the first's with their line numbers
- * moved by the first half's line count, their config bytes into the first
- * half's pool (cfgpool.c: one copy per distinct content).
+ * moved by the first half's line count; the second half's pool of config
+ * bytes (cfgpool.c) joins the first's.
  *
  * The split path only ever gives what the sequential one would: it declines
  * (-EAGAIN) whenever either half says anything at all (a note, a warning, an
@@ -140,7 +140,12 @@ static void half_free(struct half *x)
 	pcilu_diag_free(&x->d);
 }
 
-/* The second half's devices after the first's, lines renumbered; -EAGAIN past the device limit. */
+/*
+ * The second half's devices after the first's, lines renumbered, their config
+ * bytes staying where they are: @b's pool joins @a's (copying them would be a
+ * serial 4 KiB per distinct device after the threads end). -EAGAIN past the
+ * device limit or out of memory, with @b still owning all it had.
+ */
 static int merge(struct half *a, struct half *b)
 {
 	struct pcilu_raw_host *h = &a->h;
@@ -150,24 +155,21 @@ static int merge(struct half *a, struct half *b)
 	for (size_t i = 0; i < b->h.count; i++) {
 		struct pcilu_raw_dev *r = pcilu_raw_host_add(h);
 
-		const struct pcilu_raw_dev *y = &b->h.devs[i];
-
-		if (!r)
-			return -EAGAIN;
-		*r = *y;
-		r->driver = NULL;
-		r->cfg = NULL;
-		r->cfg_pooled = false;
-		/* @b's pool goes with @b: the bytes move to @a's, shared with its equals there. */
-		if (pcilu_raw_dev_set_cfg(h, r, y->cfg, y->cfg_len)) {
-			h->count--;
+		if (!r) {
+			h->count -= i;	/* the copies made so far: still @b's to free */
 			return -EAGAIN;
 		}
-		r->driver = y->driver;
-		b->h.devs[i].driver = NULL;
+		*r = b->h.devs[i];
 		r->line += a->lines;
 	}
 	h->has_kernel_groups |= b->h.has_kernel_groups;
+	if (h->cfg_pool)
+		pcilu_cfg_pool_adopt(h->cfg_pool, b->h.cfg_pool);
+	else
+		h->cfg_pool = b->h.cfg_pool;
+	/* The devices' config, driver and pool now belong to @a. */
+	b->h.cfg_pool = NULL;
+	b->h.count = 0;
 	return 0;
 }
 

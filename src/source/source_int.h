@@ -212,6 +212,8 @@ struct pcilu_cfg_pool *pcilu_cfg_pool_new(void);
 void pcilu_cfg_pool_free(struct pcilu_cfg_pool *p);
 uint8_t *pcilu_cfg_pool_intern(struct pcilu_cfg_pool *p, const uint8_t *cfg, size_t len);
 uint8_t *pcilu_cfg_pool_alloc(struct pcilu_cfg_pool *p, size_t len);
+/* @q's bytes become @p's, where they stay (not indexed: later interning does not find them); @q is freed. */
+void pcilu_cfg_pool_adopt(struct pcilu_cfg_pool *p, struct pcilu_cfg_pool *q);
 int pcilu_raw_dev_set_cfg(struct pcilu_raw_host *h, struct pcilu_raw_dev *r, const uint8_t *cfg,
 			  uint16_t len);
 uint8_t *pcilu_raw_dev_cfg_private(struct pcilu_raw_dev *r);
