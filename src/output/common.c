@@ -57,18 +57,23 @@ void pcilu_jw_acs_flags(struct pcilu_jw *w, uint16_t flags)
 	pcilu_jw_end_arr(w);
 }
 
+void pcilu_jw_acs_regs(struct pcilu_jw *w, uint16_t cap, uint16_t ctrl)
+{
+	pcilu_jw_key(w, "cap");
+	pcilu_jw_acs_flags(w, cap & 0x7f);
+	pcilu_jw_key(w, "ctrl");
+	pcilu_jw_acs_flags(w, ctrl & 0x7f);
+	pcilu_jw_khex(w, "cap_raw", cap, 4);
+	pcilu_jw_khex(w, "ctrl_raw", ctrl, 4);
+}
+
 void pcilu_jw_acs(struct pcilu_jw *w, const struct pcilu_dev *dev)
 {
 	pcilu_jw_obj(w);
 	pcilu_jw_kstr(w, "state", acs_state(dev));
 	if (dev->acs_pos) {
 		pcilu_jw_khex(w, "offset", dev->acs_pos, 3);
-		pcilu_jw_key(w, "cap");
-		pcilu_jw_acs_flags(w, dev->acs_cap & 0x7f);
-		pcilu_jw_key(w, "ctrl");
-		pcilu_jw_acs_flags(w, dev->acs_ctrl & 0x7f);
-		pcilu_jw_khex(w, "cap_raw", dev->acs_cap, 4);
-		pcilu_jw_khex(w, "ctrl_raw", dev->acs_ctrl, 4);
+		pcilu_jw_acs_regs(w, dev->acs_cap, dev->acs_ctrl);
 		pcilu_jw_kint(w, "egress_vector_bits", dev->acs_cap >> 8);
 	}
 	pcilu_jw_end_obj(w);

@@ -38,12 +38,7 @@ static void node_w(struct pcilu_jw *w, const struct pcilu_manifest_node *n)
 	pcilu_jw_kint(w, "refcount", n->refcount);
 	if (n->has_acs) {
 		pcilu_jw_kobj(w, "acs");
-		pcilu_jw_key(w, "cap");
-		pcilu_jw_acs_flags(w, n->acs_cap & 0x7f);
-		pcilu_jw_key(w, "ctrl");
-		pcilu_jw_acs_flags(w, n->acs_ctrl & 0x7f);
-		pcilu_jw_khex(w, "cap_raw", n->acs_cap, 4);
-		pcilu_jw_khex(w, "ctrl_raw", n->acs_ctrl, 4);
+		pcilu_jw_acs_regs(w, n->acs_cap, n->acs_ctrl);
 		pcilu_jw_end_obj(w);
 	} else {
 		pcilu_jw_knull(w, "acs");

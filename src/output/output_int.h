@@ -90,6 +90,8 @@ void pcilu_jw_bdf_at(struct pcilu_jw *w, const struct pcilu_topology *t, int32_t
 void pcilu_jw_opt_int(struct pcilu_jw *w, bool present, int64_t v);
 /* ACS bits as names: ["SV", "RR", ...], bit 7 as "EN". */
 void pcilu_jw_acs_flags(struct pcilu_jw *w, uint16_t flags);
+/* "cap", "ctrl" (as names) and "cap_raw", "ctrl_raw" (hex) of an ACS capability, into the open object. */
+void pcilu_jw_acs_regs(struct pcilu_jw *w, uint16_t cap, uint16_t ctrl);
 /* The device's ACS as an object: state (present, absent, unknown), offset, cap, ctrl. */
 void pcilu_jw_acs(struct pcilu_jw *w, const struct pcilu_dev *dev);
 /* Open the document's object and name its schema ("pcilu-check/3"). */

@@ -97,18 +97,14 @@ static __m128i gather3(__m128i a, __m128i b, __m128i c, __m128i ma, __m128i mb, 
 	return _mm_or_si128(_mm_or_si128(_mm_shuffle_epi8(a, ma), _mm_shuffle_epi8(b, mb)), _mm_shuffle_epi8(c, mc));
 }
 
-/* Per byte: its value as a hex digit; *bad gets 0xff where it is none. */
+/* hexval(), with *bad gathering 0xff where a byte is no digit. */
 __attribute__((target("ssse3")))
 static __m128i digits(__m128i c, __m128i *bad)
 {
-	__m128i d = _mm_sub_epi8(c, _mm_set1_epi8('0'));
-	__m128i l = _mm_sub_epi8(_mm_or_si128(c, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
-	/* unsigned x <= n as min(x, n) == x */
-	__m128i isd = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
-	__m128i isl = _mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(5)), l);
+	__m128i ok, v = hexval(c, &ok);
 
-	*bad = _mm_or_si128(*bad, _mm_xor_si128(_mm_or_si128(isd, isl), _mm_set1_epi8(-1)));
-	return _mm_or_si128(_mm_and_si128(isd, d), _mm_and_si128(isl, _mm_add_epi8(l, _mm_set1_epi8(10))));
+	*bad = _mm_or_si128(*bad, _mm_xor_si128(ok, _mm_set1_epi8(-1)));
+	return v;
 }
 
 __attribute__((target("ssse3")))
