@@ -49,6 +49,21 @@ const char *pcilu_file_kind(unsigned mode);
 /* bsearch()'s twin for absent keys: the index of the first element >= @key in sorted @base. */
 size_t pcilu_lower_bound(const void *key, const void *base, size_t n, size_t size,
 			 int (*cmp)(const void *, const void *));
+/* The same over sorted 64-bit keys, inline: for the searches made per bus or per bridge. */
+static inline size_t pcilu_lower_u64(const uint64_t *k, size_t n, uint64_t want)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (k[mid] < want)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
 
 /*
  * @opt (e.g. "CONFIG_PCI_LIVEUPDATE") in the kernel config file @path: 1 set

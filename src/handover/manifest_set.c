@@ -36,22 +36,6 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The first of the @n sorted keys at or above @want: searched inline, twice per bridge. */
-static size_t lower_u64(const uint64_t *k, size_t n, uint64_t want)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (k[mid] < want)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /*
  * Across nodes: no address twice, and each bridge's refcount counts the
  * endpoints below it. Sorted keys, not a comparison of every pair: a
@@ -90,7 +74,7 @@ int pcilu_manifest_check_set(const struct pcilu_manifest *m, const char *file, s
 		/* Endpoints on buses secondary..subordinate of the bridge's segment. */
 		hi = seg + ((uint64_t)n->subordinate + 1) * 256;
 		lo = seg + (uint64_t)n->secondary * 256;
-		below = lower_u64(ep, nep, hi) - lower_u64(ep, nep, lo);
+		below = pcilu_lower_u64(ep, nep, hi) - pcilu_lower_u64(ep, nep, lo);
 		if (below != n->refcount)
 			ret = bad(file, d, "bridge %s has refcount %u but %zu preserved endpoint(s) below it",
 				  pcilu_lu_addr_fmt(n->addr, a, sizeof(a)), n->refcount, below);

@@ -176,17 +176,8 @@ static uint64_t *bus_keys(const struct pcilu_manifest *m, const struct pcilu_top
 /* The index stored with @key's (segment, bus) in @k, or -1. Searched inline: once per bus of every path. */
 static long key_find(const uint64_t *k, size_t n, uint64_t seg_bus)
 {
-	uint64_t want = seg_bus << 32;
-	size_t lo = 0, hi = n;
+	size_t lo = pcilu_lower_u64(k, n, seg_bus << 32);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (k[mid] < want)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	return lo < n && k[lo] >> 32 == seg_bus ? (long)(uint32_t)k[lo] : -1;
 }
 
