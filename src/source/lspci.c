@@ -578,6 +578,17 @@ int pcilu_lspci_feed(struct lp *s, const char *text, size_t len)
 	return ret;
 }
 
+int pcilu_lspci_feed_lines(struct lp *s, char *buf, size_t skip, size_t *have, bool eof)
+{
+	char *last = *have > skip ? memrchr(buf + skip, '\n', *have - skip) : NULL;
+	size_t whole = eof ? *have : last ? (size_t)(last - buf) + 1 : skip;
+	int ret = whole > skip ? pcilu_lspci_feed(s, buf + skip, whole - skip) : 0;
+
+	memmove(buf, buf + whole, *have - whole);
+	*have -= whole;
+	return ret;
+}
+
 long pcilu_lspci_line(const struct lp *s)
 {
 	return s->line;

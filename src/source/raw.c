@@ -212,7 +212,7 @@ static int stream_lspci(int fd, const char *path, char *buf, size_t cap, size_t 
 	struct lp *s = buf ? pcilu_lspci_begin(path, h, d) : NULL;
 	uint64_t total = have;
 	size_t skip = 0;
-	int ret = 0;
+	int ret = 0, end;
 
 	if (!s) {
 		free(buf);
@@ -224,16 +224,11 @@ static int stream_lspci(int fd, const char *path, char *buf, size_t cap, size_t 
 		skip = 3;
 	}
 	for (bool eof = false; !ret;) {
-		char *last = have > skip ? memrchr(buf + skip, '\n', have - skip) : NULL;
-		size_t whole = eof ? have : last ? (size_t)(last - buf) + 1 : skip;
 		ssize_t r;
 
-		if (whole > skip)
-			ret = pcilu_lspci_feed(s, buf + skip, whole - skip);
+		ret = pcilu_lspci_feed_lines(s, buf, skip, &have, eof);
 		if (ret || eof)
 			break;
-		memmove(buf, buf + whole, have - whole);
-		have -= whole;
 		skip = 0;
 		if (have == cap) {	/* one line fills the buffer: grow it */
 			char *nb = cap < PCILU_MAX_INPUT_SIZE ? realloc(buf, cap * 2) : NULL;
@@ -262,11 +257,9 @@ static int stream_lspci(int fd, const char *path, char *buf, size_t cap, size_t 
 		eof = r == 0;
 	}
 	free(buf);
-	if (ret) {
-		pcilu_lspci_end(s, opts);	/* frees the parser; the error is ours */
-		return ret;
-	}
-	return pcilu_lspci_end(s, opts);
+	/* pcilu_lspci_end() frees the parser whatever happened; a read error is ours. */
+	end = pcilu_lspci_end(s, opts);
+	return ret ? ret : end;
 }
 
 /* The first chunk of @fd, to tell a spec from a dump before reading the rest. */
@@ -362,7 +355,7 @@ int pcilu_load_any(const char *arg, const struct pcilu_source_opts *opts,
 
 		if (!spec && !first_is_text(t, len - (size_t)(t - text), len == CHUNK)) {
 			ret = fd != STDIN_FILENO && (uint64_t)size >= PCILU_SPLIT_MIN ?
-			      pcilu_lspci_split(fd, arg, (uint64_t)size, opts, h, d) : -EAGAIN;
+			      pcilu_lspci_split(fd, arg, (uint64_t)size, h) : -EAGAIN;
 			if (ret == -EAGAIN)
 				ret = stream_lspci(fd, arg, text, CHUNK, len, opts, h, d);
 			else

@@ -233,15 +233,20 @@ struct lp;
 struct lp *pcilu_lspci_begin(const char *name, struct pcilu_raw_host *h, struct pcilu_diag *d);
 int pcilu_lspci_feed(struct lp *s, const char *text, size_t len);
 int pcilu_lspci_end(struct lp *s, const struct pcilu_source_opts *opts);
+/*
+ * The whole lines of buf[@skip, *@have) fed (at @eof, everything), and what
+ * is left, a partial line, moved to the front: the step of every chunked read.
+ */
+int pcilu_lspci_feed_lines(struct lp *s, char *buf, size_t skip, size_t *have, bool eof);
 /* Lines fed so far. */
 long pcilu_lspci_line(const struct lp *s);
 /*
  * A regular file of @size bytes parsed by two threads (lspci_split.c); what
- * one pass would give, or -EAGAIN (nothing said in @d, @h untouched) when the
- * caller must read it in one pass: no cut found, a failure, or anything to say.
+ * one pass would give, or -EAGAIN (@h untouched) when the caller must read it
+ * in one pass: no cut found, a failure, or anything to say (the split path
+ * says nothing, lenient or not: a dump it takes has nothing to skip).
  */
-int pcilu_lspci_split(int fd, const char *path, uint64_t size, const struct pcilu_source_opts *opts,
-		      struct pcilu_raw_host *h, struct pcilu_diag *d);
+int pcilu_lspci_split(int fd, const char *path, uint64_t size, struct pcilu_raw_host *h);
 /* Below this a dump is read in one pass: a thread costs more than half the parse. */
 #define PCILU_SPLIT_MIN ((uint64_t)8 << 20)
 

@@ -82,7 +82,7 @@ static void check_text(const char *name, const char *text, size_t len)
 	pcilu_diag_init(&d2);
 	memset(&two, 0, sizeof(two));
 	r1 = pcilu_load_lspci(name, text, len, NULL, &one, &d1);
-	r2 = pcilu_lspci_split(fd, name, len, NULL, &two, &d2);
+	r2 = pcilu_lspci_split(fd, name, len, &two);
 	if (r2 == -EAGAIN) {
 		split_declined++;
 		assert_int_equal(d2.count, 0);
@@ -188,13 +188,13 @@ static void test_declines_on_any_message(void **state)
 	assert_int_equal(write(fd, buf, n), (ssize_t)n);
 	pcilu_diag_init(&d);
 	memset(&h, 0, sizeof(h));
-	assert_int_equal(pcilu_lspci_split(fd, "t", n, NULL, &h, &d), -EAGAIN);
+	assert_int_equal(pcilu_lspci_split(fd, "t", n, &h), -EAGAIN);
 	assert_int_equal(d.count, 0);
 	assert_int_equal(h.count, 0);
 	/* The same file without the break is taken, with the second half's lines renumbered. */
 	memcpy(buf + n - 4, "00", 2);
 	assert_int_equal(pwrite(fd, buf, n, 0), (ssize_t)n);
-	assert_int_equal(pcilu_lspci_split(fd, "t", n, NULL, &h, &d), 0);
+	assert_int_equal(pcilu_lspci_split(fd, "t", n, &h), 0);
 	assert_int_equal(h.count, 8);
 	assert_int_equal(h.devs[7].line, 7 * 18 + 1);
 	assert_int_equal(h.devs[7].bus, 7);
