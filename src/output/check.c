@@ -231,11 +231,10 @@ static void counts_w(struct pcilu_jw *w, const struct pcilu_lu_check *c)
 static int print_json(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_diag *d,
 		      const struct pcilu_out_opts *o, bool slots)
 {
-	struct pcilu_jw *w = pcilu_jw_open(f, true);
+	struct pcilu_jw *w = pcilu_jw_doc(f, "pcilu-check/3");
 
 	if (!w)
 		return -ENOMEM;
-	pcilu_jw_schema(w, "pcilu-check/3");
 	pcilu_jw_key(w, "source");
 	pcilu_jw_source(w, c->t);
 	pcilu_jw_key(w, "host");
@@ -267,9 +266,7 @@ static int print_json(FILE *f, const struct pcilu_lu_check *c, const struct pcil
 	}
 	pcilu_jw_key(w, "assumptions");
 	pcilu_jw_assumptions(w, c->r);
-	pcilu_jw_key(w, "diagnostics");
-	pcilu_jw_diag(w, d);
-	return pcilu_jw_finish(w);
+	return pcilu_jw_finish_diag(w, d);
 }
 
 void pcilu_check_print_reasons(FILE *f, const struct pcilu_lu_check *c, const struct pcilu_lu_reason *r, size_t n,

@@ -95,11 +95,19 @@ void pcilu_jw_opt_int(struct pcilu_jw *w, bool present, int64_t v)
 		pcilu_jw_null(w);
 }
 
-/* Open the document's object and name its schema. */
 void pcilu_jw_schema(struct pcilu_jw *w, const char *schema)
 {
 	pcilu_jw_obj(w);
 	pcilu_jw_kstr(w, "schema", schema);
+}
+
+struct pcilu_jw *pcilu_jw_doc(FILE *f, const char *schema)
+{
+	struct pcilu_jw *w = pcilu_jw_open(f, true);
+
+	if (w)
+		pcilu_jw_schema(w, schema);
+	return w;
 }
 
 int pcilu_jw_finish(struct pcilu_jw *w)
@@ -110,6 +118,13 @@ int pcilu_jw_finish(struct pcilu_jw *w)
 	err = pcilu_jw_end(w);
 	pcilu_jw_free(w);
 	return err;
+}
+
+int pcilu_jw_finish_diag(struct pcilu_jw *w, const struct pcilu_diag *d)
+{
+	pcilu_jw_key(w, "diagnostics");
+	pcilu_jw_diag(w, d);
+	return pcilu_jw_finish(w);
 }
 
 const char *pcilu_dev_label(const struct pcilu_dev *dev, struct pcilu_names *n, char *buf, size_t len)
@@ -343,18 +358,15 @@ void pcilu_jw_source(struct pcilu_jw *w, const struct pcilu_topology *t)
 
 int pcilu_print_error_json(FILE *f, const char *source, int err, const struct pcilu_diag *d)
 {
-	struct pcilu_jw *w = pcilu_jw_open(f, true);
+	struct pcilu_jw *w = pcilu_jw_doc(f, "pcilu-error/1");
 
 	if (!w)
 		return -ENOMEM;
-	pcilu_jw_schema(w, "pcilu-error/1");
 	pcilu_jw_kobj(w, "source");
 	pcilu_jw_kstr(w, "name", source);
 	pcilu_jw_end_obj(w);
 	pcilu_jw_kstr(w, "error", pcilu_strerror(err));
-	pcilu_jw_key(w, "diagnostics");
-	pcilu_jw_diag(w, d);
-	return pcilu_jw_finish(w);
+	return pcilu_jw_finish_diag(w, d);
 }
 
 int pcilu_print_capture_run(FILE *f, const char *path, size_t n, size_t partial, bool json)
@@ -366,10 +378,9 @@ int pcilu_print_capture_run(FILE *f, const char *path, size_t n, size_t partial,
 			partial ? "some config space incomplete (not root)" : "config space complete");
 		return ferror(f) ? -EIO : 0;
 	}
-	w = pcilu_jw_open(f, true);
+	w = pcilu_jw_doc(f, "pcilu-capture-run/1");
 	if (!w)
 		return -ENOMEM;
-	pcilu_jw_schema(w, "pcilu-capture-run/1");
 	pcilu_jw_kstr(w, "output", path);
 	pcilu_jw_kint(w, "functions", (int64_t)n);
 	pcilu_jw_kint(w, "partial", (int64_t)partial);

@@ -204,13 +204,12 @@ static int groups_json(FILE *f, const struct pcilu_iommu *r, const struct pcilu_
 		       const struct pcilu_out_opts *o, bool compare)
 {
 	const struct pcilu_topology *t = pcilu_iommu_topology(r);
-	struct pcilu_jw *w = pcilu_jw_open(f, true);
+	struct pcilu_jw *w = pcilu_jw_doc(f, "pcilu-groups/2");
 	uint8_t from;
 	bool on = pcilu_iommu_is_on(r, &from);
 
 	if (!w)
 		return -ENOMEM;
-	pcilu_jw_schema(w, "pcilu-groups/2");
 	pcilu_jw_key(w, "source");
 	pcilu_jw_source(w, t);
 	pcilu_jw_kstr(w, "iommu", on ? "on" : "off");
@@ -232,9 +231,7 @@ static int groups_json(FILE *f, const struct pcilu_iommu *r, const struct pcilu_
 			w->err = n;
 		pcilu_jw_end_arr(w);
 	}
-	pcilu_jw_key(w, "diagnostics");
-	pcilu_jw_diag(w, d);
-	return pcilu_jw_finish(w);
+	return pcilu_jw_finish_diag(w, d);
 }
 
 int pcilu_print_groups(FILE *f, const struct pcilu_iommu *r, const struct pcilu_diag *d,
@@ -265,11 +262,10 @@ static int explain_json(FILE *f, const struct pcilu_iommu *r, int32_t dev, const
 {
 	const struct pcilu_topology *t = pcilu_iommu_topology(r);
 	int32_t g = pcilu_iommu_group_of(r, dev);
-	struct pcilu_jw *w = pcilu_jw_open(f, true);
+	struct pcilu_jw *w = pcilu_jw_doc(f, "pcilu-groups/2");
 
 	if (!w)
 		return -ENOMEM;
-	pcilu_jw_schema(w, "pcilu-groups/2");
 	pcilu_jw_key(w, "source");
 	pcilu_jw_source(w, t);
 	pcilu_jw_key(w, "bdf");

@@ -168,11 +168,10 @@ static int json_plan(FILE *f, const struct pcilu_topology *t, const struct pcilu
 		     const struct pcilu_diag *d)
 {
 	const struct pcilu_lu_preserve *pr = r->check ? &r->check->pres[r->profile] : NULL;
-	struct pcilu_jw *w = pcilu_jw_open(f, true);
+	struct pcilu_jw *w = pcilu_jw_doc(f, "pcilu-plan/3");
 
 	if (!w)
 		return -ENOMEM;
-	pcilu_jw_schema(w, "pcilu-plan/3");
 	pcilu_jw_key(w, "source");
 	pcilu_jw_source(w, t);
 	if (r->check) {
@@ -195,9 +194,7 @@ static int json_plan(FILE *f, const struct pcilu_topology *t, const struct pcilu
 		pcilu_jw_null(w);
 	pcilu_jw_key(w, "nodes");
 	nodes_w(w, r->m);
-	pcilu_jw_key(w, "diagnostics");
-	pcilu_jw_diag(w, d);
-	return pcilu_jw_finish(w);
+	return pcilu_jw_finish_diag(w, d);
 }
 
 /* What the rules said, in pcilu check's words: every device with a reason, then the sequence's conflicts. */
@@ -284,11 +281,10 @@ static void drift_w(struct pcilu_jw *w, const struct pcilu_drift *dr)
 static int json_verify(FILE *f, const struct pcilu_manifest *m, const char *origin, const struct pcilu_verify *v,
 		       const struct pcilu_diag *d)
 {
-	struct pcilu_jw *w = pcilu_jw_open(f, true);
+	struct pcilu_jw *w = pcilu_jw_doc(f, "pcilu-verify/1");
 
 	if (!w)
 		return -ENOMEM;
-	pcilu_jw_schema(w, "pcilu-verify/1");
 	pcilu_jw_kstr(w, "manifest", origin);
 	pcilu_jw_kstr(w, "profile", m->profile);
 	pcilu_jw_kbool(w, "forced", m->forced);
@@ -303,9 +299,7 @@ static int json_verify(FILE *f, const struct pcilu_manifest *m, const char *orig
 	for (size_t i = 0; i < v->count; i++)
 		drift_w(w, &v->drifts[i]);
 	pcilu_jw_end_arr(w);
-	pcilu_jw_key(w, "diagnostics");
-	pcilu_jw_diag(w, d);
-	return pcilu_jw_finish(w);
+	return pcilu_jw_finish_diag(w, d);
 }
 
 int pcilu_print_verify(FILE *f, const struct pcilu_manifest *m, const char *origin,

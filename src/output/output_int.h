@@ -94,10 +94,14 @@ void pcilu_jw_acs_flags(struct pcilu_jw *w, uint16_t flags);
 void pcilu_jw_acs_regs(struct pcilu_jw *w, uint16_t cap, uint16_t ctrl);
 /* The device's ACS as an object: state (present, absent, unknown), offset, cap, ctrl. */
 void pcilu_jw_acs(struct pcilu_jw *w, const struct pcilu_dev *dev);
-/* Open the document's object and name its schema ("pcilu-check/3"). */
+/* Open the document's object and name its schema ("pcilu-check/3"): each JSON Line. */
 void pcilu_jw_schema(struct pcilu_jw *w, const char *schema);
+/* A pretty document on @f: a writer with its object open and its schema named; NULL when out of memory. */
+struct pcilu_jw *pcilu_jw_doc(FILE *f, const char *schema);
 /* Close the document's object, end the line and free @w: the first error or 0. */
 int pcilu_jw_finish(struct pcilu_jw *w);
+/* The same after the "diagnostics" member, last in every schema that has one. */
+int pcilu_jw_finish_diag(struct pcilu_jw *w, const struct pcilu_diag *d);
 /* The diagnostics array of every document: severity, file, line, offset, message. */
 void pcilu_jw_diag(struct pcilu_jw *w, const struct pcilu_diag *d);
 /* The members every command's JSON gives for a device (docs/json.md, "device"), into the open object. */

@@ -315,12 +315,11 @@ static int show_json(FILE *f, const struct pcilu_topology *t, int32_t i, const s
 {
 	static const char *const ext_names[] = { "none", "read", "unknown", "empty", "hidden" };
 	const struct pcilu_dev *d = &t->devs[i];
-	struct pcilu_jw *w = pcilu_jw_open(f, true);
+	struct pcilu_jw *w = pcilu_jw_doc(f, "pcilu-show/1");
 	struct cap_list l;
 
 	if (!w)
 		return -ENOMEM;
-	pcilu_jw_schema(w, "pcilu-show/1");
 	pcilu_jw_key(w, "source");
 	pcilu_jw_source(w, t);
 	pcilu_jw_kobj(w, "device");

@@ -162,11 +162,10 @@ static void endpoint_w(struct pcilu_jw *w, const struct pcilu_sim *s, const stru
 
 static int sim_json(FILE *f, const struct pcilu_sim *s, const struct pcilu_diag *d, const struct pcilu_out_opts *o)
 {
-	struct pcilu_jw *w = pcilu_jw_open(f, true);
+	struct pcilu_jw *w = pcilu_jw_doc(f, "pcilu-simulate/2");
 
 	if (!w)
 		return -ENOMEM;
-	pcilu_jw_schema(w, "pcilu-simulate/2");
 	pcilu_jw_key(w, "source");
 	pcilu_jw_source(w, s->now);
 	pcilu_jw_kstr(w, "profile", pcilu_lu_profile_name(s->profile));
@@ -189,9 +188,7 @@ static int sim_json(FILE *f, const struct pcilu_sim *s, const struct pcilu_diag 
 	pcilu_jw_key(w, "changes");
 	changes_w(w, &s->ch);
 	pcilu_jw_kint(w, "failing", (int64_t)s->failing);
-	pcilu_jw_key(w, "diagnostics");
-	pcilu_jw_diag(w, d);
-	return pcilu_jw_finish(w);
+	return pcilu_jw_finish_diag(w, d);
 }
 
 int pcilu_print_simulate(FILE *f, const struct pcilu_sim *s, const struct pcilu_diag *d,
@@ -232,11 +229,10 @@ int pcilu_print_simulate(FILE *f, const struct pcilu_sim *s, const struct pcilu_
 
 static int diff_json(FILE *f, const struct pcilu_diff *df, const struct pcilu_diag *d)
 {
-	struct pcilu_jw *w = pcilu_jw_open(f, true);
+	struct pcilu_jw *w = pcilu_jw_doc(f, "pcilu-diff/2");
 
 	if (!w)
 		return -ENOMEM;
-	pcilu_jw_schema(w, "pcilu-diff/2");
 	pcilu_jw_key(w, "a");
 	pcilu_jw_source(w, df->a);
 	pcilu_jw_key(w, "b");
@@ -244,9 +240,7 @@ static int diff_json(FILE *f, const struct pcilu_diff *df, const struct pcilu_di
 	pcilu_jw_key(w, "changes");
 	changes_w(w, &df->ch);
 	pcilu_jw_kint(w, "differences", (int64_t)df->ch.count);
-	pcilu_jw_key(w, "diagnostics");
-	pcilu_jw_diag(w, d);
-	return pcilu_jw_finish(w);
+	return pcilu_jw_finish_diag(w, d);
 }
 
 int pcilu_print_diff(FILE *f, const struct pcilu_diff *df, const struct pcilu_diag *d,

@@ -254,11 +254,10 @@ static void device_w(struct pcilu_jw *w, struct tree_ctx *c, int32_t i, size_t d
 static int tree_json(FILE *f, struct tree_ctx *c, const struct pcilu_diag *d)
 {
 	const struct pcilu_topology *t = c->t;
-	struct pcilu_jw *w = pcilu_jw_open(f, true);
+	struct pcilu_jw *w = pcilu_jw_doc(f, "pcilu-tree/1");
 
 	if (!w)
 		return -ENOMEM;
-	pcilu_jw_schema(w, "pcilu-tree/1");
 	pcilu_jw_key(w, "source");
 	pcilu_jw_source(w, t);
 	pcilu_jw_kint(w, "functions", (int64_t)t->ndevs);
@@ -282,9 +281,7 @@ static int tree_json(FILE *f, struct tree_ctx *c, const struct pcilu_diag *d)
 	for (size_t k = 0; k < t->nunreachable; k++)
 		pcilu_jw_bdf(w, &t->unreachable[k]);
 	pcilu_jw_end_arr(w);
-	pcilu_jw_key(w, "diagnostics");
-	pcilu_jw_diag(w, d);
-	return pcilu_jw_finish(w);
+	return pcilu_jw_finish_diag(w, d);
 }
 
 int pcilu_print_tree(FILE *f, const struct pcilu_topology *t, const struct pcilu_diag *d,
