@@ -24,7 +24,6 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
 
 static json_object *str_or_null(const char *s)
 {
@@ -310,7 +309,7 @@ int pcilu_capture_text(const char *root, char **text, size_t *len, size_t *nfunc
 	while (n && (s[n - 1] == '}' || s[n - 1] == '\n' || s[n - 1] == ' '))
 		n--;
 	if (s && n && (*text = malloc(n + sizeof(PCILU_CAPTURE_TAIL) + 16))) {
-		uint32_t crc = (uint32_t)crc32_z(crc32(0L, Z_NULL, 0), (const Bytef *)s, n);
+		uint32_t crc = pcilu_crc32(0, s, n);
 
 		memcpy(*text, s, n);
 		*len = n + (size_t)sprintf(*text + n, PCILU_CAPTURE_TAIL "%08x\"\n}\n", crc);
