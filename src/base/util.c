@@ -37,7 +37,7 @@ void pcilu_buf_printf(struct pcilu_buf *b, const char *fmt, ...)
 
 		va_start(ap, fmt);
 		/* The checker loses the va_start above inside the loop. */
-		int n = vsnprintf(b->p ? b->p + b->len : NULL, room, fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
+		int n = vsnprintf(b->p + b->len, room, fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
 		va_end(ap);
 		if (n < 0) {
 			b->oom = true;
@@ -47,7 +47,7 @@ void pcilu_buf_printf(struct pcilu_buf *b, const char *fmt, ...)
 			b->len += (size_t)n;
 			return;
 		}
-		size_t ncap = b->cap ? b->cap : 256;
+		size_t ncap = b->cap;
 
 		while (ncap - b->len <= (size_t)n)
 			ncap *= 2;

@@ -103,17 +103,17 @@ uint8_t *pcilu_cfg_pool_alloc(struct pcilu_cfg_pool *p, size_t len)
  * 16-byte blocks are passed over with one compare: the hash is over ~4,000
  * functions' bytes for every dump read.
  */
+#define GOLDEN 0x9e3779b97f4a7c15ull	/* 2^64 / phi: odd, bits well spread */
+
 static uint64_t mix(uint64_t h, uint64_t w, size_t i)
 {
-	const uint64_t k = 0x9e3779b97f4a7c15ull;
-
-	h = (h ^ (w + i)) * k;
+	h = (h ^ (w + i)) * GOLDEN;
 	return h ^ h >> 31;
 }
 
 static uint64_t cfg_hash(const uint8_t *c, size_t len)
 {
-	uint64_t h = (uint64_t)len * 0x9e3779b97f4a7c15ull, w;
+	uint64_t h = (uint64_t)len * GOLDEN, w;
 	size_t i = 0;
 
 #ifdef __SSE2__
@@ -135,7 +135,7 @@ static uint64_t cfg_hash(const uint8_t *c, size_t len)
 			h = mix(h, w, i);
 	}
 	for (; i < len; i++)
-		h = (h ^ ((uint64_t)c[i] << 8 | (i & 0xff))) * 0x9e3779b97f4a7c15ull;
+		h = (h ^ ((uint64_t)c[i] << 8 | (i & 0xff))) * GOLDEN;
 	return h ^ h >> 29;
 }
 
