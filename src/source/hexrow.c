@@ -149,19 +149,9 @@ pcilu_hexrow16_fn *pcilu_hexrow16_pick(void)
 	return pcilu_hexrow16_sse2;
 #endif
 }
-
-bool pcilu_hexrow16(const unsigned char *q, uint8_t *dst)
-{
-	return pcilu_hexrow16_pick()(q, dst);
-}
 #else
 pcilu_hexrow16_fn *pcilu_hexrow16_pick(void)
 {
 	return pcilu_hexrow16_scalar;
-}
-
-bool pcilu_hexrow16(const unsigned char *q, uint8_t *dst)
-{
-	return pcilu_hexrow16_scalar(q, dst);
 }
 #endif

@@ -183,11 +183,10 @@ void pcilu_spec_nodes_free(struct spec_node *v, size_t n);
 
 /*
  * hexrow.c: 16 bytes from " hh" x 16 (48 characters at @q, all readable);
- * false, @dst unspecified, for anything else. The scalar twin is the
- * reference the vector path is tested against.
+ * false, @dst unspecified, for anything else. pcilu_hexrow16_pick() gives
+ * the decoder for this CPU (SSSE3, SSE2 or scalar), asked once per parser;
+ * the scalar twin is the reference the vector paths are tested against.
  */
-bool pcilu_hexrow16(const unsigned char *q, uint8_t *dst);
-/* The decoder pcilu_hexrow16() dispatches to on this CPU, for a caller with a million rows. */
 typedef bool pcilu_hexrow16_fn(const unsigned char *q, uint8_t *dst);
 pcilu_hexrow16_fn *pcilu_hexrow16_pick(void);
 bool pcilu_hexrow16_scalar(const unsigned char *q, uint8_t *dst);
